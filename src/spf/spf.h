@@ -1,0 +1,219 @@
+/* spf.h - RFC 7208 check_host() as a sans-I/O state machine */
+#ifndef RMXF_SPF_H
+#define RMXF_SPF_H
+
+#include <stddef.h>
+
+#include "../util/ipaddr.h"
+
+struct buf;
+
+/*
+ * Processing limits, RFC 7208 section 4.6.4.  Each is configurable
+ * (struct spf_limits) and reported by name when it trips.
+ */
+#define SPF_MAX_DNS_TERMS	10	/* RFC 7208 4.6.4 (include a mx ptr exists redirect) */
+#define SPF_MAX_VOID_LOOKUPS	2	/* RFC 7208 4.6.4 */
+#define SPF_MAX_MX_ADDRS	10	/* RFC 7208 4.6.4, per mx term */
+#define SPF_MAX_PTR_ADDRS	10	/* RFC 7208 4.6.4, per ptr term or %{p} */
+#define SPF_TIMEOUT_MS		20000	/* RFC 7208 4.6.4: at least 20 s */
+#define SPF_MAX_RECORD		4096	/* longest record we parse, octets */
+#define SPF_MAX_EXPLAIN		1024	/* longest explanation kept, octets */
+
+enum spf_result {
+	SPF_NONE,
+	SPF_NEUTRAL,
+	SPF_PASS,
+	SPF_FAIL,
+	SPF_SOFTFAIL,
+	SPF_TEMPERROR,
+	SPF_PERMERROR,
+};
+
+enum spf_identity {
+	SPF_ID_MAILFROM,
+	SPF_ID_HELO,
+};
+
+struct spf_limits {
+	unsigned dns_terms;	/* SPF_MAX_DNS_TERMS */
+	unsigned void_lookups;	/* SPF_MAX_VOID_LOOKUPS */
+	unsigned mx_addrs;	/* SPF_MAX_MX_ADDRS */
+	unsigned ptr_addrs;	/* SPF_MAX_PTR_ADDRS */
+	unsigned timeout_ms;	/* whole evaluation; the driver's deadline */
+};
+
+#define SPF_F_TRACE	(1u << 0)	/* record trace events */
+#define SPF_F_NOPREFETCH (1u << 1)	/* ask strictly one lookup chain at a time */
+
+/* What check_host() is asked; strings are borrowed for the query's life. */
+struct spf_params {
+	struct ipaddr	ip;		/* client address */
+	const char     *sender;		/* MAIL FROM as received, "" = null */
+	const char     *helo;		/* HELO/EHLO argument */
+	const char     *receiver;	/* our host name, %{r}; NULL: "unknown" */
+	enum spf_identity identity;	/* which identity to check */
+	long long	now;		/* seconds since the epoch, %{t} */
+	struct spf_limits limits;
+	unsigned	flags;		/* SPF_F_* */
+};
+
+/* DNS questions and answers: the engine asks, a driver answers. */
+enum spf_rrtype {
+	SPF_RR_A = 1,
+	SPF_RR_PTR = 12,
+	SPF_RR_MX = 15,
+	SPF_RR_TXT = 16,
+	SPF_RR_AAAA = 28,
+};
+
+enum spf_dns_status {
+	SPF_DNS_OK,		/* NOERROR; nrr may be 0 (NODATA) */
+	SPF_DNS_NXDOMAIN,	/* RCODE 3 */
+	SPF_DNS_SERVFAIL,	/* any other failure: RCODE, bad answer */
+	SPF_DNS_TIMEOUT,	/* no answer in time */
+};
+
+struct spf_question {
+	unsigned	id;		/* unique within one query */
+	enum spf_rrtype	type;
+	const char     *name;		/* no trailing dot; valid until answered */
+};
+
+/*
+ * One resource record of the asked type (CNAMEs already followed by the
+ * resolver; records of other types are left out by the driver).
+ * TXT: data/len are the character-strings of one record concatenated
+ * with nothing between them (RFC 7208 3.3); they may hold any byte.
+ * MX, PTR: data is the target name without the trailing dot.
+ */
+struct spf_rr {
+	enum spf_rrtype	type;
+	unsigned	pref;		/* MX preference */
+	struct ipaddr	addr;		/* A, AAAA */
+	const char     *data;
+	size_t		len;
+};
+
+struct spf_answer {
+	unsigned	id;		/* the question's id */
+	enum spf_dns_status status;
+	const struct spf_rr *rr;	/* borrowed for the feed call only */
+	size_t		nrr;
+};
+
+enum spf_step {
+	SPF_STEP_QUERY,		/* new questions to send; then feed answers */
+	SPF_STEP_WAIT,		/* no new question; answers still outstanding */
+	SPF_STEP_DONE,		/* result available */
+};
+
+/* The result and why. Strings are owned by the query. */
+struct spf_detail {
+	enum spf_result	result;
+	enum spf_identity identity;
+	const char     *domain;		/* domain checked: sender's or HELO */
+	const char     *sender;		/* <sender> of check_host() */
+	const char     *mechanism;	/* matched term as written, "default"
+					 * when none matched, NULL on error */
+	const char     *record_domain;	/* domain whose record decided */
+	const char     *problem;	/* why permerror/temperror, else NULL */
+	const char     *limit;		/* name of the limit that tripped */
+	const char     *explanation;	/* fail: exp= text or NULL */
+	unsigned	dns_terms;	/* counters, as used */
+	unsigned	void_lookups;
+	unsigned	dns_queries;
+};
+
+/* Trace events, recorded with SPF_F_TRACE. */
+enum spf_trace_kind {
+	SPF_TR_QUERY,		/* text=name, rrtype */
+	SPF_TR_ANSWER,		/* text=name, rrtype, status, count */
+	SPF_TR_RECORD,		/* domain, text=record */
+	SPF_TR_TERM,		/* domain, text=term, match */
+	SPF_TR_COUNT,		/* limit=name, used, max */
+	SPF_TR_LIMIT,		/* limit=name tripped, used, max */
+	SPF_TR_NOTE,		/* text */
+	SPF_TR_EXPLAIN,		/* text=explanation */
+	SPF_TR_RESULT,		/* text=result word, domain */
+};
+
+struct spf_trace_ev {
+	enum spf_trace_kind kind;
+	unsigned	depth;		/* include/redirect nesting, 0 at top */
+	const char     *domain;
+	const char     *text;
+	enum spf_rrtype	rrtype;
+	enum spf_dns_status status;
+	unsigned	count;
+	int		match;		/* TERM: 1 match, 0 no match, -1 error */
+	const char     *limit;
+	unsigned	used;
+	unsigned	max;
+};
+
+void	spf_limits_default(struct spf_limits *);
+void	spf_params_init(struct spf_params *);	/* zero + default limits */
+
+struct spf_query *spf_query_new(const struct spf_params *);
+enum spf_step spf_query_step(struct spf_query *, const struct spf_question **,
+	    size_t *);
+int	spf_query_feed(struct spf_query *, const struct spf_answer *);
+void	spf_query_expire(struct spf_query *);
+enum spf_result spf_query_result(const struct spf_query *,
+	    const struct spf_detail **);
+size_t	spf_query_trace(const struct spf_query *, const struct spf_trace_ev **);
+void	spf_query_free(struct spf_query *);
+
+const char *spf_result_str(enum spf_result);		/* "pass" ... */
+int	spf_result_parse(const char *, enum spf_result *);
+const char *spf_rrtype_str(enum spf_rrtype);		/* "TXT" ... */
+const char *spf_dns_status_str(enum spf_dns_status);	/* "NXDOMAIN" ... */
+
+/* Header texts (values only, without "Received-SPF: "). */
+int	spf_format_received(const struct spf_detail *, const struct spf_params *,
+	    struct buf *);
+int	spf_format_authres(const struct spf_detail *, const char *authserv_id,
+	    struct buf *);
+int	spf_format_authres_method(const struct spf_detail *, struct buf *);
+
+/*
+ * Test mode (the seed's "mxfilter user@domain"): walk a domain's whole
+ * policy through include/redirect/a/mx/ptr, never stopping at a match or
+ * an error, and list what it allows as networks with their qualifiers,
+ * plus warnings a domain owner must see.  Same step/feed contract.
+ */
+enum spf_pl_kind {
+	SPF_PL_RECORD,		/* depth, domain, text=record */
+	SPF_PL_NET,		/* qual, mech, net/bits (all: 0/0, bits=0) */
+	SPF_PL_CLIENT,		/* qual, mech, text=term: depends on the client */
+	SPF_PL_NOTE,		/* text: e.g. "no SPF record" */
+	SPF_PL_WARN,		/* text: lookup count over 10, void lookups,
+				 * ptr or +all in use, record too big for UDP */
+	SPF_PL_ERROR,		/* text: a syntax or DNS error (walk goes on) */
+};
+
+struct spf_policy_line {
+	enum spf_pl_kind kind;
+	unsigned	depth;		/* 1 for the sender domain's record */
+	const char     *domain;		/* record's domain */
+	char		qual;		/* '+' '-' '~' '?' */
+	const char     *mech;		/* "ip4" "ip6" "a" "mx" "ptr" "exists"
+					 * "include" "all" */
+	const char     *text;
+	struct ipaddr	net;
+	unsigned	bits;
+	int		all;		/* the term matches every address */
+};
+
+struct spf_policy *spf_policy_new(const char *domain,
+	    const struct spf_params *);
+enum spf_step spf_policy_step(struct spf_policy *,
+	    const struct spf_question **, size_t *);
+int	spf_policy_feed(struct spf_policy *, const struct spf_answer *);
+void	spf_policy_expire(struct spf_policy *);
+size_t	spf_policy_lines(const struct spf_policy *,
+	    const struct spf_policy_line **);
+void	spf_policy_free(struct spf_policy *);
+
+#endif

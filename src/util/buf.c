@@ -1,0 +1,162 @@
+/*
+ * NAME
+ *	buf 3
+ * SUMMARY
+ *	bounded growable byte buffer
+ * SYNOPSIS
+ *	#include "buf.h"
+ *
+ *	void	buf_init(struct buf *b, size_t max);
+ *	void	buf_free(struct buf *b);
+ *	void	buf_reset(struct buf *b);
+ *	int	buf_append(struct buf *b, const void *p, size_t n);
+ *	int	buf_putc(struct buf *b, int c);
+ *	int	buf_puts(struct buf *b, const char *s);
+ *	int	buf_printf(struct buf *b, const char *fmt, ...);
+ *	void	buf_truncate(struct buf *b, size_t len);
+ *	char	*buf_steal(struct buf *b);
+ * DESCRIPTION
+ *	All text rmxf builds goes through here.  Growth is geometric up to the
+ *	hard maximum given to buf_init(); an append that does not fit is
+ *	refused as a whole (nothing partial is written), returns -1 and sets
+ *	b->overflow, which stays set until buf_reset().  The length check is
+ *	written so that it cannot overflow: n > max - len.
+ * DIAGNOSTICS
+ *	-1 on overflow, 0 on success.  Memory exhaustion exits (xmalloc).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xmalloc.h"
+
+/* buf_init - empty buffer with a hard maximum */
+void
+buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+	b->overflow = 0;
+}
+
+/* buf_free - release storage */
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b, b->max);
+}
+
+/* buf_reset - forget contents, keep storage */
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->overflow = 0;
+	if (b->data)
+		b->data[0] = 0;
+}
+
+/* buf_reserve - make room for n more bytes plus a NUL */
+static int
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t want;
+
+	if (n > b->max - b->len) {
+		b->overflow = 1;
+		return -1;
+	}
+	want = b->len + n + 1;
+	if (want > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+
+		while (cap < want)
+			cap = cap > ((size_t)-1) / 2 ? want : cap * 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	return 0;
+}
+
+/* buf_append - add bytes, all or nothing */
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+	return 0;
+}
+
+/* buf_putc - add one byte */
+int
+buf_putc(struct buf *b, int c)
+{
+	char ch = (char)c;
+
+	return buf_append(b, &ch, 1);
+}
+
+/* buf_puts - add a C string */
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+/* buf_vprintf - formatted append, all or nothing */
+int
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || buf_reserve(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+/* buf_printf - formatted append */
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* buf_truncate - shorten to len bytes */
+void
+buf_truncate(struct buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->data[len] = 0;
+	}
+}
+
+/* buf_steal - hand the bytes to the caller; the buffer is empty after */
+char *
+buf_steal(struct buf *b)
+{
+	char *p = b->data ? b->data : xstrdup("");
+
+	buf_init(b, b->max);
+	return p;
+}

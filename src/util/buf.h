@@ -1,0 +1,34 @@
+/* buf.h - bounded growable byte buffer */
+#ifndef RMXF_BUF_H
+#define RMXF_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A buffer owns its bytes.  It never grows past max; an append that would
+ * is refused whole and sets the sticky overflow flag.  data is always
+ * NUL-terminated (the NUL is not counted in len), so text built here can be
+ * handed to C string functions when it holds no NUL of its own.
+ */
+struct buf {
+	char   *data;
+	size_t  len;
+	size_t  cap;
+	size_t  max;
+	int     overflow;
+};
+
+void	buf_init(struct buf *, size_t max);
+void	buf_free(struct buf *);
+void	buf_reset(struct buf *);
+int	buf_append(struct buf *, const void *, size_t);
+int	buf_putc(struct buf *, int);
+int	buf_puts(struct buf *, const char *);
+int	buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	buf_vprintf(struct buf *, const char *, va_list);
+void	buf_truncate(struct buf *, size_t);
+char   *buf_steal(struct buf *);	/* returns owned data, re-inits */
+
+#endif

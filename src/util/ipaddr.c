@@ -1,0 +1,212 @@
+/*
+ * NAME
+ *	ipaddr 3
+ * SUMMARY
+ *	IPv4 and IPv6 addresses, CIDR matching, reverse names
+ * SYNOPSIS
+ *	#include "ipaddr.h"
+ *
+ *	int	ipaddr_parse(const char *s, struct ipaddr *ip);
+ *	int	ipaddr_parse_n(const char *s, size_t len, struct ipaddr *ip);
+ *	int	ipaddr_match(const struct ipaddr *ip, const struct ipaddr *net,
+ *			unsigned bits);
+ *	int	ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+ *	void	ipaddr_format(const struct ipaddr *ip, char out[IPADDR_STRLEN]);
+ *	int	ipaddr_reverse_name(const struct ipaddr *ip, struct buf *out);
+ *	int	ipaddr_format_spf(const struct ipaddr *ip, struct buf *out);
+ *	void	ipaddr_mask(struct ipaddr *ip, unsigned bits);
+ *	unsigned ipaddr_bits(const struct ipaddr *ip);
+ * DESCRIPTION
+ *	ipaddr_parse() accepts a dotted quad or any RFC 4291 text form
+ *	(upper or lower case hex).  An IPv4-mapped IPv6 address
+ *	(::ffff:a.b.c.d) is returned as IPv4, as RFC 7208 section 5.6 asks.
+ *	Leading zeros in dotted quads are refused (they are octal to some).
+ *
+ *	ipaddr_match() is true when ip lies inside net/bits; families must
+ *	agree.  Bits beyond the family's width are clamped by the caller.
+ *
+ *	ipaddr_reverse_name() appends the in-addr.arpa or ip6.arpa name.
+ *	ipaddr_format_spf() appends the %{i} form of RFC 7208 7.3: dotted
+ *	quad for IPv4, 32 dot-separated lower-case nibbles for IPv6.
+ * DIAGNOSTICS
+ *	Parsers return -1 on malformed text; formatters return the buf result.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ipaddr.h"
+
+static const unsigned char ipaddr_v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+/* ipaddr_parse_v4 - strict dotted quad */
+static int
+ipaddr_parse_v4(const char *s, size_t len, unsigned char out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+
+		if (part > 0) {
+			if (i >= len || s[i] != '.')
+				return -1;
+			i++;
+		}
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (digits > 0 && v == 0)
+				return -1;	/* leading zero */
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (v > 255)
+				return -1;
+			digits++;
+			i++;
+		}
+		if (digits == 0)
+			return -1;
+		out[part] = (unsigned char)v;
+	}
+	return i == len ? 0 : -1;
+}
+
+/* ipaddr_parse_n - parse len bytes of address text */
+int
+ipaddr_parse_n(const char *s, size_t len, struct ipaddr *ip)
+{
+	char tmp[64];
+
+	memset(ip, 0, sizeof(*ip));
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	if (memchr(s, ':', len) == NULL) {
+		ip->family = 4;
+		return ipaddr_parse_v4(s, len, ip->a);
+	}
+	memcpy(tmp, s, len);
+	tmp[len] = 0;
+	if (inet_pton(AF_INET6, tmp, ip->a) != 1)
+		return -1;
+	ip->family = 6;
+	if (memcmp(ip->a, ipaddr_v4mapped, 12) == 0) {
+		memmove(ip->a, ip->a + 12, 4);
+		memset(ip->a + 4, 0, 12);
+		ip->family = 4;
+	}
+	return 0;
+}
+
+/* ipaddr_parse - parse a C string */
+int
+ipaddr_parse(const char *s, struct ipaddr *ip)
+{
+	return ipaddr_parse_n(s, strlen(s), ip);
+}
+
+/* ipaddr_bits - width of the family */
+unsigned
+ipaddr_bits(const struct ipaddr *ip)
+{
+	return ip->family == 4 ? 32 : 128;
+}
+
+/* ipaddr_match - ip inside net/bits? */
+int
+ipaddr_match(const struct ipaddr *ip, const struct ipaddr *net, unsigned bits)
+{
+	unsigned full, rest;
+
+	if (ip->family != net->family)
+		return 0;
+	if (bits > ipaddr_bits(ip))
+		bits = ipaddr_bits(ip);
+	full = bits / 8;
+	rest = bits % 8;
+	if (memcmp(ip->a, net->a, full) != 0)
+		return 0;
+	if (rest) {
+		unsigned char m = (unsigned char)(0xff << (8 - rest));
+
+		if ((ip->a[full] & m) != (net->a[full] & m))
+			return 0;
+	}
+	return 1;
+}
+
+/* ipaddr_equal - same family, same bits */
+int
+ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
+{
+	return a->family == b->family &&
+	    memcmp(a->a, b->a, a->family == 4 ? 4 : 16) == 0;
+}
+
+/* ipaddr_mask - clear host bits */
+void
+ipaddr_mask(struct ipaddr *ip, unsigned bits)
+{
+	unsigned width = ipaddr_bits(ip), i;
+
+	if (bits > width)
+		bits = width;
+	for (i = 0; i < width / 8; i++) {
+		if (bits >= 8)
+			bits -= 8;
+		else {
+			ip->a[i] &= (unsigned char)(0xff << (8 - bits));
+			bits = 0;
+		}
+	}
+}
+
+/* ipaddr_format - canonical text */
+void
+ipaddr_format(const struct ipaddr *ip, char out[IPADDR_STRLEN])
+{
+	if (inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->a, out,
+	    IPADDR_STRLEN) == NULL)
+		strcpy(out, "?");
+}
+
+/* ipaddr_format_nibbles - 32 nibbles, dot separated, given order */
+static int
+ipaddr_format_nibbles(const struct ipaddr *ip, int reverse, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[64];
+	int i, n = 0;
+
+	for (i = 0; i < 32; i++) {
+		int k = reverse ? 31 - i : i;
+		unsigned v = (ip->a[k / 2] >> (k % 2 ? 0 : 4)) & 0xf;
+
+		if (i)
+			tmp[n++] = '.';
+		tmp[n++] = hex[v];
+	}
+	return buf_append(out, tmp, (size_t)n);
+}
+
+/* ipaddr_reverse_name - PTR owner name */
+int
+ipaddr_reverse_name(const struct ipaddr *ip, struct buf *out)
+{
+	if (ip->family == 4)
+		return buf_printf(out, "%u.%u.%u.%u.in-addr.arpa", ip->a[3],
+		    ip->a[2], ip->a[1], ip->a[0]);
+	if (ipaddr_format_nibbles(ip, 1, out) < 0)
+		return -1;
+	return buf_puts(out, ".ip6.arpa");
+}
+
+/* ipaddr_format_spf - the %{i} macro value (RFC 7208 7.3) */
+int
+ipaddr_format_spf(const struct ipaddr *ip, struct buf *out)
+{
+	if (ip->family == 4)
+		return buf_printf(out, "%u.%u.%u.%u", ip->a[0], ip->a[1],
+		    ip->a[2], ip->a[3]);
+	return ipaddr_format_nibbles(ip, 0, out);
+}
