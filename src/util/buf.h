@@ -27,7 +27,8 @@ int	buf_putc(struct buf *, int);
 int	buf_puts(struct buf *, const char *);
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	buf_vprintf(struct buf *, const char *, va_list);
+int	buf_vprintf(struct buf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
 void	buf_truncate(struct buf *, size_t);
 char   *buf_steal(struct buf *);	/* returns owned data, re-inits */
 
