@@ -44,7 +44,7 @@ msg_open(const char *progname, enum msg_sink sink, int facility)
 }
 
 /* msg_vlog - emit one line */
-static void
+static void __attribute__((format(printf, 3, 0)))
 msg_vlog(int pri, const char *level, const char *fmt, va_list ap)
 {
 	switch (msg_sink) {
