@@ -119,7 +119,8 @@ struct spf_detail {
 	const char     *record_domain;	/* domain whose record decided */
 	const char     *problem;	/* why permerror/temperror, else NULL */
 	const char     *limit;		/* name of the limit that tripped */
-	const char     *explanation;	/* fail: exp= text or NULL */
+	const char     *explanation;	/* fail: exp= text, or our default */
+	int		explanation_default; /* 1: no usable exp=, ours used */
 	unsigned	dns_terms;	/* counters, as used */
 	unsigned	void_lookups;
 	unsigned	dns_queries;

@@ -1,0 +1,270 @@
+/*
+ * NAME
+ *	spf_result 3
+ * SUMMARY
+ *	SPF result names and header texts
+ * SYNOPSIS
+ *	#include "spf.h"
+ *
+ *	const char *spf_result_str(enum spf_result r);
+ *	int	spf_result_parse(const char *s, enum spf_result *r);
+ *	const char *spf_rrtype_str(enum spf_rrtype t);
+ *	const char *spf_dns_status_str(enum spf_dns_status s);
+ *	int	spf_format_received(const struct spf_detail *d,
+ *			const struct spf_params *p, struct buf *out);
+ *	int	spf_format_authres(const struct spf_detail *d,
+ *			const char *authserv_id, struct buf *out);
+ *	int	spf_format_authres_method(const struct spf_detail *d,
+ *			struct buf *out);
+ * DESCRIPTION
+ *	spf_format_received() appends the value of a Received-SPF: header
+ *	(RFC 7208 9.1): the result, a comment, then key=value pairs
+ *	(receiver, client-ip, envelope-from, helo, identity, mechanism,
+ *	problem).  Values that are not dot-atoms are quoted; bytes outside
+ *	printable ASCII are replaced, so the header is always one line.
+ *	The whole value is kept under SPF_HEADER_MAX octets: the comment and
+ *	the problem are cut first.
+ *
+ *	spf_format_authres_method() appends the RFC 8601 method part,
+ *	"spf=RESULT smtp.mailfrom=DOMAIN" or "spf=RESULT smtp.helo=NAME":
+ *	the identity is labelled and the local part is never reported.
+ *	spf_format_authres() prefixes the authserv-id.
+ * DIAGNOSTICS
+ *	Formatters return the buf status (-1 when out is full).
+ * SEE ALSO
+ *	RFC 7208 section 9.1, RFC 8601 section 2.7.2.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "spf.h"
+
+#define SPF_HEADER_MAX	900	/* header value; lines stay under 998 */
+#define SPF_FIELD_MAX	200	/* one value inside the header */
+
+static const char *const spf_result_names[] = {
+	[SPF_NONE] = "none",
+	[SPF_NEUTRAL] = "neutral",
+	[SPF_PASS] = "pass",
+	[SPF_FAIL] = "fail",
+	[SPF_SOFTFAIL] = "softfail",
+	[SPF_TEMPERROR] = "temperror",
+	[SPF_PERMERROR] = "permerror",
+};
+
+/* spf_result_str - lower-case result word */
+const char *
+spf_result_str(enum spf_result r)
+{
+	if ((unsigned)r < sizeof(spf_result_names) / sizeof(*spf_result_names))
+		return spf_result_names[r];
+	return "permerror";
+}
+
+/* spf_result_parse - result word (any case) to value */
+int
+spf_result_parse(const char *s, enum spf_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(spf_result_names) / sizeof(*spf_result_names);
+	    i++)
+		if (strcasecmp(s, spf_result_names[i]) == 0) {
+			*r = (enum spf_result)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* spf_rrtype_str - record type mnemonic */
+const char *
+spf_rrtype_str(enum spf_rrtype t)
+{
+	switch (t) {
+	case SPF_RR_A:
+		return "A";
+	case SPF_RR_AAAA:
+		return "AAAA";
+	case SPF_RR_MX:
+		return "MX";
+	case SPF_RR_TXT:
+		return "TXT";
+	case SPF_RR_PTR:
+		return "PTR";
+	}
+	return "?";
+}
+
+/* spf_dns_status_str - answer status */
+const char *
+spf_dns_status_str(enum spf_dns_status s)
+{
+	switch (s) {
+	case SPF_DNS_OK:
+		return "NOERROR";
+	case SPF_DNS_NXDOMAIN:
+		return "NXDOMAIN";
+	case SPF_DNS_SERVFAIL:
+		return "SERVFAIL";
+	case SPF_DNS_TIMEOUT:
+		return "TIMEOUT";
+	}
+	return "?";
+}
+
+/* spf_put_clean - printable ASCII only, at most max octets */
+static void
+spf_put_clean(struct buf *out, const char *s, size_t max, int quoted)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c > 0x7e)
+			c = '?';
+		else if (quoted && (c == '"' || c == '\\'))
+			buf_putc(out, '\\');
+		buf_putc(out, c);
+	}
+	if (s != NULL && i == max && s[i])
+		buf_puts(out, "...");
+}
+
+/* spf_is_dot_atom - may the value stand unquoted (RFC 5322 dot-atom)? */
+static int
+spf_is_dot_atom(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || *s == 0 || *s == '.')
+		return 0;
+	for (i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL) {
+			if (c == '.' && (s[i + 1] == '.' || s[i + 1] == 0))
+				return 0;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/* spf_put_kv - "; key=value" with quoting as needed */
+static void
+spf_put_kv(struct buf *out, const char *key, const char *val, int force_q)
+{
+	int q = force_q || !spf_is_dot_atom(val);
+
+	buf_printf(out, " %s=", key);
+	if (q)
+		buf_putc(out, '"');
+	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX, q);
+	if (q)
+		buf_putc(out, '"');
+	buf_putc(out, ';');
+}
+
+/* spf_format_received - Received-SPF: value (RFC 7208 9.1) */
+int
+spf_format_received(const struct spf_detail *d, const struct spf_params *p,
+    struct buf *out)
+{
+	char ip[IPADDR_STRLEN];
+	const char *rcv = p->receiver ? p->receiver : "unknown";
+	struct buf b;
+	int r;
+
+	buf_init(&b, SPF_HEADER_MAX);
+	ipaddr_format(&p->ip, ip);
+	buf_printf(&b, "%s (", spf_result_str(d->result));
+	spf_put_clean(&b, rcv, SPF_FIELD_MAX, 0);
+	buf_puts(&b, ": ");
+	switch (d->result) {
+	case SPF_PASS:
+		buf_puts(&b, "domain of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		buf_printf(&b, " designates %s as permitted sender", ip);
+		break;
+	case SPF_FAIL:
+		buf_puts(&b, "domain of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		buf_printf(&b, " does not designate %s as permitted sender",
+		    ip);
+		break;
+	case SPF_SOFTFAIL:
+		buf_puts(&b, "transitioning domain of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		buf_printf(&b, " does not designate %s as permitted sender",
+		    ip);
+		break;
+	case SPF_NEUTRAL:
+		buf_printf(&b, "%s is neither permitted nor denied by domain "
+		    "of ", ip);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		break;
+	case SPF_NONE:
+		buf_puts(&b, "domain of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		buf_puts(&b, " does not provide an SPF record");
+		break;
+	case SPF_TEMPERROR:
+		buf_puts(&b, "temporary error in processing during lookup of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		break;
+	case SPF_PERMERROR:
+		buf_puts(&b, "permanent error in processing domain of ");
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		break;
+	}
+	buf_putc(&b, ')');
+	spf_put_kv(&b, "receiver", rcv, 0);
+	spf_put_kv(&b, "client-ip", ip, 0);
+	spf_put_kv(&b, "envelope-from", p->sender ? p->sender : "", 1);
+	spf_put_kv(&b, "helo", p->helo ? p->helo : "", 0);
+	spf_put_kv(&b, "identity", d->identity == SPF_ID_HELO ? "helo" :
+	    "mailfrom", 0);
+	if (d->mechanism != NULL)
+		spf_put_kv(&b, "mechanism", d->mechanism, 0);
+	if (d->problem != NULL && (d->result == SPF_PERMERROR ||
+	    d->result == SPF_TEMPERROR))
+		spf_put_kv(&b, "problem", d->problem, 1);
+	/* drop the final ';' */
+	if (b.len > 0 && b.data[b.len - 1] == ';')
+		buf_truncate(&b, b.len - 1);
+	r = b.overflow ? -1 : buf_append(out, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* spf_format_authres_method - "spf=pass smtp.mailfrom=example.com" */
+int
+spf_format_authres_method(const struct spf_detail *d, struct buf *out)
+{
+	const char *dom = d->domain ? d->domain : "";
+	int q = !spf_is_dot_atom(dom);
+
+	buf_printf(out, "spf=%s %s=", spf_result_str(d->result),
+	    d->identity == SPF_ID_HELO ? "smtp.helo" : "smtp.mailfrom");
+	if (q)
+		buf_putc(out, '"');
+	spf_put_clean(out, dom, SPF_FIELD_MAX, q);
+	if (q)
+		buf_putc(out, '"');
+	return out->overflow ? -1 : 0;
+}
+
+/* spf_format_authres - Authentication-Results: value (RFC 8601) */
+int
+spf_format_authres(const struct spf_detail *d, const char *authserv_id,
+    struct buf *out)
+{
+	spf_put_clean(out, authserv_id ? authserv_id : "unknown",
+	    SPF_FIELD_MAX, 0);
+	buf_puts(out, "; ");
+	return spf_format_authres_method(d, out);
+}
