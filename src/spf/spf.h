@@ -45,6 +45,8 @@ struct spf_limits {
 
 #define SPF_F_TRACE	(1u << 0)	/* record trace events */
 #define SPF_F_NOPREFETCH (1u << 1)	/* ask strictly one lookup chain at a time */
+#define SPF_F_IP_UPPER	(1u << 2)	/* IPv6 was written in upper case: %{i}
+					 * nibbles follow it (see spf_params_ip) */
 
 /* What check_host() is asked; strings are borrowed for the query's life. */
 struct spf_params {
@@ -155,6 +157,7 @@ struct spf_trace_ev {
 
 void	spf_limits_default(struct spf_limits *);
 void	spf_params_init(struct spf_params *);	/* zero + default limits */
+int	spf_params_ip(struct spf_params *, const char *);	/* as written */
 
 struct spf_query *spf_query_new(const struct spf_params *);
 enum spf_step spf_query_step(struct spf_query *, const struct spf_question **,

@@ -129,6 +129,25 @@ spf_limits_default(struct spf_limits *l)
 	l->timeout_ms = SPF_TIMEOUT_MS;
 }
 
+/* spf_params_ip - set the client address from its text; note whether
+ * IPv6 hex was written in upper case (%{i} follows it) */
+int
+spf_params_ip(struct spf_params *p, const char *text)
+{
+	const char *s;
+
+	if (ipaddr_parse(text, &p->ip) < 0)
+		return -1;
+	p->flags &= ~SPF_F_IP_UPPER;
+	if (p->ip.family == 6)
+		for (s = text; *s; s++)
+			if (*s >= 'A' && *s <= 'F') {
+				p->flags |= SPF_F_IP_UPPER;
+				break;
+			}
+	return 0;
+}
+
 /* spf_params_init - zeroed parameters with default limits */
 void
 spf_params_init(struct spf_params *p)
@@ -711,7 +730,6 @@ spf_eval_step(struct spf_query *q)
 		r = spf_term_eval(q, fr, t);
 		switch (r) {
 		case SPF_T_NEED:
-			spf_prefetch(q, fr);
 			return r;
 		case SPF_T_MATCH:
 		case SPF_T_NOMATCH:
@@ -785,8 +803,13 @@ spf_explain(struct spf_query *q)
 				return 0;
 			/* exactly one record, else as if no exp= */
 			if (e->status == SPF_DNS_OK && e->nrr == 1) {
+				if (spf_macro_uses_p(e->rr[0].data,
+				    e->rr[0].len)) {
+					if (!spf_validated_names(q))
+						return 0;
+					spf_ptrname(q, q->mc.domain);
+				}
 				buf_init(&out, SPF_MAX_EXPLAIN);
-				spf_ptrname(q, q->mc.domain);
 				if (spf_macro_expand(&q->mc, e->rr[0].data,
 				    e->rr[0].len, SPF_MACRO_EXP, &out, &err) ==
 				    SPF_MACRO_OK) {
@@ -825,9 +848,16 @@ spf_run(struct spf_query *q)
 {
 	struct spf_trace_ev *ev;
 
+	size_t i;
+
 	while (q->phase == SPF_PH_EVAL)
-		if (spf_eval_step(q) == SPF_T_NEED)
+		if (spf_eval_step(q) == SPF_T_NEED) {
+			/* while waiting, ask for what the rest of every open
+			 * record will need */
+			for (i = q->nframes; i > 0; i--)
+				spf_prefetch(q, &q->frames[i - 1]);
 			return;
+		}
 	if (q->phase == SPF_PH_EXP && !spf_explain(q))
 		return;
 	if ((ev = spf_trace_add(q, SPF_TR_RESULT,
@@ -863,6 +893,7 @@ spf_identity_setup(struct spf_query *q)
 	q->mc.helo = helo;
 	q->mc.receiver = q->p.receiver ? q->p.receiver : "unknown";
 	q->mc.ip = &q->p.ip;
+	q->mc.ip_upper = (q->p.flags & SPF_F_IP_UPPER) != 0;
 	q->mc.now = q->p.now;
 	q->d.identity = q->p.identity;
 	q->d.sender = q->mc.sender;

@@ -62,6 +62,7 @@ struct spf_macro_ctx {
 	const struct ipaddr *ip;
 	long long	now;
 	const char     *ptrname;	/* validated name; NULL: not known yet */
+	int		ip_upper;	/* %{i} nibbles in upper case */
 };
 
 enum spf_macro_status {

@@ -186,9 +186,16 @@ spf_macro_value(const struct spf_macro_ctx *ctx, char letter, struct buf *v)
 	case 'd':
 		buf_puts(v, ctx->domain);
 		break;
-	case 'i':
+	case 'i': {
+		size_t k, from = v->len;
+
 		ipaddr_format_spf(ctx->ip, v);
+		/* the address as the client wrote it: DNS does not care,
+		 * explanations show it */
+		for (k = from; ctx->ip_upper && k < v->len; k++)
+			v->data[k] = (char)toupper((unsigned char)v->data[k]);
 		break;
+	}
 	case 'p':
 		if (ctx->ptrname == NULL)
 			return SPF_MACRO_NEED_P;

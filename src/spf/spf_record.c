@@ -196,22 +196,22 @@ spf_dual_cidr_parse(const char *s, size_t len, struct spf_term *t)
 	return 0;
 }
 
-/* spf_find_cidr - first "/" outside %{...}: where a CIDR suffix starts */
+/* spf_find_cidr - where a trailing dual-cidr-length starts: "/N", "//N"
+ * or "/N//M" at the very end (a domain-spec may hold "/" itself) */
 static size_t
 spf_find_cidr(const char *s, size_t len)
 {
-	size_t i;
-	int in_macro = 0;
+	size_t end = len, i;
 
-	for (i = 0; i < len; i++) {
-		if (!in_macro && s[i] == '%' && i + 1 < len && s[i + 1] == '{')
-			in_macro = 1;
-		else if (in_macro && s[i] == '}')
-			in_macro = 0;
-		else if (!in_macro && s[i] == '/')
-			return i;
-	}
-	return len;
+	for (i = end; i > 0 && isdigit((unsigned char)s[i - 1]); i--)
+		;
+	if (i < end && i >= 2 && s[i - 1] == '/' && s[i - 2] == '/')
+		end = i - 2;
+	for (i = end; i > 0 && isdigit((unsigned char)s[i - 1]); i--)
+		;
+	if (i < end && i >= 1 && s[i - 1] == '/' && (i < 2 || s[i - 2] != '/'))
+		end = i - 1;
+	return end;
 }
 
 /* spf_ip_parse - ip4 or ip6 network, family kept as written */

@@ -1,0 +1,409 @@
+/* test_spf_eval - check_host() through the zone resolver */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dns/dns.h"
+#include "lib/spfrun.h"
+#include "spf/spf.h"
+#include "util/buf.h"
+
+static const char eval_zone[] =
+    "example.com TXT \"v=spf1 ip4:192.0.2.0/24 include:_spf.example.net "
+    "mx a:a.example.org/28 -all\"\n"
+    "example.com MX 10 mx1.example.com\n"
+    "example.com MX 20 mx2.example.com\n"
+    "mx1.example.com A 198.51.100.10\n"
+    "mx2.example.com A 198.51.100.20\n"
+    "mx2.example.com AAAA 2001:db8::20\n"
+    "_spf.example.net TXT \"v=spf1 ip6:2001:db8:1::/48 ~all\"\n"
+    "a.example.org A 203.0.113.17\n"
+    "soft.example.com TXT \"v=spf1 ~all\"\n"
+    "neutral.example.com TXT \"v=spf1 ip4:192.0.2.1\"\n"
+    "two.example.com TXT \"v=spf1 -all\"\n"
+    "two.example.com TXT \"v=spf1 +all\"\n"
+    "other.example.com TXT \"some=thing\"\n"
+    "broken.example.com TXT \"v=spf1 foo:bar -all\"\n"
+    "red.example.com TXT \"v=spf1 redirect=example.com\"\n"
+    "rednone.example.com TXT \"v=spf1 redirect=nothing.example.com\"\n"
+    "incnone.example.com TXT \"v=spf1 include:nothing.example.com -all\"\n"
+    "slow.example.com TIMEOUT\n"
+    "incslow.example.com TXT \"v=spf1 include:slow.example.com -all\"\n"
+    "sf.example.com SERVFAIL\n"
+    "exp.example.com TXT \"v=spf1 -all exp=why.example.com\"\n"
+    "why.example.com TXT \"%{i} may not send for %{d}, ask %{l}\"\n"
+    "expbad.example.com TXT \"v=spf1 -all exp=nowhy.example.com\"\n"
+    "helo.example.net TXT \"v=spf1 a -all\"\n"
+    "helo.example.net A 192.0.2.99\n"
+    "void.example.com TXT \"v=spf1 a:n1.example.com a:n2.example.com "
+    "a:n3.example.com -all\"\n"
+    "ptr.example.com TXT \"v=spf1 ptr -all\"\n"
+    "9.2.0.192.in-addr.arpa PTR host.ptr.example.com\n"
+    "host.ptr.example.com A 192.0.2.9\n"
+    "exists.example.com TXT \"v=spf1 exists:%{ir}.list.example.com -all\"\n"
+    "5.2.0.192.list.example.com A 127.0.0.2\n"
+    "manymx.example.com TXT \"v=spf1 mx -all\"\n"
+    "manymx.example.com MX 1 m1.example.com\n"
+    "manymx.example.com MX 2 m2.example.com\n"
+    "manymx.example.com MX 3 m3.example.com\n"
+    "manymx.example.com MX 4 m4.example.com\n"
+    "manymx.example.com MX 5 m5.example.com\n"
+    "manymx.example.com MX 6 m6.example.com\n"
+    "manymx.example.com MX 7 m7.example.com\n"
+    "manymx.example.com MX 8 m8.example.com\n"
+    "manymx.example.com MX 9 m9.example.com\n"
+    "manymx.example.com MX 10 m10.example.com\n"
+    "manymx.example.com MX 11 m11.example.com\n"
+    "nul.example.com TXT \"v=spf1 ip4:192.0.2.1\\000 -all\"\n"
+    "ctl.example.com TXT \"v=spf1 ip4:192.0.2.1\\013-all\"\n"
+    "multi.example.com TXT \"v=spf1 ip4:192.0.2.7\" \" -all\"\n";
+
+struct eval_case {
+	const char     *ip;
+	const char     *sender;
+	const char     *helo;
+	enum spf_identity id;
+	enum spf_result	want;
+	const char     *mechanism;	/* NULL: not checked */
+	const char     *problem;	/* substring, NULL: not checked */
+};
+
+static const struct eval_case eval_cases[] = {
+	{"192.0.2.1", "alice@example.com", "mx.example.net", SPF_ID_MAILFROM,
+	 SPF_PASS, "ip4:192.0.2.0/24", NULL},
+	{"2001:db8:1::5", "alice@example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "include:_spf.example.net", NULL},
+	{"198.51.100.20", "alice@example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "mx", NULL},
+	{"2001:DB8::20", "alice@example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "mx", NULL},
+	{"203.0.113.30", "alice@example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "a:a.example.org/28", NULL},
+	{"203.0.113.40", "alice@example.com", "mx", SPF_ID_MAILFROM, SPF_FAIL,
+	 "-all", NULL},
+	{"::ffff:192.0.2.44", "alice@example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "ip4:192.0.2.0/24", NULL},
+	{"203.0.113.40", "bob@soft.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_SOFTFAIL, "~all", NULL},
+	{"203.0.113.40", "neutral.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_NEUTRAL, "default", NULL},
+	{"203.0.113.40", "a@two.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "more than one SPF record"},
+	{"203.0.113.40", "a@other.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_NONE, NULL, NULL},
+	{"203.0.113.40", "a@nxdomain.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_NONE, NULL, NULL},
+	{"203.0.113.40", "a@broken.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "unknown mechanism"},
+	{"198.51.100.10", "a@red.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "mx", NULL},
+	{"198.51.100.10", "a@rednone.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "redirect"},
+	{"198.51.100.10", "a@incnone.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "included"},
+	{"198.51.100.10", "a@slow.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_TEMPERROR, NULL, "TIMEOUT"},
+	{"198.51.100.10", "a@incslow.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_TEMPERROR, NULL, "TIMEOUT"},
+	{"198.51.100.10", "a@sf.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_TEMPERROR, NULL, "SERVFAIL"},
+	/* null sender: postmaster@helo; HELO identity */
+	{"192.0.2.99", "", "helo.example.net", SPF_ID_MAILFROM, SPF_PASS, "a",
+	 NULL},
+	{"192.0.2.98", "", "helo.example.net", SPF_ID_HELO, SPF_FAIL, "-all",
+	 NULL},
+	/* malformed domains: none (4.3) */
+	{"192.0.2.1", "a@localhost", "mx", SPF_ID_MAILFROM, SPF_NONE, NULL,
+	 NULL},
+	{"192.0.2.1", "a@[192.0.2.1]", "mx", SPF_ID_MAILFROM, SPF_NONE, NULL,
+	 NULL},
+	{"192.0.2.1", "a@foo..example.com", "mx", SPF_ID_MAILFROM, SPF_NONE,
+	 NULL, NULL},
+	{"192.0.2.1", "@@@", "mx", SPF_ID_MAILFROM, SPF_NONE, NULL, NULL},
+	/* void lookups: third one is over the limit of 2 */
+	{"192.0.2.1", "a@void.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "void_lookups"},
+	{"192.0.2.9", "a@ptr.example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "ptr", NULL},
+	{"192.0.2.8", "a@ptr.example.com", "mx", SPF_ID_MAILFROM, SPF_FAIL,
+	 "-all", NULL},
+	{"192.0.2.5", "a@exists.example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "exists:%{ir}.list.example.com", NULL},
+	{"192.0.2.6", "a@exists.example.com", "mx", SPF_ID_MAILFROM, SPF_FAIL,
+	 "-all", NULL},
+	{"192.0.2.6", "a@manymx.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "mx_addrs"},
+	/* NUL and control characters are errors, never truncation */
+	{"192.0.2.1", "a@nul.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "NUL"},
+	{"192.0.2.1", "a@ctl.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "control"},
+	{"192.0.2.7", "a@multi.example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 NULL, NULL},
+};
+
+/* test_eval_table - walk the table */
+static void
+test_eval_table(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(eval_cases) / sizeof(*eval_cases); i++) {
+		const struct eval_case *c = &eval_cases[i];
+		struct spfrun run;
+
+		assert_int_equal(spfrun(&run, eval_zone, c->ip, c->sender,
+		    c->helo, c->id, 0, NULL), 0);
+		if (run.r != c->want)
+			fail_msg("case %zu (%s %s): %s, want %s (%s)", i, c->ip,
+			    c->sender, spf_result_str(run.r),
+			    spf_result_str(c->want),
+			    run.d->problem ? run.d->problem : "");
+		if (c->mechanism && (run.d->mechanism == NULL ||
+		    strcmp(run.d->mechanism, c->mechanism) != 0))
+			fail_msg("case %zu: mechanism %s, want %s", i,
+			    run.d->mechanism ? run.d->mechanism : "(null)",
+			    c->mechanism);
+		if (c->problem && (run.d->problem == NULL ||
+		    strstr(run.d->problem, c->problem) == NULL))
+			fail_msg("case %zu: problem '%s' lacks '%s'", i,
+			    run.d->problem ? run.d->problem : "(null)",
+			    c->problem);
+		spfrun_free(&run);
+	}
+}
+
+/* test_eval_explanation - exp= expanded; default text otherwise */
+static void
+test_eval_explanation(void **state)
+{
+	struct spfrun run;
+
+	(void)state;
+	spfrun(&run, eval_zone, "192.0.2.66", "carol@exp.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	assert_int_equal(run.r, SPF_FAIL);
+	assert_string_equal(run.d->explanation,
+	    "192.0.2.66 may not send for exp.example.com, ask carol");
+	assert_false(run.d->explanation_default);
+	spfrun_free(&run);
+
+	spfrun(&run, eval_zone, "192.0.2.66", "carol@expbad.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	assert_int_equal(run.r, SPF_FAIL);
+	assert_true(run.d->explanation_default);
+	assert_non_null(strstr(run.d->explanation, "192.0.2.66"));
+	spfrun_free(&run);
+
+	/* no explanation on other results */
+	spfrun(&run, eval_zone, "192.0.2.66", "carol@soft.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	assert_null(run.d->explanation);
+	spfrun_free(&run);
+}
+
+/* test_eval_parallel - MX hosts' addresses are asked together, and the
+ * next terms' records are asked ahead */
+static void
+test_eval_parallel(void **state)
+{
+	struct spfrun run, serial;
+
+	(void)state;
+	/* 198.51.100.20 matches mx: TXT, then MX (+ look-ahead), then both
+	 * hosts at once: 3 rounds */
+	spfrun(&run, eval_zone, "198.51.100.20", "a@example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	assert_int_equal(run.r, SPF_PASS);
+	spfrun(&serial, eval_zone, "198.51.100.20", "a@example.com", "mx",
+	    SPF_ID_MAILFROM, SPF_F_NOPREFETCH, NULL);
+	assert_int_equal(serial.r, SPF_PASS);
+	assert_true(run.steps < serial.steps);
+	assert_true(run.steps <= 3);
+	spfrun_free(&run);
+	spfrun_free(&serial);
+}
+
+/* test_eval_term_limit - the 11th DNS term is a permerror, by name */
+static void
+test_eval_term_limit(void **state)
+{
+	struct buf z;
+	struct spfrun run;
+	struct spf_limits lim;
+	int i;
+
+	(void)state;
+	buf_init(&z, 65536);
+	buf_puts(&z, "chain.example.com TXT \"v=spf1\"");
+	for (i = 0; i < 11; i++)
+		buf_printf(&z, " \" include:i%d.example.com\"", i);
+	buf_puts(&z, " \" -all\"\n");
+	for (i = 0; i < 11; i++)
+		buf_printf(&z, "i%d.example.com TXT \"v=spf1 -all\"\n", i);
+	assert_int_equal(spfrun(&run, z.data, "192.0.2.1",
+	    "a@chain.example.com", "mx", SPF_ID_MAILFROM, 0, NULL), 0);
+	assert_int_equal(run.r, SPF_PERMERROR);
+	assert_string_equal(run.d->limit, "dns_terms");
+	assert_int_equal(run.d->dns_terms, 11);
+	spfrun_free(&run);
+
+	/* configurable: with 11 allowed it evaluates to the end */
+	spf_limits_default(&lim);
+	lim.dns_terms = 11;
+	spfrun(&run, z.data, "192.0.2.1", "a@chain.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, &lim);
+	assert_int_equal(run.r, SPF_FAIL);
+	spfrun_free(&run);
+	buf_free(&z);
+}
+
+/* test_eval_expire - the deadline turns open questions into temperror,
+ * and an expired query asks nothing more */
+static void
+test_eval_expire(void **state)
+{
+	struct spf_params p;
+	struct spf_query *q;
+	const struct spf_question *qs;
+	const struct spf_detail *d;
+	size_t n;
+
+	(void)state;
+	spf_params_init(&p);
+	ipaddr_parse("192.0.2.1", &p.ip);
+	p.sender = "a@example.com";
+	p.helo = "mx.example.net";
+	q = spf_query_new(&p);
+	assert_int_equal(spf_query_step(q, &qs, &n), SPF_STEP_QUERY);
+	assert_int_equal(n, 1);
+	assert_int_equal(qs[0].type, SPF_RR_TXT);
+	assert_string_equal(qs[0].name, "example.com");
+	assert_int_equal(spf_query_step(q, &qs, &n), SPF_STEP_WAIT);
+	spf_query_expire(q);
+	assert_int_equal(spf_query_step(q, &qs, &n), SPF_STEP_DONE);
+	assert_int_equal(spf_query_result(q, &d), SPF_TEMPERROR);
+	assert_string_equal(d->limit, "timeout");
+	spf_query_free(q);
+}
+
+/* test_eval_feed_unknown - answers to no question are refused */
+static void
+test_eval_feed_unknown(void **state)
+{
+	struct spf_params p;
+	struct spf_query *q;
+	struct spf_answer a = {.id = 7, .status = SPF_DNS_OK};
+
+	(void)state;
+	spf_params_init(&p);
+	ipaddr_parse("192.0.2.1", &p.ip);
+	p.sender = "a@example.com";
+	q = spf_query_new(&p);
+	assert_int_equal(spf_query_feed(q, &a), -1);
+	spf_query_free(q);
+}
+
+/* test_eval_headers - Received-SPF and Authentication-Results */
+static void
+test_eval_headers(void **state)
+{
+	struct spfrun run;
+	struct spf_params p;
+	struct buf h;
+	char longsender[1200];
+
+	(void)state;
+	spfrun(&run, eval_zone, "192.0.2.98", "", "helo.example.net",
+	    SPF_ID_HELO, 0, NULL);
+	buf_init(&h, 2000);
+	spf_format_authres(run.d, "mx.example.org", &h);
+	assert_string_equal(h.data,
+	    "mx.example.org; spf=fail smtp.helo=helo.example.net");
+	spfrun_free(&run);
+
+	spfrun(&run, eval_zone, "192.0.2.1", "alice@example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	buf_reset(&h);
+	spf_format_authres_method(run.d, &h);
+	assert_string_equal(h.data, "spf=pass smtp.mailfrom=example.com");
+	buf_reset(&h);
+	spf_params_init(&p);
+	ipaddr_parse("192.0.2.1", &p.ip);
+	p.sender = "alice@example.com";
+	p.helo = "mx";
+	p.receiver = "rx.example.org";
+	assert_int_equal(spf_format_received(run.d, &p, &h), 0);
+	assert_string_equal(h.data, "pass (rx.example.org: domain of "
+	    "alice@example.com designates 192.0.2.1 as permitted sender) "
+	    "receiver=rx.example.org; client-ip=192.0.2.1; "
+	    "envelope-from=\"alice@example.com\"; helo=mx; "
+	    "identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"");
+	spfrun_free(&run);
+
+	/* hostile input: one line, bounded, no control bytes */
+	memset(longsender, 'x', sizeof(longsender) - 1);
+	longsender[sizeof(longsender) - 1] = 0;
+	longsender[10] = '\n';
+	longsender[20] = '"';
+	p.sender = longsender;
+	spfrun(&run, eval_zone, "192.0.2.1", longsender, "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	buf_reset(&h);
+	assert_int_equal(spf_format_received(run.d, &p, &h), 0);
+	assert_true(h.len < 998);
+	assert_null(strchr(h.data, '\n'));
+	spfrun_free(&run);
+	buf_free(&h);
+}
+
+/* test_eval_trace - a trace names records, terms, queries and counts */
+static void
+test_eval_trace(void **state)
+{
+	struct spfrun run;
+	const struct spf_trace_ev *ev;
+	size_t n, i;
+	int rec = 0, term = 0, query = 0, count = 0, result = 0;
+
+	(void)state;
+	spfrun(&run, eval_zone, "2001:db8:1::5", "a@example.com", "mx",
+	    SPF_ID_MAILFROM, SPF_F_TRACE, NULL);
+	n = spf_query_trace(run.q, &ev);
+	for (i = 0; i < n; i++) {
+		rec += ev[i].kind == SPF_TR_RECORD;
+		term += ev[i].kind == SPF_TR_TERM;
+		query += ev[i].kind == SPF_TR_QUERY;
+		count += ev[i].kind == SPF_TR_COUNT;
+		result += ev[i].kind == SPF_TR_RESULT;
+		if (ev[i].kind == SPF_TR_RECORD && ev[i].depth == 1)
+			assert_string_equal(ev[i].domain, "_spf.example.net");
+	}
+	assert_int_equal(rec, 2);
+	assert_true(term >= 3);
+	assert_true(query >= 2);
+	assert_true(count >= 1);
+	assert_int_equal(result, 1);
+	spfrun_free(&run);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_eval_table),
+		cmocka_unit_test(test_eval_explanation),
+		cmocka_unit_test(test_eval_parallel),
+		cmocka_unit_test(test_eval_term_limit),
+		cmocka_unit_test(test_eval_expire),
+		cmocka_unit_test(test_eval_feed_unknown),
+		cmocka_unit_test(test_eval_headers),
+		cmocka_unit_test(test_eval_trace),
+	};
+
+	return cmocka_run_group_tests_name("spf_eval", tests, NULL, NULL);
+}
