@@ -1,0 +1,195 @@
+/* test_util - buf, arena, ipaddr, domain */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/domain.h"
+#include "util/ipaddr.h"
+
+/* test_buf_bounds - all-or-nothing appends, sticky overflow */
+static void
+test_buf_bounds(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_int_equal(buf_puts(&b, "abcd"), 0);
+	assert_int_equal(buf_printf(&b, "%d", 1234), 0);
+	assert_int_equal(b.len, 8);
+	assert_int_equal(buf_putc(&b, 'x'), -1);
+	assert_true(b.overflow);
+	assert_string_equal(b.data, "abcd1234");
+	assert_int_equal(buf_printf(&b, "%s", "y"), -1);
+	buf_reset(&b);
+	assert_false(b.overflow);
+	assert_int_equal(buf_append(&b, "a\0b", 3), 0);
+	assert_int_equal(b.len, 3);
+	assert_int_equal(b.data[3], 0);
+	buf_free(&b);
+}
+
+/* test_arena - aligned, large and many allocations, reset */
+static void
+test_arena(void **state)
+{
+	struct arena *a = arena_new(256);
+	char *big;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		void *p = arena_alloc(a, (size_t)(i % 37) + 1);
+
+		assert_int_equal((uintptr_t)p % 16, 0);
+	}
+	big = arena_zalloc(a, 100000);
+	assert_int_equal(big[99999], 0);
+	assert_string_equal(arena_memdup(a, "abc", 2), "ab");
+	arena_reset(a);
+	assert_int_equal(arena_used(a), 0);
+	assert_non_null(arena_strdup(a, "again"));
+	arena_free(a);
+	arena_free(NULL);
+}
+
+struct ip_case {
+	const char     *in;
+	int		family;	/* 0: refused */
+	const char     *canon;
+};
+
+static const struct ip_case ip_cases[] = {
+	{"192.0.2.1", 4, "192.0.2.1"},
+	{"0.0.0.0", 4, "0.0.0.0"},
+	{"255.255.255.255", 4, "255.255.255.255"},
+	{"2001:DB8::CB01", 6, "2001:db8::cb01"},
+	{"::ffff:192.0.2.9", 4, "192.0.2.9"},
+	{"::FFFF:c000:0209", 4, "192.0.2.9"},
+	{"::1", 6, "::1"},
+	{"192.0.2.01", 0, NULL},
+	{"192.0.2", 0, NULL},
+	{"192.0.2.256", 0, NULL},
+	{"192.0.2.1.", 0, NULL},
+	{"", 0, NULL},
+	{"2001:db8::g", 0, NULL},
+	{"[::1]", 0, NULL},
+	{" 192.0.2.1", 0, NULL},
+};
+
+/* test_ipaddr_parse - text forms */
+static void
+test_ipaddr_parse(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ip_cases) / sizeof(*ip_cases); i++) {
+		struct ipaddr ip;
+		char out[IPADDR_STRLEN];
+		int r = ipaddr_parse(ip_cases[i].in, &ip);
+
+		if (ip_cases[i].family == 0) {
+			if (r == 0)
+				fail_msg("'%s' accepted", ip_cases[i].in);
+			continue;
+		}
+		if (r != 0 || ip.family != ip_cases[i].family)
+			fail_msg("'%s': %d family %d", ip_cases[i].in, r,
+			    ip.family);
+		ipaddr_format(&ip, out);
+		assert_string_equal(out, ip_cases[i].canon);
+	}
+}
+
+/* test_ipaddr_match - CIDR edges */
+static void
+test_ipaddr_match(void **state)
+{
+	struct ipaddr a, n;
+	struct buf b;
+
+	(void)state;
+	ipaddr_parse("192.0.2.129", &a);
+	ipaddr_parse("192.0.2.128", &n);
+	assert_true(ipaddr_match(&a, &n, 25));
+	assert_true(ipaddr_match(&a, &n, 31));
+	assert_false(ipaddr_match(&a, &n, 32));
+	assert_true(ipaddr_match(&a, &n, 0));
+	ipaddr_parse("2001:db8::1", &n);
+	assert_false(ipaddr_match(&a, &n, 0));	/* families differ */
+	ipaddr_parse("2001:db8:ffff::1", &a);
+	assert_true(ipaddr_match(&a, &n, 32));
+	assert_false(ipaddr_match(&a, &n, 33));
+	buf_init(&b, 256);
+	ipaddr_parse("192.0.2.3", &a);
+	ipaddr_reverse_name(&a, &b);
+	assert_string_equal(b.data, "3.2.0.192.in-addr.arpa");
+	buf_reset(&b);
+	ipaddr_parse("2001:db8::cb01", &a);
+	ipaddr_reverse_name(&a, &b);
+	assert_string_equal(b.data, "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
+	    ".0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	buf_free(&b);
+	ipaddr_parse("192.0.2.255", &a);
+	ipaddr_mask(&a, 24);
+	ipaddr_parse("192.0.2.0", &n);
+	assert_true(ipaddr_equal(&a, &n));
+}
+
+struct domain_case {
+	const char     *name;
+	enum domain_status st;
+};
+
+static const struct domain_case domain_cases[] = {
+	{"example.com", DOMAIN_OK},
+	{"example.com.", DOMAIN_OK},
+	{"localhost", DOMAIN_SINGLE_LABEL},
+	{"a..example.com", DOMAIN_EMPTY_LABEL},
+	{".example.com", DOMAIN_EMPTY_LABEL},
+	{"", DOMAIN_EMPTY_LABEL},
+	{"A123456789012345678901234567890123456789012345678901234567890123"
+	 ".example.com", DOMAIN_LONG_LABEL},
+	{"A12345678901234567890123456789012345678901234567890123456789012"
+	 ".example.com", DOMAIN_OK},
+	{"a b.example.com", DOMAIN_BAD_CHAR},
+};
+
+/* test_domain - name rules and comparisons */
+static void
+test_domain(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(domain_cases) / sizeof(*domain_cases); i++)
+		assert_int_equal(domain_check(domain_cases[i].name,
+		    strlen(domain_cases[i].name)), domain_cases[i].st);
+	assert_true(domain_eq("Example.COM.", 12, "example.com", 11));
+	assert_true(domain_is_within("mx.Example.com", 14, "example.com",
+	    11));
+	assert_true(domain_is_within("example.com", 11, "example.com.", 12));
+	assert_false(domain_is_within("badexample.com", 14, "example.com",
+	    11));
+	assert_false(domain_is_within("com", 3, "example.com", 11));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_bounds),
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_ipaddr_parse),
+		cmocka_unit_test(test_ipaddr_match),
+		cmocka_unit_test(test_domain),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
