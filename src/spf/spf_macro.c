@@ -290,9 +290,12 @@ spf_macro_urlescape(const char *s, size_t len, struct buf *out)
 static void
 spf_macro_cut(struct buf *out, size_t from)
 {
-	char *name = out->data + from;
+	char *name;
 	size_t len = out->len - from;
 
+	if (len <= 253)
+		return;
+	name = out->data + from;
 	while (len > 253) {
 		char *dot = memchr(name, '.', len);
 
