@@ -55,3 +55,4 @@ tests: $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
 
 include mk/rules.mk
 include mk/check.mk
+include mk/run.mk

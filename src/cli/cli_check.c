@@ -1,0 +1,503 @@
+/*
+ * NAME
+ *	cli_check 3
+ * SUMMARY
+ *	rmxf check: one SPF evaluation, or a domain's whole policy
+ * SYNOPSIS
+ *	#include "cli/cli.h"
+ *
+ *	int	cli_check_main(int argc, char **argv);
+ * DESCRIPTION
+ *	cli_check_main() parses the options of `rmxf check`, builds the
+ *	spf_params, picks a resolver (the zone file of --zone, or
+ *	libunbound forwarding to --dns or to the servers of
+ *	/etc/resolv.conf), runs the job to completion and prints the
+ *	answer through cli_out.  With --ip it runs check_host() (an
+ *	spf_query); with a single ADDRESS argument and no --ip it runs
+ *	the test-mode policy walker (spf_policy) on the address's domain.
+ *
+ *	The engine gets the strings as they were given: an empty, odd or
+ *	local-part-less --sender is the engine's to judge (it answers
+ *	none), never a usage error here.  Only lengths are bounded
+ *	(CLI_MAX_ARG), as every input is at the edge.
+ *
+ *	--dns takes HOST:PORT, [HOST]:PORT, or HOST alone (port 53) where
+ *	HOST is an IPv4 or IPv6 address, and becomes the libunbound
+ *	forwarder "IP@PORT".
+ * DIAGNOSTICS
+ *	Returns EX_OK (0) whenever a result was produced, whatever it is;
+ *	EX_USAGE (64) with one line on stderr for bad arguments;
+ *	EX_UNAVAILABLE (69) for an unusable zone file ("file:line: why")
+ *	or resolver; EX_SOFTWARE (70) when the output would exceed its
+ *	bound; EX_IOERR (74) when stdout cannot be written.
+ * SEE ALSO
+ *	rmxf(1), RFC 7208 section 4 (check_host), section 4.6.4 (limits).
+ */
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "util/buf.h"
+#include "util/ipaddr.h"
+
+#define CLI_CHECK_DEFAULT_TIMEOUT (SPF_TIMEOUT_MS / 1000)	/* seconds */
+#define CLI_CHECK_DNS_PORT	53
+#define CLI_CHECK_MAX_FWD	64	/* "IPv6@65535" and more */
+#define CLI_CHECK_MAX_ERR	512	/* resolver and zone error text */
+#define CLI_CHECK_MAX_HOST	256	/* gethostname() buffer */
+
+/* What the command line asked for. */
+struct cli_check_opts {
+	const char     *ip;
+	const char     *sender;		/* NULL: not given */
+	const char     *helo;
+	const char     *identity;
+	const char     *receiver;
+	const char     *dns;
+	const char     *zone;
+	const char     *address;	/* test mode */
+	unsigned	timeout;	/* seconds */
+	int		trace;
+	int		json;
+};
+
+enum {
+	CLI_CHECK_OPT_IP = 256,
+	CLI_CHECK_OPT_SENDER,
+	CLI_CHECK_OPT_HELO,
+	CLI_CHECK_OPT_IDENTITY,
+	CLI_CHECK_OPT_RECEIVER,
+	CLI_CHECK_OPT_DNS,
+	CLI_CHECK_OPT_ZONE,
+	CLI_CHECK_OPT_TIMEOUT,
+	CLI_CHECK_OPT_TRACE,
+	CLI_CHECK_OPT_JSON,
+	CLI_CHECK_OPT_HELP,
+};
+
+static const struct option cli_check_longopts[] = {
+	{"ip", required_argument, NULL, CLI_CHECK_OPT_IP},
+	{"sender", required_argument, NULL, CLI_CHECK_OPT_SENDER},
+	{"helo", required_argument, NULL, CLI_CHECK_OPT_HELO},
+	{"identity", required_argument, NULL, CLI_CHECK_OPT_IDENTITY},
+	{"receiver", required_argument, NULL, CLI_CHECK_OPT_RECEIVER},
+	{"dns", required_argument, NULL, CLI_CHECK_OPT_DNS},
+	{"zone", required_argument, NULL, CLI_CHECK_OPT_ZONE},
+	{"timeout", required_argument, NULL, CLI_CHECK_OPT_TIMEOUT},
+	{"trace", no_argument, NULL, CLI_CHECK_OPT_TRACE},
+	{"json", no_argument, NULL, CLI_CHECK_OPT_JSON},
+	{"help", no_argument, NULL, CLI_CHECK_OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* Where answers come from: a zone file, or libunbound. */
+struct cli_check_dns {
+	struct dns_zone *zone;
+	struct dns_ub_opts ub;
+	struct buf	fwd;		/* "IP@PORT" for --dns */
+};
+
+/* cli_check_usage - the help text of rmxf check */
+static void
+cli_check_usage(FILE *fp)
+{
+	fputs("usage: rmxf check [--trace] [--json] --ip ADDRESS "
+	    "--sender MAILFROM\n"
+	    "                  [--helo NAME] [--identity mailfrom|helo] "
+	    "[--receiver NAME]\n"
+	    "                  [--dns HOST:PORT | --zone FILE] "
+	    "[--timeout SECONDS]\n"
+	    "       rmxf check [--json] [--dns HOST:PORT | --zone FILE] "
+	    "USER@DOMAIN\n\n"
+	    "  --ip ADDRESS        client address, IPv4 or IPv6\n"
+	    "  --sender MAILFROM   envelope sender as received ('' for "
+	    "the null sender)\n"
+	    "  --helo NAME         HELO/EHLO argument (default: empty)\n"
+	    "  --identity ID       mailfrom (default) or helo\n"
+	    "  --receiver NAME     our host name for %{r} and the headers "
+	    "(default: hostname)\n"
+	    "  --dns HOST:PORT     send every query to this server only "
+	    "([::1]:5353 for IPv6)\n"
+	    "  --zone FILE         answer from a zone file instead of DNS\n"
+	    "  --timeout SECONDS   deadline of the whole evaluation "
+	    "(default 20)\n"
+	    "  --trace             show every record, term, query and "
+	    "limit on # lines\n"
+	    "  --json              print one JSON object instead of text\n"
+	    "\nWith USER@DOMAIN and no --ip, list what the domain's SPF "
+	    "policy allows.\n"
+	    "Exit 0 with any result; 64 bad arguments; 69 unusable "
+	    "resolver or zone.\n", fp);
+}
+
+/* cli_check_number - digits only, 1..max */
+static int
+cli_check_number(const char *s, unsigned long max, unsigned *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (*s == 0)
+		return -1;
+	for (i = 0; s[i] != 0; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (max - (unsigned long)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v == 0)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* cli_check_parse_dns - HOST:PORT, [HOST]:PORT or HOST to "IP@PORT" */
+static int
+cli_check_parse_dns(const char *s, struct buf *fwd)
+{
+	const char *host = s, *port = NULL, *colon, *end;
+	char text[IPADDR_STRLEN];
+	struct ipaddr ip;
+	unsigned portnum = CLI_CHECK_DNS_PORT;
+	size_t hlen;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		host = s + 1;
+		hlen = (size_t)(end - host);
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1] != 0)
+			return -1;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		hlen = (size_t)(colon - s);	/* IPv4:PORT */
+		port = colon + 1;
+	} else
+		hlen = strlen(s);		/* IPv4, or IPv6 alone */
+	if (ipaddr_parse_n(host, hlen, &ip) < 0)
+		return -1;
+	if (port != NULL && cli_check_number(port, 65535, &portnum) < 0)
+		return -1;
+	ipaddr_format(&ip, text);
+	return buf_printf(fwd, "%s@%u", text, portnum);
+}
+
+/* cli_check_parse - the command line into opts; EX_OK or EX_USAGE */
+static int
+cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
+{
+	const char **slot;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->timeout = CLI_CHECK_DEFAULT_TIMEOUT;
+	o->helo = "";
+	o->identity = "mailfrom";
+	optind = 0;			/* glibc: start over */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", cli_check_longopts,
+	    NULL)) != -1) {
+		slot = NULL;
+		switch (c) {
+		case CLI_CHECK_OPT_IP:
+			slot = &o->ip;
+			break;
+		case CLI_CHECK_OPT_SENDER:
+			slot = &o->sender;
+			break;
+		case CLI_CHECK_OPT_HELO:
+			slot = &o->helo;
+			break;
+		case CLI_CHECK_OPT_IDENTITY:
+			slot = &o->identity;
+			break;
+		case CLI_CHECK_OPT_RECEIVER:
+			slot = &o->receiver;
+			break;
+		case CLI_CHECK_OPT_DNS:
+			slot = &o->dns;
+			break;
+		case CLI_CHECK_OPT_ZONE:
+			slot = &o->zone;
+			break;
+		case CLI_CHECK_OPT_TIMEOUT:
+			if (cli_check_number(optarg, CLI_MAX_TIMEOUT,
+			    &o->timeout) < 0)
+				return cli_error(EX_USAGE, "check: bad "
+				    "--timeout '%s' (whole seconds, 1 to %d)",
+				    optarg, CLI_MAX_TIMEOUT);
+			break;
+		case CLI_CHECK_OPT_TRACE:
+			o->trace = 1;
+			break;
+		case CLI_CHECK_OPT_JSON:
+			o->json = 1;
+			break;
+		case 'h':
+		case CLI_CHECK_OPT_HELP:
+			return -1;
+		case ':':
+			return cli_error(EX_USAGE, "check: option %s needs "
+			    "a value", argv[optind - 1]);
+		default:
+			if (optopt >= CLI_CHECK_OPT_IP)
+				return cli_error(EX_USAGE, "check: option %s "
+				    "takes no value", argv[optind - 1]);
+			if (optopt != 0)
+				return cli_error(EX_USAGE, "check: unknown "
+				    "option -%c (try rmxf check --help)",
+				    optopt);
+			return cli_error(EX_USAGE, "check: unknown or "
+			    "ambiguous option %s (try rmxf check --help)",
+			    argv[optind - 1]);
+		}
+		if (slot != NULL) {
+			if (strlen(optarg) > CLI_MAX_ARG)
+				return cli_error(EX_USAGE, "check: %s is "
+				    "longer than %d bytes", argv[optind - 1],
+				    CLI_MAX_ARG);
+			*slot = optarg;
+		}
+	}
+	if (argc - optind > 1)
+		return cli_error(EX_USAGE, "check: one ADDRESS at most, "
+		    "got '%s' and '%s'", argv[optind], argv[optind + 1]);
+	if (argc - optind == 1) {
+		o->address = argv[optind];
+		if (strlen(o->address) > CLI_MAX_ARG)
+			return cli_error(EX_USAGE, "check: ADDRESS is longer "
+			    "than %d bytes", CLI_MAX_ARG);
+	}
+	return EX_OK;
+}
+
+/* cli_check_validate - combinations of options; EX_OK or EX_USAGE */
+static int
+cli_check_validate(const struct cli_check_opts *o, struct spf_params *p)
+{
+	if (o->zone != NULL && o->dns != NULL)
+		return cli_error(EX_USAGE, "check: --zone and --dns exclude "
+		    "each other");
+	if (strcmp(o->identity, "mailfrom") == 0)
+		p->identity = SPF_ID_MAILFROM;
+	else if (strcmp(o->identity, "helo") == 0)
+		p->identity = SPF_ID_HELO;
+	else
+		return cli_error(EX_USAGE, "check: bad --identity '%s' "
+		    "(mailfrom or helo)", o->identity);
+	if (o->address != NULL) {
+		if (o->ip != NULL)
+			return cli_error(EX_USAGE, "check: ADDRESS lists a "
+			    "policy and takes no --ip (use --sender)");
+		if (o->sender != NULL)
+			return cli_error(EX_USAGE, "check: ADDRESS and "
+			    "--sender exclude each other");
+		return EX_OK;
+	}
+	if (o->ip == NULL)
+		return cli_error(EX_USAGE, "check: missing --ip "
+		    "(or a USER@DOMAIN to list its policy)");
+	if (ipaddr_parse(o->ip, &p->ip) < 0)
+		return cli_error(EX_USAGE, "check: bad --ip '%s' (not an IPv4 "
+		    "or IPv6 address)", o->ip);
+	if (p->identity == SPF_ID_MAILFROM && o->sender == NULL)
+		return cli_error(EX_USAGE, "check: missing --sender "
+		    "(--sender '' for the null sender)");
+	if (p->identity == SPF_ID_HELO && *o->helo == 0)
+		return cli_error(EX_USAGE, "check: --identity helo needs "
+		    "--helo");
+	return EX_OK;
+}
+
+/* cli_check_zone_error - "file:line: why" from "[file: ]line N: why" */
+static int
+cli_check_zone_error(const char *path, const char *err)
+{
+	size_t plen = strlen(path), n = 0;
+
+	if (strncmp(err, path, plen) == 0 && strncmp(err + plen, ": ", 2) == 0)
+		err += plen + 2;
+	if (strncmp(err, "line ", 5) == 0) {
+		while (err[5 + n] >= '0' && err[5 + n] <= '9')
+			n++;
+		if (n > 0 && err[5 + n] == ':')
+			return cli_error(EX_UNAVAILABLE, "%s:%.*s%s", path,
+			    (int)n, err + 5, err + 5 + n);
+	}
+	return cli_error(EX_UNAVAILABLE, "%s: %s", path, err);
+}
+
+/* cli_check_dns_open - load the zone or prepare libunbound's options */
+static int
+cli_check_dns_open(const struct cli_check_opts *o, struct cli_check_dns *d)
+{
+	char err[CLI_CHECK_MAX_ERR];
+
+	memset(&d->ub, 0, sizeof(d->ub));
+	d->ub.timeout_ms = o->timeout * 1000;
+	if (o->zone != NULL) {
+		err[0] = 0;
+		d->zone = dns_zone_load(o->zone, err, sizeof(err));
+		if (d->zone == NULL)
+			return cli_check_zone_error(o->zone,
+			    err[0] ? err : "cannot load");
+		return EX_OK;
+	}
+	if (o->dns != NULL) {
+		if (cli_check_parse_dns(o->dns, &d->fwd) < 0)
+			return cli_error(EX_USAGE, "check: bad --dns '%s' "
+			    "(IP, IP:PORT or [IPv6]:PORT)", o->dns);
+		d->ub.forwarders = d->fwd.data;
+	}
+	return EX_OK;
+}
+
+/* cli_check_dns_run - run a job against the zone or libunbound */
+static int
+cli_check_dns_run(struct cli_check_dns *d, struct dns_job *job)
+{
+	char err[CLI_CHECK_MAX_ERR];
+
+	if (d->zone != NULL) {
+		dns_zone_run(d->zone, job);
+		return EX_OK;
+	}
+	err[0] = 0;
+	if (dns_ub_run_sync(&d->ub, job, err, sizeof(err)) != 0)
+		return cli_error(EX_UNAVAILABLE, "resolver: %s",
+		    err[0] ? err : "unusable");
+	return EX_OK;
+}
+
+/* cli_check_print - write the output buffer to stdout */
+static int
+cli_check_print(int fmt_status, const struct buf *out)
+{
+	if (fmt_status < 0)
+		return cli_error(EX_SOFTWARE, "output longer than %zu bytes",
+		    out->max);
+	if (cli_write(stdout, out) < 0)
+		return cli_error(EX_IOERR, "cannot write to standard output");
+	return EX_OK;
+}
+
+/* cli_check_query - --ip given: run check_host() and print the answer */
+static int
+cli_check_query(const struct cli_check_opts *o, struct spf_params *p,
+    struct cli_check_dns *d)
+{
+	struct spf_query *q;
+	struct dns_job job;
+	struct cli_report r;
+	struct buf out;
+	int status;
+
+	buf_init(&out, CLI_MAX_JSON);
+	q = spf_query_new(p);
+	dns_job_spf(&job, q);
+	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+		goto out;
+	memset(&r, 0, sizeof(r));
+	r.params = p;
+	r.authserv_id = p->receiver;
+	spf_query_result(q, &r.detail);
+	if (o->trace) {
+		r.ntrace = spf_query_trace(q, &r.trace);
+		r.show_trace = 1;
+	}
+	status = cli_check_print(o->json ? cli_out_check_json(&r, &out) :
+	    cli_out_check_text(&r, &out), &out);
+out:
+	spf_query_free(q);
+	buf_free(&out);
+	return status;
+}
+
+/* cli_check_policy - test mode: list what the domain's policy allows */
+static int
+cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
+    struct cli_check_dns *d)
+{
+	const struct spf_policy_line *lines;
+	struct spf_policy *pol;
+	struct dns_job job;
+	const char *at, *domain;
+	struct buf out;
+	size_t n;
+	int status;
+
+	at = strrchr(o->address, '@');
+	domain = at != NULL ? at + 1 : o->address;
+	if (*domain == 0)
+		return cli_error(EX_USAGE, "check: no domain in '%s'",
+		    o->address);
+	p->sender = o->address;
+	buf_init(&out, CLI_MAX_JSON);
+	pol = spf_policy_new(domain, p);
+	dns_job_policy(&job, pol);
+	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+		goto out;
+	n = spf_policy_lines(pol, &lines);
+	status = cli_check_print(o->json ?
+	    cli_out_policy_json(o->address, domain, lines, n, &out) :
+	    cli_out_policy_text(o->address, lines, n, &out), &out);
+out:
+	spf_policy_free(pol);
+	buf_free(&out);
+	return status;
+}
+
+/* cli_check_main - rmxf check */
+int
+cli_check_main(int argc, char **argv)
+{
+	struct cli_check_opts o;
+	struct cli_check_dns d;
+	struct spf_params p;
+	char host[CLI_CHECK_MAX_HOST];
+	int status;
+
+	memset(&d, 0, sizeof(d));
+	buf_init(&d.fwd, CLI_CHECK_MAX_FWD);
+	if ((status = cli_check_parse(argc, argv, &o)) != EX_OK) {
+		if (status < 0) {
+			cli_check_usage(stdout);
+			status = EX_OK;
+		}
+		goto out;
+	}
+	spf_params_init(&p);
+	if ((status = cli_check_validate(&o, &p)) != EX_OK)
+		goto out;
+	if (o.receiver == NULL) {
+		if (gethostname(host, sizeof(host)) < 0)
+			host[0] = 0;
+		host[sizeof(host) - 1] = 0;
+		o.receiver = host[0] ? host : "localhost";
+	}
+	p.sender = o.sender != NULL ? o.sender : "";
+	p.helo = o.helo;
+	p.receiver = o.receiver;
+	p.now = (long long)time(NULL);
+	p.limits.timeout_ms = o.timeout * 1000;
+	if (o.trace)
+		p.flags |= SPF_F_TRACE;
+	if ((status = cli_check_dns_open(&o, &d)) != EX_OK)
+		goto out;
+	if (o.address != NULL)
+		status = cli_check_policy(&o, &p, &d);
+	else
+		status = cli_check_query(&o, &p, &d);
+out:
+	dns_zone_free(d.zone);
+	buf_free(&d.fwd);
+	return status;
+}
