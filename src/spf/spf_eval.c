@@ -223,6 +223,21 @@ spf_problem(struct spf_query *q, const char *what, const char *name)
 	return s;
 }
 
+/* spf_problem2 - "what 'name': why" */
+static const char *
+spf_problem2(struct spf_query *q, const char *what, const char *name,
+    const char *why)
+{
+	struct buf b;
+	const char *s;
+
+	buf_init(&b, 512);
+	buf_printf(&b, "%s '%s': %s", what, name, why);
+	s = arena_memdup(q->arena, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
 /* spf_lookup - the answer, or NULL once the question is queued */
 static const struct spf_ent *
 spf_lookup(struct spf_query *q, const char *name, enum spf_rrtype type)
@@ -530,6 +545,12 @@ spf_term_eval(struct spf_query *q, struct spf_frame *fr,
 			    spf_problem(q, "more MX records than allowed "
 			    "(limit mx_addrs) at", target), "mx_addrs");
 		}
+		if (!fr->has_sub) {
+			/* has_sub is free on mx terms: count once */
+			fr->has_sub = 1;
+			spf_trace_count(q, SPF_TR_COUNT, "mx_addrs",
+			    (unsigned)e->nrr, q->p.limits.mx_addrs);
+		}
 		/* ask for every MX host's addresses at once */
 		for (i = 0; i < e->nrr; i++)
 			if (e->rr[i].len > 0 &&
@@ -641,8 +662,8 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 		if (q->nframes == 1 && !fr->redirected) {
 			spf_finish(q, SPF_NONE, ds == DOMAIN_OK ?
 			    spf_problem(q, "no SPF record at", fr->domain) :
-			    spf_problem(q, domain_strerror(ds), fr->domain),
-			    NULL);
+			    spf_problem2(q, "invalid domain", fr->domain,
+			    domain_strerror(ds)), NULL);
 			return -1;
 		}
 		spf_finish(q, SPF_PERMERROR, spf_problem(q, fr->include ?
@@ -655,8 +676,8 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 		ev->text = arena_memdup(q->arena, found->data, found->len);
 	if (spf_record_parse(q->arena, found->data, found->len, &fr->rec,
 	    &err) < 0) {
-		spf_finish(q, SPF_PERMERROR, spf_problem(q, err,
-		    fr->domain), NULL);
+		spf_finish(q, SPF_PERMERROR, spf_problem2(q,
+		    "syntax error in the record of", fr->domain, err), NULL);
 		q->d.record_domain = fr->domain;
 		return -1;
 	}
