@@ -1,17 +1,163 @@
-# Test targets.  `make check` is the README's test command and CI's.
+# Test targets.  `make check` is the README's test command and CI's: it
+# stops at the first failure.  Everything that speaks TAP runs under prove.
+#
+#   make check           deps, gcc build, unit tests, SPF suites in process,
+#                        tests/cli/run.sh, tests/dns/run.sh, SPF suite over
+#                        real DNS, fuzz corpus replay; then clang +
+#                        ASan/UBSan build, unit tests, suites, CLI tests,
+#                        replay; then lint
+#   make unit-test       unit tests of $(O)
+#   make suite-test      the RFC 7208 and RFC 4408 suites in process
+#   make dns-suite-test  the RFC 7208 suite through dnsd and build/rmxf
+#   make fuzz-replay     every fuzz target over its seeds
+#   make lint            pure modules do no I/O (nm -u), man pages lint,
+#                        clang-format report (never fails)
+#   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang)
 
 ASAN_O		:= build/asan
+ASAN_MAKE	:= $(MAKE) CC=clang O=$(ASAN_O) SAN=address,undefined
+FUZZ_O		:= build/fuzz
+SUITE_DIR	?= ../shared/conformance/spf
+SUITE_FILES	:= $(SUITE_DIR)/rfc7208-tests.yml $(SUITE_DIR)/rfc4408-tests.yml
+DEVIATIONS	:= tests/suite/deviations.txt
+PROVE		:= prove -f
+SUITE_EXEC	= $(O)/tests/spf_suite --inproc --summary-stderr \
+		  --deviations $(DEVIATIONS)
+DNS_SUITE_EXEC	:= bash tests/suite/dns-suite.sh --summary-stderr
+# seconds one replay binary may take over its seeds
+REPLAY_TIMEOUT	:= 600
+FUZZ_BINS	:= $(patsubst %,$(O)/fuzz/%,$(FUZZ_NAMES))
+PURE_LIB_FILES	:= $(foreach l,$(PURE_LIBS),$(O)/lib/lib$(l).a)
+
+export O
 export CMOCKA_MESSAGE_OUTPUT := TAP
+export UBSAN_OPTIONS ?= print_stacktrace=1
+
+.PHONY: cli-test dns-test fuzz-bins suite-missing
 
 deps:
 	@sh tools/deps.sh
 
-# unit-test: run every unit test binary of $(O) under prove.
-unit-test: tests
-	prove -f $(UNIT_BINS)
-
 check: deps
 	$(MAKE) all tests
 	$(MAKE) unit-test
-	$(MAKE) O=$(ASAN_O) SAN=address,undefined all tests
-	$(MAKE) O=$(ASAN_O) SAN=address,undefined unit-test
+	$(MAKE) suite-test
+	$(MAKE) cli-test
+	$(MAKE) dns-test
+	$(MAKE) dns-suite-test
+	$(MAKE) fuzz-replay
+	$(ASAN_MAKE) all tests
+	$(ASAN_MAKE) unit-test
+	$(ASAN_MAKE) suite-test
+	$(ASAN_MAKE) cli-test
+	$(ASAN_MAKE) fuzz-replay
+	$(MAKE) lint
+	@echo "check: all passed"
+
+# unit-test: every unit test binary of $(O).
+unit-test: tests
+	$(PROVE) $(UNIT_BINS)
+
+suite-missing:
+	@echo "*****************************************************************"
+	@echo "*** WARNING: $(SUITE_DIR) not found:"
+	@echo "*** the SPF conformance suites are SKIPPED"
+	@echo "*****************************************************************"
+
+# suite-test: both suites in process, through the zone resolver.
+ifneq ($(wildcard $(SUITE_DIR)/rfc7208-tests.yml),)
+suite-test: tests
+	$(PROVE) --exec '$(SUITE_EXEC)' $(SUITE_FILES)
+
+dns-suite-test: all tests
+	$(PROVE) --exec '$(DNS_SUITE_EXEC)' $(SUITE_DIR)/rfc7208-tests.yml
+else
+suite-test dns-suite-test: suite-missing
+endif
+
+# cli-test: golden-file tests of rmxf check, when they exist.
+cli-test: all
+	@if [ -f tests/cli/run.sh ]; then \
+		echo "RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh"; \
+		RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh; \
+	else \
+		echo "cli-test: no tests/cli/run.sh, nothing to run"; \
+	fi
+
+# dns-test: the dns module's integration script, when it exists.
+dns-test: all tests
+	@if [ -f tests/dns/run.sh ]; then \
+		echo "$(PROVE) --exec bash tests/dns/run.sh"; \
+		$(PROVE) --exec bash tests/dns/run.sh; \
+	else \
+		echo "dns-test: no tests/dns/run.sh, nothing to run"; \
+	fi
+
+# fuzz-replay: each replay_fuzz_X over fuzz/seeds/fuzz_X/ (its own TAP;
+# prove cannot take a directory as a test, so the exit status decides).
+fuzz-replay: tests
+	@set -e; for b in $(REPLAY_BINS); do \
+		n=$${b##*/replay_}; \
+		if [ ! -d fuzz/seeds/$$n ]; then \
+			echo "fuzz-replay: WARNING: no fuzz/seeds/$$n, $$n not replayed"; \
+			continue; \
+		fi; \
+		echo "timeout $(REPLAY_TIMEOUT) $$b fuzz/seeds/$$n/"; \
+		timeout $(REPLAY_TIMEOUT) $$b fuzz/seeds/$$n/; \
+	done
+
+# lint: pure modules do no I/O; man pages; formatting (report only).
+lint: $(LIB_FILES)
+	sh tools/lint-pure.sh $(PURE_LIB_FILES) -- $(O)/lib/libutil.a \
+	    $(PURE_LIB_FILES)
+	$(MAKE) man-lint
+	-@$(MAKE) --no-print-directory format-check
+
+man-lint:
+	@set -e; pages=$$(ls doc/*.[1-8] 2>/dev/null || true); \
+	if [ -n "$$pages" ]; then \
+		echo "mandoc -Tlint -Wwarning" $$pages; \
+		mandoc -Tlint -Wwarning $$pages; \
+	else \
+		echo "man-lint: no man pages in doc/"; \
+	fi
+
+format-check:
+	@if ! command -v clang-format >/dev/null; then \
+		echo "format-check: clang-format not installed, skipped"; \
+		exit 0; \
+	fi; \
+	n=0; for f in $$(find src tests fuzz bench -name '*.[ch]' 2>/dev/null); do \
+		if ! clang-format --dry-run -Werror $$f >/dev/null 2>&1; then \
+			n=$$((n + 1)); \
+		fi; \
+	done; \
+	echo "format-check: $$n files differ from .clang-format (report only)"
+
+# fuzz: libFuzzer builds of every fuzz/fuzz_*.c, each run FUZZ_SECONDS
+# over a copy of its seeds; crashes land in $(FUZZ_O)/artifacts.
+$(O)/fuzz/fuzz_%: $(O)/obj/fuzz/fuzz_%.o $(LIB_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_FILES) $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	$(MAKE) CC=clang O=$(FUZZ_O) SAN=fuzzer-no-link,address,undefined \
+	    fuzz-bins
+	@set -e; mkdir -p $(FUZZ_O)/artifacts; \
+	for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_O)/corpus/$$n; \
+		if [ -d fuzz/seeds/$$n ]; then \
+			cp -R fuzz/seeds/$$n/. $(FUZZ_O)/corpus/$$n/; \
+		fi; \
+		dict=; \
+		if [ -f fuzz/dict/$$n.dict ]; then \
+			dict=-dict=fuzz/dict/$$n.dict; \
+		fi; \
+		echo "$$n: $(FUZZ_SECONDS) s"; \
+		timeout $$(($(FUZZ_SECONDS) + 60)) $(FUZZ_O)/fuzz/$$n \
+		    -max_total_time=$(FUZZ_SECONDS) \
+		    -artifact_prefix=$(FUZZ_O)/artifacts/$$n- $$dict \
+		    $(FUZZ_O)/corpus/$$n; \
+	done

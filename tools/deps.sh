@@ -4,10 +4,16 @@
 # lists what is missing and leaves the decision to the user.
 set -eu
 
-pkgs="gcc clang make pkg-config libc6-dev
+# build: compilers (clang also for the sanitizer and libFuzzer builds, whose
+# runtimes are in libclang-rt-dev), make, pkg-config, the libraries;
+# test: cmocka, libyaml (suite reader), perl (prove), binutils (nm for
+# make lint), mandoc (man page lint), clang-format (format report),
+# coreutils (timeout), bash (test scripts), python3 (tests/cli checks
+# --json output with json.tool).
+pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev
 libcmocka-dev libyaml-dev
-mandoc perl"
+perl binutils mandoc clang-format coreutils bash python3"
 
 missing=""
 for p in $pkgs; do

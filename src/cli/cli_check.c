@@ -305,7 +305,7 @@ cli_check_validate(const struct cli_check_opts *o, struct spf_params *p)
 	if (o->ip == NULL)
 		return cli_error(EX_USAGE, "check: missing --ip "
 		    "(or a USER@DOMAIN to list its policy)");
-	if (ipaddr_parse(o->ip, &p->ip) < 0)
+	if (spf_params_ip(p, o->ip) < 0)
 		return cli_error(EX_USAGE, "check: bad --ip '%s' (not an IPv4 "
 		    "or IPv6 address)", o->ip);
 	if (p->identity == SPF_ID_MAILFROM && o->sender == NULL)

@@ -5,14 +5,23 @@
 #include <stddef.h>
 
 #include "../spf/spf.h"
+#include "../util/ipaddr.h"
 
 struct event_base;
 struct arena;
 
+/* RR types the zone serves beyond enum spf_rrtype. */
+#define DNS_RR_CNAME	5		/* RFC 1035 3.2.2 */
+#define DNS_RR_SPF	99		/* RFC 7208 3.1: served, never asked */
+
+#define DNS_MAX_CNAME	8		/* CNAME hops followed in a zone */
+
 /*
  * A job is anything with the step/feed contract of spf.h: an SPF query,
  * the test-mode policy walker, later the check pipeline.  The drivers
- * below run any job.
+ * below run any job.  A driver copies the question array it is given
+ * before feeding the first answer; a question's name must stay valid
+ * until that question is answered.
  */
 struct dns_job {
 	void   *obj;
@@ -27,12 +36,20 @@ void	dns_job_policy(struct dns_job *, struct spf_policy *);
 
 /* --- In-memory zone (tests, benchmarks, rmxf check --zone) --- */
 
+#define DNS_ZONE_MAX_LINE	65536	/* octets per line */
+#define DNS_ZONE_MAX_FILE	(64 << 20)	/* octets per zone file */
+#define DNS_ZONE_MAX_RECORDS	(1 << 22)	/* records per zone */
+#define DNS_ZONE_MAX_NAMES	(1 << 22)	/* names, with parents */
+#define DNS_ZONE_MAX_STRING	255	/* RFC 1035 3.3: character-string */
+#define DNS_ZONE_MAX_RDATA	65535	/* RFC 1035 3.2.1: RDLENGTH */
+
 struct dns_zone;
 
 struct dns_zone *dns_zone_parse(const char *text, size_t len, char *err,
 	    size_t errlen);		/* err: "line N: why" */
 struct dns_zone *dns_zone_load(const char *path, char *err, size_t errlen);
 void	dns_zone_free(struct dns_zone *);
+size_t	dns_zone_size(const struct dns_zone *);	/* records */
 
 /*
  * Answer one question from the zone.  The records stay valid until the
@@ -43,6 +60,37 @@ void	dns_zone_answer(struct dns_zone *, const struct spf_question *,
 
 /* Run a job to completion against the zone, synchronously. */
 void	dns_zone_run(struct dns_zone *, struct dns_job *);
+
+/*
+ * The zone as a server sees it (tests/tools/dnsd): one record as written,
+ * and the outcome of a lookup with the CNAMEs followed to get there.
+ * Everything points into the zone and lives as long as it.
+ */
+struct dns_zone_rr {
+	const char     *owner;		/* lower case, no trailing dot */
+	unsigned	type;		/* RR type number */
+	unsigned	pref;		/* MX */
+	struct ipaddr	addr;		/* A, AAAA */
+	const char     *data;		/* TXT, SPF: strings joined; CNAME,
+					 * MX, PTR: target, no trailing dot
+					 * ("" is the root) */
+	size_t		len;
+	const unsigned char *wire;	/* TXT, SPF: the character-strings,
+					 * each a length octet and its bytes */
+	size_t		wlen;
+	unsigned	line;		/* where it was written */
+};
+
+struct dns_zone_result {
+	enum spf_dns_status status;	/* never TIMEOUT with nrr > 0 */
+	const struct dns_zone_rr *chain[DNS_MAX_CNAME];	/* CNAMEs followed */
+	size_t		nchain;
+	const struct dns_zone_rr *rr;	/* records of the type asked */
+	size_t		nrr;
+};
+
+void	dns_zone_lookup(const struct dns_zone *, const char *name, size_t len,
+	    unsigned type, struct dns_zone_result *);
 
 /* --- libunbound inside a libevent loop --- */
 
@@ -64,6 +112,8 @@ void	dns_ub_free(struct dns_ub *);
  * from inside dns_ub_start()), when the job's step returns DONE; if the
  * deadline passes first, the job's expire() is called and then done().
  * Returns a handle for dns_ub_cancel() (after which done is not called).
+ * The handle is gone once done is called; dns_ub_free() cancels the runs
+ * still going.  timeout_ms 0: the opts' timeout, else SPF_TIMEOUT_MS.
  */
 struct dns_ub_run;
 
@@ -81,7 +131,8 @@ int	dns_ub_run_sync(const struct dns_ub_opts *, struct dns_job *,
  * Parse a response for (qname, qtype): rcode mapping, records of qtype
  * only (CNAMEs followed inside the answer section), TXT strings joined.
  * Record data is allocated in the arena.  Returns 0, or -1 with
- * status SERVFAIL for an unusable packet.
+ * status SERVFAIL for an unusable packet.  The answer's id is left as
+ * the caller set it.
  */
 int	dns_wire_parse(const unsigned char *pkt, size_t len,
 	    const char *qname, enum spf_rrtype qtype, struct arena *,
