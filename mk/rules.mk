@@ -1,6 +1,9 @@
 # Build rules.  Objects go under $(O)/obj mirroring the source tree;
 # dependency files beside them.
 
+# keep every object, also those only a pattern rule names
+.SECONDARY:
+
 $(O)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<

@@ -23,7 +23,9 @@
  *	the caller waits.  Names are compared case-insensitively without a
  *	trailing dot.  After spf_cache_expire() every unanswered question
  *	and every new one is answered TIMEOUT at once, so an expired
- *	evaluation finishes without asking anything more.
+ *	evaluation finishes without asking anything more.  A name that DNS
+ *	cannot hold (an empty label, a label over 63 or a name over 253
+ *	octets) is answered NXDOMAIN without being asked.
  *
  *	spf_cache_feed() copies an answer's records of the asked type into
  *	the arena (TXT bytes kept exactly; names lose their trailing dot) and
@@ -77,6 +79,21 @@ spf_cache_hash(const char *name, enum spf_rrtype type)
 	return h;
 }
 
+/* spf_cache_impossible - empty label, label over 63 or name over 253
+ * octets: no such name can exist in DNS (RFC 1035 2.3.4) */
+static int
+spf_cache_impossible(const char *name, size_t len)
+{
+	switch (domain_check(name, len)) {
+	case DOMAIN_EMPTY_LABEL:
+	case DOMAIN_LONG_LABEL:
+	case DOMAIN_TOO_LONG:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* spf_cache_lookup - the answer, or NULL after queueing the question */
 const struct spf_ent *
 spf_cache_lookup(struct spf_cache *c, const char *name, enum spf_rrtype type,
@@ -119,6 +136,12 @@ spf_cache_lookup(struct spf_cache *c, const char *name, enum spf_rrtype type,
 	if (c->expired) {
 		e->state = SPF_ENT_DONE;
 		e->status = SPF_DNS_TIMEOUT;
+		return e;
+	}
+	if (spf_cache_impossible(k, len)) {
+		/* a name DNS cannot hold does not exist: no need to ask */
+		e->state = SPF_ENT_DONE;
+		e->status = SPF_DNS_NXDOMAIN;
 		return e;
 	}
 	e->state = SPF_ENT_PENDING;
