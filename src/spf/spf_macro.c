@@ -316,24 +316,38 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 {
 	size_t i = 0, from = out->len;
 	struct buf val, tmp;
-	enum spf_macro_status st = SPF_MACRO_OK;
+	enum spf_macro_status st = SPF_MACRO_OK, vst;
+	int need_p = 0;
 
 	buf_init(&val, out->max);
 	buf_init(&tmp, out->max);
-	if (spf_macro_check(s, len, flags, err) < 0) {
-		st = SPF_MACRO_SYNTAX;
-		goto out;
-	}
 	while (i < len) {
 		char letter;
 		unsigned digits;
 		int reverse;
 		const char *delims;
-		size_t ndelims;
+		size_t ndelims, run;
 
-		if (s[i] != '%') {
-			buf_putc(out, s[i++]);
+		/* a run of literal characters at once */
+		for (run = i; run < len && s[run] != '%'; run++) {
+			unsigned char c = (unsigned char)s[run];
+
+			if ((c < 0x21 || c > 0x7e) &&
+			    !(c == ' ' && (flags & SPF_MACRO_EXP))) {
+				*err = "invalid character in macro-string";
+				st = SPF_MACRO_SYNTAX;
+				goto out;
+			}
+		}
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			i = run;
 			continue;
+		}
+		if (i + 1 >= len) {
+			*err = "'%' at end of macro-string";
+			st = SPF_MACRO_SYNTAX;
+			goto out;
 		}
 		switch (s[i + 1]) {
 		case '%':
@@ -349,6 +363,11 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 			i += 2;
 			continue;
 		}
+		if (s[i + 1] != '{') {
+			*err = "'%' not followed by {, %, _ or -";
+			st = SPF_MACRO_SYNTAX;
+			goto out;
+		}
 		i++;
 		if (spf_macro_parse_one(s, len, &i, flags, &letter, &digits,
 		    &reverse, &delims, &ndelims, err) < 0) {
@@ -357,8 +376,16 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 		}
 		buf_reset(&val);
 		buf_reset(&tmp);
-		if ((st = spf_macro_value(ctx, letter, &val)) != SPF_MACRO_OK)
+		if ((vst = spf_macro_value(ctx, letter, &val)) ==
+		    SPF_MACRO_NEED_P) {
+			/* go on: a syntax error further on wins */
+			need_p = 1;
+			continue;
+		}
+		if (vst != SPF_MACRO_OK) {
+			st = vst;
 			goto out;
+		}
 		spf_macro_transform(val.data ? val.data : "", val.len, digits,
 		    reverse, delims, ndelims, &tmp);
 		if (isupper((unsigned char)letter))
@@ -366,6 +393,10 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 			    out);
 		else
 			buf_append(out, tmp.data ? tmp.data : "", tmp.len);
+	}
+	if (need_p) {
+		st = SPF_MACRO_NEED_P;
+		goto out;
 	}
 	if (flags & SPF_MACRO_DOMAIN)
 		spf_macro_cut(out, from);

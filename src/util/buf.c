@@ -99,9 +99,16 @@ buf_append(struct buf *b, const void *p, size_t n)
 int
 buf_putc(struct buf *b, int c)
 {
-	char ch = (char)c;
-
-	return buf_append(b, &ch, 1);
+	if (b->len < b->max && b->len + 1 < b->cap) {
+		b->data[b->len++] = (char)c;
+		b->data[b->len] = 0;
+		return 0;
+	}
+	if (buf_reserve(b, 1) < 0)
+		return -1;
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = 0;
+	return 0;
 }
 
 /* buf_puts - add a C string */
@@ -116,13 +123,29 @@ int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	int n;
 
+	/* one pass when it fits in the storage we have */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0 || buf_reserve(b, (size_t)n) < 0)
+	if (n < 0)
 		return -1;
+	if ((size_t)n < room) {
+		if ((size_t)n > b->max - b->len) {
+			b->data[b->len] = 0;
+			b->overflow = 1;
+			return -1;
+		}
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (buf_reserve(b, (size_t)n) < 0) {
+		if (b->data)
+			b->data[b->len] = 0;
+		return -1;
+	}
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
