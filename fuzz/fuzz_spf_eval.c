@@ -27,6 +27,8 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+static struct spf_rcache *fuzz_rc;
+
 /* fuzz_line - split off one line */
 static char *
 fuzz_line(char **p, char *end)
@@ -100,6 +102,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	params.receiver = "rx.example.org";
 	params.identity = size % 5 == 0 ? SPF_ID_HELO : SPF_ID_MAILFROM;
 	params.flags = size % 2 ? SPF_F_TRACE : SPF_F_NOPREFETCH;
+	/* a small cache shared by every input: eviction, reuse */
+	if (fuzz_rc == NULL)
+		fuzz_rc = spf_rcache_new(8);
+	params.rcache = size % 3 ? fuzz_rc : NULL;
 	q = spf_query_new(&params);
 	dns_job_spf(&job, q);
 	fuzz_drive(z, &job, size % 4 == 0 ? 2 : -1);

@@ -48,6 +48,9 @@ struct spf_limits {
 #define SPF_F_IP_UPPER	(1u << 2)	/* IPv6 was written in upper case: %{i}
 					 * nibbles follow it (see spf_params_ip) */
 
+/* Parsed records shared across queries (spf_rcache.c); caller-owned. */
+struct spf_rcache;
+
 /* What check_host() is asked; strings are borrowed for the query's life. */
 struct spf_params {
 	struct ipaddr	ip;		/* client address */
@@ -58,6 +61,7 @@ struct spf_params {
 	long long	now;		/* seconds since the epoch, %{t} */
 	struct spf_limits limits;
 	unsigned	flags;		/* SPF_F_* */
+	struct spf_rcache *rcache;	/* NULL: parse every record */
 };
 
 /* DNS questions and answers: the engine asks, a driver answers. */
@@ -154,6 +158,11 @@ struct spf_trace_ev {
 	unsigned	used;
 	unsigned	max;
 };
+
+struct spf_rcache *spf_rcache_new(size_t max_records);
+void	spf_rcache_free(struct spf_rcache *);	/* no query may be alive */
+void	spf_rcache_stats(const struct spf_rcache *, unsigned long *,
+	    unsigned long *, size_t *);
 
 void	spf_limits_default(struct spf_limits *);
 void	spf_params_init(struct spf_params *);	/* zero + default limits */

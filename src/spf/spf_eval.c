@@ -68,7 +68,7 @@
 
 struct spf_frame {
 	const char     *domain;
-	struct spf_record *rec;
+	const struct spf_record *rec;
 	size_t		ti;		/* current term */
 	unsigned	depth;
 	int		include;	/* frame of an include: result maps */
@@ -111,6 +111,10 @@ struct spf_query {
 	int		ptr_done;
 	const char    **ptr_names;
 	size_t		nptr_names;
+	/* records held in the shared cache, released on free */
+	struct spf_rc_ent **held;
+	size_t		nheld;
+	size_t		capheld;
 	/* trace */
 	struct spf_trace_ev *tr;
 	size_t		ntr;
@@ -674,8 +678,25 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 	ev = spf_trace_add(q, SPF_TR_RECORD, NULL);
 	if (ev)
 		ev->text = arena_memdup(q->arena, found->data, found->len);
-	if (spf_record_parse(q->arena, found->data, found->len, &fr->rec,
-	    &err) < 0) {
+	if (q->p.rcache != NULL) {
+		struct spf_rc_ent *re = spf_rcache_get(q->p.rcache, found->data,
+		    found->len);
+
+		if (q->nheld == q->capheld) {
+			q->capheld = q->capheld ? q->capheld * 2 : 8;
+			q->held = xrealloc(q->held, q->capheld *
+			    sizeof(*q->held));
+		}
+		q->held[q->nheld++] = re;
+		fr->rec = spf_rc_ent_record(re, &err);
+	} else {
+		struct spf_record *rec = NULL;
+
+		spf_record_parse(q->arena, found->data, found->len, &rec,
+		    &err);
+		fr->rec = rec;
+	}
+	if (fr->rec == NULL) {
 		spf_finish(q, SPF_PERMERROR, spf_problem2(q,
 		    "syntax error in the record of", fr->domain, err), NULL);
 		q->d.record_domain = fr->domain;
@@ -1008,8 +1029,13 @@ spf_query_trace(const struct spf_query *q, const struct spf_trace_ev **ev)
 void
 spf_query_free(struct spf_query *q)
 {
+	size_t i;
+
 	if (q == NULL)
 		return;
+	for (i = 0; i < q->nheld; i++)
+		spf_rcache_put(q->p.rcache, q->held[i]);
+	free(q->held);
 	spf_cache_free(&q->c);
 	free(q->tr);
 	buf_free(&q->name);

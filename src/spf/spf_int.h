@@ -51,6 +51,13 @@ int	spf_record_parse(struct arena *, const char *, size_t,
 const char *spf_mech_name(enum spf_mech);
 int	spf_mech_counts(enum spf_mech);
 
+struct spf_rc_ent;
+
+struct spf_rc_ent *spf_rcache_get(struct spf_rcache *, const char *, size_t);
+void	spf_rcache_put(struct spf_rcache *, struct spf_rc_ent *);
+const struct spf_record *spf_rc_ent_record(const struct spf_rc_ent *,
+	    const char **);
+
 /* Macro expansion, RFC 7208 section 7. */
 struct spf_macro_ctx {
 	const char     *sender;		/* <sender> */

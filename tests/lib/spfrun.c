@@ -26,6 +26,15 @@
 
 #define SPFRUN_MAX_STEPS 1000
 
+static struct spf_rcache *spfrun_rc;
+
+/* spfrun_rcache - share parsed records across the next runs */
+void
+spfrun_rcache(struct spf_rcache *rc)
+{
+	spfrun_rc = rc;
+}
+
 /* spfrun - evaluate */
 int
 spfrun(struct spfrun *run, const char *zone, const char *ip,
@@ -49,6 +58,7 @@ spfrun(struct spfrun *run, const char *zone, const char *ip,
 	p.receiver = "rx.example.org";
 	p.now = 1700000000;
 	p.flags = flags;
+	p.rcache = spfrun_rc;
 	if (limits != NULL)
 		p.limits = *limits;
 	run->q = spf_query_new(&p);

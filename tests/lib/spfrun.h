@@ -17,5 +17,6 @@ int	spfrun(struct spfrun *, const char *zone, const char *ip,
 	    const char *sender, const char *helo, enum spf_identity,
 	    unsigned flags, const struct spf_limits *);
 void	spfrun_free(struct spfrun *);
+void	spfrun_rcache(struct spf_rcache *);	/* NULL: none (default) */
 
 #endif

@@ -177,6 +177,64 @@ test_eval_table(void **state)
 	}
 }
 
+/* test_eval_rcache - a shared cache of parsed records changes nothing,
+ * also when it must evict while records are held */
+static void
+test_eval_rcache(void **state)
+{
+	struct spf_rcache *rc = spf_rcache_new(3);
+	struct spfrun run, held;
+	unsigned long hits, misses;
+	size_t i, n, round;
+
+	(void)state;
+	spfrun_rcache(rc);
+	/* hold one query's records across all the others */
+	spfrun(&held, eval_zone, "2001:db8:1::5", "a@example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(eval_cases) / sizeof(*eval_cases);
+		    i++) {
+			const struct eval_case *c = &eval_cases[i];
+
+			spfrun(&run, eval_zone, c->ip, c->sender, c->helo,
+			    c->id, 0, NULL);
+			if (run.r != c->want)
+				fail_msg("cached case %zu: %s, want %s", i,
+				    spf_result_str(run.r),
+				    spf_result_str(c->want));
+			spfrun_free(&run);
+		}
+	assert_int_equal(held.r, SPF_PASS);
+	assert_string_equal(held.d->mechanism, "include:_spf.example.net");
+	spf_rcache_stats(rc, &hits, &misses, &n);
+	assert_true(hits > 0);
+	assert_true(misses > 0);
+	spfrun_free(&held);
+	spf_rcache_stats(rc, &hits, &misses, &n);
+	assert_true(n <= 3);
+	spfrun_rcache(NULL);
+	spf_rcache_free(rc);
+
+	/* a large cache: the second round is all hits */
+	rc = spf_rcache_new(100);
+	spfrun_rcache(rc);
+	spfrun(&run, eval_zone, "192.0.2.1", "a@red.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	spfrun_free(&run);
+	spf_rcache_stats(rc, &hits, &misses, &n);
+	assert_int_equal(misses, 2);
+	spfrun(&run, eval_zone, "192.0.2.1", "a@red.example.com", "mx",
+	    SPF_ID_MAILFROM, 0, NULL);
+	assert_int_equal(run.r, SPF_PASS);
+	spfrun_free(&run);
+	spf_rcache_stats(rc, &hits, &misses, &n);
+	assert_int_equal(hits, 2);
+	assert_int_equal(misses, 2);
+	spfrun_rcache(NULL);
+	spf_rcache_free(rc);
+}
+
 /* test_eval_explanation - exp= expanded; default text otherwise */
 static void
 test_eval_explanation(void **state)
@@ -397,6 +455,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_eval_table),
 		cmocka_unit_test(test_eval_explanation),
+		cmocka_unit_test(test_eval_rcache),
 		cmocka_unit_test(test_eval_parallel),
 		cmocka_unit_test(test_eval_term_limit),
 		cmocka_unit_test(test_eval_expire),
