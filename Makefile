@@ -56,3 +56,4 @@ tests: $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
 include mk/rules.mk
 include mk/check.mk
 include mk/run.mk
+include mk/bench.mk

@@ -40,7 +40,6 @@
  *	A step with neither progress nor a pending question is a bug
  *	(msg_panic).
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,16 +67,6 @@ spf_cache_free(struct spf_cache *c)
 	c->newq = NULL;
 }
 
-/* spf_cache_hash - FNV-1a over the (lower-case) name and the type */
-static unsigned
-spf_cache_hash(const char *name, enum spf_rrtype type)
-{
-	unsigned h = 2166136261u ^ (unsigned)type;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
 
 /* spf_cache_impossible - empty label, label over 63 or name over 253
  * octets: no such name can exist in DNS (RFC 1035 2.3.4) */
@@ -111,10 +100,17 @@ spf_cache_lookup(struct spf_cache *c, const char *name, enum spf_rrtype type,
 	k = key;
 	if (len >= sizeof(key))
 		k = arena_alloc(c->arena, len + 1);
-	for (i = 0; i < len; i++)
-		k[i] = (char)tolower((unsigned char)name[i]);
+	/* lower-case (ASCII only, as DNS does) and hash (FNV-1a) at once */
+	h = 2166136261u ^ (unsigned)type;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch |= 0x20;
+		k[i] = (char)ch;
+		h = (h ^ ch) * 16777619u;
+	}
 	k[len] = 0;
-	h = spf_cache_hash(k, type);
 	for (e = c->hash[h & (SPF_HASH_SIZE - 1)]; e; e = e->next)
 		if (e->hash == h && e->q.type == type &&
 		    strcmp(e->q.name, k) == 0)

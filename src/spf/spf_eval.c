@@ -914,9 +914,7 @@ spf_identity_setup(struct spf_query *q)
 	const char *sender = q->p.sender ? q->p.sender : "";
 	const char *helo = q->p.helo ? q->p.helo : "";
 	const char *at;
-	struct buf b;
 
-	buf_init(&b, 2048);
 	if (q->p.identity == SPF_ID_HELO || sender[0] == 0) {
 		/* HELO, or the null sender: postmaster@<helo> (2.4) */
 		q->mc.local = "postmaster";
@@ -929,9 +927,15 @@ spf_identity_setup(struct spf_query *q)
 		q->mc.local = "postmaster";
 		q->mc.sdomain = arena_strdup(q->arena, sender);
 	}
-	buf_printf(&b, "%s@%s", q->mc.local, q->mc.sdomain);
-	q->mc.sender = arena_memdup(q->arena, b.data, b.len);
-	buf_free(&b);
+	{
+		size_t ll = strlen(q->mc.local), dl = strlen(q->mc.sdomain);
+		char *s = arena_alloc(q->arena, ll + dl + 2);
+
+		memcpy(s, q->mc.local, ll);
+		s[ll] = '@';
+		memcpy(s + ll + 1, q->mc.sdomain, dl + 1);
+		q->mc.sender = s;
+	}
 	q->mc.helo = helo;
 	q->mc.receiver = q->p.receiver ? q->p.receiver : "unknown";
 	q->mc.ip = &q->p.ip;

@@ -35,6 +35,7 @@
  * DIAGNOSTICS
  *	None; memory exhaustion exits (xmalloc).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,16 +83,25 @@ spf_rcache_new(size_t max)
 	return rc;
 }
 
-/* spf_rcache_hash - FNV-1a over the record bytes */
+/* spf_rcache_hash - multiply-xorshift over the record, 8 bytes a step
+ * (records are hundreds of octets; byte-wise hashing showed in profiles) */
 static unsigned
 spf_rcache_hash(const char *s, size_t len)
 {
-	unsigned h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len, w;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	}
+	h ^= h >> 29;
+	return (unsigned)h;
 }
 
 /* spf_rcache_unlink - out of the LRU list */

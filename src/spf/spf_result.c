@@ -114,22 +114,37 @@ spf_dns_status_str(enum spf_dns_status s)
 	return "?";
 }
 
-/* spf_put_clean - printable ASCII only, at most max octets */
+/* spf_put_clean - printable ASCII only, at most max octets; runs of
+ * plain characters are copied at once */
 static void
 spf_put_clean(struct buf *out, const char *s, size_t max, int quoted)
 {
-	size_t i;
+	size_t i = 0, run;
 
-	for (i = 0; s != NULL && s[i] && i < max; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (s == NULL)
+		return;
+	while (s[i] && i < max) {
+		for (run = i; s[run] && run < max; run++) {
+			unsigned char c = (unsigned char)s[run];
 
-		if (c < 0x20 || c > 0x7e)
-			c = '?';
-		else if (quoted && (c == '"' || c == '\\'))
+			if (c < 0x20 || c > 0x7e ||
+			    (quoted && (c == '"' || c == '\\')))
+				break;
+		}
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			i = run;
+			continue;
+		}
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			buf_putc(out, '?');
+		else {
 			buf_putc(out, '\\');
-		buf_putc(out, c);
+			buf_putc(out, s[i]);
+		}
+		i++;
 	}
-	if (s != NULL && i == max && s[i])
+	if (i == max && s[i])
 		buf_puts(out, "...");
 }
 
@@ -144,12 +159,15 @@ spf_is_dot_atom(const char *s)
 	for (i = 0; s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL) {
-			if (c == '.' && (s[i + 1] == '.' || s[i + 1] == 0))
+		if (c == '.') {
+			if (s[i + 1] == '.' || s[i + 1] == 0)
 				return 0;
 			continue;
 		}
-		return 0;
+		/* RFC 5322 atext */
+		if (!isalnum(c) && (c > 0x7e || strchr("!#$%&'*+-/=?^_`{|}~",
+		    c) == NULL || c == 0))
+			return 0;
 	}
 	return 1;
 }
@@ -160,7 +178,9 @@ spf_put_kv(struct buf *out, const char *key, const char *val, int force_q)
 {
 	int q = force_q || !spf_is_dot_atom(val);
 
-	buf_printf(out, " %s=", key);
+	buf_putc(out, ' ');
+	buf_puts(out, key);
+	buf_putc(out, '=');
 	if (q)
 		buf_putc(out, '"');
 	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX, q);
@@ -181,30 +201,30 @@ spf_format_received(const struct spf_detail *d, const struct spf_params *p,
 
 	buf_init(&b, SPF_HEADER_MAX);
 	ipaddr_format(&p->ip, ip);
-	buf_printf(&b, "%s (", spf_result_str(d->result));
+	buf_puts(&b, spf_result_str(d->result));
+	buf_puts(&b, " (");
 	spf_put_clean(&b, rcv, SPF_FIELD_MAX, 0);
 	buf_puts(&b, ": ");
 	switch (d->result) {
 	case SPF_PASS:
 		buf_puts(&b, "domain of ");
 		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
-		buf_printf(&b, " designates %s as permitted sender", ip);
+		buf_puts(&b, " designates ");
+		buf_puts(&b, ip);
+		buf_puts(&b, " as permitted sender");
 		break;
 	case SPF_FAIL:
-		buf_puts(&b, "domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
-		buf_printf(&b, " does not designate %s as permitted sender",
-		    ip);
-		break;
 	case SPF_SOFTFAIL:
-		buf_puts(&b, "transitioning domain of ");
+		buf_puts(&b, d->result == SPF_SOFTFAIL ?
+		    "transitioning domain of " : "domain of ");
 		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
-		buf_printf(&b, " does not designate %s as permitted sender",
-		    ip);
+		buf_puts(&b, " does not designate ");
+		buf_puts(&b, ip);
+		buf_puts(&b, " as permitted sender");
 		break;
 	case SPF_NEUTRAL:
-		buf_printf(&b, "%s is neither permitted nor denied by domain "
-		    "of ", ip);
+		buf_puts(&b, ip);
+		buf_puts(&b, " is neither permitted nor denied by domain of ");
 		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
 		break;
 	case SPF_NONE:
@@ -248,8 +268,10 @@ spf_format_authres_method(const struct spf_detail *d, struct buf *out)
 	const char *dom = d->domain ? d->domain : "";
 	int q = !spf_is_dot_atom(dom);
 
-	buf_printf(out, "spf=%s %s=", spf_result_str(d->result),
-	    d->identity == SPF_ID_HELO ? "smtp.helo" : "smtp.mailfrom");
+	buf_puts(out, "spf=");
+	buf_puts(out, spf_result_str(d->result));
+	buf_puts(out, d->identity == SPF_ID_HELO ? " smtp.helo=" :
+	    " smtp.mailfrom=");
 	if (q)
 		buf_putc(out, '"');
 	spf_put_clean(out, dom, SPF_FIELD_MAX, q);

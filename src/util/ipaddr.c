@@ -189,13 +189,36 @@ ipaddr_format_nibbles(const struct ipaddr *ip, int reverse, struct buf *out)
 	return buf_append(out, tmp, (size_t)n);
 }
 
+/* ipaddr_format_quad - dotted quad, in the given byte order */
+static int
+ipaddr_format_quad(const unsigned char *a, int reverse, struct buf *out)
+{
+	char tmp[16];
+	int i, n = 0;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[reverse ? 3 - i : i];
+
+		if (i)
+			tmp[n++] = '.';
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	return buf_append(out, tmp, (size_t)n);
+}
+
 /* ipaddr_reverse_name - PTR owner name */
 int
 ipaddr_reverse_name(const struct ipaddr *ip, struct buf *out)
 {
-	if (ip->family == 4)
-		return buf_printf(out, "%u.%u.%u.%u.in-addr.arpa", ip->a[3],
-		    ip->a[2], ip->a[1], ip->a[0]);
+	if (ip->family == 4) {
+		if (ipaddr_format_quad(ip->a, 1, out) < 0)
+			return -1;
+		return buf_puts(out, ".in-addr.arpa");
+	}
 	if (ipaddr_format_nibbles(ip, 1, out) < 0)
 		return -1;
 	return buf_puts(out, ".ip6.arpa");
@@ -206,7 +229,6 @@ int
 ipaddr_format_spf(const struct ipaddr *ip, struct buf *out)
 {
 	if (ip->family == 4)
-		return buf_printf(out, "%u.%u.%u.%u", ip->a[0], ip->a[1],
-		    ip->a[2], ip->a[3]);
+		return ipaddr_format_quad(ip->a, 0, out);
 	return ipaddr_format_nibbles(ip, 0, out);
 }
