@@ -138,4 +138,13 @@ int	dns_wire_parse(const unsigned char *pkt, size_t len,
 	    const char *qname, enum spf_rrtype qtype, struct arena *,
 	    struct spf_answer *);
 
+/*
+ * A name in uncompressed wire form as the engine is given it: without the
+ * trailing dot ("" for the root), labels of letters, digits, '-' and '_'
+ * as they are, any other name in ldns' presentation form (\. \DDD ...).
+ * In the arena; NULL when the octets are no name.
+ */
+const char *dns_wire_name(const unsigned char *wire, size_t len,
+	    struct arena *, size_t *textlen);
+
 #endif

@@ -16,7 +16,7 @@
  * names with blanks, '#' or ';' are then written escaped instead of
  * being left out (see suite_scenario.skipped).
  */
-#define SUITE_NAME_ESCAPES	0
+#define SUITE_NAME_ESCAPES	1
 
 /* One test of a scenario.  Strings are owned by the suite. */
 struct suite_test {
