@@ -26,13 +26,9 @@
  *	strings of one record; a list value is several strings of one
  *	record, an empty list one empty string.  libyaml has already turned
  *	the "\xNN" escapes into code points, UTF-8 encoded; bytes outside
- *	printable ASCII are written as \DDD.  Names in the zone format take
- *	no escapes: a name with a blank, control character, quote,
- *	backslash, '#' or ';' (the suites' "macro%percent  space..." name)
- *	is left out with a comment line, and the scenario's skipped field
- *	names it so that a runner can say why a test misses it.  Once the
- *	zone format takes \DDD in names, SUITE_NAME_ESCAPES (suite.h) set
- *	to 1 writes such names escaped instead.
+ *	printable ASCII are written as \DDD, in names too (a blank, '#' or
+ *	';' in a name, as in the suites' "macro%percent  space..." name, is
+ *	escaped the same way: doc/zone-format.md).
  *
  *	suite_load() does the same for a file and names the suite after it
  *	("rfc7208" for rfc7208-tests.yml).  suite_free() releases it all.
@@ -67,7 +63,6 @@ struct suite_ctx {
 	size_t		tcap;		/* allocated s->tests */
 	size_t		scap;		/* allocated s->scenarios */
 	struct buf	zone;		/* zone text being built */
-	const char     *skipped;	/* first name left out of it */
 	char	       *err;
 	size_t		errlen;
 };
@@ -193,36 +188,6 @@ suite_zone_name(struct buf *b, const char *p, size_t len)
 	}
 	for (i = 0; i < len; i++)
 		suite_zone_byte(b, (unsigned char)p[i], 1);
-}
-
-/*
- * suite_zone_name_ok - can the zone format carry this name?  Its names
- * take no escapes (SUITE_NAME_ESCAPES 0), and '#' or ';' would start a
- * comment.
- */
-static int
-suite_zone_name_ok(const char *p, size_t len)
-{
-	size_t i;
-
-	if (SUITE_NAME_ESCAPES)
-		return 1;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] == 0x7f ||
-		    strchr("\"\\#;", p[i]) != NULL)
-			return 0;
-	return 1;
-}
-
-/* suite_zone_skip - note a record the zone format cannot carry */
-static void
-suite_zone_skip(struct suite_ctx *c, const char *p, size_t len)
-{
-	(void)buf_puts(&c->zone, "# left out, names take no escapes: ");
-	suite_zone_name(&c->zone, p, len);
-	(void)buf_putc(&c->zone, '\n');
-	if (c->skipped == NULL)
-		c->skipped = arena_memdup(c->s->arena, p, len);
 }
 
 /* suite_zone_strings - bytes as quoted strings of at most 255 octets */
@@ -364,24 +329,10 @@ static int
 suite_zone_record(struct suite_ctx *c, const yaml_node_t *name,
     const char *type, const yaml_node_t *v)
 {
-	const yaml_node_t *target = NULL;
-	const char *p;
-	size_t len;
 	int rc;
 
 	if (suite_scalar_is(v, "NONE"))
 		return 0;
-	if (strcmp(type, "PTR") == 0 || strcmp(type, "CNAME") == 0)
-		target = v;
-	else if (strcmp(type, "MX") == 0 && v && v->type ==
-	    YAML_SEQUENCE_NODE && v->data.sequence.items.top -
-	    v->data.sequence.items.start == 2)
-		target = suite_node(c, v->data.sequence.items.start[1]);
-	if ((p = suite_scalar(target, &len)) != NULL &&
-	    !suite_zone_name_ok(p, len)) {
-		suite_zone_skip(c, p, len);
-		return 0;
-	}
 	if (suite_scalar_is(v, "TIMEOUT")) {
 		suite_errf(c->err, c->errlen,
 		    "line %lu: %s: TIMEOUT for one type is not supported",
@@ -431,8 +382,7 @@ suite_zone_entries(struct suite_ctx *c, const yaml_node_t *name,
 	const yaml_node_item_t *item;
 	const yaml_node_pair_t *pair;
 	const yaml_node_t *e;
-	const char *type, *p;
-	size_t len;
+	const char *type;
 	int has_txt = 0, timeout = 0, records = 0, rc;
 	int pass;
 
@@ -442,12 +392,6 @@ suite_zone_entries(struct suite_ctx *c, const yaml_node_t *name,
 		    suite_line(list));
 		return -1;
 	}
-	if ((p = suite_scalar(name, &len)) != NULL &&
-	    !suite_zone_name_ok(p, len)) {
-		suite_zone_skip(c, p, len);
-		return 0;
-	}
-
 	/*
 	 * Pass 0 writes the records as listed, pass 1 the TXT copies of the
 	 * SPF records (the reference driver appends them after everything,
@@ -526,7 +470,6 @@ suite_zone(struct suite_ctx *c, struct suite_scenario *sc,
 	size_t len;
 
 	buf_reset(&c->zone);
-	c->skipped = NULL;
 	if (zd != NULL && zd->type != YAML_MAPPING_NODE) {
 		suite_errf(c->err, c->errlen,
 		    "line %lu: zonedata: not a mapping", suite_line(zd));
@@ -551,7 +494,6 @@ suite_zone(struct suite_ctx *c, struct suite_scenario *sc,
 	sc->zone = arena_memdup(c->s->arena, c->zone.data ? c->zone.data : "",
 	    c->zone.len);
 	sc->zone_len = c->zone.len;
-	sc->skipped = c->skipped;
 	return 0;
 }
 

@@ -11,13 +11,6 @@
 						 * character-string */
 #define SUITE_MAX_ERRLEN	512		/* longest message built */
 
-/*
- * 1 when doc/zone-format.md takes RFC 1035 5.1 escapes (\DDD) in names:
- * names with blanks, '#' or ';' are then written escaped instead of
- * being left out (see suite_scenario.skipped).
- */
-#define SUITE_NAME_ESCAPES	1
-
 /* One test of a scenario.  Strings are owned by the suite. */
 struct suite_test {
 	const char     *name;
@@ -39,8 +32,6 @@ struct suite_scenario {
 	const char     *description;
 	const char     *zone;		/* doc/zone-format.md text */
 	size_t		zone_len;
-	const char     *skipped;	/* a name the zone format cannot
-					 * carry, left out; else NULL */
 	size_t		first_test;	/* index into suite.tests */
 	size_t		ntests;
 };

@@ -144,23 +144,6 @@ spf_suite_trace(struct buf *b, const struct spf_query *q)
 	}
 }
 
-/* spf_suite_asked - did the query ask for this name (NULL: no) */
-static int
-spf_suite_asked(const struct spf_query *q, const char *name)
-{
-	const struct spf_trace_ev *ev;
-	size_t n, i;
-
-	if (name == NULL)
-		return 0;
-	n = spf_query_trace(q, &ev);
-	for (i = 0; i < n; i++)
-		if (ev[i].kind == SPF_TR_QUERY && ev[i].text != NULL &&
-		    strcasecmp(ev[i].text, name) == 0)
-			return 1;
-	return 0;
-}
-
 /* spf_suite_explained - compare a fail's explanation; 1 when it holds */
 static int
 spf_suite_explained(const struct suite_test *t, const struct spf_detail *d,
@@ -233,10 +216,6 @@ spf_suite_one(const struct suite *s, const struct suite_test *t,
 	} else {
 		ok = spf_suite_explained(t, d, &line);
 	}
-	if (!ok && spf_suite_asked(q, s->scenarios[t->scenario].skipped))
-		(void)buf_printf(&line, " (the zone lacks \"%s\": zone-format "
-		    "names take no escapes)",
-		    s->scenarios[t->scenario].skipped);
 	if (ok && t->deviation) {
 		(void)buf_puts(&line, " (deviation: want ");
 		spf_suite_want(&line, t, " or ");
