@@ -100,8 +100,6 @@ struct spf_query {
 	struct spf_detail d;
 	struct spf_macro_ctx mc;
 	enum spf_phase	phase;
-	unsigned	dns_terms;
-	unsigned	void_lookups;
 	struct spf_cache c;		/* questions and answers */
 	/* frames */
 	struct spf_frame frames[SPF_MAX_DEPTH];
@@ -275,50 +273,43 @@ spf_dns_error(struct spf_query *q, const struct spf_ent *e)
 	    e->status == SPF_DNS_TIMEOUT && q->c.expired ? "timeout" : NULL);
 }
 
-/* spf_count_term - one more DNS-querying term (4.6.4) */
+/* spf_count - one more against a limit of 4.6.4; -1 when it trips */
+static int
+spf_count(struct spf_query *q, unsigned *used, unsigned max,
+    const char *limit, const char *problem)
+{
+	(*used)++;
+	if (*used > max) {
+		spf_trace_count(q, SPF_TR_LIMIT, limit, *used, max);
+		spf_finish(q, SPF_PERMERROR, problem, limit);
+		return -1;
+	}
+	spf_trace_count(q, SPF_TR_COUNT, limit, *used, max);
+	return 0;
+}
+
+/* spf_count_term - one more DNS-querying term, once per term */
 static int
 spf_count_term(struct spf_query *q, struct spf_frame *fr)
 {
 	if (fr->counted)
 		return 0;
 	fr->counted = 1;
-	q->dns_terms++;
-	q->d.dns_terms = q->dns_terms;
-	if (q->dns_terms > q->p.limits.dns_terms) {
-		spf_trace_count(q, SPF_TR_LIMIT, "dns_terms", q->dns_terms,
-		    q->p.limits.dns_terms);
-		spf_finish(q, SPF_PERMERROR,
-		    "more than the allowed DNS-querying terms (limit dns_terms)",
-		    "dns_terms");
-		return -1;
-	}
-	spf_trace_count(q, SPF_TR_COUNT, "dns_terms", q->dns_terms,
-	    q->p.limits.dns_terms);
-	return 0;
+	return spf_count(q, &q->d.dns_terms, q->p.limits.dns_terms,
+	    "dns_terms",
+	    "more than the allowed DNS-querying terms (limit dns_terms)");
 }
 
-/* spf_count_void - one more void lookup (4.6.4) */
+/* spf_count_void - one more void lookup, once per term */
 static int
 spf_count_void(struct spf_query *q, struct spf_frame *fr)
 {
-	if (fr != NULL) {
-		if (fr->voided)
-			return 0;
-		fr->voided = 1;
-	}
-	q->void_lookups++;
-	q->d.void_lookups = q->void_lookups;
-	if (q->void_lookups > q->p.limits.void_lookups) {
-		spf_trace_count(q, SPF_TR_LIMIT, "void_lookups",
-		    q->void_lookups, q->p.limits.void_lookups);
-		spf_finish(q, SPF_PERMERROR,
-		    "too many lookups without an answer (limit void_lookups)",
-		    "void_lookups");
-		return -1;
-	}
-	spf_trace_count(q, SPF_TR_COUNT, "void_lookups", q->void_lookups,
-	    q->p.limits.void_lookups);
-	return 0;
+	if (fr->voided)
+		return 0;
+	fr->voided = 1;
+	return spf_count(q, &q->d.void_lookups, q->p.limits.void_lookups,
+	    "void_lookups",
+	    "too many lookups without an answer (limit void_lookups)");
 }
 
 /* spf_addr_type - A for IPv4 clients, AAAA for IPv6 */
@@ -593,7 +584,7 @@ static void
 spf_prefetch(struct spf_query *q, struct spf_frame *fr)
 {
 	const struct spf_record *rec = fr->rec;
-	unsigned budget = SPF_MAX_PREFETCH, terms = q->dns_terms;
+	unsigned budget = SPF_MAX_PREFETCH, terms = q->d.dns_terms;
 	const char *err;
 	size_t i;
 

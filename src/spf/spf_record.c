@@ -234,12 +234,26 @@ spf_ip_parse(const char *s, size_t len, int family, struct ipaddr *ip)
 	return 0;
 }
 
+/* spf_term_spec - the domain-spec after ':' up to end */
+static int
+spf_term_spec(struct arena *a, const char *p, const char *end,
+    struct spf_term *term, const char *t, size_t tlen, const char **err)
+{
+	const char *why = NULL;
+
+	if (!spf_domain_spec_ok(p, (size_t)(end - p), &why))
+		return spf_record_error(a, err, why, t, tlen);
+	term->spec = arena_memdup(a, p, (size_t)(end - p));
+	term->speclen = (size_t)(end - p);
+	return 0;
+}
+
 /* spf_directive_parse - [qualifier] mechanism */
 static int
 spf_directive_parse(struct arena *a, const char *t, size_t tlen,
     struct spf_term *term, const char **err)
 {
-	const char *p = t, *end = t + tlen, *why = NULL;
+	const char *p = t, *end = t + tlen;
 	size_t nlen, i, cut;
 
 	term->qual = '+';
@@ -272,12 +286,7 @@ spf_directive_parse(struct arena *a, const char *t, size_t tlen,
 		if (p == end || *p != ':')
 			return spf_record_error(a, err,
 			    "mechanism needs ':' and a domain", t, tlen);
-		p++;
-		if (!spf_domain_spec_ok(p, (size_t)(end - p), &why))
-			return spf_record_error(a, err, why, t, tlen);
-		term->spec = arena_memdup(a, p, (size_t)(end - p));
-		term->speclen = (size_t)(end - p);
-		return 0;
+		return spf_term_spec(a, p + 1, end, term, t, tlen, err);
 	case SPF_M_A:
 	case SPF_M_MX:
 		cut = spf_find_cidr(p, (size_t)(end - p));
@@ -291,12 +300,7 @@ spf_directive_parse(struct arena *a, const char *t, size_t tlen,
 		if (*p != ':')
 			return spf_record_error(a, err, "junk after mechanism",
 			    t, tlen);
-		p++;
-		if (!spf_domain_spec_ok(p, (size_t)(end - p), &why))
-			return spf_record_error(a, err, why, t, tlen);
-		term->spec = arena_memdup(a, p, (size_t)(end - p));
-		term->speclen = (size_t)(end - p);
-		return 0;
+		return spf_term_spec(a, p + 1, end, term, t, tlen, err);
 	case SPF_M_IP4:
 	case SPF_M_IP6:
 		if (p == end || *p != ':')
