@@ -51,7 +51,7 @@ bench-callgrind: $(BENCH_BINS)
 	@echo
 	@echo 'instructions per evaluation' \
 	    '(callgrind, $(BENCH_CG_COUNT) per case):'
-	@for impl in rmxf rmxf+headers libspf2; do \
+	@for impl in rmxf rmxf+headers rmxf+rcache rmxf+rc+hdr libspf2; do \
 		out=$(O)/bench/callgrind.$$impl; \
 		valgrind --tool=callgrind --toggle-collect=bench_loop \
 		    --callgrind-out-file=$$out.out \
