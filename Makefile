@@ -21,8 +21,8 @@ include mk/config.mk
 
 # Internal static libraries, in link order (a library may use the ones
 # after it, never the ones before).
-LIBS		:= dns spf util
-PURE_LIBS	:= spf
+LIBS		:= dns policy conf acl spf util
+PURE_LIBS	:= spf policy conf acl
 
 lib_srcs	= $(wildcard src/$(1)/*.c)
 lib_objs	= $(patsubst src/%.c,$(O)/obj/%.o,$(call lib_srcs,$(1)))

@@ -43,6 +43,8 @@
 static const struct cli_cmd cli_cmds[] = {
 	{"check", cli_check_main,
 	    "evaluate SPF for a client, or list a domain's policy"},
+	{"conf", cli_conf_main,
+	    "check and print the configuration (rmxf.conf)"},
 };
 
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
