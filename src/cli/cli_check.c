@@ -441,7 +441,7 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		    o->address);
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
-	pol = spf_policy_new(domain, p);
+	pol = spf_policy_new(o->address, p);
 	dns_job_policy(&job, pol);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;

@@ -114,7 +114,11 @@ enum spf_step {
 	SPF_STEP_DONE,		/* result available */
 };
 
-/* The result and why. Strings are owned by the query. */
+/*
+ * The result and why.  Strings are owned by the query.  They carry bytes
+ * from DNS and from the sender as they came: escape them before they go
+ * into a log line or a header (spf_format_* do so).
+ */
 struct spf_detail {
 	enum spf_result	result;
 	enum spf_identity identity;
@@ -169,6 +173,7 @@ void	spf_params_init(struct spf_params *);	/* zero + default limits */
 int	spf_params_ip(struct spf_params *, const char *);	/* as written */
 
 struct spf_query *spf_query_new(const struct spf_params *);
+/* the question array is valid until the next step; names until free */
 enum spf_step spf_query_step(struct spf_query *, const struct spf_question **,
 	    size_t *);
 int	spf_query_feed(struct spf_query *, const struct spf_answer *);
@@ -219,7 +224,7 @@ struct spf_policy_line {
 	int		all;		/* the term matches every address */
 };
 
-struct spf_policy *spf_policy_new(const char *domain,
+struct spf_policy *spf_policy_new(const char *address,	/* or a domain */
 	    const struct spf_params *);
 enum spf_step spf_policy_step(struct spf_policy *,
 	    const struct spf_question **, size_t *);

@@ -62,7 +62,8 @@
 
 #define SPF_MAX_DEPTH	32	/* include/redirect nesting */
 #define SPF_MAX_PREFETCH 10	/* look-ahead questions per wait */
-#define SPF_NAME_MAX	1024	/* expansion buffer; names cut to 253 */
+#define SPF_NAME_MAX	65536	/* expansion room before the cut to 253
+				 * (7.3); policy values are at most 4 KiB */
 
 #define SPF_DEFAULT_EXP "%{i} is not one of %{o}'s designated mail servers"
 
@@ -77,6 +78,7 @@ struct spf_frame {
 	int		counted;	/* DNS term counted */
 	int		voided;		/* void lookup counted */
 	int		has_sub;	/* include: child result is in */
+	int		mx_counted;	/* mx: mx_addrs traced */
 	enum spf_result	sub;
 };
 
@@ -219,7 +221,7 @@ spf_problem(struct spf_query *q, const char *what, const char *name)
 	const char *s;
 
 	buf_init(&b, 512);
-	buf_printf(&b, "%s %s", what, name);
+	buf_printf(&b, "%s %.200s", what, name);
 	s = arena_memdup(q->arena, b.data, b.len);
 	buf_free(&b);
 	return s;
@@ -234,7 +236,7 @@ spf_problem2(struct spf_query *q, const char *what, const char *name,
 	const char *s;
 
 	buf_init(&b, 512);
-	buf_printf(&b, "%s '%s': %s", what, name, why);
+	buf_printf(&b, "%s '%.200s': %s", what, name, why);
 	s = arena_memdup(q->arena, b.data, b.len);
 	buf_free(&b);
 	return s;
@@ -265,7 +267,7 @@ spf_dns_error(struct spf_query *q, const struct spf_ent *e)
 	const char *s;
 
 	buf_init(&b, 512);
-	buf_printf(&b, "DNS %s for %s %s", spf_dns_status_str(e->status),
+	buf_printf(&b, "DNS %s for %s %.200s", spf_dns_status_str(e->status),
 	    spf_rrtype_str(e->q.type), e->q.name);
 	s = arena_memdup(q->arena, b.data, b.len);
 	buf_free(&b);
@@ -319,7 +321,8 @@ spf_addr_type(const struct spf_query *q)
 	return q->p.ip.family == 4 ? SPF_RR_A : SPF_RR_AAAA;
 }
 
-/* spf_validated_names - RFC 7208 5.5 for ptr and %{p}: 1 done, 0 wait */
+/* spf_validated_names - RFC 7208 5.5 for ptr and %{p}: 1 done, 0 wait,
+ * -1 when the deadline passed before the answers came */
 static int
 spf_validated_names(struct spf_query *q)
 {
@@ -336,6 +339,9 @@ spf_validated_names(struct spf_query *q)
 	buf_free(&rev);
 	if (pe == NULL)
 		return 0;
+	/* our deadline is not a DNS error of 5.5: the answer is unknown */
+	if (q->c.expired && pe->status == SPF_DNS_TIMEOUT)
+		return -1;
 	/* "If a DNS error occurs while doing the PTR RR lookup, then this
 	 * mechanism fails to match." (5.5) */
 	n = pe->status == SPF_DNS_OK ? pe->nrr : 0;
@@ -353,6 +359,8 @@ spf_validated_names(struct spf_query *q)
 	q->ptr_names = arena_alloc(q->arena, (n ? n : 1) * sizeof(char *));
 	for (i = 0; i < n; i++) {
 		ae = spf_lookup(q, pe->rr[i].data, spf_addr_type(q));
+		if (q->c.expired && ae->status == SPF_DNS_TIMEOUT)
+			return -1;
 		/* "If a DNS error occurs while doing an A RR lookup, then
 		 * that domain name is skipped" (5.5) */
 		if (ae->status != SPF_DNS_OK)
@@ -366,6 +374,15 @@ spf_validated_names(struct spf_query *q)
 	q->nptr_names = nv;
 	q->ptr_done = 1;
 	return 1;
+}
+
+/* spf_ptr_deadline - temperror: PTR validation cut by the deadline */
+static void
+spf_ptr_deadline(struct spf_query *q)
+{
+	spf_finish(q, SPF_TEMPERROR,
+	    "deadline reached while validating the client's PTR names",
+	    "timeout");
 }
 
 /* spf_ptrname - choose %{p} (7.3): <domain>, a subdomain, any, "unknown" */
@@ -405,8 +422,13 @@ spf_expand(struct spf_query *q, const char *spec, size_t len, unsigned flags)
 	q->mc.domain = q->frames[q->nframes - 1].domain;
 	q->mc.ptrname = NULL;
 	if (spf_macro_uses_p(spec, len)) {
-		if (!spf_validated_names(q))
-			return 0;
+		int v = spf_validated_names(q);
+
+		if (v <= 0) {
+			if (v < 0)
+				spf_ptr_deadline(q);
+			return v;
+		}
 		spf_ptrname(q, q->mc.domain);
 	}
 	buf_reset(&q->name);
@@ -540,9 +562,8 @@ spf_term_eval(struct spf_query *q, struct spf_frame *fr,
 			    spf_problem(q, "more MX records than allowed "
 			    "(limit mx_addrs) at", target), "mx_addrs");
 		}
-		if (!fr->has_sub) {
-			/* has_sub is free on mx terms: count once */
-			fr->has_sub = 1;
+		if (!fr->mx_counted) {
+			fr->mx_counted = 1;
 			spf_trace_count(q, SPF_TR_COUNT, "mx_addrs",
 			    (unsigned)e->nrr, q->p.limits.mx_addrs);
 		}
@@ -554,19 +575,30 @@ spf_term_eval(struct spf_query *q, struct spf_frame *fr,
 				wait = 1;
 		if (wait)
 			return SPF_T_NEED;
+		/* a match anywhere wins over a failed lookup elsewhere, so
+		 * the result does not depend on the order of the RRset */
 		for (i = 0; i < e->nrr; i++) {
 			if (e->rr[i].len == 0)
 				continue;	/* null MX, RFC 7505 */
 			ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
+			if (!spf_ent_error(ae) && spf_addrs_match(q, ae, t))
+				return SPF_T_MATCH;
+		}
+		for (i = 0; i < e->nrr; i++) {
+			if (e->rr[i].len == 0)
+				continue;
+			ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
 			if (spf_ent_error(ae))
 				return spf_dns_error(q, ae);
-			if (spf_addrs_match(q, ae, t))
-				return SPF_T_MATCH;
 		}
 		return SPF_T_NOMATCH;
 	case SPF_M_PTR:
-		if (!spf_validated_names(q))
-			return SPF_T_NEED;
+		if ((r = spf_validated_names(q)) <= 0) {
+			if (r == 0)
+				return SPF_T_NEED;
+			spf_ptr_deadline(q);
+			return SPF_T_ERROR;
+		}
 		n = strlen(target);
 		for (i = 0; i < q->nptr_names; i++)
 			if (domain_is_within(q->ptr_names[i],
@@ -740,6 +772,7 @@ spf_next_term(struct spf_frame *fr)
 	fr->counted = 0;
 	fr->voided = 0;
 	fr->has_sub = 0;
+	fr->mx_counted = 0;
 }
 
 /* spf_eval_step - one unit of work on the top frame */
@@ -802,7 +835,7 @@ spf_eval_step(struct spf_query *q)
 	fr->domain = target;
 	fr->rec = NULL;
 	fr->ti = 0;
-	fr->counted = fr->voided = fr->has_sub = 0;
+	fr->counted = fr->voided = fr->has_sub = fr->mx_counted = 0;
 	fr->redirected = 1;
 	return SPF_T_PUSH;
 }
@@ -823,7 +856,7 @@ spf_explain(struct spf_query *q)
 		q->mc.domain = q->frames[0].domain;
 		q->mc.ptrname = NULL;
 		if (spf_macro_uses_p(rec->exp, rec->explen)) {
-			if (!spf_validated_names(q))
+			if (spf_validated_names(q) == 0)
 				return 0;
 			spf_ptrname(q, q->mc.domain);
 		}
@@ -838,7 +871,7 @@ spf_explain(struct spf_query *q)
 			if (e->status == SPF_DNS_OK && e->nrr == 1) {
 				if (spf_macro_uses_p(e->rr[0].data,
 				    e->rr[0].len)) {
-					if (!spf_validated_names(q))
+					if (spf_validated_names(q) == 0)
 						return 0;
 					spf_ptrname(q, q->mc.domain);
 				}
@@ -918,6 +951,14 @@ spf_identity_setup(struct spf_query *q)
 		q->mc.local = "postmaster";
 		q->mc.sdomain = arena_strdup(q->arena, sender);
 	}
+	/* "example.com." is example.com: %{d} must not carry the dot */
+	{
+		char *d = (char *)q->mc.sdomain;
+		size_t dl = strlen(d);
+
+		if (dl > 1 && d[dl - 1] == '.')
+			d[dl - 1] = 0;
+	}
 	{
 		size_t ll = strlen(q->mc.local), dl = strlen(q->mc.sdomain);
 		char *s = arena_alloc(q->arena, ll + dl + 2);
@@ -954,11 +995,15 @@ spf_query_new(const struct spf_params *p)
 	spf_identity_setup(q);
 	q->phase = SPF_PH_EVAL;
 	d = q->mc.sdomain;
-	/* an address literal is not a domain: none (4.3) */
-	if (d[0] == '[' || (p->ip.family != 4 && p->ip.family != 6)) {
+	/* an address literal is not a domain: none (4.3); nor is a name
+	 * with a backslash, which resolvers would read as an escape and so
+	 * check another domain than the one named */
+	if (d[0] == '[' || strchr(d, '\\') != NULL ||
+	    (p->ip.family != 4 && p->ip.family != 6)) {
 		spf_finish(q, SPF_NONE, p->ip.family != 4 && p->ip.family != 6 ?
-		    "no client address" : "address literal, not a domain",
-		    NULL);
+		    "no client address" : d[0] == '[' ?
+		    "address literal, not a domain" :
+		    "backslash in the domain name", NULL);
 		return q;
 	}
 	spf_push(q, d, 0);

@@ -102,7 +102,7 @@ spf_macro_parse_one(const char *s, size_t len, size_t *pos, unsigned flags,
 	return 0;
 }
 
-/* spf_macro_walk - syntax of a macro-string; the parse is shared with
+/* spf_macro_check - syntax of a macro-string; the parse is shared with
  * expansion through spf_macro_parse_one() */
 int
 spf_macro_check(const char *s, size_t len, unsigned flags, const char **err)
@@ -286,6 +286,23 @@ spf_macro_urlescape(const char *s, size_t len, struct buf *out)
 	}
 }
 
+/* spf_macro_put_name - a value inside a name to look up: resolvers read
+ * names as presentation text, so a backslash from the sender is written
+ * \092 and stays a backslash instead of starting an escape */
+static void
+spf_macro_put_name(const char *s, size_t len, struct buf *out)
+{
+	const char *bs;
+
+	while (len > 0 && (bs = memchr(s, '\\', len)) != NULL) {
+		buf_append(out, s, (size_t)(bs - s));
+		buf_puts(out, "\\092");
+		len -= (size_t)(bs - s) + 1;
+		s = bs + 1;
+	}
+	buf_append(out, s, len);
+}
+
 /* spf_macro_cut - drop labels from the left until at most 253 octets */
 static void
 spf_macro_cut(struct buf *out, size_t from)
@@ -390,6 +407,9 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 		    reverse, delims, ndelims, &tmp);
 		if (isupper((unsigned char)letter))
 			spf_macro_urlescape(tmp.data ? tmp.data : "", tmp.len,
+			    out);
+		else if (flags & SPF_MACRO_DOMAIN)
+			spf_macro_put_name(tmp.data ? tmp.data : "", tmp.len,
 			    out);
 		else
 			buf_append(out, tmp.data ? tmp.data : "", tmp.len);

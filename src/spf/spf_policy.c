@@ -44,6 +44,7 @@
 #include "spf_int.h"
 
 #define SPF_POLICY_DEPTH 12	/* nesting shown; deeper is an error */
+#define SPF_POLICY_LINES 2000	/* lines listed at most */
 #define SPF_UDP_MAX	512	/* classic DNS UDP reply (RFC 1035 4.2.1) */
 #define SPF_TXT_OVERHEAD 60	/* header, question, RR header: estimate */
 
@@ -59,6 +60,7 @@ struct spf_policy {
 	unsigned	terms;		/* DNS-querying terms seen */
 	unsigned	voids;
 	int		need;		/* this run must wait */
+	int		truncated;	/* SPF_POLICY_LINES reached */
 	int		done;
 };
 
@@ -277,6 +279,22 @@ spf_policy_walk(struct spf_policy *pl, const char *domain, unsigned depth)
 		    "nesting too deep at", domain);
 		return;
 	}
+	if (pl->nlines >= SPF_POLICY_LINES) {
+		if (!pl->truncated)
+			spf_policy_msg(pl, SPF_PL_ERROR, depth, domain,
+			    "listing cut: more than 2000 lines at", domain);
+		pl->truncated = 1;
+		return;
+	}
+	/* an include loop or a domain included twice: list it once */
+	for (i = 0; i < pl->nlines; i++)
+		if (pl->lines[i].kind == SPF_PL_RECORD &&
+		    domain_eq(pl->lines[i].domain, strlen(pl->lines[i].domain),
+		    domain, strlen(domain))) {
+			spf_policy_msg(pl, SPF_PL_NOTE, depth, domain,
+			    "listed above:", domain);
+			return;
+		}
 	if (domain_check(domain, strlen(domain)) != DOMAIN_OK) {
 		spf_policy_msg(pl, SPF_PL_ERROR, depth, domain,
 		    "not a valid domain name:", domain);
@@ -344,6 +362,7 @@ spf_policy_run(struct spf_policy *pl)
 	struct buf b;
 
 	pl->nlines = 0;
+	pl->truncated = 0;
 	pl->terms = 0;
 	pl->voids = 0;
 	pl->need = 0;

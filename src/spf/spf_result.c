@@ -42,7 +42,13 @@
 #include "spf.h"
 
 #define SPF_HEADER_MAX	900	/* header value; lines stay under 998 */
-#define SPF_FIELD_MAX	200	/* one value inside the header */
+#define SPF_FIELD_MAX	120	/* output octets of one value: the sender
+				 * and HELO appear twice, and with the
+				 * fixed text all stays under SPF_HEADER_MAX */
+
+#define SPF_PUT_PLAIN	0
+#define SPF_PUT_QUOTED	1
+#define SPF_PUT_COMMENT	2
 
 static const char *const spf_result_names[] = {
 	[SPF_NONE] = "none",
@@ -114,37 +120,48 @@ spf_dns_status_str(enum spf_dns_status s)
 	return "?";
 }
 
-/* spf_put_clean - printable ASCII only, at most max octets; runs of
- * plain characters are copied at once */
+/*
+ * spf_put_clean - printable ASCII only, at most max octets of output.
+ * In a quoted-string '"' and '\\' are escaped; in a comment '(' ')' and
+ * '\\' are (RFC 5322 ccontent), so a sender cannot close the comment
+ * and forge key=value pairs.  Runs of plain characters go at once.
+ */
 static void
-spf_put_clean(struct buf *out, const char *s, size_t max, int quoted)
+spf_put_clean(struct buf *out, const char *s, size_t max, int mode)
 {
-	size_t i = 0, run;
+	const char *special = mode == SPF_PUT_QUOTED ? "\"\\" :
+	    mode == SPF_PUT_COMMENT ? "()\\" : "";
+	size_t i = 0, run, used = 0;
 
 	if (s == NULL)
 		return;
-	while (s[i] && i < max) {
-		for (run = i; s[run] && run < max; run++) {
+	while (s[i] && used < max) {
+		for (run = i; s[run] && used + (run - i) < max; run++) {
 			unsigned char c = (unsigned char)s[run];
 
-			if (c < 0x20 || c > 0x7e ||
-			    (quoted && (c == '"' || c == '\\')))
+			if (c < 0x20 || c > 0x7e || (*special &&
+			    strchr(special, c) != NULL))
 				break;
 		}
 		if (run > i) {
 			buf_append(out, s + i, run - i);
+			used += run - i;
 			i = run;
 			continue;
 		}
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) {
 			buf_putc(out, '?');
-		else {
+			used++;
+		} else {
+			if (used + 2 > max)
+				break;
 			buf_putc(out, '\\');
 			buf_putc(out, s[i]);
+			used += 2;
 		}
 		i++;
 	}
-	if (i == max && s[i])
+	if (s[i])
 		buf_puts(out, "...");
 }
 
@@ -183,7 +200,8 @@ spf_put_kv(struct buf *out, const char *key, const char *val, int force_q)
 	buf_putc(out, '=');
 	if (q)
 		buf_putc(out, '"');
-	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX, q);
+	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX,
+	    q ? SPF_PUT_QUOTED : SPF_PUT_PLAIN);
 	if (q)
 		buf_putc(out, '"');
 	buf_putc(out, ';');
@@ -203,12 +221,12 @@ spf_format_received(const struct spf_detail *d, const struct spf_params *p,
 	ipaddr_format(&p->ip, ip);
 	buf_puts(&b, spf_result_str(d->result));
 	buf_puts(&b, " (");
-	spf_put_clean(&b, rcv, SPF_FIELD_MAX, 0);
+	spf_put_clean(&b, rcv, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 	buf_puts(&b, ": ");
 	switch (d->result) {
 	case SPF_PASS:
 		buf_puts(&b, "domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		buf_puts(&b, " designates ");
 		buf_puts(&b, ip);
 		buf_puts(&b, " as permitted sender");
@@ -217,7 +235,7 @@ spf_format_received(const struct spf_detail *d, const struct spf_params *p,
 	case SPF_SOFTFAIL:
 		buf_puts(&b, d->result == SPF_SOFTFAIL ?
 		    "transitioning domain of " : "domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		buf_puts(&b, " does not designate ");
 		buf_puts(&b, ip);
 		buf_puts(&b, " as permitted sender");
@@ -225,20 +243,20 @@ spf_format_received(const struct spf_detail *d, const struct spf_params *p,
 	case SPF_NEUTRAL:
 		buf_puts(&b, ip);
 		buf_puts(&b, " is neither permitted nor denied by domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		break;
 	case SPF_NONE:
 		buf_puts(&b, "domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		buf_puts(&b, " does not provide an SPF record");
 		break;
 	case SPF_TEMPERROR:
 		buf_puts(&b, "temporary error in processing during lookup of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		break;
 	case SPF_PERMERROR:
 		buf_puts(&b, "permanent error in processing domain of ");
-		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, 0);
+		spf_put_clean(&b, d->sender, SPF_FIELD_MAX, SPF_PUT_COMMENT);
 		break;
 	}
 	buf_putc(&b, ')');
@@ -274,7 +292,8 @@ spf_format_authres_method(const struct spf_detail *d, struct buf *out)
 	    " smtp.mailfrom=");
 	if (q)
 		buf_putc(out, '"');
-	spf_put_clean(out, dom, SPF_FIELD_MAX, q);
+	spf_put_clean(out, dom, SPF_FIELD_MAX,
+	    q ? SPF_PUT_QUOTED : SPF_PUT_PLAIN);
 	if (q)
 		buf_putc(out, '"');
 	return out->overflow ? -1 : 0;
@@ -286,7 +305,7 @@ spf_format_authres(const struct spf_detail *d, const char *authserv_id,
     struct buf *out)
 {
 	spf_put_clean(out, authserv_id ? authserv_id : "unknown",
-	    SPF_FIELD_MAX, 0);
+	    SPF_FIELD_MAX, SPF_PUT_PLAIN);
 	buf_puts(out, "; ");
 	return spf_format_authres_method(d, out);
 }

@@ -167,7 +167,7 @@ ipaddr_format(const struct ipaddr *ip, char out[IPADDR_STRLEN])
 {
 	if (inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->a, out,
 	    IPADDR_STRLEN) == NULL)
-		strcpy(out, "?");
+		memcpy(out, "?", 2);
 }
 
 /* ipaddr_format_nibbles - 32 nibbles, dot separated, given order */

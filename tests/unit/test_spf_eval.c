@@ -59,7 +59,59 @@ static const char eval_zone[] =
     "manymx.example.com MX 11 m11.example.com\n"
     "nul.example.com TXT \"v=spf1 ip4:192.0.2.1\\000 -all\"\n"
     "ctl.example.com TXT \"v=spf1 ip4:192.0.2.1\\013-all\"\n"
-    "multi.example.com TXT \"v=spf1 ip4:192.0.2.7\" \" -all\"\n";
+    "multi.example.com TXT \"v=spf1 ip4:192.0.2.7\" \" -all\"\n"
+    /* review findings */
+    "bs.example.com TXT \"v=spf1 exists:%{l}.u.bs.example.com -all\"\n"
+    "b\\092ob.u.bs.example.com A 127.0.0.2\n"
+    "mxerr.example.com TXT \"v=spf1 mx -all\"\n"
+    "mxerr.example.com MX 10 bad.mxerr.example.com\n"
+    "mxerr.example.com MX 20 good.mxerr.example.com\n"
+    "bad.mxerr.example.com SERVFAIL\n"
+    "good.mxerr.example.com A 192.0.2.88\n"
+    "dot.example.com TXT \"v=spf1 exists:%{d}._spf.example.com -all\"\n"
+    "dot.example.com._spf.example.com A 127.0.0.2\n"
+    "long.example.com TXT \"v=spf1 exists:%{l}.%{l}.%{l}.%{l}.%{l}.%{l}"
+    ".ok.example.com -all\"\n"
+    "ptrdl.example.com TXT \"v=spf1 ptr -all\"\n"
+    "77.2.0.192.in-addr.arpa PTR host.ptrdl.example.com\n"
+    "host.ptrdl.example.com A 192.0.2.77\n";
+
+/* a local part of 201 octets, dotted: six of them overflow any small
+ * expansion buffer; 7.3 says cut from the left, not fail */
+#define LONG_LOCAL \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa." \
+	"aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa.aaaaaaaaa"
 
 struct eval_case {
 	const char     *ip;
@@ -143,6 +195,27 @@ static const struct eval_case eval_cases[] = {
 	 SPF_PERMERROR, NULL, "control"},
 	{"192.0.2.7", "a@multi.example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
 	 NULL, NULL},
+	/* a backslash from the sender stays a backslash in the name asked,
+	 * and a backslash in the domain is none, not another domain */
+	{"192.0.2.1", "b\\ob@bs.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, NULL, NULL},
+	{"192.0.2.1", "bob@bs.example.com", "mx", SPF_ID_MAILFROM, SPF_FAIL,
+	 "-all", NULL},
+	{"192.0.2.1", "a@ex\\097mple.com", "mx", SPF_ID_MAILFROM, SPF_NONE,
+	 NULL, "backslash"},
+	/* mx: a match on one host wins over a failed lookup of another */
+	{"192.0.2.88", "a@mxerr.example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "mx", NULL},
+	{"192.0.2.89", "a@mxerr.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_TEMPERROR, NULL, "SERVFAIL"},
+	/* a trailing dot on the sender's domain is dropped */
+	{"192.0.2.1", "a@dot.example.com.", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 NULL, NULL},
+	{"192.0.2.1", "alice@example.com.", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "ip4:192.0.2.0/24", NULL},
+	/* long expansions are cut from the left (7.3), not an error */
+	{"192.0.2.1", LONG_LOCAL "@long.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_FAIL, "-all", NULL},
 };
 
 /* test_eval_table - walk the table */
@@ -349,6 +422,52 @@ test_eval_expire(void **state)
 	spf_query_free(q);
 }
 
+/* test_eval_expire_ptr - a deadline while the PTR answer is out is a
+ * temperror, not the "DNS error, no match" of 5.5 (which would go on to
+ * -all and fail a sender whose PTR would have passed) */
+static void
+test_eval_expire_ptr(void **state)
+{
+	struct spf_params p;
+	struct spf_query *q;
+	struct dns_zone *z;
+	const struct spf_question *qs;
+	const struct spf_detail *d;
+	struct spf_answer a;
+	char err[128];
+	size_t n, k;
+	int i;
+
+	(void)state;
+	z = dns_zone_parse(eval_zone, strlen(eval_zone), err, sizeof(err));
+	assert_non_null(z);
+	spf_params_init(&p);
+	spf_params_ip(&p, "192.0.2.77");
+	p.sender = "a@ptrdl.example.com";
+	q = spf_query_new(&p);
+	for (i = 0; i < 10; i++) {
+		enum spf_step st = spf_query_step(q, &qs, &n);
+		int ptr = 0;
+
+		assert_int_equal(st, SPF_STEP_QUERY);
+		for (k = 0; k < n; k++)
+			if (qs[k].type == SPF_RR_PTR)
+				ptr = 1;
+		if (ptr)
+			break;	/* hold the PTR answer back */
+		for (k = 0; k < n; k++) {
+			dns_zone_answer(z, &qs[k], &a);
+			spf_query_feed(q, &a);
+		}
+	}
+	spf_query_expire(q);
+	assert_int_equal(spf_query_step(q, &qs, &n), SPF_STEP_DONE);
+	assert_int_equal(spf_query_result(q, &d), SPF_TEMPERROR);
+	assert_string_equal(d->limit, "timeout");
+	spf_query_free(q);
+	dns_zone_free(z);
+}
+
 /* test_eval_feed_unknown - answers to no question are refused */
 static void
 test_eval_feed_unknown(void **state)
@@ -402,6 +521,31 @@ test_eval_headers(void **state)
 	    "envelope-from=\"alice@example.com\"; helo=mx; "
 	    "identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"");
 	spfrun_free(&run);
+
+	/* a sender cannot close the comment and forge key=value pairs */
+	p.sender = "x) client-ip=10.0.0.1; identity=helo; (y@example.com";
+	spfrun(&run, eval_zone, "192.0.2.1", p.sender, "mx", SPF_ID_MAILFROM,
+	    0, NULL);
+	buf_reset(&h);
+	assert_int_equal(spf_format_received(run.d, &p, &h), 0);
+	assert_non_null(strstr(h.data, "domain of x\\) client-ip=10.0.0.1; "
+	    "identity=helo; \\(y@example.com designates"));
+	spfrun_free(&run);
+
+	/* long but legal input still gets its header, cut to fit */
+	memset(longsender, 'l', 180);
+	memcpy(longsender + 180, "@example.com", 13);
+	p.sender = longsender;
+	p.helo = "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh."
+	    "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh."
+	    "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh.org";
+	spfrun(&run, eval_zone, "192.0.2.1", longsender, p.helo,
+	    SPF_ID_MAILFROM, 0, NULL);
+	buf_reset(&h);
+	assert_int_equal(spf_format_received(run.d, &p, &h), 0);
+	assert_true(h.len > 0 && h.len < 998 - sizeof("Received-SPF: "));
+	spfrun_free(&run);
+	p.helo = "mx";
 
 	/* hostile input: one line, bounded, no control bytes */
 	memset(longsender, 'x', sizeof(longsender) - 1);
@@ -460,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_eval_term_limit),
 		cmocka_unit_test(test_eval_expire),
 		cmocka_unit_test(test_eval_feed_unknown),
+		cmocka_unit_test(test_eval_expire_ptr),
 		cmocka_unit_test(test_eval_headers),
 		cmocka_unit_test(test_eval_trace),
 	};
