@@ -21,8 +21,8 @@ include mk/config.mk
 
 # Internal static libraries, in link order (a library may use the ones
 # after it, never the ones before).
-LIBS		:= dns policy conf acl spf util
-PURE_LIBS	:= spf policy conf acl
+LIBS		:= dns check policy conf acl spf util
+PURE_LIBS	:= spf policy conf acl check
 
 lib_srcs	= $(wildcard src/$(1)/*.c)
 lib_objs	= $(patsubst src/%.c,$(O)/obj/%.o,$(call lib_srcs,$(1)))
@@ -54,6 +54,7 @@ all: $(O)/rmxf
 tests: $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
 
 include mk/rules.mk
+include mk/daemon.mk
 include mk/check.mk
 include mk/run.mk
 include mk/bench.mk

@@ -2,10 +2,11 @@
 # stops at the first failure.  Everything that speaks TAP runs under prove.
 #
 #   make check           deps, gcc build, unit tests, SPF suites in process,
-#                        tests/cli/run.sh, tests/dns/run.sh, SPF suite over
+#                        tests/cli/run.sh, tests/replay/run.sh,
+#                        tests/daemon/run.sh, tests/dns/run.sh, SPF suite over
 #                        real DNS, fuzz corpus replay; then clang +
-#                        ASan/UBSan build, unit tests, suites, CLI tests,
-#                        replay; then lint
+#                        ASan/UBSan build, unit tests, suites, CLI and
+#                        daemon tests, replay; then lint
 #   make unit-test       unit tests of $(O)
 #   make suite-test      the RFC 7208 and RFC 4408 suites in process
 #   make dns-suite-test  the RFC 7208 suite through dnsd and build/rmxf
@@ -13,6 +14,9 @@
 #   make lint            pure modules do no I/O (nm -u), man pages lint,
 #                        clang-format report (never fails)
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang)
+#   make e2e-test        tests/e2e/t_*.sh: rmxfd under a real Postfix with
+#                        unbound and swaks, on loopback (root; skips
+#                        what it cannot run)
 
 ASAN_O		:= build/asan
 ASAN_MAKE	:= $(MAKE) CC=clang O=$(ASAN_O) SAN=address,undefined
@@ -33,7 +37,7 @@ export O
 export CMOCKA_MESSAGE_OUTPUT := TAP
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-.PHONY: cli-test dns-test fuzz-bins suite-missing
+.PHONY: cli-test replay-test daemon-test dns-test e2e-test fuzz-bins suite-missing
 
 deps:
 	@sh tools/deps.sh
@@ -43,6 +47,8 @@ check: deps
 	$(MAKE) unit-test
 	$(MAKE) suite-test
 	$(MAKE) cli-test
+	$(MAKE) replay-test
+	$(MAKE) daemon-test
 	$(MAKE) dns-test
 	$(MAKE) dns-suite-test
 	$(MAKE) fuzz-replay
@@ -50,8 +56,11 @@ check: deps
 	$(ASAN_MAKE) unit-test
 	$(ASAN_MAKE) suite-test
 	$(ASAN_MAKE) cli-test
+	$(ASAN_MAKE) daemon-test
+	$(ASAN_MAKE) replay-test
 	$(ASAN_MAKE) fuzz-replay
 	$(MAKE) lint
+	$(MAKE) e2e-test
 	@echo "check: all passed"
 
 # unit-test: every unit test binary of $(O).
@@ -84,6 +93,20 @@ cli-test: all
 		echo "cli-test: no tests/cli/run.sh, nothing to run"; \
 	fi
 
+# replay-test: golden-file tests of rmxf replay (the check pipeline).
+replay-test: all
+	@if [ -f tests/replay/run.sh ]; then \
+		echo "RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh"; \
+		RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh; \
+	else \
+		echo "replay-test: no tests/replay/run.sh, nothing to run"; \
+	fi
+
+# daemon-test: rmxfd over unix and inet sockets against dnsd
+# (tests/daemon/run.sh).
+daemon-test: all tests
+	$(PROVE) --exec bash tests/daemon/run.sh
+
 # dns-test: the dns module's integration script, when it exists.
 dns-test: all tests
 	@if [ -f tests/dns/run.sh ]; then \
@@ -92,6 +115,12 @@ dns-test: all tests
 	else \
 		echo "dns-test: no tests/dns/run.sh, nothing to run"; \
 	fi
+
+# e2e-test: every tests/e2e/t_*.sh, each at most E2E_TIMEOUT seconds.
+E2E_TIMEOUT	:= 300
+E2E_TESTS	:= $(wildcard tests/e2e/t_*.sh)
+e2e-test: all tests
+	$(PROVE) --exec 'timeout $(E2E_TIMEOUT) bash' $(E2E_TESTS)
 
 # fuzz-replay: each replay_fuzz_X over fuzz/seeds/fuzz_X/ (its own TAP;
 # prove cannot take a directory as a test, so the exit status decides).

@@ -9,11 +9,16 @@ set -eu
 # test: cmocka, libyaml (suite reader), perl (prove), binutils (nm for
 # make lint), mandoc (man page lint), clang-format (format report),
 # coreutils (timeout), bash (test scripts), python3 (tests/cli checks
-# --json output with json.tool).
+# --json output with json.tool);
+# end-to-end tests (tests/e2e): postfix, swaks, unbound (the DNS
+# server, with unbound-checkconf), dnsutils (dig), iproute2 (ip, ss),
+# util-linux (unshare, mount), libsasl2-modules (Cyrus SASL mechanisms,
+# so that smtpd_sasl_auth_enable works for XCLIENT LOGIN).
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev
 libcmocka-dev libyaml-dev
-perl binutils mandoc clang-format coreutils bash python3"
+perl binutils mandoc clang-format coreutils bash python3
+postfix swaks unbound dnsutils iproute2 util-linux libsasl2-modules"
 
 missing=""
 for p in $pkgs; do
@@ -28,6 +33,18 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# postfix asks what kind of mail system this is: none (the tests run a
+# private instance with a configuration of their own)
+echo "postfix postfix/main_mailer_type select No configuration" |
+    debconf-set-selections
+# postfix and unbound are services: do not start them on this machine
+# while installing (policy-rc.d, only when there is none already)
+rcd=/usr/sbin/policy-rc.d
+if [ ! -e "$rcd" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$rcd"
+	chmod 755 "$rcd"
+	trap 'rm -f "$rcd"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

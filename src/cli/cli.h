@@ -38,6 +38,9 @@ int	cli_check_main(int, char **);
 /* cli_conf.c */
 int	cli_conf_main(int, char **);
 
+/* cli_replay.c */
+int	cli_replay_main(int, char **);
+
 /* cli_esc.c: bytes from DNS or the command line, made safe to show */
 size_t	cli_utf8_seq(const unsigned char *, size_t);
 int	cli_esc_text(struct buf *, const char *, size_t);

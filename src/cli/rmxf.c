@@ -45,6 +45,8 @@ static const struct cli_cmd cli_cmds[] = {
 	    "evaluate SPF for a client, or list a domain's policy"},
 	{"conf", cli_conf_main,
 	    "check and print the configuration (rmxf.conf)"},
+	{"replay", cli_replay_main,
+	    "run policy requests from a file through the check pipeline"},
 };
 
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))

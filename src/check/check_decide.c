@@ -1,0 +1,495 @@
+/*
+ * NAME
+ *	check_decide 3
+ * SUMMARY
+ *	from test results to the answer: action table, ACL flags, headers,
+ *	observe-only, reply text and the log line
+ * SYNOPSIS
+ *	#include "check/check_int.h"
+ *
+ *	int	check_decide(const struct check_ctx *ctx,
+ *			const struct check_eval *ev, struct check_decision *d,
+ *			struct buf *action, struct buf *log);
+ *	void	check_decide_fixed(const struct check_ctx *ctx,
+ *			enum check_method m, const char *why,
+ *			struct check_decision *d, struct buf *action,
+ *			struct buf *log);
+ *	void	check_eval_clear(struct check_eval *ev);
+ *	void	check_idres_set(struct check_idres *r,
+ *			const struct spf_detail *d,
+ *			const struct spf_params *p);
+ *	const char *check_sender_domain(const char *sender);
+ *	const char *check_method_str(enum check_method m);
+ * DESCRIPTION
+ *	check_decide() turns a message's evaluation into one recipient's
+ *	answer.  The MAIL FROM result is SPF's, or pass when a legacy test
+ *	(A or MX neighbourhood) matched for a result of none (or neutral
+ *	with legacy_on_neutral), unless the ACL entry says NOLEGACY; a
+ *	result of none that nothing decided becomes default_result.  The
+ *	action table gives one action for MAIL FROM and one for HELO (when
+ *	checked and not NOHELO); the more severe wins (reject, defer,
+ *	defer_if_permit, mark, accept, observe), HELO on a tie of reject
+ *	or defer.  HMARK turns reject and defer of an undecided MAIL FROM
+ *	(none, neutral, or default_result) into mark.  OBSERVE, the
+ *	observe action and observe_only answer DUNNO and add no header.
+ *
+ *	accept adds the configured header, mark adds one always
+ *	(Received-SPF when both header parameters are off); either only
+ *	when no header went out for the message yet.  Postfix takes one
+ *	header per PREPEND, so with both parameters on, Received-SPF is the
+ *	one added.  Legacy results appear in Authentication-Results as
+ *	x-rmxf=pass (a neighbourhood) or (mx neighbourhood), never as an
+ *	SPF pass.
+ *
+ *	Reject text is the domain's SPF explanation for a fail, otherwise
+ *	a sentence naming the domain and the result; a permerror rejected
+ *	with the default 5.7.23 uses 5.7.24 (RFC 7372).
+ * DIAGNOSTICS
+ *	None: a reply that the policy helpers refuse becomes DUNNO, noted
+ *	in the log line as note=reply-refused.
+ * SEE ALSO
+ *	check(3), rmxf.conf(5), RFC 7208 9.1, RFC 7372, RFC 8601.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl/acl.h"
+#include "policy/policy.h"
+#include "util/buf.h"
+#include "util/ipaddr.h"
+#include "util/xmalloc.h"
+#include "check_int.h"
+
+#define CHECK_TEXT_MAX	400	/* reply text we write, octets */
+#define CHECK_HDR_MAX	900	/* header value, under 998 with its name */
+#define CHECK_TEXT_FALLBACK "SPF check failed"	/* when no text fits */
+
+static const char *const check_method_names[] = {
+	[CHECK_M_NONE] = "none",
+	[CHECK_M_ACL] = "acl",
+	[CHECK_M_EXEMPT] = "exempt",
+	[CHECK_M_SPF] = "spf",
+	[CHECK_M_DMP] = "dmp",
+	[CHECK_M_A] = "a",
+	[CHECK_M_MX] = "mx",
+	[CHECK_M_DEFAULT] = "default",
+	[CHECK_M_SMARTHOST] = "smarthost",
+};
+
+/* severity of each action, higher wins */
+static const int check_action_rank[CONF_ACT_COUNT] = {
+	[CONF_ACT_OBSERVE] = 0,
+	[CONF_ACT_ACCEPT] = 1,
+	[CONF_ACT_MARK] = 2,
+	[CONF_ACT_DEFER_IF_PERMIT] = 3,
+	[CONF_ACT_DEFER] = 4,
+	[CONF_ACT_REJECT] = 5,
+};
+
+/* check_method_str - "spf", "a", ... */
+const char *
+check_method_str(enum check_method m)
+{
+	if ((unsigned)m < sizeof(check_method_names) /
+	    sizeof(check_method_names[0]))
+		return check_method_names[m];
+	return "none";
+}
+
+/* check_strdup - copy or NULL */
+static char *
+check_strdup(const char *s)
+{
+	return s == NULL ? NULL : xstrdup(s);
+}
+
+/* check_idres_clear - free one identity's strings */
+static void
+check_idres_clear(struct check_idres *r)
+{
+	free(r->domain);
+	free(r->mechanism);
+	free(r->problem);
+	free(r->explanation);
+	free(r->received);
+	free(r->authres);
+	memset(r, 0, sizeof(*r));
+}
+
+/* check_eval_clear - free an evaluation's strings, zero it */
+void
+check_eval_clear(struct check_eval *ev)
+{
+	check_idres_clear(&ev->id[SPF_ID_MAILFROM]);
+	check_idres_clear(&ev->id[SPF_ID_HELO]);
+	free(ev->sh_ip);
+	free(ev->sh_explanation);
+	memset(ev, 0, sizeof(*ev));
+}
+
+/* check_idres_set - copy a finished query's result and header texts */
+void
+check_idres_set(struct check_idres *r, const struct spf_detail *d,
+    const struct spf_params *p)
+{
+	struct buf b;
+
+	check_idres_clear(r);
+	r->checked = 1;
+	r->result = d->result;
+	r->domain = xstrdup(d->domain != NULL ? d->domain : "");
+	r->mechanism = check_strdup(d->mechanism);
+	r->problem = check_strdup(d->problem);
+	r->explanation = check_strdup(d->explanation);
+	buf_init(&b, CHECK_HDR_MAX);
+	if (spf_format_received(d, p, &b) == 0 && b.len > 0)
+		r->received = buf_steal(&b);
+	buf_free(&b);
+	buf_init(&b, CHECK_HDR_MAX);
+	if (spf_format_authres_method(d, &b) == 0 && b.len > 0)
+		r->authres = buf_steal(&b);
+	buf_free(&b);
+}
+
+/* check_sender_domain - the part after the last '@', or NULL */
+const char *
+check_sender_domain(const char *sender)
+{
+	const char *at;
+
+	if (sender == NULL || *sender == 0)
+		return NULL;
+	at = strrchr(sender, '@');
+	if (at == NULL)
+		return sender;
+	return at[1] != 0 ? at + 1 : NULL;
+}
+
+/* check_log_kv - " key=value", sanitised, cut, quoted if it has blanks */
+static void
+check_log_kv(struct buf *log, const char *key, const char *value)
+{
+	int quote;
+
+	if (value == NULL)
+		return;
+	quote = value[strcspn(value, " \t\"")] != 0;
+	buf_putc(log, ' ');
+	buf_puts(log, key);
+	buf_putc(log, '=');
+	if (quote)
+		buf_putc(log, '"');
+	if (policy_text_sanitize(log, value, strlen(value), CHECK_MAX_FIELD,
+	    0) > 0)
+		buf_puts(log, "...");
+	if (quote)
+		buf_putc(log, '"');
+}
+
+/* check_log_start - the request's identity */
+static void
+check_log_start(const struct check_ctx *ctx, struct buf *log)
+{
+	buf_reset(log);
+	if (ctx->req != NULL && policy_request_format(ctx->req, log) < 0)
+		buf_puts(log, "queue_id=? (request too long to log)");
+}
+
+/* check_log_end - acl entry, cache and DNS counters */
+static void
+check_log_end(const struct check_ctx *ctx, struct buf *log)
+{
+	if (ctx->acl != NULL && ctx->acl->line > 0)
+		check_log_kv(log, "acl", ctx->acl->key);
+	if (ctx->cached)
+		buf_puts(log, " cached=yes");
+	buf_printf(log, " dns=%u", ctx->dns_queries);
+}
+
+/* check_decide_fixed - DUNNO that checked nothing, and its log line */
+void
+check_decide_fixed(const struct check_ctx *ctx, enum check_method m,
+    const char *why, struct check_decision *d, struct buf *action,
+    struct buf *log)
+{
+	memset(d, 0, sizeof(*d));
+	d->verdict = CHECK_V_DUNNO;
+	d->table = CONF_ACT_ACCEPT;
+	d->method = m;
+	d->result = SPF_NONE;
+	d->cached = ctx->cached;
+	d->dns_queries = ctx->dns_queries;
+	buf_reset(action);
+	policy_action_dunno(action);
+	check_log_start(ctx, log);
+	check_log_kv(log, "method", check_method_str(m));
+	check_log_kv(log, "why", why);
+	buf_puts(log, " action=dunno");
+	check_log_end(ctx, log);
+	d->action = action->data;
+	d->log = log->data;
+}
+
+/* check_reply_raw - the text of a reject or defer, as it comes */
+static void
+check_reply_raw(struct buf *t, const struct check_idres *r,
+    enum spf_result result, enum check_method m, const char *ip)
+{
+	const char *dom = r != NULL && r->domain != NULL ? r->domain : "";
+
+	if (m == CHECK_M_SPF && result == SPF_FAIL && r != NULL &&
+	    r->explanation != NULL && *r->explanation != 0) {
+		buf_puts(t, r->explanation);
+		return;
+	}
+	switch (result) {
+	case SPF_TEMPERROR:
+		buf_printf(t, "SPF temporary error for %.*s%s%.*s, try again "
+		    "later", CHECK_MAX_FIELD, dom, r != NULL && r->problem ?
+		    ": " : "", CHECK_MAX_FIELD, r != NULL && r->problem ?
+		    r->problem : "");
+		break;
+	case SPF_PERMERROR:
+		buf_printf(t, "SPF permanent error for %.*s%s%.*s",
+		    CHECK_MAX_FIELD, dom, r != NULL && r->problem ? ": " : "",
+		    CHECK_MAX_FIELD, r != NULL && r->problem ? r->problem : "");
+		break;
+	default:
+		buf_printf(t, "%.*s does not designate %s as permitted sender "
+		    "(SPF %s%s)", CHECK_MAX_FIELD, *dom ? dom : "the sender",
+		    ip, spf_result_str(result), m == CHECK_M_DEFAULT ?
+		    ", default_result" : "");
+		break;
+	}
+}
+
+/* check_reply_text - the reply text, sanitised and cut to fit a reply */
+static void
+check_reply_text(struct buf *t, const struct check_idres *r,
+    enum spf_result result, enum check_method m, const char *ip)
+{
+	struct buf raw;
+
+	buf_init(&raw, SPF_MAX_EXPLAIN + 2 * CHECK_MAX_FIELD + IPADDR_STRLEN +
+	    CHECK_TEXT_MAX);
+	check_reply_raw(&raw, r, result, m, ip);
+	buf_reset(t);
+	if (raw.data == NULL || policy_text_sanitize(t, raw.data, raw.len,
+	    CHECK_TEXT_MAX, 0) < 0)
+		buf_puts(t, CHECK_TEXT_FALLBACK);
+	buf_free(&raw);
+}
+
+/* check_header - the header for this message; 0 none, 1 added */
+static int
+check_header(const struct check_ctx *ctx, const struct check_eval *ev,
+    const struct check_idres *r, enum check_method m, int always,
+    struct buf *action, struct buf *log)
+{
+	const struct conf *c = ctx->conf;
+	const char *aid = ctx->authserv_id ? ctx->authserv_id : "unknown";
+	const struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
+	const char *dom, *sp;
+	struct buf v;
+	int rspf = c->header_received_spf, ar = c->header_authentication_results;
+	int ret = 0;
+
+	if (ctx->header_done)
+		return 0;
+	if (always && !rspf && !ar)
+		rspf = 1;
+	buf_init(&v, CHECK_HDR_MAX);
+	if (rspf && r != NULL && r->received != NULL) {
+		if (policy_action_prepend(action, "Received-SPF",
+		    r->received) == 0) {
+			buf_puts(log, " header=received-spf");
+			ret = 1;
+		}
+	} else if (ar) {
+		policy_text_sanitize(&v, aid, strlen(aid), CHECK_MAX_FIELD, 0);
+		if (r != NULL && r->authres != NULL) {
+			buf_puts(&v, "; ");
+			buf_puts(&v, r->authres);
+		}
+		if (m == CHECK_M_A || m == CHECK_M_MX) {
+			dom = NULL;
+			if (mf->authres != NULL &&
+			    (sp = strchr(mf->authres, ' ')) != NULL)
+				dom = sp + 1;
+			buf_printf(&v, "; x-rmxf=pass (%s neighbourhood)",
+			    m == CHECK_M_A ? "a" : "mx");
+			if (dom != NULL) {
+				buf_putc(&v, ' ');
+				buf_puts(&v, dom);
+			} else if ((dom = check_sender_domain(
+			    ctx->req->sender)) != NULL) {
+				buf_puts(&v, " smtp.mailfrom=");
+				policy_text_sanitize(&v, dom, strlen(dom),
+				    CHECK_MAX_FIELD, 0);
+			}
+		}
+		if (r == NULL && m != CHECK_M_A && m != CHECK_M_MX)
+			buf_puts(&v, "; none");
+		if (!v.overflow && policy_action_prepend(action,
+		    "Authentication-Results", v.data) == 0) {
+			buf_puts(log, " header=authentication-results");
+			ret = 1;
+		}
+	}
+	buf_free(&v);
+	return ret;
+}
+
+/* check_decide - one recipient's answer from the evaluation */
+int
+check_decide(const struct check_ctx *ctx, const struct check_eval *ev,
+    struct check_decision *d, struct buf *action, struct buf *log)
+{
+	const struct conf *c = ctx->conf;
+	unsigned flags = ctx->acl != NULL && ctx->acl->action == ACL_CHECK ?
+	    ctx->acl->flags : 0;
+	const struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
+	const struct check_idres *he = &ev->id[SPF_ID_HELO];
+	const struct check_idres *r;
+	enum spf_result mres, res;
+	enum check_method mmeth;
+	enum conf_action amf, ahe, act;
+	const char *ip = ctx->req->client_address ? ctx->req->client_address :
+	    "";
+	const char *enh = c->reject_enhanced_code;
+	struct buf text;
+	int use_helo = 0, undecided, header = 0, rc = 0;
+
+	memset(d, 0, sizeof(*d));
+	buf_reset(action);
+	buf_init(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD);
+
+	/* MAIL FROM: SPF, legacy, default_result */
+	mres = mf->checked ? mf->result : SPF_NONE;
+	mmeth = CHECK_M_SPF;
+	if (ev->legacy != CHECK_M_NONE && !(flags & ACL_F_NOLEGACY)) {
+		mres = SPF_PASS;
+		mmeth = ev->legacy;
+	} else if (mres == SPF_NONE) {
+		mres = (enum spf_result)c->default_result;
+		mmeth = CHECK_M_DEFAULT;
+	}
+	undecided = mmeth == CHECK_M_DEFAULT || mres == SPF_NONE ||
+	    mres == SPF_NEUTRAL;
+	amf = c->action_mailfrom[mres];
+	if ((flags & ACL_F_HMARK) && undecided && (amf == CONF_ACT_REJECT ||
+	    amf == CONF_ACT_DEFER || amf == CONF_ACT_DEFER_IF_PERMIT))
+		amf = CONF_ACT_MARK;
+
+	/* HELO */
+	act = amf;
+	if (he->checked && !(flags & ACL_F_NOHELO)) {
+		ahe = c->action_helo[he->result];
+		if (check_action_rank[ahe] > check_action_rank[amf] ||
+		    (check_action_rank[ahe] == check_action_rank[amf] &&
+		    check_action_rank[ahe] >= check_action_rank[
+		    CONF_ACT_DEFER] && he->result != SPF_PASS))
+			use_helo = 1;
+		if (!mf->checked && ahe != CONF_ACT_OBSERVE &&
+		    check_action_rank[ahe] >= check_action_rank[amf])
+			use_helo = 1;
+		if (use_helo)
+			act = ahe;
+	}
+	if (use_helo) {
+		r = he;
+		res = he->result;
+		d->identity = SPF_ID_HELO;
+		d->method = CHECK_M_SPF;
+	} else {
+		r = mf->checked ? mf : NULL;
+		res = mres;
+		d->identity = SPF_ID_MAILFROM;
+		d->method = mmeth;
+	}
+	d->table = act;
+	d->result = res;
+	d->helo_checked = he->checked;
+	d->helo_result = he->result;
+	d->mailfrom_checked = mf->checked;
+	d->mailfrom_result = mf->result;
+	d->cached = ctx->cached;
+	d->dns_queries = ctx->dns_queries;
+	d->observe = c->observe_only || (flags & ACL_F_OBSERVE) ||
+	    act == CONF_ACT_OBSERVE;
+
+	/* the log line, up to the action */
+	check_log_start(ctx, log);
+	if (he->checked)
+		check_log_kv(log, "spf_helo", spf_result_str(he->result));
+	if (mf->checked)
+		check_log_kv(log, "spf_mailfrom", spf_result_str(mf->result));
+	if (r != NULL)
+		check_log_kv(log, "mechanism", r->mechanism);
+	if (r != NULL && (res == SPF_PERMERROR || res == SPF_TEMPERROR))
+		check_log_kv(log, "problem", r->problem);
+	check_log_kv(log, "identity", use_helo ? "helo" : "mailfrom");
+	check_log_kv(log, "method", check_method_str(d->method));
+	check_log_kv(log, "result", spf_result_str(res));
+	check_log_kv(log, "action", conf_action_str(act));
+	if (d->observe) {
+		buf_puts(log, " observe=yes");
+		act = CONF_ACT_OBSERVE;
+	}
+
+	/* the answer */
+	switch (act) {
+	case CONF_ACT_REJECT:
+		check_reply_text(&text, r, res, d->method, ip);
+		if (res == SPF_PERMERROR && strcmp(enh, "5.7.23") == 0)
+			enh = "5.7.24";
+		rc = policy_action_reject(action, (int)c->reject_code, enh,
+		    text.data != NULL ? text.data : "");
+		d->verdict = CHECK_V_REJECT;
+		break;
+	case CONF_ACT_DEFER:
+		check_reply_text(&text, r, res, d->method, ip);
+		rc = policy_action_defer(action, (int)c->defer_code,
+		    c->defer_enhanced_code, text.data != NULL ? text.data : "");
+		d->verdict = CHECK_V_DEFER;
+		break;
+	case CONF_ACT_DEFER_IF_PERMIT:
+		check_reply_text(&text, r, res, d->method, ip);
+		rc = policy_action_defer_if_permit(action,
+		    c->defer_enhanced_code, text.data != NULL ? text.data : "");
+		d->verdict = CHECK_V_DEFER_IF_PERMIT;
+		break;
+	case CONF_ACT_ACCEPT:
+	case CONF_ACT_MARK:
+		header = check_header(ctx, ev, r, d->method,
+		    act == CONF_ACT_MARK, action, log);
+		d->verdict = header ? CHECK_V_PREPEND : CHECK_V_DUNNO;
+		break;
+	case CONF_ACT_OBSERVE:
+	case CONF_ACT_COUNT:
+		d->verdict = CHECK_V_DUNNO;
+		break;
+	}
+	if (rc < 0 && d->verdict == CHECK_V_REJECT) {
+		buf_reset(action);
+		rc = policy_action_reject(action, (int)c->reject_code, enh,
+		    CHECK_TEXT_FALLBACK);
+	} else if (rc < 0 && d->verdict == CHECK_V_DEFER) {
+		buf_reset(action);
+		rc = policy_action_defer(action, (int)c->defer_code,
+		    c->defer_enhanced_code, CHECK_TEXT_FALLBACK);
+	}
+	if (rc < 0) {
+		buf_puts(log, " note=reply-refused");
+		d->verdict = CHECK_V_DUNNO;
+		header = 0;
+		buf_reset(action);
+	}
+	if (action->len == 0)
+		policy_action_dunno(action);
+	check_log_end(ctx, log);
+	d->action = action->data;
+	d->log = log->data;
+	buf_free(&text);
+	return header;
+}

@@ -1,0 +1,74 @@
+/* check_int.h - check module internals shared with its unit tests */
+#ifndef RMXF_CHECK_INT_H
+#define RMXF_CHECK_INT_H
+
+#include "check.h"
+
+struct buf;
+struct acl_entry;
+
+#define CHECK_MAX_FIELD		200	/* one value in a log line or text */
+#define CHECK_MAX_ACTION	4096	/* one action, octets */
+
+/* One identity's SPF result, copied out of its query. */
+struct check_idres {
+	int		checked;
+	enum spf_result	result;
+	char	       *domain;		/* domain checked */
+	char	       *mechanism;	/* NULL: none */
+	char	       *problem;	/* NULL: none */
+	char	       *explanation;	/* NULL: none */
+	char	       *received;	/* Received-SPF: value */
+	char	       *authres;	/* RFC 8601 method part */
+};
+
+/* Everything one message's evaluation found (kept in the memo). */
+struct check_eval {
+	struct check_idres id[2];	/* [SPF_ID_MAILFROM], [SPF_ID_HELO] */
+	enum check_method legacy;	/* CHECK_M_A, CHECK_M_MX or NONE */
+	int		legacy_ran;
+	int		smarthost;	/* smarthost profile result below */
+	enum spf_result	sh_result;
+	char	       *sh_ip;		/* egress address that decided */
+	char	       *sh_explanation;
+};
+
+struct check_memo {
+	int		valid;
+	char	       *instance;
+	char	       *client;
+	char	       *helo;
+	char	       *sender;
+	struct check_eval ev;
+	int		header_done;	/* a header went out for instance */
+};
+
+/* The per-recipient part of a decision. */
+struct check_ctx {
+	const struct conf *conf;
+	const struct policy_request *req;
+	const struct acl_entry *acl;	/* NULL: none */
+	const char     *authserv_id;
+	int		header_done;
+	int		cached;
+	unsigned	dns_queries;
+};
+
+void	check_eval_clear(struct check_eval *);
+void	check_idres_set(struct check_idres *, const struct spf_detail *,
+	    const struct spf_params *);
+const char *check_sender_domain(const char *sender);
+
+/*
+ * Decide from an evaluation: fills d (action and log point into the two
+ * buffers); returns 1 when the action prepends a header, else 0.
+ */
+int	check_decide(const struct check_ctx *, const struct check_eval *,
+	    struct check_decision *, struct buf *action, struct buf *log);
+
+/* Fixed answers: ACL skip, exemptions, smarthost pass-through. */
+void	check_decide_fixed(const struct check_ctx *, enum check_method,
+	    const char *why, struct check_decision *, struct buf *action,
+	    struct buf *log);
+
+#endif

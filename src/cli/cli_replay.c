@@ -1,0 +1,441 @@
+/*
+ * NAME
+ *	cli_replay 3
+ * SUMMARY
+ *	rmxf replay: policy requests from a file through the check pipeline
+ * SYNOPSIS
+ *	#include "cli/cli.h"
+ *
+ *	int	cli_replay_main(int argc, char **argv);
+ * DESCRIPTION
+ *	cli_replay_main() runs `rmxf replay [-v] [-c FILE] [--zone FILE |
+ *	--dns HOST:PORT] [--now EPOCH] [--hostname NAME] FILE`.
+ *
+ *	FILE holds policy requests in the policy protocol's own text
+ *	(name=value lines, an empty line after each request), as Postfix
+ *	would send them over one connection; "-" is stdin.  Each request
+ *	goes through check(3) with one memo, as rmxfd handles one
+ *	connection, and one line "action=..." is printed for it; -v adds
+ *	the decision's log line after it, prefixed with "# ".
+ *
+ *	The configuration is -c FILE, else the built-in defaults (never
+ *	/etc/rmxf/rmxf.conf, so that a replay does not depend on the
+ *	host); its acl_file is read.  Answers come from the zone file of
+ *	--zone, or from libunbound forwarding to --dns, or to the servers
+ *	of /etc/resolv.conf.  --now sets the time (%{t}), default the
+ *	clock; --hostname the receiver name when authserv_id is empty
+ *	(default "localhost").
+ * DIAGNOSTICS
+ *	Exit 0 when every request was answered; 64 (EX_USAGE) for bad
+ *	arguments; 66 (EX_NOINPUT) when a file cannot be read; 65
+ *	(EX_DATAERR) for a malformed request (the answers before it are
+ *	printed); 78 (EX_CONFIG) for configuration or ACL errors; 69
+ *	(EX_UNAVAILABLE) for an unusable zone or resolver.
+ * SEE ALSO
+ *	rmxf(1), check(3), policy(3), rmxf.conf(5).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "acl/acl.h"
+#include "check/check.h"
+#include "cli/cli.h"
+#include "conf/conf.h"
+#include "dns/dns.h"
+#include "policy/policy.h"
+#include "util/buf.h"
+#include "util/ipaddr.h"
+#include "util/xmalloc.h"
+
+#define CLI_REPLAY_MAX_FILE	(64 * 1024 * 1024)	/* request file */
+#define CLI_REPLAY_MAX_ERR	(64 * 1024)	/* error text */
+#define CLI_REPLAY_MAX_OUT	(16 * 1024)	/* one output line */
+#define CLI_REPLAY_CHUNK	(64 * 1024)
+#define CLI_REPLAY_DNS_PORT	53
+#define CLI_REPLAY_RCACHE	1000	/* parsed records kept */
+#define CLI_REPLAY_MAX_FWD	64	/* "IP@PORT" */
+#define CLI_REPLAY_ERRLEN	512	/* zone and resolver error text */
+
+enum {
+	CLI_REPLAY_OPT_ZONE = 256,
+	CLI_REPLAY_OPT_DNS,
+	CLI_REPLAY_OPT_NOW,
+	CLI_REPLAY_OPT_HOSTNAME,
+	CLI_REPLAY_OPT_HELP,
+};
+
+static const struct option cli_replay_longopts[] = {
+	{"zone", required_argument, NULL, CLI_REPLAY_OPT_ZONE},
+	{"dns", required_argument, NULL, CLI_REPLAY_OPT_DNS},
+	{"now", required_argument, NULL, CLI_REPLAY_OPT_NOW},
+	{"hostname", required_argument, NULL, CLI_REPLAY_OPT_HOSTNAME},
+	{"help", no_argument, NULL, CLI_REPLAY_OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* What the command line asked for. */
+struct cli_replay_opts {
+	const char     *conf;
+	const char     *zone;
+	const char     *dns;
+	const char     *hostname;
+	const char     *file;
+	long long	now;
+	int		verbose;
+};
+
+/* cli_replay_usage - the synopsis */
+static void
+cli_replay_usage(FILE *fp)
+{
+	fputs("usage: rmxf replay [-v] [-c FILE] [--zone FILE | --dns "
+	    "HOST:PORT]\n"
+	    "                   [--now EPOCH] [--hostname NAME] FILE\n", fp);
+}
+
+/* cli_replay_read - a whole file ("-": stdin); 0, or -1 with errno */
+static int
+cli_replay_read(const char *path, size_t max, char **text, size_t *len)
+{
+	FILE *fp = stdin;
+	struct buf b;
+	char chunk[CLI_REPLAY_CHUNK];
+	size_t n;
+	int err = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) == NULL)
+		return -1;
+	buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) < 0) {
+			err = EFBIG;
+			break;
+		}
+	if (err == 0 && ferror(fp))
+		err = errno ? errno : EIO;
+	if (fp != stdin)
+		fclose(fp);
+	if (err != 0) {
+		buf_free(&b);
+		errno = err;
+		return -1;
+	}
+	*len = b.len;
+	*text = b.data != NULL ? buf_steal(&b) : xstrdup("");
+	return 0;
+}
+
+/* cli_replay_parse_dns - HOST:PORT, [HOST]:PORT or HOST to "IP@PORT" */
+static int
+cli_replay_parse_dns(const char *s, struct buf *fwd)
+{
+	const char *host = s, *port = NULL, *colon, *end;
+	char text[IPADDR_STRLEN], *ep;
+	struct ipaddr ip;
+	unsigned long portnum = CLI_REPLAY_DNS_PORT;
+	size_t hlen;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		host = s + 1;
+		hlen = (size_t)(end - host);
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1] != 0)
+			return -1;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		hlen = (size_t)(colon - s);
+		port = colon + 1;
+	} else
+		hlen = strlen(s);
+	if (ipaddr_parse_n(host, hlen, &ip) < 0)
+		return -1;
+	if (port != NULL) {
+		errno = 0;
+		portnum = strtoul(port, &ep, 10);
+		if (*port < '0' || *port > '9' || *ep != 0 || errno != 0 ||
+		    portnum == 0 || portnum > 65535)
+			return -1;
+	}
+	ipaddr_format(&ip, text);
+	return buf_printf(fwd, "%s@%lu", text, portnum);
+}
+
+/* cli_replay_args - the command line; EX_OK, EX_USAGE or -1 for help */
+static int
+cli_replay_args(int argc, char **argv, struct cli_replay_opts *o)
+{
+	char *ep;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->now = -1;
+	o->hostname = "localhost";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:v", cli_replay_longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->conf = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case CLI_REPLAY_OPT_ZONE:
+			o->zone = optarg;
+			break;
+		case CLI_REPLAY_OPT_DNS:
+			o->dns = optarg;
+			break;
+		case CLI_REPLAY_OPT_HOSTNAME:
+			o->hostname = optarg;
+			break;
+		case CLI_REPLAY_OPT_NOW:
+			errno = 0;
+			o->now = strtoll(optarg, &ep, 10);
+			if (*optarg < '0' || *optarg > '9' || *ep != 0 ||
+			    errno != 0)
+				return cli_error(EX_USAGE, "replay: bad --now "
+				    "'%s' (seconds since the epoch)", optarg);
+			break;
+		case CLI_REPLAY_OPT_HELP:
+			return -1;
+		default:
+			cli_replay_usage(stderr);
+			return cli_error(EX_USAGE, "replay: unknown option "
+			    "or missing argument");
+		}
+	}
+	if (o->zone != NULL && o->dns != NULL)
+		return cli_error(EX_USAGE, "replay: --zone and --dns exclude "
+		    "each other");
+	if (argc - optind != 1) {
+		cli_replay_usage(stderr);
+		return cli_error(EX_USAGE, "replay: one FILE expected");
+	}
+	o->file = argv[optind];
+	if (o->now < 0)
+		o->now = (long long)time(NULL);
+	return EX_OK;
+}
+
+/* cli_replay_conf - the configuration and its ACL */
+static int
+cli_replay_conf(const struct cli_replay_opts *o, struct conf **cp,
+    struct acl **ap)
+{
+	struct buf err;
+	char *text = NULL;
+	size_t len = 0;
+	int status = EX_OK;
+
+	*cp = NULL;
+	*ap = NULL;
+	buf_init(&err, CLI_REPLAY_MAX_ERR);
+	if (o->conf == NULL)
+		*cp = conf_default();
+	else if (cli_replay_read(o->conf, CONF_MAX_TEXT + 1, &text,
+	    &len) < 0) {
+		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
+		    o->conf, strerror(errno));
+		goto out;
+	} else if ((*cp = conf_parse(text, len, o->conf, &err)) == NULL) {
+		fputs(err.data != NULL ? err.data : "", stderr);
+		status = EX_CONFIG;
+		goto out;
+	}
+	if (*(*cp)->acl_file == 0)
+		goto out;
+	free(text);
+	text = NULL;
+	if (cli_replay_read((*cp)->acl_file, ACL_MAX_TEXT + 1, &text,
+	    &len) < 0) {
+		status = cli_error(EX_NOINPUT, "replay: cannot read acl_file "
+		    "%s: %s", (*cp)->acl_file, strerror(errno));
+		goto out;
+	}
+	buf_reset(&err);
+	if ((*ap = acl_parse(text, len, (*cp)->acl_file, &err)) == NULL) {
+		fputs(err.data != NULL ? err.data : "", stderr);
+		status = EX_CONFIG;
+	}
+out:
+	free(text);
+	buf_free(&err);
+	return status;
+}
+
+/* cli_replay_step - dns_job step around a check */
+static enum spf_step
+cli_replay_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return check_step(obj, qs, n);
+}
+
+/* cli_replay_feed - dns_job feed around a check */
+static int
+cli_replay_feed(void *obj, const struct spf_answer *a)
+{
+	return check_feed(obj, a);
+}
+
+/* cli_replay_expire - dns_job expire around a check */
+static void
+cli_replay_expire(void *obj)
+{
+	check_expire(obj);
+}
+
+/* cli_replay_one - run one request and print its answer */
+static int
+cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
+    struct check_memo *memo, struct dns_zone *zone,
+    const struct dns_ub_opts *ub, const struct policy_request *req)
+{
+	const struct check_decision *d;
+	struct dns_job job;
+	struct check *c;
+	struct buf out;
+	char err[CLI_REPLAY_ERRLEN];
+	int status = EX_OK;
+
+	c = check_new(env, memo, req, o->now);
+	job.obj = c;
+	job.step = cli_replay_step;
+	job.feed = cli_replay_feed;
+	job.expire = cli_replay_expire;
+	if (zone != NULL)
+		dns_zone_run(zone, &job);
+	else {
+		err[0] = 0;
+		if (dns_ub_run_sync(ub, &job, err, sizeof(err)) != 0) {
+			check_free(c);
+			return cli_error(EX_UNAVAILABLE, "resolver: %s",
+			    err[0] ? err : "unusable");
+		}
+	}
+	d = check_decision(c);
+	buf_init(&out, CLI_REPLAY_MAX_OUT);
+	buf_puts(&out, "action=");
+	buf_puts(&out, d->action);
+	buf_putc(&out, '\n');
+	if (o->verbose) {
+		buf_puts(&out, "# ");
+		buf_puts(&out, d->log);
+		buf_putc(&out, '\n');
+	}
+	if (cli_write(stdout, &out) < 0)
+		status = cli_error(EX_IOERR, "replay: cannot write stdout");
+	buf_free(&out);
+	check_free(c);
+	return status;
+}
+
+/* cli_replay_main - rmxf replay */
+int
+cli_replay_main(int argc, char **argv)
+{
+	struct cli_replay_opts o;
+	struct conf *conf = NULL;
+	struct acl *acl = NULL;
+	struct spf_rcache *rcache = NULL;
+	struct check_memo *memo = NULL;
+	struct check_env env;
+	struct policy_parser *p = NULL;
+	struct dns_zone *zone = NULL;
+	struct dns_ub_opts ub;
+	struct buf fwd;
+	char *text = NULL, err[CLI_REPLAY_ERRLEN];
+	size_t len = 0, off = 0, used, i;
+	int status;
+
+	buf_init(&fwd, CLI_REPLAY_MAX_FWD);
+	if ((status = cli_replay_args(argc, argv, &o)) != EX_OK) {
+		if (status < 0) {
+			cli_replay_usage(stdout);
+			status = EX_OK;
+		}
+		goto out;
+	}
+	if ((status = cli_replay_conf(&o, &conf, &acl)) != EX_OK)
+		goto out;
+	memset(&ub, 0, sizeof(ub));
+	ub.timeout_ms = conf->request_timeout;
+	if (o.zone != NULL) {
+		err[0] = 0;
+		if ((zone = dns_zone_load(o.zone, err, sizeof(err))) == NULL) {
+			status = strncmp(err, o.zone, strlen(o.zone)) == 0 ?
+			    cli_error(EX_UNAVAILABLE, "%s", err) :
+			    cli_error(EX_UNAVAILABLE, "%s: %s", o.zone,
+			    err[0] ? err : "cannot load");
+			goto out;
+		}
+	} else if (o.dns != NULL) {
+		if (cli_replay_parse_dns(o.dns, &fwd) < 0) {
+			status = cli_error(EX_USAGE, "replay: bad --dns '%s' "
+			    "(IP, IP:PORT or [IPv6]:PORT)", o.dns);
+			goto out;
+		}
+		ub.forwarders = fwd.data;
+	}
+	if (cli_replay_read(o.file, CLI_REPLAY_MAX_FILE, &text, &len) < 0) {
+		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
+		    o.file, strerror(errno));
+		goto out;
+	}
+	rcache = spf_rcache_new(CLI_REPLAY_RCACHE);
+	memo = check_memo_new();
+	memset(&env, 0, sizeof(env));
+	env.conf = conf;
+	env.acl = acl;
+	env.rcache = rcache;
+	env.hostname = o.hostname;
+	p = policy_parser_new(NULL);
+	while (off < len && status == EX_OK) {
+		switch (policy_parser_feed(p, text + off, len - off, &used)) {
+		case POLICY_REQUEST:
+			off += used;
+			status = cli_replay_one(&o, &env, memo, zone, &ub,
+			    policy_parser_request(p));
+			policy_parser_reset(p);
+			break;
+		case POLICY_NEED_MORE:
+			for (i = off; i < len; i++)
+				if (text[i] != '\n' && text[i] != '\r')
+					break;
+			if (i < len)
+				status = cli_error(EX_DATAERR, "replay: %s: "
+				    "incomplete request at the end", o.file);
+			off = len;
+			break;
+		case POLICY_ERROR:
+			status = cli_error(EX_DATAERR, "replay: %s: %s",
+			    o.file, policy_parser_error(p));
+			break;
+		}
+	}
+	if (status == EX_OK && fflush(stdout) != 0)
+		status = cli_error(EX_IOERR, "replay: cannot write stdout");
+out:
+	policy_parser_free(p);
+	check_memo_free(memo);
+	if (rcache != NULL)
+		spf_rcache_free(rcache);
+	dns_zone_free(zone);
+	acl_free(acl);
+	if (conf != NULL)
+		conf_free(conf);
+	free(text);
+	buf_free(&fwd);
+	return status;
+}

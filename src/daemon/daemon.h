@@ -1,0 +1,119 @@
+/* daemon.h - rmxfd internals: loop, listeners, connections, requests */
+#ifndef RMXF_DAEMON_H
+#define RMXF_DAEMON_H
+
+/*
+ * NAME
+ *	daemon 3
+ * SUMMARY
+ *	the parts of rmxfd(8) and how they share state
+ * SYNOPSIS
+ *	#include "daemon/daemon.h"
+ * DESCRIPTION
+ *	struct daemon is the one process-wide object: the event base, the
+ *	command line, the current environment (configuration and ACL,
+ *	reference-counted so that a reload never pulls them from under a
+ *	request), the shared resolver and record cache, the listeners and
+ *	the list of connections.
+ *
+ *	daemon_env.c loads an environment; daemon_listen.c binds, accepts
+ *	and drops privileges; daemon_conn.c runs one policy connection
+ *	(socket or stdin/stdout); daemon_req.c runs one request through
+ *	check(3) on the shared resolver and logs its decision.
+ * SEE ALSO
+ *	rmxfd(8), check(3), policy(3), dns(3).
+ */
+
+#include <stddef.h>
+
+#include "check/check.h"
+#include "conf/conf.h"
+
+struct event_base;
+struct event;
+struct buf;
+struct acl;
+struct dns_ub;
+struct spf_rcache;
+struct policy_request;
+
+#define DAEMON_PROG		"rmxfd"
+#define DAEMON_VERSION		"0.1.0"
+#define DAEMON_MAX_LISTEN	16	/* --listen options */
+#define DAEMON_MAX_ARG		1024	/* one option value, octets */
+#define DAEMON_RCACHE_RECORDS	10000	/* parsed SPF records kept */
+#define DAEMON_READ_CHUNK	16384	/* bytes read per read(2) */
+#define DAEMON_MAX_OUT		(64 * 1024)	/* unsent reply bytes */
+#define DAEMON_MAX_ERR		(64 * 1024)	/* config error text */
+#define DAEMON_MAX_HOST		256	/* our host name */
+#define DAEMON_MAX_PEER		128	/* a peer's name in logs */
+#define DAEMON_MAX_FWD		4096	/* forwarders as dns_ub wants them */
+#define DAEMON_LISTEN_BACKLOG	512
+
+/* The command line; NULL / -1: not given, the config file decides. */
+struct daemon_opts {
+	const char     *conf_file;
+	int		conf_explicit;	/* -c given: the file must exist */
+	const char     *listen[DAEMON_MAX_LISTEN];
+	size_t		nlisten;
+	int		stdio;
+	const char     *dns;		/* HOST:PORT, [V6]:PORT or IP@PORT */
+	const char     *user;
+	int		log_to;		/* enum conf_log_to, -1 */
+	long		stall_ms;	/* stall timeout; -1: request_timeout */
+};
+
+/* Configuration and ACL, shared by every request started under them. */
+struct daemon_env {
+	unsigned	refs;
+	struct conf    *conf;
+	struct acl     *acl;
+	struct check_env check;
+	const char     *source;		/* the file, or "embedded defaults" */
+};
+
+struct daemon_listener;
+struct daemon_conn;
+
+struct daemon {
+	struct event_base *base;
+	struct daemon_opts opts;
+	struct daemon_env *env;		/* current; requests hold their own */
+	struct dns_ub  *ub;
+	struct spf_rcache *rcache;
+	char		hostname[DAEMON_MAX_HOST];
+	struct daemon_listener *listeners;
+	struct daemon_conn *conns;	/* every open connection */
+	unsigned	nconns;
+	unsigned long	nserved;	/* connections accepted so far */
+	int		stopping;	/* SIGTERM: finish and exit */
+	struct event   *sig_hup;
+	struct event   *sig_term;
+	struct event   *sig_int;
+};
+
+/* daemon_env.c */
+struct daemon_env *daemon_env_load(const struct daemon *, struct buf *);
+struct daemon_env *daemon_env_ref(struct daemon_env *);
+void	daemon_env_unref(struct daemon_env *);
+int	daemon_read_file(const char *, size_t, char **, size_t *);
+
+/* daemon_listen.c */
+void	daemon_listen_open(struct daemon *);
+void	daemon_listen_close(struct daemon *);
+void	daemon_priv_drop(struct daemon *);
+
+/* daemon_conn.c */
+struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);
+void	daemon_conn_stop_all(struct daemon *);
+void	daemon_maybe_exit(struct daemon *);
+
+/* daemon_req.c: done(arg, action) once, from the loop */
+struct daemon_req;
+
+struct daemon_req *daemon_req_start(struct daemon *, struct check_memo *,
+	    const struct policy_request *, const char *peer,
+	    void (*)(void *, const char *), void *);
+void	daemon_req_cancel(struct daemon_req *);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * NAME
+ *	daemon_conn 3
+ * SUMMARY
+ *	one Postfix policy connection: bytes in, requests, replies out
+ * SYNOPSIS
+ *	#include "daemon/daemon.h"
+ *
+ *	struct daemon_conn *daemon_conn_new(struct daemon *d, int in_fd,
+ *			int out_fd, const char *peer);
+ *	void	daemon_conn_stop_all(struct daemon *d);
+ *	void	daemon_maybe_exit(struct daemon *d);
+ * DESCRIPTION
+ *	daemon_conn_new() serves a connection until it closes: a socket
+ *	(in_fd == out_fd) or, for rmxfd --stdio, standard input and output.
+ *	The connection takes ownership of the descriptors (stdio's are not
+ *	closed).  Bytes go to an incremental policy(3) parser; each complete
+ *	request runs through daemon_req(3) while reading pauses (Postfix
+ *	waits for each reply), then its reply is written and the bytes that
+ *	came after the request are parsed next: Postfix reuses a connection
+ *	for many requests.  Each connection has its own check memo, so the
+ *	recipients of one message share one result and one header.
+ *
+ *	Bad input closes only its own connection, after one log line: a
+ *	request the parser refuses (size limits, a line without '=',
+ *	binary junk), a request that has not been completed within the
+ *	stall timeout (request_timeout, or --stall-timeout) of its first
+ *	byte, or a peer that sends requests without reading the replies
+ *	(more than DAEMON_MAX_OUT bytes unsent).  An idle connection
+ *	between requests is left open; Postfix closes it (max_idle).
+ *
+ *	daemon_conn_stop_all() is SIGTERM: idle connections close now,
+ *	the others after their reply is written.  daemon_maybe_exit() ends
+ *	the loop once stopping (or --stdio's input ended) and no
+ *	connection is left.
+ * DIAGNOSTICS
+ *	One log line per closed bad connection: "connection from PEER:
+ *	REASON: closed".  Read and write errors close the connection.
+ * SEE ALSO
+ *	Postfix SMTPD_POLICY_README, policy(3), daemon_req(3).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "daemon/daemon.h"
+#include "policy/policy.h"
+#include "util/buf.h"
+#include "util/msg.h"
+#include "util/xmalloc.h"
+
+#define DAEMON_REPLY_MAX	(POLICY_MAX_ACTION + 64)
+
+struct daemon_conn {
+	struct daemon_conn *prev, *next;
+	struct daemon  *d;
+	int		in_fd, out_fd;
+	int		own_fds;	/* close them at the end */
+	struct event   *rev, *wev, *stall;
+	struct evbuffer *in, *out;
+	struct policy_parser *parser;
+	struct check_memo *memo;
+	struct daemon_req *req;		/* in flight */
+	int		stall_armed;
+	int		eof;		/* nothing more will come in */
+	int		closing;	/* close once out is written */
+	unsigned long	nreq;
+	char		peer[DAEMON_MAX_PEER];
+};
+
+static void daemon_conn_process(struct daemon_conn *);
+
+/* daemon_maybe_exit - leave the loop when there is nothing left to do */
+void
+daemon_maybe_exit(struct daemon *d)
+{
+	if ((d->stopping || d->opts.stdio) && d->nconns == 0)
+		event_base_loopbreak(d->base);
+}
+
+/* daemon_conn_free - close and forget one connection */
+static void
+daemon_conn_free(struct daemon_conn *c)
+{
+	struct daemon *d = c->d;
+
+	if (c->req != NULL)
+		daemon_req_cancel(c->req);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		d->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	d->nconns--;
+	event_free(c->rev);
+	event_free(c->wev);
+	event_free(c->stall);
+	evbuffer_free(c->in);
+	evbuffer_free(c->out);
+	policy_parser_free(c->parser);
+	check_memo_free(c->memo);
+	if (c->own_fds)
+		close(c->in_fd);
+	free(c);
+	daemon_maybe_exit(d);
+}
+
+/* daemon_conn_bad - log one line about a bad connection and close it */
+static void
+daemon_conn_bad(struct daemon_conn *c, const char *why)
+{
+	msg_warn("connection from %s: %s: closed", c->peer, why);
+	daemon_conn_free(c);
+}
+
+/* daemon_conn_flush - write what we can; 0, or -1 when c was freed */
+static int
+daemon_conn_flush(struct daemon_conn *c)
+{
+	int n;
+
+	while (evbuffer_get_length(c->out) > 0) {
+		n = evbuffer_write(c->out, c->out_fd);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR) {
+				event_add(c->wev, NULL);
+				return 0;
+			}
+			msg_warn("connection from %s: write: %s: closed",
+			    c->peer, strerror(errno));
+			daemon_conn_free(c);
+			return -1;
+		}
+	}
+	event_del(c->wev);
+	if (c->closing) {
+		daemon_conn_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* daemon_conn_write_cb - the peer can take more reply bytes */
+static void
+daemon_conn_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_conn_flush(arg);
+}
+
+/* daemon_conn_stall_cb - a request was not completed in time */
+static void
+daemon_conn_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_conn_bad(arg, "request incomplete after the stall timeout");
+}
+
+/* daemon_conn_stall_ms - how long a request may take to arrive */
+static long
+daemon_conn_stall_ms(const struct daemon_conn *c)
+{
+	if (c->d->opts.stall_ms >= 0)
+		return c->d->opts.stall_ms;
+	return (long)c->d->env->conf->request_timeout;
+}
+
+/* daemon_conn_done - a request's action: reply, then the next request */
+static void
+daemon_conn_done(void *arg, const char *action)
+{
+	struct daemon_conn *c = arg;
+	char reply[DAEMON_REPLY_MAX];
+	struct buf b;
+
+	c->req = NULL;
+	c->nreq++;
+	buf_init(&b, sizeof(reply) - 1);
+	if (policy_format_reply(&b, action) < 0) {
+		msg_error("connection from %s: unusable action \"%.100s\": "
+		    "answering DUNNO", c->peer, action);
+		buf_reset(&b);
+		policy_format_reply(&b, "DUNNO");
+	}
+	evbuffer_add(c->out, b.data, b.len);
+	buf_free(&b);
+	policy_parser_reset(c->parser);
+	if (c->d->stopping || (c->eof && evbuffer_get_length(c->in) == 0))
+		c->closing = 1;
+	if (daemon_conn_flush(c) < 0)
+		return;
+	if (evbuffer_get_length(c->out) > DAEMON_MAX_OUT) {
+		daemon_conn_bad(c, "peer does not read its replies");
+		return;
+	}
+	event_add(c->rev, NULL);
+	daemon_conn_process(c);
+}
+
+/* daemon_conn_process - parse what has come in; start a request */
+static void
+daemon_conn_process(struct daemon_conn *c)
+{
+	enum policy_status st;
+	unsigned char *p;
+	size_t len, used;
+
+	while (c->req == NULL && (len = evbuffer_get_length(c->in)) > 0) {
+		if ((p = evbuffer_pullup(c->in, (ev_ssize_t)len)) == NULL)
+			msg_fatal(1, "evbuffer_pullup: out of memory");
+		used = 0;
+		st = policy_parser_feed(c->parser, (const char *)p, len,
+		    &used);
+		if (st == POLICY_NEED_MORE && used != len)
+			msg_panic("daemon_conn_process: parser left %zu of "
+			    "%zu bytes", len - used, len);
+		evbuffer_drain(c->in, used);
+		if (st == POLICY_ERROR) {
+			daemon_conn_bad(c, policy_parser_error(c->parser));
+			return;
+		}
+		if (st == POLICY_REQUEST) {
+			event_del(c->stall);
+			c->stall_armed = 0;
+			event_del(c->rev);
+			c->req = daemon_req_start(c->d, c->memo,
+			    policy_parser_request(c->parser), c->peer,
+			    daemon_conn_done, c);
+			return;
+		}
+	}
+	if (policy_parser_pending(c->parser) > 0 && !c->stall_armed) {
+		struct timeval tv;
+		long ms = daemon_conn_stall_ms(c);
+
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
+		event_add(c->stall, &tv);
+		c->stall_armed = 1;
+	}
+	if (c->eof) {
+		if (policy_parser_pending(c->parser) > 0)
+			daemon_conn_bad(c, "connection closed in the middle "
+			    "of a request");
+		else if (c->req == NULL) {
+			c->closing = 1;
+			daemon_conn_flush(c);
+		}
+	}
+}
+
+/* daemon_conn_read_cb - bytes (or the end) from the peer */
+static void
+daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon_conn *c = arg;
+	int n;
+
+	n = evbuffer_read(c->in, c->in_fd, DAEMON_READ_CHUNK);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		if (errno == ECONNRESET) {
+			c->eof = 1;
+			event_del(c->rev);
+			daemon_conn_process(c);
+			return;
+		}
+		msg_warn("connection from %s: read: %s: closed", c->peer,
+		    strerror(errno));
+		daemon_conn_free(c);
+		return;
+	}
+	if (n == 0) {
+		c->eof = 1;
+		event_del(c->rev);
+	}
+	daemon_conn_process(c);
+}
+
+/* daemon_conn_new - serve one connection */
+struct daemon_conn *
+daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
+{
+	struct daemon_conn *c;
+	size_t len;
+
+	c = xcalloc(1, sizeof(*c));
+	c->d = d;
+	c->in_fd = in_fd;
+	c->out_fd = out_fd;
+	c->own_fds = in_fd == out_fd;
+	len = strlen(peer);
+	if (len > sizeof(c->peer) - 1)
+		len = sizeof(c->peer) - 1;
+	memcpy(c->peer, peer, len);
+	c->in = evbuffer_new();
+	c->out = evbuffer_new();
+	if (c->in == NULL || c->out == NULL)
+		msg_fatal(1, "evbuffer_new: out of memory");
+	c->rev = event_new(d->base, in_fd, EV_READ | EV_PERSIST,
+	    daemon_conn_read_cb, c);
+	c->wev = event_new(d->base, out_fd, EV_WRITE | EV_PERSIST,
+	    daemon_conn_write_cb, c);
+	c->stall = evtimer_new(d->base, daemon_conn_stall_cb, c);
+	if (c->rev == NULL || c->wev == NULL || c->stall == NULL)
+		msg_fatal(1, "event_new: out of memory");
+	c->parser = policy_parser_new(NULL);
+	c->memo = check_memo_new();
+	c->next = d->conns;
+	if (d->conns != NULL)
+		d->conns->prev = c;
+	d->conns = c;
+	d->nconns++;
+	d->nserved++;
+	event_add(c->rev, NULL);
+	return c;
+}
+
+/* daemon_conn_stop_all - SIGTERM: idle connections go now, busy ones later */
+void
+daemon_conn_stop_all(struct daemon *d)
+{
+	struct daemon_conn *c, *next;
+
+	for (c = d->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->req != NULL) {
+			c->closing = 1;
+			continue;
+		}
+		if (policy_parser_pending(c->parser) > 0)
+			msg_warn("connection from %s: shutting down in the "
+			    "middle of a request: closed", c->peer);
+		daemon_conn_free(c);
+	}
+	daemon_maybe_exit(d);
+}

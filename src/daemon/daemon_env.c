@@ -1,0 +1,179 @@
+/*
+ * NAME
+ *	daemon_env 3
+ * SUMMARY
+ *	rmxfd's configuration and ACL, loaded as one reference-counted unit
+ * SYNOPSIS
+ *	#include "daemon/daemon.h"
+ *
+ *	struct daemon_env *daemon_env_load(const struct daemon *d,
+ *			struct buf *err);
+ *	struct daemon_env *daemon_env_ref(struct daemon_env *env);
+ *	void	daemon_env_unref(struct daemon_env *env);
+ *	int	daemon_read_file(const char *path, size_t max, char **text,
+ *			size_t *len);
+ * DESCRIPTION
+ *	daemon_env_load() reads the configuration file of the command line
+ *	(-c, else /etc/rmxf/rmxf.conf; a missing default file means the
+ *	embedded defaults) and the ACL file it names, and returns them
+ *	together with the check(3) environment built on them and the
+ *	daemon's shared record cache, with one reference.  Nothing is
+ *	half-loaded: either both files are good and a new environment is
+ *	returned, or NULL and err holds the reasons ("file:line: message"
+ *	lines).  SIGHUP swaps environments this way, atomically.
+ *
+ *	Each request takes a reference (daemon_env_ref()) for its life, so
+ *	that an environment replaced by a reload lives until the last
+ *	request started under it is done; daemon_env_unref() frees it then.
+ *
+ *	daemon_read_file() reads a whole file of at most max bytes (max + 1
+ *	are read, so that the parsers can say "too long"); a copy of the
+ *	small reader of cli_conf.c, which is static there.
+ * DIAGNOSTICS
+ *	daemon_env_load(): NULL and text in err.  daemon_read_file(): -1
+ *	and errno.
+ * SEE ALSO
+ *	rmxf.conf(5), conf(3), acl(3), rmxfd(8).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl/acl.h"
+#include "daemon/daemon.h"
+#include "util/buf.h"
+#include "util/msg.h"
+#include "util/xmalloc.h"
+
+#define DAEMON_READ_BLOCK	(64 * 1024)
+
+/* daemon_read_file - a whole file, at most max + 1 bytes; 0 or -1, errno */
+int
+daemon_read_file(const char *path, size_t max, char **text, size_t *len)
+{
+	FILE *fp;
+	struct buf b;
+	char chunk[DAEMON_READ_BLOCK];
+	size_t n, want;
+	int err = 0;
+
+	*text = NULL;
+	*len = 0;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	buf_init(&b, max + 1);
+	while (b.len <= max) {
+		want = max + 1 - b.len < sizeof(chunk) ? max + 1 - b.len :
+		    sizeof(chunk);
+		if ((n = fread(chunk, 1, want, fp)) == 0)
+			break;
+		buf_append(&b, chunk, n);
+	}
+	if (ferror(fp))
+		err = errno ? errno : EIO;
+	fclose(fp);
+	if (err != 0) {
+		buf_free(&b);
+		errno = err;
+		return -1;
+	}
+	*len = b.len;
+	*text = buf_steal(&b);
+	return 0;
+}
+
+/* daemon_env_conf - the configuration of the command line, or NULL */
+static struct conf *
+daemon_env_conf(const struct daemon *d, const char **source,
+    struct buf *err)
+{
+	const char *path = d->opts.conf_file;
+	struct conf *c = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	*source = path;
+	if (daemon_read_file(path, CONF_MAX_TEXT, &text, &len) < 0) {
+		if (errno == ENOENT && !d->opts.conf_explicit) {
+			*source = "embedded defaults";
+			return conf_default();
+		}
+		buf_printf(err, "%s: cannot read: %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	c = conf_parse(text, len, path, err);
+	free(text);
+	return c;
+}
+
+/* daemon_env_acl - the ACL file c names; 0, or -1 with text in err */
+static int
+daemon_env_acl(const struct conf *c, struct acl **acl, struct buf *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	*acl = NULL;
+	if (*c->acl_file == 0)
+		return 0;
+	if (daemon_read_file(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
+		buf_printf(err, "%s: cannot read acl_file: %s\n", c->acl_file,
+		    strerror(errno));
+		return -1;
+	}
+	*acl = acl_parse(text, len, c->acl_file, err);
+	free(text);
+	return *acl == NULL ? -1 : 0;
+}
+
+/* daemon_env_load - configuration and ACL as one unit, or NULL */
+struct daemon_env *
+daemon_env_load(const struct daemon *d, struct buf *err)
+{
+	struct daemon_env *env;
+	struct conf *c;
+	struct acl *acl;
+	const char *source = NULL;
+
+	if ((c = daemon_env_conf(d, &source, err)) == NULL)
+		return NULL;
+	if (daemon_env_acl(c, &acl, err) < 0) {
+		conf_free(c);
+		return NULL;
+	}
+	env = xcalloc(1, sizeof(*env));
+	env->refs = 1;
+	env->conf = c;
+	env->acl = acl;
+	env->check.conf = c;
+	env->check.acl = acl;
+	env->check.rcache = d->rcache;
+	env->check.hostname = d->hostname;
+	env->source = source;
+	return env;
+}
+
+/* daemon_env_ref - one more user */
+struct daemon_env *
+daemon_env_ref(struct daemon_env *env)
+{
+	env->refs++;
+	return env;
+}
+
+/* daemon_env_unref - one user less; the last frees */
+void
+daemon_env_unref(struct daemon_env *env)
+{
+	if (env == NULL)
+		return;
+	if (env->refs == 0)
+		msg_panic("daemon_env_unref: no reference left");
+	if (--env->refs > 0)
+		return;
+	acl_free(env->acl);
+	conf_free(env->conf);
+	free(env);
+}

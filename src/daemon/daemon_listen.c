@@ -1,0 +1,355 @@
+/*
+ * NAME
+ *	daemon_listen 3
+ * SUMMARY
+ *	rmxfd's listening sockets, accepting, and dropping privileges
+ * SYNOPSIS
+ *	#include "daemon/daemon.h"
+ *
+ *	void	daemon_listen_open(struct daemon *d);
+ *	void	daemon_listen_close(struct daemon *d);
+ *	void	daemon_priv_drop(struct daemon *d);
+ * DESCRIPTION
+ *	daemon_listen_open() binds every --listen of the command line, or
+ *	else every listen of the configuration: unix:PATH (a stale socket
+ *	at PATH is removed first; the socket is made mode 0666, so that the
+ *	directory decides who may connect, as with Postfix's private/) and
+ *	inet:HOST:PORT (every address HOST resolves to, IPv4 and IPv6; on
+ *	the command line PORT may be 0 for a free port).  Each bound
+ *	address is logged ("listening on inet:127.0.0.1:10031").  Accepted
+ *	connections become daemon_conn(3) objects; past max_connections a
+ *	new connection is logged and closed at once.
+ *
+ *	daemon_listen_close() stops accepting (SIGTERM) and removes the
+ *	unix sockets it created.
+ *
+ *	daemon_priv_drop() runs after binding: with a user (--user or
+ *	user =) it changes root (chroot =, optional), then group list,
+ *	group and user to that user's; without one it keeps the invoking
+ *	user and warns once when that is root.
+ * DIAGNOSTICS
+ *	A listen address that cannot be used, or a user that does not
+ *	exist or cannot be switched to: msg_fatal(), EX_CONFIG, EX_OSERR or
+ *	EX_NOUSER.
+ * SEE ALSO
+ *	rmxfd(8), unix(7), ip(7), ipv6(7), setgroups(2), chroot(2).
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "daemon/daemon.h"
+#include "util/buf.h"
+#include "util/msg.h"
+#include "util/xmalloc.h"
+
+#define DAEMON_MAX_ADDRS	16	/* addresses of one inet:HOST */
+#define DAEMON_UNIX_MODE	0666
+
+struct daemon_listener {
+	struct daemon_listener *next;
+	struct daemon  *d;
+	struct evconnlistener *lev;
+	char	       *unix_path;	/* ours to unlink, or NULL */
+	char		name[DAEMON_MAX_PEER];	/* as logged */
+};
+
+/* daemon_listen_peer - a peer's name for the logs */
+static void
+daemon_listen_peer(const struct sockaddr *sa, socklen_t len, char *out,
+    size_t size)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	struct buf b;
+
+	buf_init(&b, size - 1);
+	if (sa->sa_family == AF_UNIX)
+		buf_puts(&b, "unix");
+	else if (getnameinfo(sa, len, host, sizeof(host), serv,
+	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		buf_printf(&b, sa->sa_family == AF_INET6 ? "[%s]:%s" :
+		    "%s:%s", host, serv);
+	else
+		buf_puts(&b, "unknown");
+	memcpy(out, b.data != NULL ? b.data : "", b.len + 1);
+	buf_free(&b);
+}
+
+/* daemon_listen_accept - a new policy connection */
+static void
+daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int len, void *arg)
+{
+	struct daemon_listener *l = arg;
+	struct daemon *d = l->d;
+	char peer[DAEMON_MAX_PEER];
+
+	daemon_listen_peer(sa, (socklen_t)len, peer, sizeof(peer));
+	if (d->stopping) {
+		close(fd);
+		return;
+	}
+	if (d->nconns >= d->env->conf->max_connections) {
+		msg_warn("connection from %s on %s: max_connections (%u) "
+		    "reached: closed", peer, l->name,
+		    d->env->conf->max_connections);
+		close(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	daemon_conn_new(d, fd, fd, peer);
+}
+
+/* daemon_listen_error - accept(2) trouble: log, keep listening */
+static void
+daemon_listen_error(struct evconnlistener *lev, void *arg)
+{
+	struct daemon_listener *l = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	msg_warn("accept on %s: %s", l->name, evutil_socket_error_to_string(
+	    err));
+}
+
+/* daemon_listen_add - start accepting on a bound socket */
+static void
+daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
+{
+	struct daemon_listener *l;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	l = xcalloc(1, sizeof(*l));
+	l->d = d;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		msg_fatal(EX_OSERR, "getsockname: %s", strerror(errno));
+	if (unix_path != NULL) {
+		struct buf b;
+
+		l->unix_path = xstrdup(unix_path);
+		buf_init(&b, sizeof(l->name) - 1);
+		buf_printf(&b, "unix:%s", unix_path);
+		memcpy(l->name, b.data, b.len + 1);
+		buf_free(&b);
+	} else {
+		char peer[DAEMON_MAX_PEER];
+		struct buf b;
+
+		daemon_listen_peer((struct sockaddr *)&ss, len, peer,
+		    sizeof(peer));
+		buf_init(&b, sizeof(l->name) - 1);
+		buf_printf(&b, "inet:%s", peer);
+		memcpy(l->name, b.data, b.len + 1);
+		buf_free(&b);
+	}
+	l->lev = evconnlistener_new(d->base, daemon_listen_accept, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	    DAEMON_LISTEN_BACKLOG, fd);
+	if (l->lev == NULL)
+		msg_fatal(EX_OSERR, "%s: cannot listen", l->name);
+	evconnlistener_set_error_cb(l->lev, daemon_listen_error);
+	l->next = d->listeners;
+	d->listeners = l;
+	msg_info("listening on %s", l->name);
+}
+
+/* daemon_listen_unix - bind unix:PATH */
+static void
+daemon_listen_unix(struct daemon *d, const char *path)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	size_t len = strlen(path);
+	int fd;
+
+	if (len == 0 || len > sizeof(sun.sun_path) - 1)
+		msg_fatal(EX_CONFIG, "listen unix:%s: path empty or longer "
+		    "than %zu bytes", path, sizeof(sun.sun_path) - 1);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, len);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			msg_fatal(EX_CONFIG, "listen unix:%s: exists and is "
+			    "not a socket", path);
+		if (unlink(path) < 0)
+			msg_fatal(EX_OSERR, "listen unix:%s: cannot remove "
+			    "the old socket: %s", path, strerror(errno));
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		msg_fatal(EX_OSERR, "socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		msg_fatal(EX_OSERR, "listen unix:%s: bind: %s", path,
+		    strerror(errno));
+	if (chmod(path, DAEMON_UNIX_MODE) < 0)
+		msg_fatal(EX_OSERR, "listen unix:%s: chmod: %s", path,
+		    strerror(errno));
+	evutil_make_socket_nonblocking(fd);
+	daemon_listen_add(d, fd, path);
+}
+
+/* daemon_listen_inet - bind every address of inet:HOST:PORT */
+static void
+daemon_listen_inet(struct daemon *d, const char *host, const char *port)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int fd, on = 1, r, n = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((r = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
+		msg_fatal(EX_CONFIG, "listen inet:%s:%s: %s", host, port,
+		    gai_strerror(r));
+	for (ai = res; ai != NULL && n < DAEMON_MAX_ADDRS; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0)
+			msg_fatal(EX_OSERR, "socket: %s", strerror(errno));
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+			msg_fatal(EX_OSERR, "listen inet:%s:%s: bind: %s",
+			    host, port, strerror(errno));
+		evutil_make_socket_nonblocking(fd);
+		daemon_listen_add(d, fd, NULL);
+		n++;
+	}
+	freeaddrinfo(res);
+}
+
+/* daemon_listen_spec - bind one "unix:PATH" or "inet:HOST:PORT" */
+static void
+daemon_listen_spec(struct daemon *d, const char *spec)
+{
+	char host[DAEMON_MAX_ARG + 1];
+	const char *hp, *colon;
+	size_t hlen;
+	char *end;
+	long port;
+
+	if (strncmp(spec, "unix:", 5) == 0) {
+		daemon_listen_unix(d, spec + 5);
+		return;
+	}
+	if (strncmp(spec, "inet:", 5) != 0 ||
+	    (colon = strrchr(spec + 5, ':')) == NULL)
+		msg_fatal(EX_USAGE, "listen %s: want unix:PATH or "
+		    "inet:HOST:PORT", spec);
+	hp = spec + 5;
+	hlen = (size_t)(colon - hp);
+	if (hlen >= 2 && hp[0] == '[' && hp[hlen - 1] == ']') {
+		hp++;
+		hlen -= 2;
+	}
+	if (hlen > DAEMON_MAX_ARG)
+		msg_fatal(EX_USAGE, "listen %s: host too long", spec);
+	memcpy(host, hp, hlen);
+	host[hlen] = 0;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == 0 || *end != 0 || errno != 0 || port < 0 ||
+	    port > 65535)
+		msg_fatal(EX_USAGE, "listen %s: bad port", spec);
+	daemon_listen_inet(d, host, colon + 1);
+}
+
+/* daemon_listen_open - bind the command line's or the config's sockets */
+void
+daemon_listen_open(struct daemon *d)
+{
+	const struct conf_listens *cl = &d->env->conf->listen;
+	char port[16];
+	struct buf b;
+	size_t i;
+
+	if (d->opts.nlisten > 0) {
+		for (i = 0; i < d->opts.nlisten; i++)
+			daemon_listen_spec(d, d->opts.listen[i]);
+		return;
+	}
+	for (i = 0; i < cl->n; i++) {
+		if (cl->v[i].kind == CONF_LISTEN_UNIX) {
+			daemon_listen_unix(d, cl->v[i].path);
+			continue;
+		}
+		buf_init(&b, sizeof(port) - 1);
+		buf_printf(&b, "%u", cl->v[i].port);
+		memcpy(port, b.data, b.len + 1);
+		buf_free(&b);
+		daemon_listen_inet(d, cl->v[i].host, port);
+	}
+	if (d->listeners == NULL)
+		msg_fatal(EX_CONFIG, "nothing to listen on (listen = is "
+		    "empty and no --listen or --stdio)");
+}
+
+/* daemon_listen_close - stop accepting; remove our unix sockets */
+void
+daemon_listen_close(struct daemon *d)
+{
+	struct daemon_listener *l, *next;
+
+	for (l = d->listeners; l != NULL; l = next) {
+		next = l->next;
+		evconnlistener_free(l->lev);
+		if (l->unix_path != NULL && unlink(l->unix_path) < 0 &&
+		    errno != ENOENT)
+			msg_warn("cannot remove %s: %s", l->unix_path,
+			    strerror(errno));
+		free(l->unix_path);
+		free(l);
+	}
+	d->listeners = NULL;
+}
+
+/* daemon_priv_drop - become the configured user, after binding */
+void
+daemon_priv_drop(struct daemon *d)
+{
+	const struct conf *c = d->env->conf;
+	const char *user = d->opts.user != NULL ? d->opts.user : c->user;
+	struct passwd *pw;
+
+	if (*user == 0) {
+		if (geteuid() == 0)
+			msg_warn("running as root: set user = in rmxf.conf "
+			    "or --user to drop privileges");
+		if (*c->chroot != 0)
+			msg_warn("chroot = %s ignored without a user",
+			    c->chroot);
+		return;
+	}
+	if ((pw = getpwnam(user)) == NULL)
+		msg_fatal(EX_NOUSER, "user %s: no such user", user);
+	if (*c->chroot != 0) {
+		if (chroot(c->chroot) < 0 || chdir("/") < 0)
+			msg_fatal(EX_OSERR, "chroot %s: %s", c->chroot,
+			    strerror(errno));
+	}
+	if (geteuid() == 0 && setgroups(1, &pw->pw_gid) < 0)
+		msg_fatal(EX_OSERR, "setgroups: %s", strerror(errno));
+	if (setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+		msg_fatal(EX_OSERR, "cannot become user %s: %s", user,
+		    strerror(errno));
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0))
+		msg_fatal(EX_OSERR, "user %s: root privileges not dropped",
+		    user);
+}

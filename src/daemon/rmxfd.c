@@ -1,0 +1,407 @@
+/*
+ * NAME
+ *	rmxfd 8
+ * SUMMARY
+ *	the rmxf Postfix policy daemon: command line, start-up, signals
+ * SYNOPSIS
+ *	rmxfd [-c FILE] [--listen unix:PATH | --listen inet:HOST:PORT]...
+ *	      [--stdio] [--dns HOST:PORT] [--user NAME]
+ *	      [--log stderr|syslog] [--stall-timeout MS] [--foreground]
+ *	rmxfd --help | --version
+ * DESCRIPTION
+ *	main() reads the command line, loads the configuration and ACL
+ *	(daemon_env(3); options override the file), opens the log (syslog
+ *	with the configured facility, or stderr; always syslog with
+ *	--stdio, whose stderr belongs to Postfix), makes the one event
+ *	loop with the one shared resolver (dns_ub on the loop, forwarding
+ *	to --dns, dns_forwarders, or resolv.conf) and record cache, binds
+ *	the listeners (or serves stdin/stdout for spawn(8)), drops
+ *	privileges, and runs the loop.
+ *
+ *	SIGHUP loads a new environment: when it is good it replaces the
+ *	current one (requests running keep theirs), when it is bad the
+ *	errors are logged and the old one stays.  Listen addresses, user,
+ *	chroot, logging and DNS forwarders are taken at start only.
+ *	SIGTERM and SIGINT stop accepting, close idle connections, let the
+ *	requests in flight answer, and exit 0.
+ * DIAGNOSTICS
+ *	Exit 0 after SIGTERM or, with --stdio, at the end of input; 64
+ *	(EX_USAGE) for a bad command line; 78 (EX_CONFIG) for a bad
+ *	configuration (each error logged as "file:line: message"); 71
+ *	(EX_OSERR) when a socket cannot be bound; 67 (EX_NOUSER) for an
+ *	unknown user.
+ * SEE ALSO
+ *	rmxfd(8), rmxf.conf(5), Postfix SMTPD_POLICY_README, spawn(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "daemon/daemon.h"
+#include "dns/dns.h"
+#include "spf/spf.h"
+#include "util/buf.h"
+#include "util/ipaddr.h"
+#include "util/msg.h"
+
+#define DAEMON_MAX_STALL_MS	3600000L	/* --stall-timeout, at most */
+
+enum {
+	DAEMON_OPT_LISTEN = 256,
+	DAEMON_OPT_STDIO,
+	DAEMON_OPT_DNS,
+	DAEMON_OPT_USER,
+	DAEMON_OPT_LOG,
+	DAEMON_OPT_STALL,
+	DAEMON_OPT_FOREGROUND,
+	DAEMON_OPT_HELP,
+	DAEMON_OPT_VERSION,
+};
+
+static const struct option daemon_longopts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"listen", required_argument, NULL, DAEMON_OPT_LISTEN},
+	{"stdio", no_argument, NULL, DAEMON_OPT_STDIO},
+	{"dns", required_argument, NULL, DAEMON_OPT_DNS},
+	{"user", required_argument, NULL, DAEMON_OPT_USER},
+	{"log", required_argument, NULL, DAEMON_OPT_LOG},
+	{"stall-timeout", required_argument, NULL, DAEMON_OPT_STALL},
+	{"foreground", no_argument, NULL, DAEMON_OPT_FOREGROUND},
+	{"help", no_argument, NULL, DAEMON_OPT_HELP},
+	{"version", no_argument, NULL, DAEMON_OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+/* Syslog facilities in the order of enum conf_facility. */
+static const int daemon_facilities[] = {
+	LOG_MAIL, LOG_DAEMON, LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
+	LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7,
+};
+
+/* daemon_usage - the help text */
+static void
+daemon_usage(FILE *fp)
+{
+	fputs("usage: rmxfd [-c FILE] [--listen unix:PATH | "
+	    "--listen inet:HOST:PORT]...\n"
+	    "             [--stdio] [--dns HOST:PORT] [--user NAME] "
+	    "[--log stderr|syslog]\n"
+	    "       rmxfd --help | --version\n\n"
+	    "  -c, --config FILE    configuration (default "
+	    CONF_DEFAULT_FILE "; without\n"
+	    "                       it, the embedded defaults)\n"
+	    "  --listen SOCKET      unix:PATH or inet:HOST:PORT, repeatable; "
+	    "replaces listen =\n"
+	    "  --stdio              serve one connection on stdin/stdout "
+	    "(Postfix spawn(8));\n"
+	    "                       logs to syslog only\n"
+	    "  --dns HOST:PORT      DNS forwarder; replaces dns_forwarders "
+	    "=\n"
+	    "  --user NAME          user to run as after binding; replaces "
+	    "user =\n"
+	    "  --log stderr|syslog  where to log; replaces log_to =\n"
+	    "  --stall-timeout MS   close a connection whose request is not "
+	    "complete\n"
+	    "                       after MS ms (default request_timeout)\n"
+	    "  --foreground         accepted; rmxfd always runs in the "
+	    "foreground\n\n"
+	    "Signals: SIGHUP reloads the configuration and ACL, SIGTERM "
+	    "finishes the\nrequests in flight and exits 0.  See rmxfd(8).\n",
+	    fp);
+}
+
+/* daemon_bad_usage - one line on stderr (syslog with --stdio), exit */
+static _Noreturn void
+daemon_bad_usage(const char *what, const char *arg)
+{
+	msg_fatal(EX_USAGE, "%s%s%s (try rmxfd --help)", what,
+	    arg != NULL ? ": " : "", arg != NULL ? arg : "");
+}
+
+/* daemon_stdio_wanted - --stdio anywhere on the command line */
+static int
+daemon_stdio_wanted(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--stdio") == 0)
+			return 1;
+	return 0;
+}
+
+/* daemon_args - the command line into d->opts */
+static void
+daemon_args(struct daemon *d, int argc, char **argv)
+{
+	struct daemon_opts *o = &d->opts;
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->conf_file = CONF_DEFAULT_FILE;
+	o->log_to = -1;
+	o->stall_ms = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:h", daemon_longopts,
+	    NULL)) != -1) {
+		if (optarg != NULL && strlen(optarg) > DAEMON_MAX_ARG)
+			daemon_bad_usage("option value too long",
+			    argv[optind - 1]);
+		switch (c) {
+		case 'c':
+			o->conf_file = optarg;
+			o->conf_explicit = 1;
+			break;
+		case DAEMON_OPT_LISTEN:
+			if (o->nlisten >= DAEMON_MAX_LISTEN)
+				daemon_bad_usage("too many --listen", NULL);
+			o->listen[o->nlisten++] = optarg;
+			break;
+		case DAEMON_OPT_STDIO:
+			o->stdio = 1;
+			break;
+		case DAEMON_OPT_DNS:
+			o->dns = optarg;
+			break;
+		case DAEMON_OPT_USER:
+			o->user = optarg;
+			break;
+		case DAEMON_OPT_LOG:
+			if (strcmp(optarg, "stderr") == 0)
+				o->log_to = CONF_LOG_STDERR;
+			else if (strcmp(optarg, "syslog") == 0)
+				o->log_to = CONF_LOG_SYSLOG;
+			else
+				daemon_bad_usage("--log wants stderr or "
+				    "syslog", optarg);
+			break;
+		case DAEMON_OPT_STALL:
+			errno = 0;
+			o->stall_ms = strtol(optarg, &end, 10);
+			if (*optarg == 0 || *end != 0 || errno != 0 ||
+			    o->stall_ms < 1 ||
+			    o->stall_ms > DAEMON_MAX_STALL_MS)
+				daemon_bad_usage("--stall-timeout wants "
+				    "milliseconds, 1 to 3600000", optarg);
+			break;
+		case DAEMON_OPT_FOREGROUND:
+			break;
+		case 'h':
+		case DAEMON_OPT_HELP:
+			daemon_usage(stdout);
+			exit(EX_OK);
+		case DAEMON_OPT_VERSION:
+			fputs(DAEMON_PROG " " DAEMON_VERSION "\n", stdout);
+			exit(EX_OK);
+		case ':':
+			daemon_bad_usage("option needs a value",
+			    argv[optind - 1]);
+		default:
+			daemon_bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		daemon_bad_usage("unexpected argument", argv[optind]);
+	if (o->stdio && o->nlisten > 0)
+		daemon_bad_usage("--stdio and --listen exclude each other",
+		    NULL);
+}
+
+/* daemon_log_errors - each line of a loader's error text, logged */
+static void
+daemon_log_errors(const struct buf *err)
+{
+	const char *p = err->data != NULL ? err->data : "", *nl;
+
+	while (*p != 0) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		msg_error("%.*s", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+/* daemon_log_open - where the log goes, from the options and the config */
+static void
+daemon_log_open(const struct daemon *d)
+{
+	const struct conf *c = d->env->conf;
+	int to = d->opts.log_to >= 0 ? d->opts.log_to : (int)c->log_to;
+	int fac = LOG_MAIL;
+
+	if ((size_t)c->syslog_facility < sizeof(daemon_facilities) /
+	    sizeof(daemon_facilities[0]))
+		fac = daemon_facilities[c->syslog_facility];
+	if (d->opts.stdio || to == CONF_LOG_SYSLOG)
+		msg_open(DAEMON_PROG, MSG_SYSLOG, fac);
+	else
+		msg_open(DAEMON_PROG, MSG_STDERR, 0);
+}
+
+/* daemon_forwarders - --dns, or dns_forwarders as "IP@PORT ..." */
+static void
+daemon_forwarders(const struct daemon *d, struct buf *out)
+{
+	const struct conf_fwds *f = &d->env->conf->dns_forwarders;
+	char ip[IPADDR_STRLEN];
+	size_t i;
+
+	if (d->opts.dns != NULL) {
+		buf_puts(out, d->opts.dns);
+		return;
+	}
+	for (i = 0; i < f->n; i++) {
+		ipaddr_format(&f->v[i].addr, ip);
+		buf_printf(out, "%s%s@%u", i ? " " : "", ip, f->v[i].port);
+	}
+	if (out->overflow)
+		msg_fatal(EX_CONFIG, "dns_forwarders: too many");
+}
+
+/* daemon_reload - SIGHUP: a new environment, or keep the old one */
+static void
+daemon_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct daemon_env *env;
+	struct buf err;
+
+	buf_init(&err, DAEMON_MAX_ERR);
+	if ((env = daemon_env_load(d, &err)) == NULL) {
+		daemon_log_errors(&err);
+		msg_error("reload failed: keeping the configuration in use");
+	} else {
+		daemon_env_unref(d->env);
+		d->env = env;
+		msg_info("reloaded %s%s%s", env->source,
+		    *env->conf->acl_file ? " and " : "", env->conf->acl_file);
+	}
+	buf_free(&err);
+}
+
+/* daemon_stop - SIGTERM, SIGINT: finish what is in flight, then exit */
+static void
+daemon_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	msg_info("stopping on signal %d: %u connection(s) open",
+	    (int)sig, d->nconns);
+	daemon_listen_close(d);
+	daemon_conn_stop_all(d);
+	daemon_maybe_exit(d);
+}
+
+/* daemon_base - the event base; --stdio may be handed regular files */
+static struct event_base *
+daemon_base(const struct daemon *d)
+{
+	struct event_config *cfg;
+	struct event_base *base;
+
+	if ((cfg = event_config_new()) == NULL)
+		msg_fatal(EX_OSERR, "event_config_new failed");
+	if (d->opts.stdio)
+		event_config_avoid_method(cfg, "epoll");
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base == NULL)
+		msg_fatal(EX_OSERR, "event_base_new failed");
+	return base;
+}
+
+/* daemon_signals - SIGHUP, SIGTERM, SIGINT on the loop; SIGPIPE ignored */
+static void
+daemon_signals(struct daemon *d)
+{
+	signal(SIGPIPE, SIG_IGN);
+	d->sig_hup = evsignal_new(d->base, SIGHUP, daemon_reload, d);
+	d->sig_term = evsignal_new(d->base, SIGTERM, daemon_stop, d);
+	d->sig_int = evsignal_new(d->base, SIGINT, daemon_stop, d);
+	if (d->sig_hup == NULL || d->sig_term == NULL || d->sig_int == NULL ||
+	    evsignal_add(d->sig_hup, NULL) < 0 ||
+	    evsignal_add(d->sig_term, NULL) < 0 ||
+	    evsignal_add(d->sig_int, NULL) < 0)
+		msg_fatal(EX_OSERR, "cannot handle signals");
+}
+
+/* daemon_resolver - the one shared resolver on the loop */
+static void
+daemon_resolver(struct daemon *d)
+{
+	struct dns_ub_opts uo;
+	struct buf fwd;
+	char err[256];
+
+	buf_init(&fwd, DAEMON_MAX_FWD);
+	daemon_forwarders(d, &fwd);
+	memset(&uo, 0, sizeof(uo));
+	uo.forwarders = fwd.len > 0 ? fwd.data : NULL;
+	uo.timeout_ms = d->env->conf->dns_timeout;
+	if ((d->ub = dns_ub_new(d->base, &uo, err, sizeof(err))) == NULL)
+		msg_fatal(EX_CONFIG, "resolver: %s", err);
+	msg_info("resolver: %s", fwd.len > 0 ? fwd.data :
+	    "forwarders of /etc/resolv.conf");
+	buf_free(&fwd);
+}
+
+/* main - start, serve until SIGTERM (or the end of stdin), exit 0 */
+int
+main(int argc, char **argv)
+{
+	struct daemon d;
+	struct buf err;
+
+	memset(&d, 0, sizeof(d));
+	/* spawn(8): stderr belongs to Postfix from the first line on */
+	msg_open(DAEMON_PROG, daemon_stdio_wanted(argc, argv) ? MSG_SYSLOG :
+	    MSG_STDERR, LOG_MAIL);
+	daemon_args(&d, argc, argv);
+	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
+		memcpy(d.hostname, "localhost", sizeof("localhost"));
+	d.rcache = spf_rcache_new(DAEMON_RCACHE_RECORDS);
+	buf_init(&err, DAEMON_MAX_ERR);
+	if ((d.env = daemon_env_load(&d, &err)) == NULL) {
+		daemon_log_errors(&err);
+		msg_fatal(EX_CONFIG, "cannot start: bad configuration");
+	}
+	buf_free(&err);
+	daemon_log_open(&d);
+	d.base = daemon_base(&d);
+	daemon_resolver(&d);
+	daemon_signals(&d);
+	if (d.opts.stdio)
+		daemon_conn_new(&d, STDIN_FILENO, STDOUT_FILENO, "stdin");
+	else
+		daemon_listen_open(&d);
+	daemon_priv_drop(&d);
+	msg_info("started%s (%s, %s)", d.opts.stdio ? " on stdin" : "",
+	    d.env->source, d.env->conf->acl_file[0] ?
+	    d.env->conf->acl_file : "no acl_file");
+	if (event_base_dispatch(d.base) < 0)
+		msg_fatal(EX_SOFTWARE, "event loop failed");
+	if (!d.opts.stdio)
+		msg_info("stopped after %lu connection(s)", d.nserved);
+	daemon_listen_close(&d);
+	dns_ub_free(d.ub);
+	event_free(d.sig_hup);
+	event_free(d.sig_term);
+	event_free(d.sig_int);
+	daemon_env_unref(d.env);
+	spf_rcache_free(d.rcache);
+	event_base_free(d.base);
+	return EX_OK;
+}

@@ -1,0 +1,401 @@
+#!/bin/bash
+# NAME
+#	run.sh - rmxfd over real sockets against a real DNS server
+# SYNOPSIS
+#	bash tests/daemon/run.sh
+# DESCRIPTION
+#	Starts build/tests/dnsd on a free loopback port with
+#	tests/daemon/zone.txt, then build/rmxfd with tests/daemon/rmxf.conf
+#	on a unix socket in a scratch directory and on inet 127.0.0.1 (and
+#	[::1] when lo has it) port 0, forwarding DNS to dnsd, and talks the
+#	Postfix policy protocol to it through tests/daemon/policyc.py:
+#	pass gets the Received-SPF header, fail a 550 5.7.23; one
+#	connection carries three requests (one header per message); 60
+#	connections at once; malformed input, binary junk, an oversized
+#	request and a stalled request each close only their connection with
+#	one log line; DNS timeout and SERVFAIL give the defer action at the
+#	deadline; SIGHUP with a good and with a bad configuration (an open
+#	connection survives both); --stdio (action on stdout, nothing on
+#	stderr); SIGTERM lets the request in flight answer and exits 0;
+#	as root, --user nobody with chroot = drops to nobody in the jail
+#	after binding; a bad option
+#	or configuration at start gives exit 64 or 78 (with --stdio,
+#	silently).
+#
+#	Output is TAP for prove.  Every process started is stopped by PID on
+#	exit; dnsd also stops by itself after DNSD_MAX seconds; every client
+#	is killed after CLIENT_KILL seconds.  Environment: O (build
+#	directory, default build).
+# SEE ALSO
+#	rmxfd(8), tests/daemon/policyc.py, tests/dns/run.sh
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+O=${O:-build}
+RMXFD=$O/rmxfd
+DNSD=$O/tests/dnsd
+POLICYC="python3 tests/daemon/policyc.py"
+DIR=tests/daemon
+DNSD_MAX=180		# dnsd's own --max-seconds
+START=50		# tenths of a second to wait for a start
+CLIENT_KILL=30		# seconds before a hung client is killed
+STALL_MS=1000		# rmxfd --stall-timeout
+DEADLINE_MS=2000	# request_timeout of tests/daemon/rmxf.conf
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rmxf-daemon.XXXXXX") || exit 1
+pids=()
+
+# cleanup - stop what we started, by PID; remove the scratch directory
+# (KEEP=1: keep it, and say where)
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	if [ -n "${KEEP:-}" ]; then
+		echo "# kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n=0
+# ok COND-STATUS TEXT [DIAG] - one TAP line
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+	fi
+}
+
+# pc SOCKET ARGS... - run the client, output in $out
+pc() {
+	out=$(timeout "$CLIENT_KILL" $POLICYC "$@" 2>&1)
+}
+
+# req FILE CLIENT SENDER INSTANCE - write a policy request
+req() {
+	printf '%s\n' request=smtpd_access_policy protocol_state=RCPT \
+	    protocol_name=ESMTP "client_address=$2" \
+	    client_name=mail.example.com helo_name=mail.example.com \
+	    "sender=$3" recipient=bob@example.net recipient_count=0 \
+	    queue_id= "instance=$4" size=0 x_unknown_attribute=ignored '' \
+	    >"$1"
+}
+
+# wait_for FILE PATTERN - until FILE has a line matching PATTERN
+wait_for() {
+	local i
+	for ((i = 0; i < START; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# logcount PATTERN - lines of rmxfd's log matching PATTERN
+logcount() {
+	grep -c -- "$1" "$tmp/rmxfd.log"
+}
+
+if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
+    >/dev/null; then
+	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
+	exit 0
+fi
+echo "1..32"
+
+# --- DNS server and daemon ---------------------------------------------
+"$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
+    --port-file "$tmp/dnsport" --max-seconds "$DNSD_MAX" \
+    --log "$tmp/dnsd.log" \
+    2>"$tmp/dnsd.err" &
+pids+=($!)
+wait_for "$tmp/dnsport" .
+dnsport=$(cat "$tmp/dnsport" 2>/dev/null)
+[ -n "$dnsport" ]
+ok $? "dnsd starts on a free port (${dnsport:-none})" "$(cat "$tmp/dnsd.err")"
+
+cp "$DIR/rmxf.conf" "$tmp/rmxf.conf"
+v6=
+if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
+	v6="--listen inet:[::1]:0"
+fi
+sock=$tmp/rmxf.sock
+# shellcheck disable=SC2086
+"$RMXFD" -c "$tmp/rmxf.conf" --listen "unix:$sock" \
+    --listen inet:127.0.0.1:0 $v6 --dns "127.0.0.1:$dnsport" --log stderr \
+    --stall-timeout "$STALL_MS" 2>"$tmp/rmxfd.log" &
+rmxfd_pid=$!
+pids+=("$rmxfd_pid")
+wait_for "$tmp/rmxfd.log" ': started'
+port=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' \
+    "$tmp/rmxfd.log")
+[ -S "$sock" ] && [ -n "$port" ]
+ok $? "rmxfd listens on unix:$sock and inet:127.0.0.1:${port:-none}" \
+    "$(cat "$tmp/rmxfd.log")"
+
+if [ "$(id -u)" = 0 ]; then
+	[ "$(grep -c 'warning: running as root' "$tmp/rmxfd.log")" = 1 ]
+	ok $? "as root without a user: one warning, and it runs" \
+	    "$(cat "$tmp/rmxfd.log")"
+else
+	! grep -q 'running as root' "$tmp/rmxfd.log"
+	ok $? "not root: no warning about root" "$(cat "$tmp/rmxfd.log")"
+fi
+
+req "$tmp/pass" 192.0.2.9 alice@example.com 1.1
+req "$tmp/pass6" 2001:db8::25 alice@example.com 6.1
+req "$tmp/fail" 198.51.100.9 alice@example.com 1.2
+req "$tmp/soft" 198.51.100.9 bob@soft.example.com 1.3
+req "$tmp/slow" 192.0.2.9 carol@slow.example.com 1.4
+req "$tmp/slow2" 192.0.2.9 erin@slow2.example.com 1.6
+req "$tmp/servfail" 192.0.2.9 dave@bad.example.com 1.5
+
+# --- decisions -----------------------------------------------------------
+pc "unix:$sock" send "$tmp/pass"
+case $out in
+'action=PREPEND Received-SPF: pass ('*'client-ip=192.0.2.9;'*) r=0 ;;
+*) r=1 ;;
+esac
+ok $r "unix: pass gets PREPEND Received-SPF: pass" "$out"
+
+grep -q 'client=192.0.2.9 .*spf_mailfrom=pass .*action=accept .*'\
+'time_ms=[0-9.]*$' "$tmp/rmxfd.log"
+ok $? "the decision is logged in one line with time_ms=" \
+    "$(tail -3 "$tmp/rmxfd.log")"
+
+pc "unix:$sock" send "$tmp/fail"
+[ "${out%% *}" = "action=550" ] && case $out in *' 5.7.23 '*) true ;;
+*) false ;; esac
+ok $? "unix: fail gets 550 5.7.23" "$out"
+
+pc "inet:127.0.0.1:$port" send "$tmp/soft"
+case $out in
+'action=PREPEND Received-SPF: softfail '*) r=0 ;;
+*) r=1 ;;
+esac
+ok $r "inet IPv4: softfail is marked" "$out"
+
+if [ -n "$v6" ]; then
+	port6=$(sed -n 's/.*listening on inet:\[::1\]:\([0-9]*\)$/\1/p' \
+	    "$tmp/rmxfd.log")
+	pc "inet:[::1]:$port6" send "$tmp/pass6"
+	case $out in
+	'action=PREPEND Received-SPF: pass '*'client-ip="2001:db8::25";'*)
+		r=0 ;;
+	*) r=1 ;;
+	esac
+	ok $r "inet IPv6: an IPv6 client passes" "$out"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no ::1 on lo"
+fi
+
+pc "unix:$sock" send "$tmp/pass" 3
+[ "$(printf '%s\n' "$out" | wc -l)" = 3 ] &&
+    [ "$(printf '%s\n' "$out" | sed -n 1p | cut -c1-29)" = \
+    "action=PREPEND Received-SPF: " ] &&
+    [ "$(printf '%s\n' "$out" | sed -n '2,3p' | sort -u)" = "action=DUNNO" ]
+ok $? "one connection, three requests of one message: one header" "$out"
+
+pc "unix:$sock" many 60 "$tmp/fail" 2
+[ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
+ok $? "60 connections at once, two requests each: 120 replies" "$out"
+
+# --- bad input ----------------------------------------------------------
+$POLICYC "unix:$sock" hold 4 >"$tmp/hold1" 2>&1 &
+hold_pid=$!
+pids+=("$hold_pid")
+sleep 0.3
+
+before=$(logcount 'connection from .*: closed$')
+printf 'request=smtpd_access_policy\nthis line has no equals sign\n\n' \
+    >"$tmp/noeq"
+pc "unix:$sock" raw "$tmp/noeq" 3
+case $out in "closed after "*) r=0 ;; *) r=1 ;; esac
+ok $r "a line without '=' closes the connection without a reply" "$out"
+
+head -c 3000 /dev/urandom | tr -d '\n' >"$tmp/junk"
+printf '\n\n' >>"$tmp/junk"
+pc "unix:$sock" raw "$tmp/junk" 3
+case $out in "closed after "*) r=0 ;; *) r=1 ;; esac
+ok $r "binary junk closes the connection without a reply" "$out"
+
+{
+	printf 'request=smtpd_access_policy\nsender='
+	head -c 20000 /dev/zero | tr '\0' a
+	printf '\n\n'
+} >"$tmp/big"
+pc "unix:$sock" raw "$tmp/big" 3
+case $out in "closed after "*) r=0 ;; *) r=1 ;; esac
+ok $r "a request over the size limits closes the connection" "$out"
+
+head -c 100 "$tmp/pass" >"$tmp/partial"
+pc "unix:$sock" raw "$tmp/partial" 5
+ms=$(printf '%s\n' "$out" | sed -n 's/^closed after \([0-9]*\) ms$/\1/p')
+[ -n "$ms" ] && [ "$ms" -ge $((STALL_MS - 100)) ] &&
+    [ "$ms" -lt $((STALL_MS + 2000)) ]
+ok $? "a stalled request is closed after the stall timeout (${ms:-?} ms)" \
+    "$out"
+
+after=$(logcount 'connection from .*: closed$')
+[ $((after - before)) = 4 ]
+ok $? "each bad connection is logged in one line ($((after - before)))" \
+    "$(grep 'closed$' "$tmp/rmxfd.log")"
+
+wait "$hold_pid"
+[ "$(cat "$tmp/hold1")" = open ]
+ok $? "an idle connection open meanwhile was not disturbed" \
+    "$(cat "$tmp/hold1")"
+
+pc "unix:$sock" send "$tmp/fail"
+[ "${out%% *}" = "action=550" ]
+ok $? "the daemon still serves after bad input" "$out"
+
+# --- DNS trouble ----------------------------------------------------------
+start=$(date +%s%N)
+pc "unix:$sock" send "$tmp/slow"
+ms=$((($(date +%s%N) - start) / 1000000))
+case $out in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
+[ "$r" = 0 ] && [ "$ms" -ge $((DEADLINE_MS - 200)) ] &&
+    [ "$ms" -lt $((DEADLINE_MS + 3000)) ]
+ok $? "a DNS timeout gives 450 4.7.24 at the deadline (${ms} ms)" "$out"
+
+pc "unix:$sock" send "$tmp/servfail"
+case $out in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
+ok $r "SERVFAIL gives 450 4.7.24" "$out"
+
+# --- SIGHUP ---------------------------------------------------------------
+$POLICYC "unix:$sock" hold 3 >"$tmp/hold2" 2>&1 &
+hold_pid=$!
+pids+=("$hold_pid")
+sleep 0.3
+printf '\naction_mailfrom_fail = defer\n' >>"$tmp/rmxf.conf"
+kill -HUP "$rmxfd_pid"
+wait_for "$tmp/rmxfd.log" ': reloaded '
+pc "unix:$sock" send "$tmp/fail"
+case $out in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
+ok $r "SIGHUP with a good configuration: fail is now deferred" \
+    "$out$(tail -2 "$tmp/rmxfd.log")"
+
+cp "$tmp/rmxf.conf" "$tmp/good.conf"
+printf 'no_such_parameter = 1\n' >>"$tmp/rmxf.conf"
+kill -HUP "$rmxfd_pid"
+wait_for "$tmp/rmxfd.log" 'reload failed'
+r=$?
+pc "unix:$sock" send "$tmp/fail"
+case $out in 'action=450 4.7.24 '*) ;; *) r=1 ;; esac
+ok $r "SIGHUP with a bad configuration: logged, the old one stays" \
+    "$out$(tail -3 "$tmp/rmxfd.log")"
+
+grep -q "rmxf.conf:[0-9]*: .*no_such_parameter" "$tmp/rmxfd.log"
+ok $? "the bad configuration's error names file and line" \
+    "$(tail -3 "$tmp/rmxfd.log")"
+
+wait "$hold_pid"
+[ "$(cat "$tmp/hold2")" = open ]
+ok $? "a connection open across both reloads was not dropped" \
+    "$(cat "$tmp/hold2")"
+
+# --- SIGTERM --------------------------------------------------------------
+# the request is in flight once dnsd has seen its question
+$POLICYC "unix:$sock" send "$tmp/slow2" >"$tmp/inflight" 2>&1 &
+client_pid=$!
+pids+=("$client_pid")
+wait_for "$tmp/dnsd.log" '^slow2\.example\.com TXT'
+kill -TERM "$rmxfd_pid"
+wait "$client_pid"
+case $(cat "$tmp/inflight") in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
+ok $r "SIGTERM: the request in flight still gets its answer" \
+    "$(cat "$tmp/inflight")"
+
+for ((i = 0; i < START; i++)); do
+	kill -0 "$rmxfd_pid" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$rmxfd_pid"
+rc=$?
+[ "$rc" = 0 ] && [ ! -e "$sock" ]
+ok $? "SIGTERM: exit status 0 ($rc), the socket is removed" \
+    "$(tail -3 "$tmp/rmxfd.log")"
+
+# --- privileges -------------------------------------------------------------
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir "$tmp/jail"
+	chmod 755 "$tmp" "$tmp/jail"
+	cp "$tmp/good.conf" "$tmp/jail.conf"
+	printf 'chroot = %s\n' "$tmp/jail" >>"$tmp/jail.conf"
+	"$RMXFD" -c "$tmp/jail.conf" --listen inet:127.0.0.1:0 --user nobody \
+	    --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/priv.log" &
+	priv_pid=$!
+	pids+=("$priv_pid")
+	wait_for "$tmp/priv.log" ': started'
+	uid=$(awk '$1 == "Uid:" { print $2 "/" $3 "/" $4 "/" $5 }' \
+	    "/proc/$priv_pid/status" 2>/dev/null)
+	want=$(id -u nobody)
+	pport=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' \
+	    "$tmp/priv.log")
+	pc "inet:127.0.0.1:$pport" send "$tmp/fail"
+	root=$(readlink "/proc/$priv_pid/root")
+	[ "$uid" = "$want/$want/$want/$want" ] &&
+	    [ "${out%% *}" = "action=450" ] && [ "$root" = "$tmp/jail" ] &&
+	    ! grep -q 'running as root' "$tmp/priv.log"
+	ok $? "--user nobody, chroot: serves as uid $want ($uid) in $root" \
+	    "$out$(cat "$tmp/priv.log")"
+	kill -TERM "$priv_pid"
+	wait "$priv_pid"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP not root, or no user nobody"
+fi
+
+# --- --stdio ----------------------------------------------------------------
+cat "$tmp/pass" "$tmp/fail" | timeout "$CLIENT_KILL" "$RMXFD" --stdio \
+    -c "$tmp/good.conf" --dns "127.0.0.1:$dnsport" >"$tmp/stdio.out" \
+    2>"$tmp/stdio.err"
+rc=$?
+[ "$rc" = 0 ] && [ "$(grep -c '^action=' "$tmp/stdio.out")" = 2 ] &&
+    grep -q '^action=PREPEND Received-SPF: pass ' "$tmp/stdio.out" &&
+    grep -q '^action=450 4.7.24 ' "$tmp/stdio.out"
+ok $? "--stdio: two requests on stdin, two actions on stdout, exit $rc" \
+    "$(cat "$tmp/stdio.out")"
+
+[ ! -s "$tmp/stdio.err" ]
+ok $? "--stdio: nothing on stderr, not even with log_to = stderr" \
+    "$(cat "$tmp/stdio.err")"
+
+printf 'request=smtpd_access_policy\nno equals\n\n' | timeout \
+    "$CLIENT_KILL" "$RMXFD" --stdio -c "$tmp/good.conf" \
+    --dns "127.0.0.1:$dnsport" >"$tmp/stdio.out" 2>"$tmp/stdio.err"
+rc=$?
+[ "$rc" = 0 ] && [ ! -s "$tmp/stdio.out" ] && [ ! -s "$tmp/stdio.err" ]
+ok $? "--stdio: bad input ends the process quietly (exit $rc)" \
+    "$(cat "$tmp/stdio.out" "$tmp/stdio.err")"
+
+# --- start-up errors --------------------------------------------------------
+err=$(timeout "$CLIENT_KILL" "$RMXFD" --no-such-option 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 64 ] && case $err in *"unknown option: --no-such-option"*) true ;;
+*) false ;; esac
+ok $? "an unknown option: exit 64 and one line on stderr ($rc)" "$err"
+
+err=$(timeout "$CLIENT_KILL" "$RMXFD" --stdio --no-such-option 2>&1 \
+    </dev/null)
+rc=$?
+[ "$rc" = 64 ] && [ -z "$err" ]
+ok $? "--stdio with an unknown option: exit 64, nothing on stderr ($rc)" \
+    "$err"
+
+err=$(timeout "$CLIENT_KILL" "$RMXFD" -c "$tmp/rmxf.conf" --log stderr \
+    --listen "unix:$tmp/never.sock" 2>&1)
+rc=$?
+[ "$rc" = 78 ] && [ ! -e "$tmp/never.sock" ] &&
+    case $err in *"rmxf.conf:"*"no_such_parameter"*) true ;; *) false ;; esac
+ok $? "a bad configuration at start: exit 78 with file:line ($rc)" "$err"

@@ -1,0 +1,530 @@
+/* test_check - the check pipeline: action table, ACL flags, memo, deadline */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "acl/acl.h"
+#include "check/check.h"
+#include "check/check_int.h"
+#include "conf/conf.h"
+#include "dns/dns.h"
+#include "policy/policy.h"
+#include "util/buf.h"
+
+#define TEST_MAX_ERR	4096
+#define TEST_MAX_ACTION	4096
+#define TEST_MAX_LOG	4096
+
+/* One decision: conf, ACL flags and results in, answer out. */
+struct decide_case {
+	const char     *name;
+	const char     *conf;		/* rmxf.conf text */
+	int		acl;		/* 1: an ACL check entry with flags */
+	unsigned	flags;
+	int		mf_checked;
+	enum spf_result	mf;
+	int		he_checked;
+	enum spf_result	he;
+	enum check_method legacy;
+	int		header_done;
+	enum check_verdict verdict;
+	enum check_method method;
+	enum spf_identity identity;
+	enum spf_result	result;
+	const char     *action;		/* prefix of the action */
+	const char     *log;		/* substring of the log line */
+	const char     *not_in_action;	/* must not appear, or NULL */
+};
+
+#define MF	SPF_ID_MAILFROM
+#define HE	SPF_ID_HELO
+#define V_D	CHECK_V_DUNNO
+#define V_P	CHECK_V_PREPEND
+#define V_R	CHECK_V_REJECT
+#define V_F	CHECK_V_DEFER
+#define V_I	CHECK_V_DEFER_IF_PERMIT
+
+static const struct decide_case decide_cases[] = {
+	{"pass accepted with Received-SPF", "", 0, 0, 1, SPF_PASS, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
+	 "PREPEND Received-SPF: pass", " action=accept header=received-spf",
+	 NULL},
+	{"fail rejected with the explanation", "", 0, 0, 1, SPF_FAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL,
+	 "550 5.7.23 MF explains", " action=reject", NULL},
+	{"softfail marked", "", 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0,
+	 V_P, CHECK_M_SPF, MF, SPF_SOFTFAIL, "PREPEND Received-SPF: softfail",
+	 " action=mark", NULL},
+	{"neutral accepted", "", 0, 0, 1, SPF_NEUTRAL, 0, 0, CHECK_M_NONE, 0,
+	 V_P, CHECK_M_SPF, MF, SPF_NEUTRAL, "PREPEND Received-SPF: neutral",
+	 " result=neutral action=accept", NULL},
+	{"none becomes default_result", "", 0, 0, 1, SPF_NONE, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_DEFAULT, MF, SPF_NEUTRAL,
+	 "PREPEND Received-SPF: none", " method=default result=neutral",
+	 NULL},
+	{"temperror deferred", "", 0, 0, 1, SPF_TEMPERROR, 0, 0,
+	 CHECK_M_NONE, 0, V_F, CHECK_M_SPF, MF, SPF_TEMPERROR,
+	 "450 4.7.24 SPF temporary error for mf.example", " action=defer",
+	 NULL},
+	{"permerror accepted by default", "", 0, 0, 1, SPF_PERMERROR, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PERMERROR,
+	 "PREPEND Received-SPF: permerror", " problem=\"MF problem\"", NULL},
+	{"permerror rejected: 5.7.24", "action_mailfrom_permerror = reject\n",
+	 0, 0, 1, SPF_PERMERROR, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF,
+	 SPF_PERMERROR, "550 5.7.24 SPF permanent error for mf.example: MF "
+	 "problem", " action=reject", NULL},
+	{"custom reject code", "reject_code = 554\n"
+	 "reject_enhanced_code = 5.7.1\n", 0, 0, 1, SPF_FAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "554 5.7.1 MF",
+	 NULL, NULL},
+	{"observe_only: DUNNO", "observe_only = yes\n", 0, 0, 1, SPF_FAIL, 0,
+	 0, CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL, "DUNNO",
+	 " action=reject observe=yes", NULL},
+	{"ACL OBSERVE: DUNNO", "", 1, ACL_F_OBSERVE, 1, SPF_FAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL, "DUNNO",
+	 " observe=yes", NULL},
+	{"observe action: DUNNO", "action_mailfrom_fail = observe\n", 0, 0, 1,
+	 SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL,
+	 "DUNNO", " action=observe observe=yes", NULL},
+	{"defer_if_permit", "action_mailfrom_fail = defer_if_permit\n", 0, 0,
+	 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_I, CHECK_M_SPF, MF, SPF_FAIL,
+	 "DEFER_IF_PERMIT 4.7.24 MF explains", NULL, NULL},
+	{"default_result fail rejects", "default_result = fail\n", 0, 0, 1,
+	 SPF_NONE, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_DEFAULT, MF, SPF_FAIL,
+	 "550 5.7.23 mf.example does not designate 192.0.2.9", NULL, NULL},
+	{"HMARK marks the undecided", "default_result = fail\n", 1,
+	 ACL_F_HMARK, 1, SPF_NONE, 0, 0, CHECK_M_NONE, 0, V_P,
+	 CHECK_M_DEFAULT, MF, SPF_FAIL, "PREPEND Received-SPF: none",
+	 " action=mark", NULL},
+	{"HMARK leaves a real fail", "", 1, ACL_F_HMARK, 1, SPF_FAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "550 5.7.23", NULL,
+	 NULL},
+	{"HMARK marks a rejected neutral",
+	 "action_mailfrom_neutral = reject\n", 1, ACL_F_HMARK, 1,
+	 SPF_NEUTRAL, 0, 0, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF,
+	 SPF_NEUTRAL, "PREPEND", " action=mark", NULL},
+	{"legacy A pass", "", 0, 0, 1, SPF_NONE, 0, 0, CHECK_M_A, 0, V_P,
+	 CHECK_M_A, MF, SPF_PASS, "PREPEND Received-SPF: none",
+	 " method=a result=pass", NULL},
+	{"NOLEGACY ignores the legacy pass", "default_result = fail\n", 1,
+	 ACL_F_NOLEGACY, 1, SPF_NONE, 0, 0, CHECK_M_MX, 0, V_R,
+	 CHECK_M_DEFAULT, MF, SPF_FAIL, "550", NULL, NULL},
+	{"legacy in Authentication-Results, never spf=pass",
+	 "header_received_spf = no\nheader_authentication_results = yes\n"
+	 "authserv_id = mx.example\n", 0, 0, 1, SPF_NONE, 0, 0, CHECK_M_MX, 0,
+	 V_P, CHECK_M_MX, MF, SPF_PASS, "PREPEND Authentication-Results: "
+	 "mx.example; spf=none smtp.mailfrom=mf.example; x-rmxf=pass (mx "
+	 "neighbourhood) smtp.mailfrom=mf.example",
+	 " header=authentication-results", "spf=pass"},
+	{"HELO fail beats MAIL FROM pass", "", 0, 0, 1, SPF_PASS, 1, SPF_FAIL,
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, HE, SPF_FAIL,
+	 "550 5.7.23 HE explains", " spf_helo=fail spf_mailfrom=pass", NULL},
+	{"NOHELO ignores the HELO fail", "", 1, ACL_F_NOHELO, 1, SPF_PASS, 1,
+	 SPF_FAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
+	 "PREPEND Received-SPF: pass", NULL, NULL},
+	{"HELO softfail mark beats MAIL FROM accept", "", 0, 0, 1, SPF_NONE,
+	 1, SPF_SOFTFAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, HE,
+	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail (HE)",
+	 " identity=helo", NULL},
+	{"MAIL FROM fail beats HELO pass", "", 0, 0, 1, SPF_FAIL, 1, SPF_PASS,
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "550 5.7.23 MF",
+	 NULL, NULL},
+	{"header once per message", "", 0, 0, 1, SPF_PASS, 0, 0, CHECK_M_NONE,
+	 1, V_D, CHECK_M_SPF, MF, SPF_PASS, "DUNNO", " action=accept", NULL},
+	{"no header configured: accept is DUNNO", "header_received_spf = no\n",
+	 0, 0, 1, SPF_PASS, 0, 0, CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF,
+	 SPF_PASS, "DUNNO", NULL, NULL},
+	{"no header configured: mark still adds one",
+	 "header_received_spf = no\n", 0, 0, 1, SPF_SOFTFAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_SOFTFAIL,
+	 "PREPEND Received-SPF: softfail", NULL, NULL},
+	{"MAIL FROM not tested: default_result", "test_spf = no\n", 0, 0, 0,
+	 SPF_NONE, 0, 0, CHECK_M_NONE, 0, V_D, CHECK_M_DEFAULT, MF,
+	 SPF_NEUTRAL, "DUNNO", " method=default", NULL},
+};
+
+/* test_conf - parse a conf text (fatal on error) */
+static struct conf *
+test_conf(const char *text)
+{
+	struct buf err;
+	struct conf *c;
+
+	buf_init(&err, TEST_MAX_ERR);
+	c = conf_parse(text, strlen(text), "t.conf", &err);
+	if (c == NULL)
+		fail_msg("conf: %s", err.data ? err.data : "?");
+	buf_free(&err);
+	return c;
+}
+
+/* test_idres - a made-up result of one identity */
+static void
+test_idres(struct check_idres *r, const char *tag, const char *dom,
+    enum spf_result res)
+{
+	struct buf b;
+
+	r->checked = 1;
+	r->result = res;
+	r->domain = strdup(dom);
+	r->mechanism = strdup("-all");
+	buf_init(&b, 256);
+	buf_printf(&b, "%s problem", tag);
+	r->problem = buf_steal(&b);
+	buf_init(&b, 256);
+	buf_printf(&b, "%s explains", tag);
+	r->explanation = buf_steal(&b);
+	buf_init(&b, 256);
+	buf_printf(&b, "%s (%s)", spf_result_str(res), tag);
+	r->received = buf_steal(&b);
+	buf_init(&b, 256);
+	buf_printf(&b, "spf=%s smtp.%s=%s", spf_result_str(res),
+	    strcmp(tag, "HE") == 0 ? "helo" : "mailfrom", dom);
+	r->authres = buf_steal(&b);
+}
+
+/* test_check_decide - walk decide_cases */
+static void
+test_check_decide(void **state)
+{
+	static const struct policy_request req = {
+		.client_address = "192.0.2.9",
+		.helo_name = "he.example",
+		.sender = "user@mf.example",
+		.recipient = "rcpt@example.net",
+		.instance = "1.2.3",
+	};
+	const struct decide_case *t;
+	struct acl_entry entry;
+	struct check_ctx ctx;
+	struct check_eval ev;
+	struct check_decision d;
+	struct buf action, log;
+	struct conf *c;
+	size_t i;
+	int header;
+
+	(void)state;
+	for (i = 0; i < sizeof(decide_cases) / sizeof(decide_cases[0]); i++) {
+		t = &decide_cases[i];
+		print_message("# %s\n", t->name);
+		c = test_conf(t->conf);
+		memset(&ev, 0, sizeof(ev));
+		if (t->mf_checked)
+			test_idres(&ev.id[SPF_ID_MAILFROM], "MF", "mf.example",
+			    t->mf);
+		if (t->he_checked)
+			test_idres(&ev.id[SPF_ID_HELO], "HE", "he.example",
+			    t->he);
+		ev.legacy = t->legacy;
+		memset(&entry, 0, sizeof(entry));
+		entry.key = "rcpt@example.net";
+		entry.action = ACL_CHECK;
+		entry.flags = t->flags;
+		entry.line = 1;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.conf = c;
+		ctx.req = &req;
+		ctx.acl = t->acl ? &entry : NULL;
+		ctx.authserv_id = "mx.example";
+		ctx.header_done = t->header_done;
+		buf_init(&action, TEST_MAX_ACTION);
+		buf_init(&log, TEST_MAX_LOG);
+		header = check_decide(&ctx, &ev, &d, &action, &log);
+		assert_int_equal(d.verdict, t->verdict);
+		assert_int_equal(header, t->verdict == CHECK_V_PREPEND);
+		assert_int_equal(d.method, t->method);
+		assert_int_equal(d.identity, t->identity);
+		assert_int_equal(d.result, t->result);
+		assert_non_null(d.action);
+		if (strncmp(d.action, t->action, strlen(t->action)) != 0)
+			fail_msg("action \"%s\", want \"%s...\"", d.action,
+			    t->action);
+		if (t->log != NULL && strstr(d.log, t->log) == NULL)
+			fail_msg("log \"%s\" lacks \"%s\"", d.log, t->log);
+		if (t->not_in_action != NULL)
+			assert_null(strstr(d.action, t->not_in_action));
+		assert_non_null(strstr(d.log, "client=192.0.2.9 "));
+		assert_null(strchr(d.log, '\n'));
+		buf_free(&action);
+		buf_free(&log);
+		check_eval_clear(&ev);
+		conf_free(c);
+	}
+}
+
+/* The pipeline against a zone: requests of one connection, in order. */
+static const char test_zone[] =
+    "pass.example TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
+    "slow.example TIMEOUT\n"
+    "near.example A 198.51.100.20\n"
+    "near.example MX 10 mx.near.example\n"
+    "mx.near.example A 203.0.113.5\n"
+    "helo.example TXT \"v=spf1 -all\"\n"
+    "corp.example TXT \"v=spf1 ip4:203.0.113.25 -all\"\n";
+
+struct pipe_case {
+	const char     *name;
+	const char     *conf;
+	const char     *acl;		/* ACL text, or NULL */
+	const char     *req;		/* name=value lines */
+	const char     *action;		/* prefix */
+	enum check_method method;
+	int		cached;
+	unsigned	dns;		/* questions asked */
+};
+
+#define REQ(client, sender, rcpt, inst, more) \
+	"request=smtpd_access_policy\nprotocol_state=RCPT\n" \
+	"client_address=" client "\nhelo_name=helo.example\n" \
+	"sender=" sender "\nrecipient=" rcpt "\ninstance=" inst "\n" more "\n"
+
+static const struct pipe_case pipe_cases[] = {
+	{"pass", "", NULL, REQ("192.0.2.1", "a@pass.example", "r@x.example",
+	 "1", ""), "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
+	{"same message, next recipient: memo, no DNS", "", NULL,
+	 REQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""), "DUNNO",
+	 CHECK_M_SPF, 1, 0},
+	{"same instance, other sender: evaluated again", "", NULL,
+	 REQ("198.51.100.1", "a@pass.example", "s@x.example", "1", ""),
+	 "550 5.7.23", CHECK_M_SPF, 0, 1},
+	{"TIMEOUT: defer", "", NULL, REQ("192.0.2.1", "a@slow.example",
+	 "r@x.example", "2", ""), "450 4.7.24", CHECK_M_SPF, 0, 1},
+	{"A neighbourhood", "test_a = yes\n", NULL, REQ("198.51.100.99",
+	 "a@near.example", "r@x.example", "3", ""), "PREPEND", CHECK_M_A, 0,
+	 2},
+	{"MX neighbourhood", "test_mx = yes\n", NULL, REQ("203.0.113.99",
+	 "a@near.example", "r@x.example", "4", ""), "PREPEND", CHECK_M_MX, 0,
+	 3},
+	{"no neighbourhood", "test_a = yes\ntest_mx = yes\n", NULL,
+	 REQ("192.0.2.99", "a@near.example", "r@x.example", "5", ""),
+	 "PREPEND", CHECK_M_DEFAULT, 0, 4},
+	{"HELO and MAIL FROM in parallel", "test_helo = yes\n", NULL,
+	 REQ("192.0.2.1", "a@pass.example", "r@x.example", "6", ""),
+	 "550 5.7.23", CHECK_M_SPF, 0, 2},
+	{"ACL skip", "", "r@x.example skip\n", REQ("198.51.100.1",
+	 "a@pass.example", "r@x.example", "7", ""), "DUNNO", CHECK_M_ACL, 0,
+	 0},
+	{"exempt loopback", "", NULL, REQ("127.0.0.1", "a@pass.example",
+	 "r@x.example", "8", ""), "DUNNO", CHECK_M_EXEMPT, 0, 0},
+	{"exempt trusted relay", "trusted_relays = 198.51.100.0/24\n", NULL,
+	 REQ("198.51.100.1", "a@pass.example", "r@x.example", "9", ""),
+	 "DUNNO", CHECK_M_EXEMPT, 0, 0},
+	{"exempt authenticated", "", NULL, REQ("198.51.100.1",
+	 "a@pass.example", "r@x.example", "10", "sasl_username=a\n"), "DUNNO",
+	 CHECK_M_EXEMPT, 0, 0},
+	{"smarthost allowed", "smarthost_egress = 203.0.113.25\n", NULL,
+	 REQ("198.51.100.1", "a@corp.example", "r@x.example", "11",
+	 "sasl_username=a\n"), "DUNNO", CHECK_M_SMARTHOST, 0, 1},
+	{"smarthost not allowed", "smarthost_egress = 203.0.113.25\n", NULL,
+	 REQ("198.51.100.1", "a@pass.example", "r@x.example", "12",
+	 "sasl_username=a\n"), "550 5.7.23", CHECK_M_SMARTHOST, 0, 1},
+	{"smarthost context, unauthenticated",
+	 "smarthost_egress = 203.0.113.25\nsmarthost_contexts = sub\n", NULL,
+	 REQ("198.51.100.1", "a@pass.example", "r@x.example", "13",
+	 "policy_context=sub\n"), "DUNNO", CHECK_M_SMARTHOST, 0, 0},
+	{"no client address", "", NULL, "request=smtpd_access_policy\n"
+	 "sender=a@pass.example\n\n", "DUNNO", CHECK_M_NONE, 0, 0},
+};
+
+/* test_check_step - dns_job step around a check */
+static enum spf_step
+test_check_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return check_step(obj, qs, n);
+}
+
+/* test_check_feed - dns_job feed around a check */
+static int
+test_check_feed(void *obj, const struct spf_answer *a)
+{
+	return check_feed(obj, a);
+}
+
+/* test_check_expire - dns_job expire around a check */
+static void
+test_check_expire(void *obj)
+{
+	check_expire(obj);
+}
+
+/* test_parse - one request; the parser holds it */
+static const struct policy_request *
+test_parse(struct policy_parser *p, const char *text)
+{
+	size_t used;
+
+	policy_parser_reset(p);
+	assert_int_equal(policy_parser_feed(p, text, strlen(text), &used),
+	    POLICY_REQUEST);
+	return policy_parser_request(p);
+}
+
+/* test_check_pipeline - walk pipe_cases over one memo */
+static void
+test_check_pipeline(void **state)
+{
+	const struct pipe_case *t;
+	const struct check_decision *d;
+	struct check_memo *memo = check_memo_new();
+	struct policy_parser *p = policy_parser_new(NULL);
+	struct dns_zone *zone;
+	struct check_env env;
+	struct dns_job job;
+	struct check *c;
+	struct conf *conf;
+	struct acl *acl;
+	struct buf err;
+	char zerr[256];
+	size_t i;
+
+	(void)state;
+	zone = dns_zone_parse(test_zone, strlen(test_zone), zerr,
+	    sizeof(zerr));
+	if (zone == NULL)
+		fail_msg("zone: %s", zerr);
+	for (i = 0; i < sizeof(pipe_cases) / sizeof(pipe_cases[0]); i++) {
+		t = &pipe_cases[i];
+		print_message("# %s\n", t->name);
+		conf = test_conf(t->conf);
+		acl = NULL;
+		if (t->acl != NULL) {
+			buf_init(&err, TEST_MAX_ERR);
+			acl = acl_parse(t->acl, strlen(t->acl), "t.acl", &err);
+			assert_non_null(acl);
+			buf_free(&err);
+		}
+		memset(&env, 0, sizeof(env));
+		env.conf = conf;
+		env.acl = acl;
+		env.hostname = "mx.example";
+		c = check_new(&env, memo, test_parse(p, t->req), 1700000000);
+		job.obj = c;
+		job.step = test_check_step;
+		job.feed = test_check_feed;
+		job.expire = test_check_expire;
+		dns_zone_run(zone, &job);
+		d = check_decision(c);
+		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
+			fail_msg("action \"%s\", want \"%s...\"", d->action,
+			    t->action);
+		assert_int_equal(d->method, t->method);
+		assert_int_equal(d->cached, t->cached);
+		assert_int_equal(d->dns_queries, t->dns);
+		check_free(c);
+		acl_free(acl);
+		conf_free(conf);
+	}
+	dns_zone_free(zone);
+	policy_parser_free(p);
+	check_memo_free(memo);
+}
+
+/* test_check_expire_deadline - the deadline gives temperror and defer */
+static void
+test_check_expire_deadline(void **state)
+{
+	struct policy_parser *p = policy_parser_new(NULL);
+	const struct spf_question *qs;
+	const struct check_decision *d;
+	struct spf_answer a;
+	struct check_env env;
+	struct conf *conf = conf_default();
+	struct check *c;
+	size_t n;
+
+	(void)state;
+	memset(&env, 0, sizeof(env));
+	env.conf = conf;
+	c = check_new(&env, NULL, test_parse(p, REQ("192.0.2.1",
+	    "a@pass.example", "r@x.example", "1", "")), 0);
+	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_QUERY);
+	assert_int_equal(n, 1);
+	memset(&a, 0, sizeof(a));
+	a.id = qs[0].id + 1000;		/* never asked */
+	assert_int_equal(check_feed(c, &a), -1);
+	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_WAIT);
+	check_expire(c);
+	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_DONE);
+	d = check_decision(c);
+	assert_int_equal(d->result, SPF_TEMPERROR);
+	assert_int_equal(d->verdict, CHECK_V_DEFER);
+	assert_string_equal(strstr(d->action, "450 4.7.24") == d->action ?
+	    "ok" : d->action, "ok");
+	check_free(c);
+	conf_free(conf);
+	policy_parser_free(p);
+}
+
+/* test_check_long_text - an explanation too long for a reply is cut */
+static void
+test_check_long_text(void **state)
+{
+	static const struct policy_request req = {
+		.client_address = "192.0.2.9",
+		.sender = "user@mf.example",
+	};
+	struct check_ctx ctx;
+	struct check_eval ev;
+	struct check_decision d;
+	struct buf action, log;
+	struct conf *c = conf_default();
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	test_idres(&ev.id[SPF_ID_MAILFROM], "MF", "mf.example", SPF_FAIL);
+	free(ev.id[SPF_ID_MAILFROM].explanation);
+	ev.id[SPF_ID_MAILFROM].explanation = malloc(SPF_MAX_EXPLAIN + 1);
+	assert_non_null(ev.id[SPF_ID_MAILFROM].explanation);
+	memset(ev.id[SPF_ID_MAILFROM].explanation, 'x', SPF_MAX_EXPLAIN);
+	ev.id[SPF_ID_MAILFROM].explanation[SPF_MAX_EXPLAIN] = 0;
+	ev.id[SPF_ID_MAILFROM].explanation[3] = '\001';
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
+	ctx.req = &req;
+	buf_init(&action, TEST_MAX_ACTION);
+	buf_init(&log, TEST_MAX_LOG);
+	check_decide(&ctx, &ev, &d, &action, &log);
+	assert_int_equal(d.verdict, CHECK_V_REJECT);
+	assert_memory_equal(d.action, "550 5.7.23 xxx?xx", 17);
+	assert_true(strlen(d.action) <= POLICY_MAX_TEXT);
+	buf_free(&action);
+	buf_free(&log);
+	check_eval_clear(&ev);
+	conf_free(c);
+}
+
+/* test_check_method_str - names of the methods */
+static void
+test_check_method_str(void **state)
+{
+	(void)state;
+	assert_string_equal(check_method_str(CHECK_M_A), "a");
+	assert_string_equal(check_method_str(CHECK_M_SMARTHOST), "smarthost");
+	assert_string_equal(check_method_str((enum check_method)99), "none");
+	assert_string_equal(check_sender_domain("a@b.example"), "b.example");
+	assert_string_equal(check_sender_domain("b.example"), "b.example");
+	assert_null(check_sender_domain(""));
+	assert_null(check_sender_domain("a@"));
+}
+
+/* main - run the tests */
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_decide),
+		cmocka_unit_test(test_check_pipeline),
+		cmocka_unit_test(test_check_expire_deadline),
+		cmocka_unit_test(test_check_long_text),
+		cmocka_unit_test(test_check_method_str),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
