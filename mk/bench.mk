@@ -37,7 +37,8 @@ bench-deps:
 	fi
 
 bench: bench-deps
-	$(MAKE) O=$(BENCH_O) SAN= CFLAGS='$(BENCH_CFLAGS)' bench-run
+	$(MAKE) O=$(BENCH_O) SAN= CFLAGS='$(BENCH_CFLAGS)' bench-run \
+	    bench-policy-run
 
 # bench-run, bench-callgrind: the steps of `make bench`, in $(O) as it is.
 bench-run: $(BENCH_BINS)
@@ -68,3 +69,5 @@ bench-callgrind: $(BENCH_BINS)
 		awk -v i="$$impl" -v e="$$evals" -v n="$$ir" 'BEGIN { \
 		    printf "  %-14s %12.0f instructions/eval\n", i, n / e }'; \
 	done
+
+include mk/bench-policy.mk

@@ -511,13 +511,6 @@ check_new(const struct check_env *env, struct check_memo *memo,
 	c->authserv_id = *conf->authserv_id ? conf->authserv_id :
 	    env->hostname != NULL && *env->hostname ? env->hostname :
 	    "unknown";
-	if (req->recipient != NULL && env->acl != NULL)
-		c->acl = acl_lookup(env->acl, req->recipient);
-
-	if (c->acl != NULL && c->acl->action == ACL_SKIP) {
-		check_fixed(c, CHECK_M_ACL, "skip");
-		return c;
-	}
 	if (req->client_address == NULL ||
 	    ipaddr_parse(req->client_address, &c->ip) != 0) {
 		check_fixed(c, CHECK_M_NONE, "no-client-address");
@@ -542,6 +535,14 @@ check_new(const struct check_env *env, struct check_memo *memo,
 			    &c->params[CHECK_SLOT_EGRESS + i]);
 		}
 		c->negress = i;
+		return c;
+	}
+	/* the recipient ACL belongs to the inbound profile: the smarthost
+	 * check above is about our own egress, whatever the recipient */
+	if (req->recipient != NULL && env->acl != NULL)
+		c->acl = acl_lookup(env->acl, req->recipient);
+	if (c->acl != NULL && c->acl->action == ACL_SKIP) {
+		check_fixed(c, CHECK_M_ACL, "skip");
 		return c;
 	}
 	if (check_in_nets(&c->ip, &conf->exempt_networks)) {

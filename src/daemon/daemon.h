@@ -72,6 +72,8 @@ struct daemon_env {
 	const char     *source;		/* the file, or "embedded defaults" */
 };
 
+#define DAEMON_FD_MARGIN	64	/* descriptors beyond the connections */
+
 struct daemon_listener;
 struct daemon_conn;
 

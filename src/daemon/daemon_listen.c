@@ -66,7 +66,11 @@ struct daemon_listener {
 	struct evconnlistener *lev;
 	char	       *unix_path;	/* ours to unlink, or NULL */
 	char		name[DAEMON_MAX_PEER];	/* as logged */
+	struct event   *resume;		/* re-arms after accept trouble */
+	int		failing;	/* accept fails; logged once */
 };
+
+#define DAEMON_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
 
 /* daemon_listen_peer - a peer's name for the logs */
 static void
@@ -111,18 +115,46 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
+	l->failing = 0;
 	daemon_conn_new(d, fd, fd, peer);
 }
 
-/* daemon_listen_error - accept(2) trouble: log, keep listening */
+/* daemon_listen_resume - accept again after a pause */
+static void
+daemon_listen_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon_listener *l = arg;
+
+	(void)fd;
+	(void)what;
+	if (!l->d->stopping)
+		evconnlistener_enable(l->lev);
+}
+
+/*
+ * daemon_listen_error - accept(2) trouble (out of descriptors, most
+ * often): the pending connection keeps the socket readable, so stop
+ * accepting for a moment instead of spinning, and log once until an
+ * accept succeeds again.
+ */
 static void
 daemon_listen_error(struct evconnlistener *lev, void *arg)
 {
 	struct daemon_listener *l = arg;
+	struct timeval tv = {DAEMON_ACCEPT_PAUSE_MS / 1000,
+	    (DAEMON_ACCEPT_PAUSE_MS % 1000) * 1000};
 	int err = EVUTIL_SOCKET_ERROR();
 
-	msg_warn("accept on %s: %s", l->name, evutil_socket_error_to_string(
-	    err));
+	if (!l->failing)
+		msg_warn("accept on %s: %s: not accepting for %d ms at a "
+		    "time until it works again", l->name,
+		    evutil_socket_error_to_string(err), DAEMON_ACCEPT_PAUSE_MS);
+	l->failing = 1;
+	evconnlistener_disable(lev);
+	if (l->resume == NULL)
+		l->resume = evtimer_new(l->d->base, daemon_listen_resume, l);
+	if (l->resume != NULL)
+		evtimer_add(l->resume, &tv);
 }
 
 /* daemon_listen_add - start accepting on a bound socket */
@@ -309,6 +341,8 @@ daemon_listen_close(struct daemon *d)
 
 	for (l = d->listeners; l != NULL; l = next) {
 		next = l->next;
+		if (l->resume != NULL)
+			event_free(l->resume);
 		evconnlistener_free(l->lev);
 		if (l->unix_path != NULL && unlink(l->unix_path) < 0 &&
 		    errno != ENOENT)

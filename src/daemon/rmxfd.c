@@ -33,6 +33,10 @@
  * SEE ALSO
  *	rmxfd(8), rmxf.conf(5), Postfix SMTPD_POLICY_README, spawn(8).
  */
+#include <sys/resource.h>
+
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -358,6 +362,30 @@ daemon_resolver(struct daemon *d)
 	buf_free(&fwd);
 }
 
+/* daemon_fd_limit - raise the soft descriptor limit to the hard one:
+ * max_connections sockets plus libunbound's own must fit; warn when
+ * they cannot */
+static void
+daemon_fd_limit(const struct daemon *d)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)d->env->conf->max_connections +
+	    DAEMON_FD_MARGIN;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
+		msg_warn("open files limit %llu is below max_connections (%u) "
+		    "plus %d for DNS and logging: raise LimitNOFILE or "
+		    "lower max_connections", (unsigned long long)rl.rlim_cur,
+		    d->env->conf->max_connections, DAEMON_FD_MARGIN);
+}
+
 /* main - start, serve until SIGTERM (or the end of stdin), exit 0 */
 int
 main(int argc, char **argv)
@@ -380,6 +408,8 @@ main(int argc, char **argv)
 	}
 	buf_free(&err);
 	daemon_log_open(&d);
+	if (!d.opts.stdio)
+		daemon_fd_limit(&d);
 	d.base = daemon_base(&d);
 	daemon_resolver(&d);
 	daemon_signals(&d);

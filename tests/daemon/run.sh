@@ -109,7 +109,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..32"
+echo "1..33"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -378,6 +378,42 @@ rc=$?
 [ "$rc" = 0 ] && [ ! -s "$tmp/stdio.out" ] && [ ! -s "$tmp/stdio.err" ]
 ok $? "--stdio: bad input ends the process quietly (exit $rc)" \
     "$(cat "$tmp/stdio.out" "$tmp/stdio.err")"
+
+# --- out of descriptors -------------------------------------------------------
+# accept(2) failing with EMFILE must not spin or flood the log: one warning,
+# then the listener pauses, and it serves again once descriptors are free
+(ulimit -n 40 && exec "$RMXFD" -c /dev/null --log stderr \
+    --listen "unix:$tmp/emfile.sock" 2>"$tmp/emfile.log") &
+emf_pid=$!
+pids+=("$emf_pid")
+wait_for "$tmp/emfile.log" 'listening on unix:'
+timeout "$CLIENT_KILL" python3 - "$tmp/emfile.sock" >"$tmp/emfile.out" \
+    2>&1 <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+held = []
+for i in range(60):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    held.append(s)
+time.sleep(2)
+for s in held[:40]:
+    s.close()
+time.sleep(1.5)
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(path)
+s.sendall(b"request=smtpd_access_policy\nclient_address=127.0.0.1\n"
+          b"sender=a@example.com\nrecipient=b@example.net\n\n")
+print(s.recv(200).decode())
+PY
+warns=$(grep -c 'accept on' "$tmp/emfile.log")
+[ "$warns" -ge 1 ] && [ "$warns" -le 3 ] &&
+    grep -q 'action=DUNNO' "$tmp/emfile.out"
+ok $? "out of descriptors: $warns warning(s), not a flood; serves again" \
+    "$(tail -3 "$tmp/emfile.log"; cat "$tmp/emfile.out")"
+kill "$emf_pid" 2>/dev/null
+wait "$emf_pid" 2>/dev/null
 
 # --- start-up errors --------------------------------------------------------
 err=$(timeout "$CLIENT_KILL" "$RMXFD" --no-such-option 2>&1 >/dev/null)

@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	dnsd --zone FILE --listen 127.0.0.1:PORT [--listen [::1]:PORT]
  *		[--port-file F] [--pid-file F] [--udp-limit N]
- *		[--max-seconds N] [--ttl N] [--log FILE]
+ *		[--max-seconds N] [--ttl N] [--log FILE] [--delay MS]
  * DESCRIPTION
  *	Serves the zone file (doc/zone-format.md) over UDP and TCP on the
  *	given loopback addresses, with the answers of dns_zone_lookup(), so
@@ -25,6 +25,11 @@
  *	--listen given with 0; --port-file receives it (written whole, by
  *	rename).  --log gets one line per query: name, type, outcome
  *	(RCODE, or TIMEOUT), udp or tcp, and "tc" when truncated.
+ *
+ *	--delay MS (0 by default) holds every UDP answer for MS
+ *	milliseconds before sending it, on a timer of its own, so that
+ *	other queries are answered meanwhile: a resolver sees a round trip
+ *	of MS, as to a distant server.  TCP answers are not delayed.
  *
  *	One libevent loop, one thread.  The server exits by itself after
  *	--max-seconds (600 by default), and on SIGTERM or SIGINT.
@@ -71,6 +76,7 @@
 #define DNSD_TTL		300
 #define DNSD_LOG_MAX		1024	/* one log line */
 #define DNSD_PATH_MAX		4096
+#define DNSD_MAX_DELAY_MS	10000	/* --delay */
 
 struct dnsd_listen {
 	const char     *spec;		/* as given */
@@ -90,6 +96,18 @@ struct dnsd_conn {
 	struct bufferevent *bev;
 };
 
+/* A UDP answer held back by --delay. */
+struct dnsd_held {
+	struct dnsd_held *next;
+	struct dnsd_held **prevp;
+	struct event   *ev;
+	int		fd;
+	struct sockaddr_storage to;
+	socklen_t	tolen;
+	uint8_t	       *reply;
+	size_t		rlen;
+};
+
 struct dnsd {
 	struct dns_zone *zone;
 	struct event_base *base;
@@ -101,6 +119,8 @@ struct dnsd {
 	FILE	       *log;
 	int		ntcp;
 	struct dnsd_conn *conns;	/* open TCP connections */
+	unsigned	delay_ms;	/* --delay */
+	struct dnsd_held *held;		/* UDP answers waiting */
 };
 
 /* dnsd_usage - complain and exit */
@@ -109,7 +129,8 @@ dnsd_usage(void)
 {
 	fprintf(stderr, "usage: dnsd --zone FILE --listen ADDR:PORT "
 	    "[--listen [V6]:PORT] [--port-file F] [--pid-file F]\n"
-	    "\t[--udp-limit N] [--max-seconds N] [--ttl N] [--log FILE]\n");
+	    "\t[--udp-limit N] [--max-seconds N] [--ttl N] [--log FILE]"
+	    " [--delay MS]\n");
 	exit(EX_USAGE);
 }
 
@@ -576,6 +597,54 @@ out:
 	return ret;
 }
 
+/* dnsd_held_free - forget one held answer */
+static void
+dnsd_held_free(struct dnsd_held *h)
+{
+	if (h->next)
+		h->next->prevp = h->prevp;
+	*h->prevp = h->next;
+	event_free(h->ev);
+	free(h->reply);
+	free(h);
+}
+
+/* dnsd_held_cb - the delay is over: send the answer */
+static void
+dnsd_held_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dnsd_held *h = arg;
+
+	(void)sendto(h->fd, h->reply, h->rlen, 0, (struct sockaddr *)&h->to,
+	    h->tolen);
+	dnsd_held_free(h);
+}
+
+/* dnsd_hold - send REPLY to FROM after --delay; takes REPLY */
+static void
+dnsd_hold(struct dnsd *d, int fd, const struct sockaddr_storage *from,
+    socklen_t flen, uint8_t *reply, size_t rlen)
+{
+	struct dnsd_held *h = xcalloc(1, sizeof(*h));
+	struct timeval tv;
+
+	h->fd = fd;
+	memcpy(&h->to, from, sizeof(h->to));
+	h->tolen = flen;
+	h->reply = reply;
+	h->rlen = rlen;
+	h->ev = evtimer_new(d->base, dnsd_held_cb, h);
+	h->next = d->held;
+	if (d->held)
+		d->held->prevp = &h->next;
+	h->prevp = &d->held;
+	d->held = h;
+	tv.tv_sec = d->delay_ms / 1000;
+	tv.tv_usec = (d->delay_ms % 1000) * 1000;
+	if (h->ev == NULL || evtimer_add(h->ev, &tv) < 0)
+		msg_panic("dnsd: cannot set a delay timer");
+}
+
 /* dnsd_udp_cb - answer the datagrams waiting */
 static void
 dnsd_udp_cb(evutil_socket_t fd, short what, void *arg)
@@ -595,7 +664,11 @@ dnsd_udp_cb(evutil_socket_t fd, short what, void *arg)
 		    &flen);
 		if (n < 0)
 			return;			/* EAGAIN, or an ICMP error */
-		if (dnsd_respond(d, msg, (size_t)n, 0, &reply, &rlen) == 0) {
+		if (dnsd_respond(d, msg, (size_t)n, 0, &reply, &rlen) != 0)
+			continue;
+		if (d->delay_ms > 0)
+			dnsd_hold(d, fd, &from, flen, reply, rlen);
+		else {
 			(void)sendto(fd, reply, rlen, 0,
 			    (struct sockaddr *)&from, flen);
 			free(reply);
@@ -740,6 +813,9 @@ main(int argc, char **argv)
 			d.ttl = dnsd_number(opt, val, 0, 86400);
 		else if (strcmp(opt, "--log") == 0)
 			log_path = val;
+		else if (strcmp(opt, "--delay") == 0)
+			d.delay_ms = dnsd_number(opt, val, 0,
+			    DNSD_MAX_DELAY_MS);
 		else
 			dnsd_usage();
 	}
@@ -794,6 +870,8 @@ main(int argc, char **argv)
 
 	while (d.conns)
 		dnsd_tcp_close(d.conns);
+	while (d.held)
+		dnsd_held_free(d.held);
 	for (i = 0; i < d.nls; i++) {
 		event_free(d.ls[i].uev);
 		evconnlistener_free(d.ls[i].tl);

@@ -1,0 +1,206 @@
+#!/bin/bash
+# NAME
+#	run.sh - rmxfd under Postfix policy load, against pypolicyd-spf
+# SYNOPSIS
+#	bash bench/policy/run.sh
+# DESCRIPTION
+#	The policy half of `make bench` (mk/bench-policy.mk); figures only,
+#	no pass or fail.  On loopback only:
+#
+#	1. build/tests/dnsd serves bench/zones/policy.zone on a free port of
+#	   127.0.0.1; rmxfd (-c /dev/null: the embedded defaults, and
+#	   --log stderr to a file) listens on a unix socket and forwards to
+#	   it.  First bench_policy -i prints rmxfd's VmHWM and VmRSS, opens
+#	   1000 connections (one request each, then idle) and prints them
+#	   again.
+#	2. bench_policy -c drives 1, 8, 64 and 256 connections for
+#	   BENCH_POLICY_SECONDS each (after one warm-up request per
+#	   connection, so the DNS cache is warm), with the CPU the client
+#	   and rmxfd used; 64 connections once more over TCP to
+#	   127.0.0.1; then rmxfd's VmHWM after all that.
+#	3. pypolicyd-spf (/usr/bin/policyd-spf), one process per connection
+#	   as Postfix spawn(8) would run it, behind socat UNIX-LISTEN,fork,
+#	   inside `unshare --mount` with a private /etc/resolv.conf naming a
+#	   second dnsd on PY_DNS:53 (pyspf's pydns asks the servers of
+#	   /etc/resolv.conf, on port 53 only).  Its HELO check is off, as
+#	   rmxfd's is.  When the private resolv.conf cannot be put in place
+#	   it is not run at all (its queries would leave the machine).  The
+#	   same load at 1 and 64 connections; the ratio at 64.
+#	4. A third dnsd with --delay BENCH_POLICY_DELAY ms and a fresh rmxfd
+#	   (cold cache): the mean time of evaluations of record shapes whose
+#	   DNS dependency chains are 1 to 4 round trips deep, next to rounds
+#	   times the delay.
+#
+#	Every process started is stopped by PID on exit; each dnsd also
+#	stops by itself after DNSD_MAX seconds.  Environment: O (build
+#	directory, default build), BENCH_POLICY_SECONDS (5),
+#	BENCH_POLICY_DELAY (20), BENCH_POLICY_COLD (copies per shape, 10),
+#	PY_DNS (127.0.0.153).
+# SEE ALSO
+#	bench/bench_policy.c, doc/benchmarks.md, tests/daemon/run.sh
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+O=${O:-build}
+RMXFD=$O/rmxfd
+DNSD=$O/tests/dnsd
+BP=$O/bench/bench_policy
+ZONE=bench/zones/policy.zone
+SECS=${BENCH_POLICY_SECONDS:-5}
+DELAY=${BENCH_POLICY_DELAY:-20}
+COLD=${BENCH_POLICY_COLD:-10}
+PY_DNS=${PY_DNS:-127.0.0.153}
+PYPOLICYD=/usr/bin/policyd-spf
+DNSD_MAX=300		# dnsd's own --max-seconds
+START=50		# tenths of a second to wait for a start
+IDLE=1000		# idle connections for the RSS figure
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rmxf-bench.XXXXXX") || exit 1
+pids=()
+
+# cleanup - stop what we started, by PID; remove the scratch directory
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# wait_for PATTERN FILE - until FILE has a line matching PATTERN
+wait_for() {
+	local i
+	for ((i = 0; i < START; i++)); do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_dnsd NAME LISTEN [ARGS...] - a dnsd; its port in $dnsport
+start_dnsd() {
+	local name=$1 listen=$2
+	shift 2
+	"$DNSD" --zone "$ZONE" --listen "$listen" \
+	    --port-file "$tmp/$name.port" --max-seconds "$DNSD_MAX" "$@" \
+	    2>"$tmp/$name.err" &
+	pids+=($!)
+	dnsport=
+	wait_for . "$tmp/$name.port" && dnsport=$(cat "$tmp/$name.port")
+	if [ -z "$dnsport" ]; then
+		echo "bench: $name did not start: $(cat "$tmp/$name.err")" >&2
+		return 1
+	fi
+}
+
+# start_rmxfd NAME DNSPORT - an rmxfd on unix:$tmp/NAME.sock and on
+# inet:127.0.0.1:$rport; PID in $rpid
+start_rmxfd() {
+	"$RMXFD" -c /dev/null --listen "unix:$tmp/$1.sock" \
+	    --listen inet:127.0.0.1:0 \
+	    --dns "127.0.0.1:$2" --log stderr 2>"$tmp/$1.log" &
+	rpid=$!
+	pids+=("$rpid")
+	if ! wait_for ': started' "$tmp/$1.log"; then
+		echo "bench: rmxfd did not start: $(cat "$tmp/$1.log")" >&2
+		return 1
+	fi
+	rport=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' \
+	    "$tmp/$1.log")
+}
+
+for f in "$RMXFD" "$DNSD" "$BP"; do
+	if [ ! -x "$f" ]; then
+		echo "bench: $f missing (make all tests bench-policy-bins)" >&2
+		exit 1
+	fi
+done
+# 1000 connections on both ends
+ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo
+echo "policy daemon (bench/policy/run.sh): ${SECS} s per run," \
+    "unix socket, warm cache"
+start_dnsd dns 127.0.0.1:0 || exit 1
+start_rmxfd rmxfd "$dnsport" || exit 1
+rmxfd_pid=$rpid
+"$BP" -s "unix:$tmp/rmxfd.sock" -i "$IDLE" -p "$rmxfd_pid" -l rmxfd
+for c in 1 8 64 256; do
+	"$BP" -s "unix:$tmp/rmxfd.sock" -c "$c" -t "$SECS" -l rmxfd \
+	    -p "$rmxfd_pid" | tee -a "$tmp/results"
+done
+if [ -n "$rport" ]; then
+	"$BP" -s "inet:127.0.0.1:$rport" -c 64 -t "$SECS" -l rmxfd-tcp \
+	    -p "$rmxfd_pid"
+fi
+printf '%-9s %-37s%s  %s\n' rmxfd 'after the load runs:' \
+    "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
+    "$(grep VmRSS "/proc/$rmxfd_pid/status")"
+kill "$rmxfd_pid" 2>/dev/null
+
+# --- pypolicyd-spf -------------------------------------------------------
+echo
+if [ ! -x "$PYPOLICYD" ] || ! command -v socat >/dev/null ||
+    ! command -v unshare >/dev/null; then
+	echo "pypolicyd-spf: not run ($PYPOLICYD, socat or unshare missing)"
+elif ! start_dnsd pydns "$PY_DNS:53"; then
+	echo "pypolicyd-spf: not run (no dnsd on $PY_DNS:53)"
+else
+	printf 'nameserver %s\n' "$PY_DNS" >"$tmp/resolv.conf"
+	cat >"$tmp/policyd-spf.conf" <<-EOF
+	debugLevel = 0
+	TestOnly = 1
+	HELO_reject = No_Check
+	Mail_From_reject = Fail
+	PermError_reject = False
+	TempError_Defer = False
+	skip_addresses = 127.0.0.0/8,::ffff:127.0.0.0/104,::1
+	EOF
+	# The private resolv.conf must be in place before anything runs.
+	# shellcheck disable=SC2016
+	unshare --mount sh -c '
+		mount --bind "$1/resolv.conf" /etc/resolv.conf || exit 1
+		[ "$(cat /etc/resolv.conf)" = "nameserver $2" ] || exit 1
+		: >"$1/py.ready"
+		exec socat "UNIX-LISTEN:$1/py.sock,fork,backlog=512" \
+		    "EXEC:$3 $1/policyd-spf.conf"
+	' sh "$tmp" "$PY_DNS" "$PYPOLICYD" 2>"$tmp/py.err" &
+	pids+=($!)
+	for ((i = 0; i < START; i++)); do
+		[ -f "$tmp/py.ready" ] && [ -S "$tmp/py.sock" ] && break
+		sleep 0.1
+	done
+	if [ ! -S "$tmp/py.sock" ]; then
+		echo "pypolicyd-spf: not run (no private resolv.conf:" \
+		    "$(cat "$tmp/py.err"))"
+	else
+		echo "pypolicyd-spf (policyd-spf per connection, socat," \
+		    "dnsd at $PY_DNS:53):"
+		for c in 1 64; do
+			"$BP" -s "unix:$tmp/py.sock" -c "$c" -t "$SECS" \
+			    -l pypolicyd | tee -a "$tmp/results"
+		done
+		awk '$2 == 64 && $1 == "rmxfd" { r = $6 }
+		    $2 == 64 && $1 == "pypolicyd" { p = $6 }
+		    END { if (r > 0 && p > 0) printf "ratio at 64 " \
+		    "connections: rmxfd %.0f req/s / pypolicyd-spf %.0f " \
+		    "req/s = %.1fx\n", r, p, r / p }' "$tmp/results"
+	fi
+fi
+
+# --- cold cache, DNS latency ---------------------------------------------
+echo
+echo "cold cache, ${DELAY} ms per DNS answer (dnsd --delay), one" \
+    "connection, $COLD senders per shape:"
+start_dnsd slow 127.0.0.1:0 --delay "$DELAY" --log "$tmp/slow.q" || exit 1
+start_rmxfd cold "$dnsport" || exit 1
+printf '%-10s %7s %7s %10s %10s %10s %10s %6s\n' shape lookups rounds \
+    expect_ms mean_ms min_ms max_ms evals
+for s in flat:1:1 wide3:4:2 chain3:4:4 amx:5:3; do
+	"$BP" -s "unix:$tmp/cold.sock" -e "$s" -n "$COLD" -D "$DELAY"
+done
+echo "(DNS queries dnsd answered for them: $(wc -l <"$tmp/slow.q"))"
+exit 0
