@@ -165,25 +165,17 @@ check_sender_domain(const char *sender)
 	return at[1] != 0 ? at + 1 : NULL;
 }
 
-/* check_log_kv - " key=value", sanitised, cut, quoted if it has blanks */
+/* check_log_kv - " key=value", sanitised, cut, quoted and escaped when
+ * needed (policy_log_quoted) */
 static void
 check_log_kv(struct buf *log, const char *key, const char *value)
 {
-	int quote;
-
 	if (value == NULL)
 		return;
-	quote = value[strcspn(value, " \t\"")] != 0;
 	buf_putc(log, ' ');
 	buf_puts(log, key);
 	buf_putc(log, '=');
-	if (quote)
-		buf_putc(log, '"');
-	if (policy_text_sanitize(log, value, strlen(value), CHECK_MAX_FIELD,
-	    0) > 0)
-		buf_puts(log, "...");
-	if (quote)
-		buf_putc(log, '"');
+	(void)policy_log_quoted(log, value, CHECK_MAX_FIELD, 0);
 }
 
 /* check_log_start - the request's identity */

@@ -195,6 +195,7 @@ void	policy_parser_reset(struct policy_parser *);
 
 const char *policy_request_get(const struct policy_request *, const char *);
 int	policy_request_format(const struct policy_request *, struct buf *);
+int	policy_log_quoted(struct buf *, const char *, size_t, int);
 
 int	policy_format_reply(struct buf *, const char *);
 int	policy_action_dunno(struct buf *);

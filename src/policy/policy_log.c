@@ -30,27 +30,59 @@
 #include "util/buf.h"
 #include "policy.h"
 
-/* the longest line: five keys, five values cut with "...", two <> pairs */
-#define POLICY_LOG_LINE_MAX (5 * (POLICY_LOG_VALUE_MAX + 3) + 64)
+/* the longest line: five keys, five values cut with "..." and quoted
+ * (every octet escaped at worst), two <> pairs */
+#define POLICY_LOG_LINE_MAX (5 * (2 * POLICY_LOG_VALUE_MAX + 8) + 64)
 
-/* policy_log_value - " key=" and the sanitised value, maybe bracketed */
+/*
+ * policy_log_quoted - a sanitised value for a key=value log line, cut at
+ * max with "...".  A value holding a blank, '=', '"', '\\', '<' or '>'
+ * is written in double quotes with '"' and '\\' escaped, so no value
+ * can pose as another key (a HELO argument "x action=accept" stays one
+ * value).  With angle, the value stands in <> (inside the quotes).
+ */
+int
+policy_log_quoted(struct buf *out, const char *value, size_t max, int angle)
+{
+	struct buf tmp;
+	size_t i;
+	int cut, quote, ret = -1;
+
+	if (value == NULL)
+		value = "";
+	buf_init(&tmp, max + 8);
+	cut = policy_text_sanitize(&tmp, value, strlen(value), max,
+	    POLICY_TEXT_UTF8);
+	if (cut < 0 || (cut > 0 && buf_puts(&tmp, "...") < 0))
+		goto out;
+	quote = tmp.len > 0 && tmp.data[strcspn(tmp.data, " =\"\\<>")] != 0;
+	if ((quote && buf_putc(out, '"') < 0) ||
+	    (angle && buf_putc(out, '<') < 0))
+		goto out;
+	for (i = 0; i < tmp.len; i++) {
+		if (quote && (tmp.data[i] == '"' || tmp.data[i] == '\\') &&
+		    buf_putc(out, '\\') < 0)
+			goto out;
+		if (buf_putc(out, tmp.data[i]) < 0)
+			goto out;
+	}
+	if ((angle && buf_putc(out, '>') < 0) ||
+	    (quote && buf_putc(out, '"') < 0))
+		goto out;
+	ret = 0;
+out:
+	buf_free(&tmp);
+	return ret;
+}
+
+/* policy_log_value - " key=" and the value (policy_log_quoted) */
 static int
 policy_log_value(struct buf *out, const char *key, const char *value,
     int angle)
 {
-	int cut;
-
-	if (value == NULL)
-		value = "";
-	if (buf_puts(out, key) < 0 || (angle && buf_putc(out, '<') < 0))
+	if (buf_puts(out, key) < 0)
 		return -1;
-	cut = policy_text_sanitize(out, value, strlen(value),
-	    POLICY_LOG_VALUE_MAX, POLICY_TEXT_UTF8);
-	if (cut < 0 || (cut > 0 && buf_puts(out, "...") < 0))
-		return -1;
-	if (angle && buf_putc(out, '>') < 0)
-		return -1;
-	return 0;
+	return policy_log_quoted(out, value, POLICY_LOG_VALUE_MAX, angle);
 }
 
 /* policy_request_format - the request's identity for a log line */

@@ -30,6 +30,8 @@
 
 #include "msg.h"
 
+#define MSG_LINE_MAX	8192	/* longer lines are cut */
+
 static const char *msg_prog = "rmxf";
 static enum msg_sink msg_sink = MSG_STDERR;
 
@@ -43,22 +45,39 @@ msg_open(const char *progname, enum msg_sink sink, int facility)
 		openlog(progname, LOG_PID | LOG_NDELAY, facility);
 }
 
-/* msg_vlog - emit one line */
+/*
+ * msg_vlog - emit one line: formatted whole first, so that it goes out in
+ * one write(2) (stderr is unbuffered) and cannot interleave with another
+ * process's; syslog keeps the "warning: " style prefix, as Postfix does,
+ * so the usual grep finds it
+ */
 static void __attribute__((format(printf, 3, 0)))
 msg_vlog(int pri, const char *level, const char *fmt, va_list ap)
 {
-	switch (msg_sink) {
-	case MSG_STDERR:
-		fprintf(stderr, "%s: %s", msg_prog, level);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		break;
-	case MSG_SYSLOG:
-		vsyslog(pri, fmt, ap);
-		break;
-	case MSG_NONE:
-		break;
+	char line[MSG_LINE_MAX];
+	size_t len = 0;
+	int n;
+
+	if (msg_sink == MSG_NONE)
+		return;
+	if (msg_sink == MSG_STDERR) {
+		n = snprintf(line, sizeof(line) - 1, "%s: ", msg_prog);
+		len = n < 0 ? 0 : (size_t)n < sizeof(line) - 1 ? (size_t)n :
+		    sizeof(line) - 2;
 	}
+	n = snprintf(line + len, sizeof(line) - 1 - len, "%s", level);
+	len += n < 0 ? 0 : (size_t)n < sizeof(line) - 1 - len ? (size_t)n :
+	    sizeof(line) - 2 - len;
+	n = vsnprintf(line + len, sizeof(line) - 1 - len, fmt, ap);
+	len += n < 0 ? 0 : (size_t)n < sizeof(line) - 1 - len ? (size_t)n :
+	    sizeof(line) - 2 - len;
+	if (msg_sink == MSG_SYSLOG) {
+		line[len] = 0;
+		syslog(pri, "%s", line);
+		return;
+	}
+	line[len++] = '\n';
+	(void)fwrite(line, 1, len, stderr);
 }
 
 #define MSG_BODY(pri, level) do { \

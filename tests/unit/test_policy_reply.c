@@ -346,7 +346,15 @@ static const struct {
 	 "client_address=192.0.2.9\nhelo_name=a\x01\x1b[31mb\r\xff\n"
 	 "sender=j\xc3\xb6rg@example.com\nrecipient=x\ty@example.org\n",
 	 "queue_id=NOQUEUE client=192.0.2.9 helo=a??[31mb?? "
-	 "sender=<j\xc3\xb6rg@example.com> rcpt=<x y@example.org>"},
+	 "sender=<j\xc3\xb6rg@example.com> rcpt=\"<x y@example.org>\""},
+	{"a value cannot pose as another key",
+	 "client_address=192.0.2.9\nhelo_name=x spf_mailfrom=pass "
+	 "action=accept\nsender=a\"b\\c@example.com\n"
+	 "recipient=r@example.org> x=<y\n",
+	 "queue_id=NOQUEUE client=192.0.2.9 "
+	 "helo=\"x spf_mailfrom=pass action=accept\" "
+	 "sender=\"<a\\\"b\\\\c@example.com>\" "
+	 "rcpt=\"<r@example.org> x=<y>\""},
 	{"long values are cut",
 	 "client_address=192.0.2.9\nhelo_name=" LOG_LONG "x\n",
 	 "queue_id=NOQUEUE client=192.0.2.9 helo=" LOG_LONG
