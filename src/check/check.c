@@ -43,6 +43,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "acl/acl.h"
 #include "policy/policy.h"
@@ -511,6 +512,15 @@ check_new(const struct check_env *env, struct check_memo *memo,
 	c->authserv_id = *conf->authserv_id ? conf->authserv_id :
 	    env->hostname != NULL && *env->hostname ? env->hostname :
 	    "unknown";
+	/* a decision and its header belong to RCPT; elsewhere (rmxfd
+	 * placed in client, HELO or end-of-data restrictions) say nothing:
+	 * PREPEND is refused there, and the empty sender of a CONNECT or
+	 * HELO request is no bounce */
+	if (req->protocol_state != NULL && *req->protocol_state != 0 &&
+	    strcasecmp(req->protocol_state, "RCPT") != 0) {
+		check_fixed(c, CHECK_M_NONE, "state");
+		return c;
+	}
 	if (req->client_address == NULL ||
 	    ipaddr_parse(req->client_address, &c->ip) != 0) {
 		check_fixed(c, CHECK_M_NONE, "no-client-address");

@@ -362,6 +362,15 @@ daemon_resolver(struct daemon *d)
 	buf_free(&fwd);
 }
 
+/* daemon_event_log - libevent's own messages go where ours go (never to
+ * stderr in --stdio mode, where stderr belongs to Postfix) */
+static void
+daemon_event_log(int severity, const char *text)
+{
+	if (severity >= EVENT_LOG_WARN)
+		msg_warn("libevent: %s", text);
+}
+
 /* daemon_fd_limit - raise the soft descriptor limit to the hard one:
  * max_connections sockets plus libunbound's own must fit; warn when
  * they cannot */
@@ -394,6 +403,7 @@ main(int argc, char **argv)
 	struct buf err;
 
 	memset(&d, 0, sizeof(d));
+	event_set_log_callback(daemon_event_log);
 	/* spawn(8): stderr belongs to Postfix from the first line on */
 	msg_open(DAEMON_PROG, daemon_stdio_wanted(argc, argv) ? MSG_SYSLOG :
 	    MSG_STDERR, LOG_MAIL);

@@ -333,6 +333,10 @@ static const struct pipe_case pipe_cases[] = {
 	 "smarthost_egress = 203.0.113.25\nsmarthost_contexts = sub\n", NULL,
 	 REQ("198.51.100.1", "a@pass.example", "r@x.example", "13",
 	 "policy_context=sub\n"), "DUNNO", CHECK_M_SMARTHOST, 0, 0},
+	{"outside RCPT: nothing to say", "", NULL,
+	 "request=smtpd_access_policy\nprotocol_state=HELO\n"
+	 "client_address=198.51.100.1\nhelo_name=h.example\nsender=\n\n",
+	 "DUNNO", CHECK_M_NONE, 0, 0},
 	{"no client address", "", NULL, "request=smtpd_access_policy\n"
 	 "sender=a@pass.example\n\n", "DUNNO", CHECK_M_NONE, 0, 0},
 };
