@@ -46,7 +46,6 @@
 #include "util/ipaddr.h"
 
 #define CLI_CHECK_DEFAULT_TIMEOUT (SPF_TIMEOUT_MS / 1000)	/* seconds */
-#define CLI_CHECK_DNS_PORT	53
 #define CLI_CHECK_MAX_FWD	64	/* "IPv6@65535" and more */
 #define CLI_CHECK_MAX_ERR	512	/* resolver and zone error text */
 #define CLI_CHECK_MAX_HOST	256	/* gethostname() buffer */
@@ -155,39 +154,6 @@ cli_check_number(const char *s, unsigned long max, unsigned *out)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
-}
-
-/* cli_check_parse_dns - HOST:PORT, [HOST]:PORT or HOST to "IP@PORT" */
-static int
-cli_check_parse_dns(const char *s, struct buf *fwd)
-{
-	const char *host = s, *port = NULL, *colon, *end;
-	char text[IPADDR_STRLEN];
-	struct ipaddr ip;
-	unsigned portnum = CLI_CHECK_DNS_PORT;
-	size_t hlen;
-
-	if (*s == '[') {
-		if ((end = strchr(s, ']')) == NULL)
-			return -1;
-		host = s + 1;
-		hlen = (size_t)(end - host);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != 0)
-			return -1;
-	} else if ((colon = strchr(s, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		hlen = (size_t)(colon - s);	/* IPv4:PORT */
-		port = colon + 1;
-	} else
-		hlen = strlen(s);		/* IPv4, or IPv6 alone */
-	if (ipaddr_parse_n(host, hlen, &ip) < 0)
-		return -1;
-	if (port != NULL && cli_check_number(port, 65535, &portnum) < 0)
-		return -1;
-	ipaddr_format(&ip, text);
-	return buf_printf(fwd, "%s@%u", text, portnum);
 }
 
 /* cli_check_parse - the command line into opts; EX_OK or EX_USAGE */
@@ -352,7 +318,7 @@ cli_check_dns_open(const struct cli_check_opts *o, struct cli_check_dns *d)
 		return EX_OK;
 	}
 	if (o->dns != NULL) {
-		if (cli_check_parse_dns(o->dns, &d->fwd) < 0)
+		if (ipaddr_format_forwarder(o->dns, &d->fwd) < 0)
 			return cli_error(EX_USAGE, "check: bad --dns '%s' "
 			    "(IP, IP:PORT or [IPv6]:PORT)", o->dns);
 		d->ub.forwarders = d->fwd.data;

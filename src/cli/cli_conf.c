@@ -44,11 +44,11 @@
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/xmalloc.h"
 
 #define CLI_CONF_MAX_OUT	(1024 * 1024)	/* printed settings */
 #define CLI_CONF_MAX_ERR	(64 * 1024)	/* error lines */
-#define CLI_CONF_READ_CHUNK	(64 * 1024)
 
 /* What the command line asked for. */
 struct cli_conf_opts {
@@ -166,44 +166,6 @@ cli_conf_parse(int argc, char **argv, struct cli_conf_opts *o)
 	return EX_OK;
 }
 
-/*
- * cli_conf_read - a whole file, at most max + 1 bytes so that the
- * parser can say it is too long; 0, or -1 with errno
- */
-static int
-cli_conf_read(const char *path, size_t max, char **text, size_t *len)
-{
-	FILE *fp;
-	struct buf b;
-	char chunk[CLI_CONF_READ_CHUNK];
-	size_t n, want;
-	int err = 0;
-
-	*text = NULL;
-	*len = 0;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	buf_init(&b, max + 1);
-	while (b.len <= max) {
-		want = max + 1 - b.len < sizeof(chunk) ? max + 1 - b.len :
-		    sizeof(chunk);
-		if ((n = fread(chunk, 1, want, fp)) == 0)
-			break;
-		buf_append(&b, chunk, n);
-	}
-	if (ferror(fp))
-		err = errno ? errno : EIO;
-	fclose(fp);
-	if (err != 0) {
-		buf_free(&b);
-		errno = err;
-		return -1;
-	}
-	*len = b.len;
-	*text = buf_steal(&b);
-	return 0;
-}
-
 /* cli_conf_errors - the parser's "file:line: message" lines to stderr */
 static int
 cli_conf_errors(const struct buf *err)
@@ -222,7 +184,7 @@ cli_conf_load(const struct cli_conf_opts *o, int *status)
 	size_t len = 0;
 
 	buf_init(&err, CLI_CONF_MAX_ERR);
-	if (cli_conf_read(o->file, CONF_MAX_TEXT, &text, &len) < 0) {
+	if (file_read(o->file, CONF_MAX_TEXT, &text, &len) < 0) {
 		if (errno == ENOENT && !o->explicit) {
 			c = conf_default();
 			goto out;
@@ -251,7 +213,7 @@ cli_conf_acl(const struct conf *c, int *status)
 	if (*c->acl_file == 0)
 		return NULL;
 	buf_init(&err, CLI_CONF_MAX_ERR);
-	if (cli_conf_read(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
+	if (file_read(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
 		*status = cli_error(EX_NOINPUT, "conf: cannot read acl_file "
 		    "%s: %s", c->acl_file, strerror(errno));
 		goto out;

@@ -49,14 +49,13 @@
 #include "dns/dns.h"
 #include "policy/policy.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/ipaddr.h"
 #include "util/xmalloc.h"
 
 #define CLI_REPLAY_MAX_FILE	(64 * 1024 * 1024)	/* request file */
 #define CLI_REPLAY_MAX_ERR	(64 * 1024)	/* error text */
 #define CLI_REPLAY_MAX_OUT	(16 * 1024)	/* one output line */
-#define CLI_REPLAY_CHUNK	(64 * 1024)
-#define CLI_REPLAY_DNS_PORT	53
 #define CLI_REPLAY_RCACHE	1000	/* parsed records kept */
 #define CLI_REPLAY_MAX_FWD	64	/* "IP@PORT" */
 #define CLI_REPLAY_ERRLEN	512	/* zone and resolver error text */
@@ -96,78 +95,6 @@ cli_replay_usage(FILE *fp)
 	fputs("usage: rmxf replay [-v] [-c FILE] [--zone FILE | --dns "
 	    "HOST:PORT]\n"
 	    "                   [--now EPOCH] [--hostname NAME] FILE\n", fp);
-}
-
-/* cli_replay_read - a whole file ("-": stdin); 0, or -1 with errno */
-static int
-cli_replay_read(const char *path, size_t max, char **text, size_t *len)
-{
-	FILE *fp = stdin;
-	struct buf b;
-	char chunk[CLI_REPLAY_CHUNK];
-	size_t n;
-	int err = 0;
-
-	*text = NULL;
-	*len = 0;
-	if (strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) == NULL)
-		return -1;
-	buf_init(&b, max);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_append(&b, chunk, n) < 0) {
-			err = EFBIG;
-			break;
-		}
-	if (err == 0 && ferror(fp))
-		err = errno ? errno : EIO;
-	if (fp != stdin)
-		fclose(fp);
-	if (err != 0) {
-		buf_free(&b);
-		errno = err;
-		return -1;
-	}
-	*len = b.len;
-	*text = b.data != NULL ? buf_steal(&b) : xstrdup("");
-	return 0;
-}
-
-/* cli_replay_parse_dns - HOST:PORT, [HOST]:PORT or HOST to "IP@PORT" */
-static int
-cli_replay_parse_dns(const char *s, struct buf *fwd)
-{
-	const char *host = s, *port = NULL, *colon, *end;
-	char text[IPADDR_STRLEN], *ep;
-	struct ipaddr ip;
-	unsigned long portnum = CLI_REPLAY_DNS_PORT;
-	size_t hlen;
-
-	if (*s == '[') {
-		if ((end = strchr(s, ']')) == NULL)
-			return -1;
-		host = s + 1;
-		hlen = (size_t)(end - host);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != 0)
-			return -1;
-	} else if ((colon = strchr(s, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		hlen = (size_t)(colon - s);
-		port = colon + 1;
-	} else
-		hlen = strlen(s);
-	if (ipaddr_parse_n(host, hlen, &ip) < 0)
-		return -1;
-	if (port != NULL) {
-		errno = 0;
-		portnum = strtoul(port, &ep, 10);
-		if (*port < '0' || *port > '9' || *ep != 0 || errno != 0 ||
-		    portnum == 0 || portnum > 65535)
-			return -1;
-	}
-	ipaddr_format(&ip, text);
-	return buf_printf(fwd, "%s@%lu", text, portnum);
 }
 
 /* cli_replay_args - the command line; EX_OK, EX_USAGE or -1 for help */
@@ -244,7 +171,7 @@ cli_replay_conf(const struct cli_replay_opts *o, struct conf **cp,
 	buf_init(&err, CLI_REPLAY_MAX_ERR);
 	if (o->conf == NULL)
 		*cp = conf_default();
-	else if (cli_replay_read(o->conf, CONF_MAX_TEXT + 1, &text,
+	else if (file_read(o->conf, CONF_MAX_TEXT, &text,
 	    &len) < 0) {
 		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
 		    o->conf, strerror(errno));
@@ -258,7 +185,7 @@ cli_replay_conf(const struct cli_replay_opts *o, struct conf **cp,
 		goto out;
 	free(text);
 	text = NULL;
-	if (cli_replay_read((*cp)->acl_file, ACL_MAX_TEXT + 1, &text,
+	if (file_read((*cp)->acl_file, ACL_MAX_TEXT, &text,
 	    &len) < 0) {
 		status = cli_error(EX_NOINPUT, "replay: cannot read acl_file "
 		    "%s: %s", (*cp)->acl_file, strerror(errno));
@@ -381,14 +308,15 @@ cli_replay_main(int argc, char **argv)
 			goto out;
 		}
 	} else if (o.dns != NULL) {
-		if (cli_replay_parse_dns(o.dns, &fwd) < 0) {
+		if (ipaddr_format_forwarder(o.dns, &fwd) < 0) {
 			status = cli_error(EX_USAGE, "replay: bad --dns '%s' "
 			    "(IP, IP:PORT or [IPv6]:PORT)", o.dns);
 			goto out;
 		}
 		ub.forwarders = fwd.data;
 	}
-	if (cli_replay_read(o.file, CLI_REPLAY_MAX_FILE, &text, &len) < 0) {
+	if (file_read(o.file, CLI_REPLAY_MAX_FILE, &text, &len) < 0 ||
+	    (len > CLI_REPLAY_MAX_FILE && (errno = EFBIG) != 0)) {
 		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
 		    o.file, strerror(errno));
 		goto out;

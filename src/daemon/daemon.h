@@ -98,7 +98,6 @@ struct daemon {
 struct daemon_env *daemon_env_load(const struct daemon *, struct buf *);
 struct daemon_env *daemon_env_ref(struct daemon_env *);
 void	daemon_env_unref(struct daemon_env *);
-int	daemon_read_file(const char *, size_t, char **, size_t *);
 
 /* daemon_listen.c */
 void	daemon_listen_open(struct daemon *);

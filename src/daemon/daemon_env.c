@@ -10,8 +10,6 @@
  *			struct buf *err);
  *	struct daemon_env *daemon_env_ref(struct daemon_env *env);
  *	void	daemon_env_unref(struct daemon_env *env);
- *	int	daemon_read_file(const char *path, size_t max, char **text,
- *			size_t *len);
  * DESCRIPTION
  *	daemon_env_load() reads the configuration file of the command line
  *	(-c, else /etc/rmxf/rmxf.conf; a missing default file means the
@@ -25,13 +23,9 @@
  *	Each request takes a reference (daemon_env_ref()) for its life, so
  *	that an environment replaced by a reload lives until the last
  *	request started under it is done; daemon_env_unref() frees it then.
- *
- *	daemon_read_file() reads a whole file of at most max bytes (max + 1
- *	are read, so that the parsers can say "too long"); a copy of the
- *	small reader of cli_conf.c, which is static there.
+ *	Files are read with file_read(3).
  * DIAGNOSTICS
- *	daemon_env_load(): NULL and text in err.  daemon_read_file(): -1
- *	and errno.
+ *	daemon_env_load(): NULL and text in err.
  * SEE ALSO
  *	rmxf.conf(5), conf(3), acl(3), rmxfd(8).
  */
@@ -43,45 +37,10 @@
 #include "acl/acl.h"
 #include "daemon/daemon.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
-#define DAEMON_READ_BLOCK	(64 * 1024)
-
-/* daemon_read_file - a whole file, at most max + 1 bytes; 0 or -1, errno */
-int
-daemon_read_file(const char *path, size_t max, char **text, size_t *len)
-{
-	FILE *fp;
-	struct buf b;
-	char chunk[DAEMON_READ_BLOCK];
-	size_t n, want;
-	int err = 0;
-
-	*text = NULL;
-	*len = 0;
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	buf_init(&b, max + 1);
-	while (b.len <= max) {
-		want = max + 1 - b.len < sizeof(chunk) ? max + 1 - b.len :
-		    sizeof(chunk);
-		if ((n = fread(chunk, 1, want, fp)) == 0)
-			break;
-		buf_append(&b, chunk, n);
-	}
-	if (ferror(fp))
-		err = errno ? errno : EIO;
-	fclose(fp);
-	if (err != 0) {
-		buf_free(&b);
-		errno = err;
-		return -1;
-	}
-	*len = b.len;
-	*text = buf_steal(&b);
-	return 0;
-}
 
 /* daemon_env_conf - the configuration of the command line, or NULL */
 static struct conf *
@@ -94,7 +53,7 @@ daemon_env_conf(const struct daemon *d, const char **source,
 	size_t len = 0;
 
 	*source = path;
-	if (daemon_read_file(path, CONF_MAX_TEXT, &text, &len) < 0) {
+	if (file_read(path, CONF_MAX_TEXT, &text, &len) < 0) {
 		if (errno == ENOENT && !d->opts.conf_explicit) {
 			*source = "embedded defaults";
 			return conf_default();
@@ -118,7 +77,7 @@ daemon_env_acl(const struct conf *c, struct acl **acl, struct buf *err)
 	*acl = NULL;
 	if (*c->acl_file == 0)
 		return 0;
-	if (daemon_read_file(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
+	if (file_read(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
 		buf_printf(err, "%s: cannot read acl_file: %s\n", c->acl_file,
 		    strerror(errno));
 		return -1;

@@ -16,6 +16,9 @@
  *	int	ipaddr_format_spf(const struct ipaddr *ip, struct buf *out);
  *	void	ipaddr_mask(struct ipaddr *ip, unsigned bits);
  *	unsigned ipaddr_bits(const struct ipaddr *ip);
+ *	int	ipaddr_parse_hostport(const char *s, unsigned defport,
+ *			struct ipaddr *ip, unsigned *port);
+ *	int	ipaddr_format_forwarder(const char *s, struct buf *out);
  * DESCRIPTION
  *	ipaddr_parse() accepts a dotted quad or any RFC 4291 text form
  *	(upper or lower case hex).  An IPv4-mapped IPv6 address
@@ -28,6 +31,11 @@
  *	ipaddr_reverse_name() appends the in-addr.arpa or ip6.arpa name.
  *	ipaddr_format_spf() appends the %{i} form of RFC 7208 7.3: dotted
  *	quad for IPv4, 32 dot-separated lower-case nibbles for IPv6.
+ *
+ *	ipaddr_parse_hostport() reads "IP", "IPv4:PORT", "IPv6" or
+ *	"[IPv6]:PORT" (the port 1-65535, defport when absent);
+ *	ipaddr_format_forwarder() turns such text into libunbound's
+ *	"IP@PORT" (port 53 by default), as --dns options take it.
  * DIAGNOSTICS
  *	Parsers return -1 on malformed text; formatters return the buf result.
  */
@@ -231,4 +239,62 @@ ipaddr_format_spf(const struct ipaddr *ip, struct buf *out)
 	if (ip->family == 4)
 		return ipaddr_format_quad(ip->a, 0, out);
 	return ipaddr_format_nibbles(ip, 0, out);
+}
+
+/* ipaddr_parse_hostport - IP, IPv4:PORT, IPv6 or [IPv6]:PORT */
+int
+ipaddr_parse_hostport(const char *s, unsigned defport, struct ipaddr *ip,
+    unsigned *port)
+{
+	const char *host = s, *p = NULL, *colon, *end;
+	unsigned long v = 0;
+	size_t hlen;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		host = s + 1;
+		hlen = (size_t)(end - host);
+		if (end[1] == ':')
+			p = end + 2;
+		else if (end[1] != 0)
+			return -1;
+	} else if ((colon = strchr(s, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		hlen = (size_t)(colon - s);	/* IPv4:PORT */
+		p = colon + 1;
+	} else
+		hlen = strlen(s);		/* IPv4, or IPv6 alone */
+	if (ipaddr_parse_n(host, hlen, ip) < 0)
+		return -1;
+	*port = defport;
+	if (p == NULL)
+		return 0;
+	if (*p == 0)
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 65535)
+			return -1;
+	}
+	if (v == 0)
+		return -1;
+	*port = (unsigned)v;
+	return 0;
+}
+
+/* ipaddr_format_forwarder - HOST:PORT text to libunbound's IP@PORT */
+int
+ipaddr_format_forwarder(const char *s, struct buf *out)
+{
+	struct ipaddr ip;
+	char text[IPADDR_STRLEN];
+	unsigned port;
+
+	if (ipaddr_parse_hostport(s, 53, &ip, &port) < 0)
+		return -1;
+	ipaddr_format(&ip, text);
+	return buf_printf(out, "%s@%u", text, port);
 }

@@ -21,6 +21,9 @@ void	ipaddr_format(const struct ipaddr *, char[IPADDR_STRLEN]);
 int	ipaddr_reverse_name(const struct ipaddr *, struct buf *);
 int	ipaddr_format_spf(const struct ipaddr *, struct buf *);
 void	ipaddr_mask(struct ipaddr *, unsigned);
+int	ipaddr_parse_hostport(const char *, unsigned, struct ipaddr *,
+	    unsigned *);
+int	ipaddr_format_forwarder(const char *, struct buf *);
 unsigned ipaddr_bits(const struct ipaddr *);
 
 #endif

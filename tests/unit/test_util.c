@@ -3,12 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/domain.h"
+#include "util/file.h"
 #include "util/ipaddr.h"
 
 /* test_buf_bounds - all-or-nothing appends, sticky overflow */
@@ -180,6 +183,76 @@ test_domain(void **state)
 	assert_false(domain_is_within("com", 3, "example.com", 11));
 }
 
+struct hostport_case {
+	const char     *in;
+	const char     *fwd;		/* NULL: refused */
+};
+
+static const struct hostport_case hostport_cases[] = {
+	{"127.0.0.1", "127.0.0.1@53"},
+	{"127.0.0.1:5353", "127.0.0.1@5353"},
+	{"::1", "::1@53"},
+	{"[::1]:5353", "::1@5353"},
+	{"[2001:DB8::1]", "2001:db8::1@53"},
+	{"127.0.0.1:", NULL},
+	{"127.0.0.1:0", NULL},
+	{"127.0.0.1:65536", NULL},
+	{"127.0.0.1:53x", NULL},
+	{"[::1", NULL},
+	{"[::1]x", NULL},
+	{"localhost:53", NULL},
+	{"", NULL},
+};
+
+/* test_hostport - --dns HOST:PORT to libunbound's IP@PORT */
+static void
+test_hostport(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hostport_cases) / sizeof(*hostport_cases);
+	    i++) {
+		struct buf b;
+		int r;
+
+		buf_init(&b, 128);
+		r = ipaddr_format_forwarder(hostport_cases[i].in, &b);
+		if (hostport_cases[i].fwd == NULL) {
+			if (r == 0)
+				fail_msg("'%s' accepted", hostport_cases[i].in);
+		} else if (r != 0 || strcmp(b.data, hostport_cases[i].fwd) != 0)
+			fail_msg("'%s': got '%s'", hostport_cases[i].in,
+			    r == 0 ? b.data : "(refused)");
+		buf_free(&b);
+	}
+}
+
+/* test_file_read - whole files, and max + 1 bytes of a longer one */
+static void
+test_file_read(void **state)
+{
+	char path[] = "/tmp/rmxf-test-file.XXXXXX", *text;
+	size_t len;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "abc\0def", 7), 7);
+	close(fd);
+	assert_int_equal(file_read(path, 100, &text, &len), 0);
+	assert_int_equal(len, 7);
+	assert_memory_equal(text, "abc\0def", 8);
+	free(text);
+	assert_int_equal(file_read(path, 3, &text, &len), 0);
+	assert_int_equal(len, 4);	/* the caller sees "too long" */
+	free(text);
+	unlink(path);
+	assert_int_equal(file_read(path, 100, &text, &len), -1);
+	assert_null(text);
+}
+
 int
 main(void)
 {
@@ -189,6 +262,8 @@ main(void)
 		cmocka_unit_test(test_ipaddr_parse),
 		cmocka_unit_test(test_ipaddr_match),
 		cmocka_unit_test(test_domain),
+		cmocka_unit_test(test_hostport),
+		cmocka_unit_test(test_file_read),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
