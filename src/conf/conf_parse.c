@@ -66,7 +66,7 @@
 
 /* Expansion state of one parameter. */
 enum conf_xstate {
-	CONF_X_TODO,
+	CONF_X_PENDING,	/* not expanded yet */
 	CONF_X_BUSY,
 	CONF_X_DONE,
 	CONF_X_FAILED,
