@@ -42,6 +42,7 @@ struct policy_request;
 #define DAEMON_MAX_LISTEN	16	/* --listen options */
 #define DAEMON_MAX_ARG		1024	/* one option value, octets */
 #define DAEMON_RCACHE_RECORDS	10000	/* parsed SPF records kept */
+#define DAEMON_MAX_IN		65536	/* bytes queued behind a request */
 #define DAEMON_READ_CHUNK	16384	/* bytes read per read(2) */
 #define DAEMON_MAX_OUT		(64 * 1024)	/* unsent reply bytes */
 #define DAEMON_MAX_ERR		(64 * 1024)	/* config error text */
