@@ -41,6 +41,8 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/scaffold.sh
+scaffold_start bench
 O=${O:-build}
 RMXFD=$O/rmxfd
 DNSD=$O/tests/dnsd
@@ -52,33 +54,9 @@ COLD=${BENCH_POLICY_COLD:-10}
 PY_DNS=${PY_DNS:-127.0.0.153}
 PYPOLICYD=/usr/bin/policyd-spf
 DNSD_MAX=300		# dnsd's own --max-seconds
-START=50		# tenths of a second to wait for a start
 IDLE=1000		# idle connections for the RSS figure
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rmxf-bench.XXXXXX") || exit 1
-pids=()
 
-# cleanup - stop what we started, by PID; remove the scratch directory
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# wait_for PATTERN FILE - until FILE has a line matching PATTERN
-wait_for() {
-	local i
-	for ((i = 0; i < START; i++)); do
-		grep -q -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # start_dnsd NAME LISTEN [ARGS...] - a dnsd; its port in $dnsport
 start_dnsd() {
@@ -89,7 +67,7 @@ start_dnsd() {
 	    2>"$tmp/$name.err" &
 	pids+=($!)
 	dnsport=
-	wait_for . "$tmp/$name.port" && dnsport=$(cat "$tmp/$name.port")
+	wait_for "$tmp/$name.port" . && dnsport=$(cat "$tmp/$name.port")
 	if [ -z "$dnsport" ]; then
 		echo "bench: $name did not start: $(cat "$tmp/$name.err")" >&2
 		return 1
@@ -104,7 +82,7 @@ start_rmxfd() {
 	    --dns "127.0.0.1:$2" --log stderr 2>"$tmp/$1.log" &
 	rpid=$!
 	pids+=("$rpid")
-	if ! wait_for ': started' "$tmp/$1.log"; then
+	if ! wait_for "$tmp/$1.log" ': started'; then
 		echo "bench: rmxfd did not start: $(cat "$tmp/$1.log")" >&2
 		return 1
 	fi
@@ -169,7 +147,7 @@ else
 		    "EXEC:$3 $1/policyd-spf.conf"
 	' sh "$tmp" "$PY_DNS" "$PYPOLICYD" 2>"$tmp/py.err" &
 	pids+=($!)
-	for ((i = 0; i < START; i++)); do
+	for ((i = 0; i < SCAFFOLD_WAIT; i++)); do
 		[ -f "$tmp/py.ready" ] && [ -S "$tmp/py.sock" ] && break
 		sleep 0.1
 	done

@@ -31,48 +31,19 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/scaffold.sh
+scaffold_start daemon
 O=${O:-build}
 RMXFD=$O/rmxfd
 DNSD=$O/tests/dnsd
 POLICYC="python3 tests/daemon/policyc.py"
 DIR=tests/daemon
 DNSD_MAX=180		# dnsd's own --max-seconds
-START=50		# tenths of a second to wait for a start
 CLIENT_KILL=30		# seconds before a hung client is killed
 STALL_MS=1000		# rmxfd --stall-timeout
 DEADLINE_MS=2000	# request_timeout of tests/daemon/rmxf.conf
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rmxf-daemon.XXXXXX") || exit 1
-pids=()
 
-# cleanup - stop what we started, by PID; remove the scratch directory
-# (KEEP=1: keep it, and say where)
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [ -n "${KEEP:-}" ]; then
-		echo "# kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-# ok COND-STATUS TEXT [DIAG] - one TAP line
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
 
 # pc SOCKET ARGS... - run the client, output in $out
 pc() {
@@ -89,15 +60,6 @@ req() {
 	    >"$1"
 }
 
-# wait_for FILE PATTERN - until FILE has a line matching PATTERN
-wait_for() {
-	local i
-	for ((i = 0; i < START; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # logcount PATTERN - lines of rmxfd's log matching PATTERN
 logcount() {
@@ -316,7 +278,7 @@ case $(cat "$tmp/inflight") in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
 ok $r "SIGTERM: the request in flight still gets its answer" \
     "$(cat "$tmp/inflight")"
 
-for ((i = 0; i < START; i++)); do
+for ((i = 0; i < SCAFFOLD_WAIT; i++)); do
 	kill -0 "$rmxfd_pid" 2>/dev/null || break
 	sleep 0.1
 done

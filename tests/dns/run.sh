@@ -23,41 +23,17 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/scaffold.sh
+scaffold_start dns
 O=${O:-build}
 DNSD=$O/tests/dnsd
 DNSQ=$O/tests/dnsq
 ZONE=tests/dns/zone.txt
 DNSD_MAX=120		# dnsd's own --max-seconds
-DNSD_START=50		# tenths of a second to wait for the port file
 DNSQ_KILL=15		# seconds before a hung dnsq is killed
 TIMEOUT_MS=1000		# deadline of the TIMEOUT test
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rmxf-dns.XXXXXX") || exit 1
-pids=()
 
-# cleanup - stop what we started, by PID; remove the scratch directory
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-# ok COND-STATUS TEXT [DIAG] - one TAP line
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
 
 # q ARGS... - run dnsq against dnsd, output in $out, status in $qrc
 q() {
@@ -99,10 +75,7 @@ echo "big.example.com TXT \"$big\" \"$bigy\" \"$bigz\"" >>"$tmp/zone"
     2>"$tmp/dnsd.err" &
 dnsd_pid=$!
 pids+=("$dnsd_pid")
-for ((i = 0; i < DNSD_START; i++)); do
-	[ -s "$tmp/port" ] && break
-	sleep 0.1
-done
+wait_for "$tmp/port" .
 port=$(cat "$tmp/port" 2>/dev/null)
 [ -n "$port" ] && [ "$(cat "$tmp/pid")" = "$dnsd_pid" ]
 ok $? "dnsd starts on a free port (${port:-none})" "$(cat "$tmp/dnsd.err")"
@@ -229,10 +202,7 @@ if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
 	    2>"$tmp/dnsd6.err" &
 	dnsd6_pid=$!
 	pids+=("$dnsd6_pid")
-	for ((i = 0; i < DNSD_START; i++)); do
-		[ -s "$tmp/port6" ] && break
-		sleep 0.1
-	done
+	wait_for "$tmp/port6" .
 	port6=$(cat "$tmp/port6" 2>/dev/null)
 	dns="[::1]:${port6:-0}" q example.com TXT
 	status example.com TXT OK 1 &&
