@@ -171,6 +171,27 @@ struct conf {
 	unsigned	spf_max_void_lookups;
 	unsigned	spf_max_mx_addrs;
 	unsigned	spf_max_ptr_addrs;
+
+	/* signed envelope senders (SES / BATV prvs) */
+	char	       *ses_keys;		/* "": no signing */
+	struct conf_strs ses_domains;
+	unsigned	ses_lifetime;		/* days */
+	char	       *ses_signing_since;	/* "" or YYYY-MM-DD */
+	unsigned	ses_grace_period;	/* days */
+
+	/* sender rewriting for forwarded mail (SRS, as postsrsd) */
+	char	       *srs_secrets;		/* "": no SRS */
+	char	       *srs_domain;
+	struct conf_strs srs_exclude_domains;
+	unsigned	srs_max_age;		/* days */
+	int		srs_separator;		/* '=', '+' or '-' */
+	int		srs_base64url;
+
+	/* socketmap service of rmxfd (sign verify srs_forward srs_reverse) */
+	struct conf_listens socketmap_listen;
+
+	/* rmxf procmail */
+	unsigned	procmail_trusted_hops;
 };
 
 struct conf *conf_default(void);
@@ -178,6 +199,7 @@ struct conf *conf_parse(const char *text, size_t len, const char *name,
 	    struct buf *err);
 void	conf_free(struct conf *);
 int	conf_equal(const struct conf *, const struct conf *);
+long	conf_date_days(const char *, long *);
 
 int	conf_print(const struct conf *, struct buf *, int only_non_default);
 int	conf_print_param(const struct conf *, const char *name, struct buf *);

@@ -105,6 +105,11 @@ static const struct conf_name conf_log_to_names[] = {
 	{NULL, 0},
 };
 
+static const struct conf_name conf_srs_sep_names[] = {
+	{"=", '='}, {"+", '+'}, {"-", '-'},
+	{NULL, 0},
+};
+
 static const struct conf_name conf_facility_names[] = {
 	{"mail", CONF_FAC_MAIL},
 	{"daemon", CONF_FAC_DAEMON},
@@ -268,6 +273,41 @@ const struct conf_opt conf_opts[] = {
 	    "address lookups per mx term (RFC 7208 4.6.4)"),
 	CONF_UINT(spf_max_ptr_addrs, "10", 1, 100,
 	    "names looked at per ptr term (RFC 7208 4.6.4)"),
+
+	/* signed envelope senders: SES / BATV prvs */
+	CONF_STR(ses_keys, "", 0,
+	    "BATV key ring file (K SECRET lines); empty: no signing, no "
+	    "bounce check"),
+	CONF_LIST(ses_domains, CONF_T_WORDS, "",
+	    "our domains: senders signed, bounces checked"),
+	CONF_UINT(ses_lifetime, "7", 1, 365,
+	    "days a prvs signature stays valid"),
+	CONF_STR(ses_signing_since, "", CONF_F_DATE,
+	    "YYYY-MM-DD signing was enabled; empty: no grace period"),
+	CONF_UINT(ses_grace_period, "7", 0, 365,
+	    "days after ses_signing_since unsigned bounces are only marked"),
+
+	/* forwarded mail: SRS, compatible with postsrsd */
+	CONF_STR(srs_secrets, "", 0,
+	    "SRS secrets file (one per line, the first signs); empty: no SRS"),
+	CONF_STR(srs_domain, "", CONF_F_WORD,
+	    "domain of the SRS addresses we make"),
+	CONF_LIST(srs_exclude_domains, CONF_T_WORDS, "",
+	    "local domains never rewritten by SRS (nor is srs_domain)"),
+	CONF_UINT(srs_max_age, "21", 1, 1000,
+	    "days an SRS address can be reversed"),
+	CONF_ENUM(srs_separator, "=", conf_srs_sep_names,
+	    "separator after SRS0/SRS1: =, + or -"),
+	CONF_BOOL(srs_base64url, "no",
+	    "SRS hash in base64url (postsrsd 2.2.6+), not base64 (1.x)"),
+
+	/* the socketmap service */
+	CONF_LIST(socketmap_listen, CONF_T_LISTEN, "",
+	    "rmxfd socketmap sockets: unix:PATH or inet:HOST:PORT"),
+
+	/* rmxf procmail */
+	CONF_UINT(procmail_trusted_hops, "0", 0, 20,
+	    "rmxf procmail: our own Received: lines to skip"),
 };
 
 const size_t conf_nopts = sizeof(conf_opts) / sizeof(conf_opts[0]);

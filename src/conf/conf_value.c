@@ -269,8 +269,50 @@ conf_parse_str(const struct conf_opt *opt, const char *s, char **out,
 			return conf_bad(why, s, len, "is not a plain token "
 			    "(ASCII, without ; ( ) \" \\)");
 	}
+	if ((opt->flags & CONF_F_DATE) && len > 0 && conf_date_days(s,
+	    NULL) < 0)
+		return conf_bad(why, s, len, "is not a date YYYY-MM-DD "
+		    "(1970 to 9999)");
 	*out = xmemdup(s, len);
 	return 0;
+}
+
+/*
+ * conf_date_days - days since 1970-01-01 of YYYY-MM-DD (proleptic
+ * Gregorian, UTC); -1 if s is not such a date.  days may be NULL.
+ */
+long
+conf_date_days(const char *s, long *days)
+{
+	static const unsigned char mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	long y, m, d, era, yoe, doy, doe, n;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return -1;
+	if (s[10] != '\0')
+		return -1;
+	y = strtol(s, NULL, 10);
+	m = strtol(s + 5, NULL, 10);
+	d = strtol(s + 8, NULL, 10);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return -1;
+	/* days from civil: years start in March, eras of 400 years */
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	n = era * 146097 + doe - 719468;
+	if (days != NULL)
+		*days = n;
+	return n;
 }
 
 /* conf_dsn_part - 1 to 3 digits; returns the octets used, 0 if none */

@@ -826,6 +826,32 @@ test_conf_manual(void **state)
 	buf_free(&pat);
 }
 
+/* test_conf_date - YYYY-MM-DD to days since the epoch, and what is not one */
+static void
+test_conf_date(void **state)
+{
+	static const struct {
+		const char     *s;
+		long		days;
+	} t[] = {
+		{"1970-01-01", 0}, {"2000-02-29", 11016}, {"2000-03-01", 11017},
+		{"2026-11-23", 20780}, {"9999-12-31", 2932896},
+		{"1969-12-31", -1}, {"2026-02-29", -1}, {"1900-02-29", -1},
+		{"2026-13-01", -1}, {"2026-04-31", -1}, {"2026-1-01", -1},
+		{"2026-01-011", -1}, {"", -1}, {"2026/01/01", -1},
+	};
+	size_t i;
+	long d = 42;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (conf_date_days(t[i].s, NULL) != t[i].days)
+			fail_msg("%s: %ld, want %ld", t[i].s,
+			    conf_date_days(t[i].s, NULL), t[i].days);
+	assert_int_equal(conf_date_days("2026-11-23", &d), 20780);
+	assert_int_equal(d, 20780);
+}
+
 /*
  * test_conf_sample - conf/rmxf.conf is the defaults, commented out: as it
  * is, and with every "#name = value" line (and its "#    " continuation
@@ -886,6 +912,7 @@ main(void)
 		cmocka_unit_test(test_conf_table),
 		cmocka_unit_test(test_conf_manual),
 		cmocka_unit_test(test_conf_sample),
+		cmocka_unit_test(test_conf_date),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
