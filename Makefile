@@ -20,9 +20,12 @@ PKG_CONFIG	?= pkg-config
 include mk/config.mk
 
 # Internal static libraries, in link order (a library may use the ones
-# after it, never the ones before).
-LIBS		:= dns check policy conf acl spf util
-PURE_LIBS	:= spf policy conf acl check
+# after it, never the ones before); a module without sources yet is left
+# out.
+have_src	= $(foreach l,$(1),$(if $(wildcard src/$(l)/*.c),$(l)))
+LIBS		:= $(call have_src,mda dns check ses socketmap policy conf acl \
+		    spf util)
+PURE_LIBS	:= $(call have_src,spf policy conf acl check ses socketmap)
 
 lib_srcs	= $(wildcard src/$(1)/*.c)
 lib_objs	= $(patsubst src/%.c,$(O)/obj/%.o,$(call lib_srcs,$(1)))

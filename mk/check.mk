@@ -37,7 +37,7 @@ export O
 export CMOCKA_MESSAGE_OUTPUT := TAP
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-.PHONY: cli-test replay-test daemon-test dns-test e2e-test fuzz-bins suite-missing
+.PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins suite-missing
 
 deps:
 	@sh tools/deps.sh
@@ -48,6 +48,7 @@ check: deps
 	$(MAKE) suite-test
 	$(MAKE) cli-test
 	$(MAKE) replay-test
+	$(MAKE) script-test
 	$(MAKE) daemon-test
 	$(MAKE) dns-test
 	$(MAKE) dns-suite-test
@@ -58,6 +59,7 @@ check: deps
 	$(ASAN_MAKE) cli-test
 	$(ASAN_MAKE) daemon-test
 	$(ASAN_MAKE) replay-test
+	$(ASAN_MAKE) script-test
 	$(ASAN_MAKE) fuzz-replay
 	$(MAKE) lint
 	$(MAKE) e2e-test
@@ -100,6 +102,18 @@ replay-test: all
 		RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh; \
 	else \
 		echo "replay-test: no tests/replay/run.sh, nothing to run"; \
+	fi
+
+# script-test: each tests/NAME/run.sh of SCRIPT_TESTS that exists, under
+# prove, with RMXF and RMXFD naming this build's programs.
+SCRIPT_TESTS	:= ses srs socketmap procmail
+SCRIPT_RUNS	:= $(wildcard $(foreach t,$(SCRIPT_TESTS),tests/$(t)/run.sh))
+script-test: all tests $(O)/rmxfd
+	@if [ -n "$(SCRIPT_RUNS)" ]; then \
+		echo "RMXF=$(O)/rmxf RMXFD=$(O)/rmxfd $(PROVE) --exec bash $(SCRIPT_RUNS)"; \
+		RMXF=$(O)/rmxf RMXFD=$(O)/rmxfd O=$(O) $(PROVE) --exec bash $(SCRIPT_RUNS); \
+	else \
+		echo "script-test: no tests/{$(SCRIPT_TESTS)}/run.sh yet"; \
 	fi
 
 # daemon-test: rmxfd over unix and inet sockets against dnsd
