@@ -254,7 +254,7 @@ const struct conf_opt conf_opts[] = {
 	    "syslog facility: mail, daemon, user, local0 to local7"),
 	CONF_UINT(max_connections, "1000", 1, 100000,
 	    "most policy connections open at once"),
-	CONF_TIME(request_timeout, "20s", 1 * CONF_SEC, 300 * CONF_SEC,
+	CONF_TIME(request_timeout, "20s", 1 * CONF_SEC, 90 * CONF_SEC,
 	    "deadline of one policy request (below Postfix's policy "
 	    "timeout)"),
 

@@ -200,7 +200,10 @@ static const struct bad_case bad_cases[] = {
 	 "to 300s)\n"},
 	{"request_timeout = 500ms", 0,
 	 "t.conf:1: request_timeout: \"500ms\" is out of range (1s to "
-	 "300s)\n"},
+	 "90s)\n"},
+	{"request_timeout = 100s", 0,
+	 "t.conf:1: request_timeout: \"100s\" is out of range (1s to "
+	 "90s)\n"},
 	/* enums, codes, strings */
 	{"log_to = file", 0,
 	 "t.conf:1: log_to: \"file\" is not one of syslog, stderr\n"},
