@@ -48,6 +48,7 @@
 #include "acl/acl.h"
 #include "policy/policy.h"
 #include "util/buf.h"
+#include "util/domain.h"
 #include "util/ipaddr.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
@@ -61,6 +62,13 @@
 #define CHECK_SLOT_A		(-1)	/* legacy questions */
 #define CHECK_SLOT_MX		(-2)
 #define CHECK_SLOT_MXHOST	(-3)
+#define CHECK_SLOT_DMPHOST	(-4)	/* <rev-ip>.in-addr._smtp_client.D */
+#define CHECK_SLOT_DMPDOM	(-5)	/* _smtp_client.D */
+
+/* DMP (draft-fecyk-dmp): the node under the sender domain and its TXT */
+#define CHECK_DMP_NODE		"_smtp_client"
+#define CHECK_DMP_ALLOW		"dmp=allow"
+#define CHECK_DMP_DENY		"dmp=deny"
 
 /* One question asked and not yet answered. */
 struct check_out {
@@ -97,6 +105,9 @@ struct check {
 	int		mx_match;
 	char	       *mxhost[CHECK_MAX_MX_HOSTS];
 	size_t		nmxhost;
+	char	       *dmpname[2];	/* host and domain question names */
+	int		dmp_host;	/* 1 allow, -1 deny, 0 nothing */
+	int		dmp_dom;
 
 	struct check_out *out;
 	size_t		nout;
@@ -287,7 +298,70 @@ check_addr_type(const struct check *c)
 	return c->ip.family == 6 ? SPF_RR_AAAA : SPF_RR_A;
 }
 
-/* check_legacy_start - start test_a and test_mx if they apply */
+/*
+ * check_dmp_start - the two DMP questions: the client's own node
+ * (RFC 1464 TXT "dmp=allow" or "dmp=deny" at the reversed address under
+ * in-addr or ip6 below _smtp_client of the sender domain) and the
+ * domain's default at _smtp_client itself.  Both at once: the second is
+ * needed whenever the first has no record, and one round trip is cheaper
+ * than two.  A name over 253 octets asks nothing (the test says nothing).
+ */
+static void
+check_dmp_start(struct check *c)
+{
+	struct buf n;
+
+	buf_init(&n, DOMAIN_MAX_LEN + 1);
+	ipaddr_reverse_name(&c->ip, &n);
+	/* ipaddr_reverse_name ends in .in-addr.arpa or .ip6.arpa: keep the
+	 * family label, put our node and the domain in place of arpa */
+	if (n.data != NULL && n.len > 5) {
+		n.len -= 4;
+		n.data[n.len] = 0;
+		buf_printf(&n, "%s.%s", CHECK_DMP_NODE, c->ldomain);
+	}
+	if (n.data != NULL && !n.overflow && n.len <= DOMAIN_MAX_LEN) {
+		c->dmpname[0] = xmemdup(n.data, n.len);
+		check_legacy_ask(c, CHECK_SLOT_DMPHOST, SPF_RR_TXT,
+		    c->dmpname[0]);
+	}
+	buf_reset(&n);
+	buf_printf(&n, "%s.%s", CHECK_DMP_NODE, c->ldomain);
+	if (n.data != NULL && !n.overflow && n.len <= DOMAIN_MAX_LEN) {
+		c->dmpname[1] = xmemdup(n.data, n.len);
+		check_legacy_ask(c, CHECK_SLOT_DMPDOM, SPF_RR_TXT,
+		    c->dmpname[1]);
+	}
+	buf_free(&n);
+}
+
+/*
+ * check_dmp_value - 1 for "dmp=allow", -1 for "dmp=deny" among the TXT
+ * strings of an answer, 0 for neither (no record, an error, other text);
+ * deny wins over allow when a name has both
+ */
+static int
+check_dmp_value(const struct spf_answer *a)
+{
+	size_t i, al = strlen(CHECK_DMP_ALLOW), dl = strlen(CHECK_DMP_DENY);
+	int v = 0;
+
+	if (a->status != SPF_DNS_OK)
+		return 0;
+	for (i = 0; i < a->nrr; i++) {
+		if (a->rr[i].type != SPF_RR_TXT || a->rr[i].data == NULL)
+			continue;
+		if (a->rr[i].len == dl && strncasecmp(a->rr[i].data,
+		    CHECK_DMP_DENY, dl) == 0)
+			return -1;
+		if (a->rr[i].len == al && strncasecmp(a->rr[i].data,
+		    CHECK_DMP_ALLOW, al) == 0)
+			v = 1;
+	}
+	return v;
+}
+
+/* check_legacy_start - start test_dmp, test_a and test_mx if they apply */
 static void
 check_legacy_start(struct check *c)
 {
@@ -298,7 +372,7 @@ check_legacy_start(struct check *c)
 	if (c->legacy_started)
 		return;
 	c->legacy_started = 1;
-	if (!conf->test_a && !conf->test_mx)
+	if (!conf->test_a && !conf->test_mx && !conf->test_dmp)
 		return;
 	if (mf->checked && !(mf->result == SPF_NONE ||
 	    (mf->result == SPF_NEUTRAL && conf->legacy_on_neutral)))
@@ -308,6 +382,8 @@ check_legacy_start(struct check *c)
 		return;
 	c->ldomain = xstrdup(dom);
 	c->ev.legacy_ran = 1;
+	if (conf->test_dmp)
+		check_dmp_start(c);
 	if (conf->test_a)
 		check_legacy_ask(c, CHECK_SLOT_A, check_addr_type(c),
 		    c->ldomain);
@@ -340,6 +416,12 @@ check_legacy_feed(struct check *c, int slot, const struct spf_answer *a)
 	size_t i;
 
 	switch (slot) {
+	case CHECK_SLOT_DMPHOST:
+		c->dmp_host = check_dmp_value(a);
+		break;
+	case CHECK_SLOT_DMPDOM:
+		c->dmp_dom = check_dmp_value(a);
+		break;
 	case CHECK_SLOT_A:
 		if (check_addrs_match(c, a, conf->a_prefix4, conf->a_prefix6))
 			c->a_match = 1;
@@ -468,7 +550,14 @@ check_finish(struct check *c)
 		check_decide_smarthost(c);
 		return;
 	}
-	if (c->ldomain != NULL && c->a_match)
+	/* the seed's order: DMP decides either way, then A, then MX; the
+	 * domain's default counts only where the host has no record */
+	c->ev.legacy_result = SPF_PASS;
+	if (c->ldomain != NULL && (c->dmp_host != 0 || c->dmp_dom < 0)) {
+		c->ev.legacy = CHECK_M_DMP;
+		c->ev.legacy_result = (c->dmp_host != 0 ? c->dmp_host :
+		    c->dmp_dom) > 0 ? SPF_PASS : SPF_FAIL;
+	} else if (c->ldomain != NULL && c->a_match)
 		c->ev.legacy = CHECK_M_A;
 	else if (c->ldomain != NULL && c->mx_match)
 		c->ev.legacy = CHECK_M_MX;
@@ -716,6 +805,8 @@ check_free(struct check *c)
 	for (k = 0; k < c->nmxhost; k++)
 		free(c->mxhost[k]);
 	free(c->ldomain);
+	free(c->dmpname[0]);
+	free(c->dmpname[1]);
 	free(c->out);
 	free(c->pending.v);
 	free(c->asked.v);

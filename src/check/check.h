@@ -119,7 +119,7 @@ enum check_method {
 	CHECK_M_ACL,		/* ACL skip */
 	CHECK_M_EXEMPT,		/* exempt network, trusted relay, SASL */
 	CHECK_M_SPF,		/* an SPF result (HELO or MAIL FROM) */
-	CHECK_M_DMP,		/* legacy: DMP (not implemented yet) */
+	CHECK_M_DMP,		/* legacy: DMP records (pass or fail) */
 	CHECK_M_A,		/* legacy: A neighbourhood */
 	CHECK_M_MX,		/* legacy: MX neighbourhood */
 	CHECK_M_DEFAULT,	/* default_result */

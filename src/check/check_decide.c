@@ -22,9 +22,10 @@
  *	const char *check_method_str(enum check_method m);
  * DESCRIPTION
  *	check_decide() turns a message's evaluation into one recipient's
- *	answer.  The MAIL FROM result is SPF's, or pass when a legacy test
- *	(A or MX neighbourhood) matched for a result of none (or neutral
- *	with legacy_on_neutral), unless the ACL entry says NOLEGACY; a
+ *	answer.  The MAIL FROM result is SPF's, or the legacy tests' for a
+ *	result of none (or neutral with legacy_on_neutral), unless the ACL
+ *	entry says NOLEGACY: DMP's pass or fail, else pass when the client
+ *	is in the A or MX neighbourhood; a
  *	result of none that nothing decided becomes default_result.  The
  *	action table gives one action for MAIL FROM and one for HELO (when
  *	checked and not NOHELO); the more severe wins (reject, defer,
@@ -38,8 +39,8 @@
  *	when no header went out for the message yet.  Postfix takes one
  *	header per PREPEND, so with both parameters on, Received-SPF is the
  *	one added.  Legacy results appear in Authentication-Results as
- *	x-rmxf=pass (a neighbourhood) or (mx neighbourhood), never as an
- *	SPF pass.
+ *	x-rmxf=pass (a neighbourhood), (mx neighbourhood), or x-rmxf=pass
+ *	(dmp) / x-rmxf=fail (dmp), never as an SPF result.
  *
  *	Reject text is the domain's SPF explanation for a fail, otherwise
  *	a sentence naming the domain and the result; a permerror rejected
@@ -229,9 +230,18 @@ check_reply_raw(struct buf *t, const struct check_idres *r,
 {
 	const char *dom = r != NULL && r->domain != NULL ? r->domain : "";
 
+	/* exp= is the sender domain's own words (RFC 7208 6.2): say so */
 	if (m == CHECK_M_SPF && result == SPF_FAIL && r != NULL &&
 	    r->explanation != NULL && *r->explanation != 0) {
+		buf_printf(t, "SPF fail, %.*s explains: ", CHECK_MAX_FIELD,
+		    *dom ? dom : "the sender domain");
 		buf_puts(t, r->explanation);
+		return;
+	}
+	if (m == CHECK_M_DMP) {
+		buf_printf(t, "the DMP records of %.*s do not designate %s as "
+		    "a mailer", CHECK_MAX_FIELD, *dom ? dom : "the sender",
+		    ip);
 		return;
 	}
 	switch (result) {
@@ -303,13 +313,18 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 			buf_puts(&v, "; ");
 			buf_puts(&v, r->authres);
 		}
-		if (m == CHECK_M_A || m == CHECK_M_MX) {
+		if (m == CHECK_M_A || m == CHECK_M_MX || m == CHECK_M_DMP) {
 			dom = NULL;
 			if (mf->authres != NULL &&
 			    (sp = strchr(mf->authres, ' ')) != NULL)
 				dom = sp + 1;
-			buf_printf(&v, "; x-rmxf=pass (%s neighbourhood)",
-			    m == CHECK_M_A ? "a" : "mx");
+			if (m == CHECK_M_DMP)
+				buf_printf(&v, "; x-rmxf=%s (dmp)",
+				    spf_result_str(ev->legacy_result));
+			else
+				buf_printf(&v, "; x-rmxf=pass (%s "
+				    "neighbourhood)", m == CHECK_M_A ? "a" :
+				    "mx");
 			if (dom != NULL) {
 				buf_putc(&v, ' ');
 				buf_puts(&v, dom);
@@ -320,7 +335,8 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 				    CHECK_MAX_FIELD, 0);
 			}
 		}
-		if (r == NULL && m != CHECK_M_A && m != CHECK_M_MX)
+		if (r == NULL && m != CHECK_M_A && m != CHECK_M_MX &&
+		    m != CHECK_M_DMP)
 			buf_puts(&v, "; none");
 		if (!v.overflow && policy_action_prepend(action,
 		    "Authentication-Results", v.data) == 0) {
@@ -360,7 +376,8 @@ check_decide(const struct check_ctx *ctx, const struct check_eval *ev,
 	mres = mf->checked ? mf->result : SPF_NONE;
 	mmeth = CHECK_M_SPF;
 	if (ev->legacy != CHECK_M_NONE && !(flags & ACL_F_NOLEGACY)) {
-		mres = SPF_PASS;
+		mres = ev->legacy == CHECK_M_DMP ? ev->legacy_result :
+		    SPF_PASS;
 		mmeth = ev->legacy;
 	} else if (mres == SPF_NONE) {
 		mres = (enum spf_result)c->default_result;

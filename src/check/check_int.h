@@ -25,7 +25,8 @@ struct check_idres {
 /* Everything one message's evaluation found (kept in the memo). */
 struct check_eval {
 	struct check_idres id[2];	/* [SPF_ID_MAILFROM], [SPF_ID_HELO] */
-	enum check_method legacy;	/* CHECK_M_A, CHECK_M_MX or NONE */
+	enum check_method legacy;	/* CHECK_M_DMP, _A, _MX or NONE */
+	enum spf_result	legacy_result;	/* pass; DMP: pass or fail */
 	int		legacy_ran;
 	int		smarthost;	/* smarthost profile result below */
 	enum spf_result	sh_result;

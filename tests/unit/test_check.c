@@ -56,7 +56,7 @@ static const struct decide_case decide_cases[] = {
 	 NULL},
 	{"fail rejected with the explanation", "", 0, 0, 1, SPF_FAIL, 0, 0,
 	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL,
-	 "550 5.7.23 MF explains", " action=reject", NULL},
+	 "550 5.7.23 SPF fail, mf.example explains: MF explains", " action=reject", NULL},
 	{"softfail marked", "", 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0,
 	 V_P, CHECK_M_SPF, MF, SPF_SOFTFAIL, "PREPEND Received-SPF: softfail",
 	 " action=mark", NULL},
@@ -80,7 +80,7 @@ static const struct decide_case decide_cases[] = {
 	 "problem", " action=reject", NULL},
 	{"custom reject code", "reject_code = 554\n"
 	 "reject_enhanced_code = 5.7.1\n", 0, 0, 1, SPF_FAIL, 0, 0,
-	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "554 5.7.1 MF",
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "554 5.7.1 SPF fail, mf.example explains: MF",
 	 NULL, NULL},
 	{"observe_only: DUNNO", "observe_only = yes\n", 0, 0, 1, SPF_FAIL, 0,
 	 0, CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL, "DUNNO",
@@ -93,7 +93,7 @@ static const struct decide_case decide_cases[] = {
 	 "DUNNO", " action=observe observe=yes", NULL},
 	{"defer_if_permit", "action_mailfrom_fail = defer_if_permit\n", 0, 0,
 	 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_I, CHECK_M_SPF, MF, SPF_FAIL,
-	 "DEFER_IF_PERMIT 4.7.24 MF explains", NULL, NULL},
+	 "DEFER_IF_PERMIT 4.7.24 SPF fail, mf.example explains: MF explains", NULL, NULL},
 	{"default_result fail rejects", "default_result = fail\n", 0, 0, 1,
 	 SPF_NONE, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_DEFAULT, MF, SPF_FAIL,
 	 "550 5.7.23 mf.example does not designate 192.0.2.9", NULL, NULL},
@@ -123,7 +123,7 @@ static const struct decide_case decide_cases[] = {
 	 " header=authentication-results", "spf=pass"},
 	{"HELO fail beats MAIL FROM pass", "", 0, 0, 1, SPF_PASS, 1, SPF_FAIL,
 	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, HE, SPF_FAIL,
-	 "550 5.7.23 HE explains", " spf_helo=fail spf_mailfrom=pass", NULL},
+	 "550 5.7.23 SPF fail, he.example explains: HE explains", " spf_helo=fail spf_mailfrom=pass", NULL},
 	{"NOHELO ignores the HELO fail", "", 1, ACL_F_NOHELO, 1, SPF_PASS, 1,
 	 SPF_FAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
 	 "PREPEND Received-SPF: pass", NULL, NULL},
@@ -132,7 +132,7 @@ static const struct decide_case decide_cases[] = {
 	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail (HE)",
 	 " identity=helo", NULL},
 	{"MAIL FROM fail beats HELO pass", "", 0, 0, 1, SPF_FAIL, 1, SPF_PASS,
-	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "550 5.7.23 MF",
+	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "550 5.7.23 SPF fail, mf.example explains: MF",
 	 NULL, NULL},
 	{"header once per message", "", 0, 0, 1, SPF_PASS, 0, 0, CHECK_M_NONE,
 	 1, V_D, CHECK_M_SPF, MF, SPF_PASS, "DUNNO", " action=accept", NULL},
@@ -267,7 +267,14 @@ static const char test_zone[] =
     "near.example MX 10 mx.near.example\n"
     "mx.near.example A 203.0.113.5\n"
     "helo.example TXT \"v=spf1 -all\"\n"
-    "corp.example TXT \"v=spf1 ip4:203.0.113.25 -all\"\n";
+    "corp.example TXT \"v=spf1 ip4:203.0.113.25 -all\"\n"
+    "_smtp_client.dmp.example TXT \"dmp=deny\"\n"
+    "9.100.51.198.in-addr._smtp_client.dmp.example TXT \"dmp=allow\"\n"
+    "5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2"
+    ".ip6._smtp_client.dmp.example TXT \"DMP=Allow\"\n"
+    "_smtp_client.open.example TXT \"dmp=allow\"\n"
+    "12.100.51.198.in-addr._smtp_client.open.example TXT \"dmp=deny\"\n"
+    "open.example A 198.51.100.20\n";
 
 struct pipe_case {
 	const char     *name;
@@ -305,6 +312,31 @@ static const struct pipe_case pipe_cases[] = {
 	{"no neighbourhood", "test_a = yes\ntest_mx = yes\n", NULL,
 	 REQ("192.0.2.99", "a@near.example", "r@x.example", "5", ""),
 	 "PREPEND", CHECK_M_DEFAULT, 0, 4},
+	{"DMP: the host is designated", "test_dmp = yes\n", NULL,
+	 REQ("198.51.100.9", "a@dmp.example", "r@x.example", "30", ""),
+	 "PREPEND Received-SPF: none", CHECK_M_DMP, 0, 3},
+	{"DMP: the domain designates only its hosts", "test_dmp = yes\n",
+	 NULL, REQ("198.51.100.10", "a@dmp.example", "r@x.example", "31", ""),
+	 "550 5.7.23 the DMP records of dmp.example do not designate "
+	 "198.51.100.10 as a mailer", CHECK_M_DMP, 0, 3},
+	{"DMP over IPv6: nibbles under ip6, case-insensitive value",
+	 "test_dmp = yes\n", NULL, REQ("2001:db8::5", "a@dmp.example",
+	 "r@x.example", "32", ""), "PREPEND", CHECK_M_DMP, 0, 3},
+	{"DMP: a host record of deny beats the domain's allow",
+	 "test_dmp = yes\ntest_a = yes\n", NULL, REQ("198.51.100.12",
+	 "a@open.example", "r@x.example", "33", ""), "550 5.7.23 the DMP",
+	 CHECK_M_DMP, 0, 4},
+	{"DMP: the domain's allow alone decides nothing, A does",
+	 "test_dmp = yes\ntest_a = yes\n", NULL, REQ("198.51.100.13",
+	 "a@open.example", "r@x.example", "34", ""), "PREPEND", CHECK_M_A, 0,
+	 4},
+	{"DMP: no records, nothing decided", "test_dmp = yes\n"
+	 "default_result = softfail\n", NULL, REQ("198.51.100.9",
+	 "a@near.example", "r@x.example", "35", ""),
+	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, 0, 3},
+	{"DMP off: a DMP record is not looked at", "", NULL,
+	 REQ("198.51.100.10", "a@dmp.example", "r@x.example", "36", ""),
+	 "PREPEND", CHECK_M_DEFAULT, 0, 1},
 	{"HELO and MAIL FROM in parallel", "test_helo = yes\n", NULL,
 	 REQ("192.0.2.1", "a@pass.example", "r@x.example", "6", ""),
 	 "550 5.7.23", CHECK_M_SPF, 0, 2},
@@ -500,7 +532,10 @@ test_check_long_text(void **state)
 	buf_init(&log, TEST_MAX_LOG);
 	check_decide(&ctx, &ev, &d, &action, &log);
 	assert_int_equal(d.verdict, CHECK_V_REJECT);
-	assert_memory_equal(d.action, "550 5.7.23 xxx?xx", 17);
+	assert_string_equal(strstr(d.action, "explains: ") != NULL ?
+	    "found" : d.action, "found");
+	assert_memory_equal(strstr(d.action, "explains: ") + 10, "xxx?xx",
+	    6);
 	assert_true(strlen(d.action) <= POLICY_MAX_TEXT);
 	buf_free(&action);
 	buf_free(&log);
