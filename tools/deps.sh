@@ -18,7 +18,9 @@ pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev
 libcmocka-dev libyaml-dev
 perl binutils mandoc clang-format coreutils bash python3
-postfix swaks unbound dnsutils iproute2 util-linux libsasl2-modules"
+postfix swaks unbound dnsutils iproute2 util-linux libsasl2-modules
+postsrsd libmail-srs-perl
+procmail"
 
 missing=""
 for p in $pkgs; do

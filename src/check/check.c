@@ -590,6 +590,8 @@ check_new(const struct check_env *env, struct check_memo *memo,
 {
 	const struct conf *conf = env->conf;
 	struct check *c = xcalloc(1, sizeof(*c));
+	enum check_bounce b;
+	const char *why;
 	size_t i;
 
 	c->env = env;
@@ -655,6 +657,17 @@ check_new(const struct check_env *env, struct check_memo *memo,
 	if (conf->exempt_authenticated && req->sasl_username != NULL &&
 	    *req->sasl_username != 0) {
 		check_fixed(c, CHECK_M_EXEMPT, "authenticated");
+		return c;
+	}
+	/* 2. the bounce check, before any SPF: a forged bounce needs none */
+	if ((b = check_bounce(env, req, now, &why)) == CHECK_B_REJECT ||
+	    b == CHECK_B_GRACE) {
+		struct check_ctx ctx;
+
+		check_ctx(c, &ctx);
+		check_decide_bounce(&ctx, b, why, &c->dec, &c->action,
+		    &c->log);
+		c->done = 1;
 		return c;
 	}
 	if (memo != NULL && memo->valid && check_memo_same(memo, req)) {

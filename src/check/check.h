@@ -99,6 +99,7 @@
 
 struct acl;
 struct policy_request;
+struct ses_ring;
 
 #define CHECK_MAX_EGRESS	8	/* smarthost addresses checked */
 #define CHECK_MAX_MX_HOSTS	10	/* test_mx: MX hosts looked up */
@@ -111,6 +112,8 @@ struct check_env {
 	struct spf_rcache *rcache;	/* NULL allowed */
 	const char     *hostname;	/* receiver / authserv-id when the
 					 * conf's authserv_id is empty */
+	const struct ses_ring *ses_ring; /* NULL: no bounce check */
+	const struct ses_ring *srs_ring; /* NULL: SRS bounces unsigned */
 };
 
 /* What decided. */
@@ -124,6 +127,7 @@ enum check_method {
 	CHECK_M_MX,		/* legacy: MX neighbourhood */
 	CHECK_M_DEFAULT,	/* default_result */
 	CHECK_M_SMARTHOST,	/* smarthost profile */
+	CHECK_M_BOUNCE,		/* bounce check: unsigned return address */
 };
 
 /* What Postfix is told, as a class. */

@@ -64,6 +64,7 @@
 #define CHECK_TEXT_MAX	400	/* reply text we write, octets */
 #define CHECK_HDR_MAX	900	/* header value, under 998 with its name */
 #define CHECK_TEXT_FALLBACK "SPF check failed"	/* when no text fits */
+#define CHECK_BOUNCE_FALLBACK "bounce to an unsigned return address"
 
 static const char *const check_method_names[] = {
 	[CHECK_M_NONE] = "none",
@@ -75,6 +76,7 @@ static const char *const check_method_names[] = {
 	[CHECK_M_MX] = "mx",
 	[CHECK_M_DEFAULT] = "default",
 	[CHECK_M_SMARTHOST] = "smarthost",
+	[CHECK_M_BOUNCE] = "bounce",
 };
 
 /* severity of each action, higher wins */
@@ -221,6 +223,79 @@ check_decide_fixed(const struct check_ctx *ctx, enum check_method m,
 	check_log_end(ctx, log);
 	d->action = action->data;
 	d->log = log->data;
+}
+
+/*
+ * check_decide_bounce - a bounce to an unsigned address of ours: reject
+ * (550 5.7.1, saying why), or in the grace period mark it
+ */
+void
+check_decide_bounce(const struct check_ctx *ctx, enum check_bounce b,
+    const char *why, struct check_decision *d, struct buf *action,
+    struct buf *log)
+{
+	const struct conf *c = ctx->conf;
+	unsigned flags = ctx->acl != NULL && ctx->acl->action == ACL_CHECK ?
+	    ctx->acl->flags : 0;
+	struct buf text;
+	int rc = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->method = CHECK_M_BOUNCE;
+	d->identity = SPF_ID_MAILFROM;
+	d->result = SPF_FAIL;
+	d->cached = ctx->cached;
+	d->dns_queries = ctx->dns_queries;
+	d->table = b == CHECK_B_GRACE || (flags & ACL_F_HMARK) ?
+	    CONF_ACT_MARK : CONF_ACT_REJECT;
+	d->observe = c->observe_only || (flags & ACL_F_OBSERVE);
+	buf_reset(action);
+	buf_init(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD);
+	check_log_start(ctx, log);
+	check_log_kv(log, "method", "bounce");
+	check_log_kv(log, "result", "fail");
+	check_log_kv(log, "why", why);
+	if (b == CHECK_B_GRACE)
+		buf_puts(log, " grace=yes");
+	check_log_kv(log, "action", conf_action_str(d->table));
+	if (d->observe) {
+		buf_puts(log, " observe=yes");
+		d->verdict = CHECK_V_DUNNO;
+	} else if (d->table == CONF_ACT_REJECT) {
+		buf_printf(&text, "this bounce is for an address that sent "
+		    "no mail: the return addresses of our mail are signed, "
+		    "this one is not validly signed (%s)", why);
+		rc = policy_action_reject(action, (int)c->reject_code,
+		    "5.7.1", text.data != NULL ? text.data :
+		    CHECK_BOUNCE_FALLBACK);
+		d->verdict = CHECK_V_REJECT;
+	} else {
+		buf_printf(&text, "%s; bounce to a return address without a "
+		    "valid signature (%s)", b == CHECK_B_GRACE ?
+		    "accepted in the signing grace period" : "HMARK", why);
+		rc = policy_action_prepend(action, "X-RMXF-Bounce", text.data !=
+		    NULL ? text.data : "unsigned");
+		d->verdict = CHECK_V_PREPEND;
+		if (rc == 0)
+			buf_puts(log, " header=x-rmxf-bounce");
+	}
+	if (rc < 0) {
+		buf_reset(action);
+		buf_puts(log, " note=reply-refused");
+		if (d->verdict == CHECK_V_REJECT)
+			rc = policy_action_reject(action, (int)c->reject_code,
+			    "5.7.1", CHECK_BOUNCE_FALLBACK);
+		else
+			d->verdict = CHECK_V_DUNNO;
+		if (rc < 0)
+			d->verdict = CHECK_V_DUNNO;
+	}
+	if (action->len == 0)
+		policy_action_dunno(action);
+	check_log_end(ctx, log);
+	d->action = action->data;
+	d->log = log->data;
+	buf_free(&text);
 }
 
 /* check_reply_raw - the text of a reject or defer, as it comes */

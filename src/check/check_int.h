@@ -67,6 +67,20 @@ const char *check_sender_domain(const char *sender);
 int	check_decide(const struct check_ctx *, const struct check_eval *,
 	    struct check_decision *, struct buf *action, struct buf *log);
 
+/* The bounce check (check_bounce.c). */
+enum check_bounce {
+	CHECK_B_NA,		/* not a bounce to a signing domain */
+	CHECK_B_SIGNED,		/* to a valid prvs or SRS address */
+	CHECK_B_REJECT,		/* unsigned, forged or expired */
+	CHECK_B_GRACE,		/* the same, within the grace period */
+};
+
+enum check_bounce check_bounce(const struct check_env *,
+	    const struct policy_request *, long long, const char **);
+void	check_decide_bounce(const struct check_ctx *, enum check_bounce,
+	    const char *why, struct check_decision *, struct buf *action,
+	    struct buf *log);
+
 /* Fixed answers: ACL skip, exemptions, smarthost pass-through. */
 void	check_decide_fixed(const struct check_ctx *, enum check_method,
 	    const char *why, struct check_decision *, struct buf *action,

@@ -41,6 +41,13 @@ int	cli_conf_main(int, char **);
 /* cli_replay.c */
 int	cli_replay_main(int, char **);
 
+/* cli_ses.c */
+int	cli_ses_main(int, char **);
+int	cli_srs_main(int, char **);
+
+/* src/mda/mda_procmail.c */
+int	mda_procmail_main(int, char **);
+
 /* cli_esc.c: bytes from DNS or the command line, made safe to show */
 size_t	cli_utf8_seq(const unsigned char *, size_t);
 int	cli_esc_text(struct buf *, const char *, size_t);

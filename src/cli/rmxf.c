@@ -47,6 +47,12 @@ static const struct cli_cmd cli_cmds[] = {
 	    "check and print the configuration (rmxf.conf)"},
 	{"replay", cli_replay_main,
 	    "run policy requests from a file through the check pipeline"},
+	{"ses", cli_ses_main,
+	    "sign and verify BATV (prvs=) envelope senders"},
+	{"srs", cli_srs_main,
+	    "rewrite senders for forwarding (SRS) and reverse them"},
+	{"procmail", mda_procmail_main,
+	    "add Received-SPF to a message on stdin (procmail filter)"},
 };
 
 #define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))

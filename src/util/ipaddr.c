@@ -87,7 +87,9 @@ ipaddr_parse_n(const char *s, size_t len, struct ipaddr *ip)
 	char tmp[64];
 
 	memset(ip, 0, sizeof(*ip));
-	if (len == 0 || len >= sizeof(tmp))
+	/* a NUL would end the text inet_pton() sees: "::1\0junk" is no
+	 * address */
+	if (len == 0 || len >= sizeof(tmp) || memchr(s, 0, len) != NULL)
 		return -1;
 	if (memchr(s, ':', len) == NULL) {
 		ip->family = 4;

@@ -14,6 +14,7 @@
 #include "conf/conf.h"
 #include "dns/dns.h"
 #include "policy/policy.h"
+#include "ses/ses.h"
 #include "util/buf.h"
 
 #define TEST_MAX_ERR	4096
@@ -502,6 +503,174 @@ test_check_expire_deadline(void **state)
 	policy_parser_free(p);
 }
 
+/* The bounce check: requests with MAIL FROM:<>, rmxf.conf, verdict. */
+struct bounce_case {
+	const char     *name;
+	const char     *conf;		/* after the common part */
+	const char     *rcpt;		/* "SIGN:a", "OLD:a" (expired
+					 * yesterday), "RECENT:a" (signed 6
+					 * days ago), "FORGE:a",
+					 * "SRS:a@foreign", or as is */
+	const char     *sender;		/* "" is the null sender */
+	const char     *client;
+	const char     *action;		/* prefix */
+	enum check_method method;
+};
+
+#define BOUNCE_TODAY	20780LL		/* 2026-11-23 */
+#define BOUNCE_CONF \
+	"ses_domains = ours.example\nsrs_domain = fwd.example\n" \
+	"srs_exclude_domains = ours.example\n"
+
+static const struct bounce_case bounce_cases[] = {
+	{"signed bounce goes on to SPF", "", "SIGN:u@ours.example", "",
+	 "192.0.2.1", "PREPEND Received-SPF:", CHECK_M_DEFAULT},
+	{"unsigned bounce rejected, saying why", "", "u@ours.example", "",
+	 "192.0.2.1", "550 5.7.1 this bounce is for an address that sent no "
+	 "mail: the return addresses of our mail are signed, this one is not "
+	 "validly signed (unsigned address)", CHECK_M_BOUNCE},
+	{"forged tag rejected", "", "FORGE:u@ours.example", "", "192.0.2.1",
+	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	{"expired tag rejected", "", "OLD:u@ours.example", "", "192.0.2.1",
+	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	{"signed 6 days ago: still valid", "", "RECENT:u@ours.example", "",
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	{"grace period: marked", "ses_signing_since = 2026-11-20\n",
+	 "u@ours.example", "", "192.0.2.1", "PREPEND X-RMXF-Bounce: accepted "
+	 "in the signing grace period", CHECK_M_BOUNCE},
+	{"grace period: a forged tag is still rejected",
+	 "ses_signing_since = 2026-11-20\n", "FORGE:u@ours.example", "",
+	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE},
+	{"after the grace period: rejected",
+	 "ses_signing_since = 2026-11-01\n", "u@ours.example", "",
+	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE},
+	{"valid SRS bounce goes on", "", "SRS:bob@far.example", "",
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	{"forged SRS bounce rejected", "",
+	 "SRS0=XXXX=AA=far.example=bob@fwd.example", "", "192.0.2.1",
+	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	{"a foreign domain is not ours to check", "", "u@else.example", "",
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	{"not a bounce", "", "u@ours.example", "a@x.example", "192.0.2.1",
+	 "PREPEND", CHECK_M_DEFAULT},
+	{"exempt client first", "", "u@ours.example", "", "127.0.0.1",
+	 "DUNNO", CHECK_M_EXEMPT},
+	{"observe only: logged, DUNNO", "observe_only = yes\n",
+	 "u@ours.example", "", "192.0.2.1", "DUNNO", CHECK_M_BOUNCE},
+	{"no key ring: no bounce check", "NOKEYS", "u@ours.example", "",
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+};
+
+/* test_bounce_rcpt - the recipient of a case, signed as it says */
+static void
+test_bounce_rcpt(const struct ses_ring *ring, const struct ses_ring *srs,
+    const char *spec, struct buf *out)
+{
+	struct ses_srs_opts so = {"fwd.example", 21, '=', 0};
+	const char *a = strchr(spec, ':') ? strchr(spec, ':') + 1 : spec;
+	long today = (long)(BOUNCE_TODAY);
+
+	buf_reset(out);
+	if (strncmp(spec, "SIGN:", 5) == 0 || strncmp(spec, "FORGE:", 6) == 0)
+		assert_int_equal(ses_batv_sign(ring, a, strlen(a), today, 7,
+		    out), SES_OK);
+	else if (strncmp(spec, "OLD:", 4) == 0)	/* expired yesterday */
+		assert_int_equal(ses_batv_sign(ring, a, strlen(a), today - 8,
+		    7, out), SES_OK);
+	else if (strncmp(spec, "RECENT:", 7) == 0)
+		assert_int_equal(ses_batv_sign(ring, a, strlen(a), today - 6,
+		    7, out), SES_OK);
+	else if (strncmp(spec, "SRS:", 4) == 0)
+		assert_int_equal(ses_srs_forward(srs, &so, a, strlen(a), today,
+		    out), SES_OK);
+	else
+		buf_puts(out, spec);
+	if (strncmp(spec, "FORGE:", 6) == 0)	/* prvs=KDDDSSSSSS=: flip S */
+		out->data[14] = out->data[14] == '0' ? '1' : '0';
+}
+
+/* test_check_bounce - null senders to our signed and unsigned addresses */
+static void
+test_check_bounce(void **state)
+{
+	static const char keys[] = "# ring\n1 s3cret-one\n0 old-secret\n";
+	static const char srskeys[] = "srs-secret\n";
+	struct policy_parser *p = policy_parser_new(NULL);
+	struct ses_ring *ring, *srs;
+	const struct spf_question *qs;
+	const struct check_decision *d;
+	const struct bounce_case *t;
+	struct buf rcpt, req, err;
+	struct check_env env;
+	struct check *c;
+	struct conf *conf;
+	size_t i, n;
+
+	(void)state;
+	buf_init(&err, 4096);
+	ring = ses_ring_parse(keys, strlen(keys), SES_RING_BATV, &err);
+	srs = ses_ring_parse(srskeys, strlen(srskeys), SES_RING_SRS, &err);
+	assert_non_null(ring);
+	assert_non_null(srs);
+	buf_init(&rcpt, 1024);
+	buf_init(&req, 4096);
+	for (i = 0; i < sizeof(bounce_cases) / sizeof(bounce_cases[0]);
+	    i++) {
+		t = &bounce_cases[i];
+		print_message("# %s\n", t->name);
+		buf_reset(&req);
+		buf_puts(&req, BOUNCE_CONF);
+		if (strcmp(t->conf, "NOKEYS") != 0)
+			buf_puts(&req, t->conf);
+		conf = test_conf(req.data);
+		test_bounce_rcpt(ring, srs, t->rcpt, &rcpt);
+		buf_reset(&req);
+		buf_printf(&req, "request=smtpd_access_policy\n"
+		    "protocol_state=RCPT\nclient_address=%s\n"
+		    "helo_name=mx.far.example\nsender=%s\nrecipient=%s\n"
+		    "instance=b%zu\n\n", t->client, t->sender, rcpt.data, i);
+		memset(&env, 0, sizeof(env));
+		env.conf = conf;
+		env.ses_ring = strcmp(t->conf, "NOKEYS") != 0 ? ring : NULL;
+		env.srs_ring = srs;
+		c = check_new(&env, NULL, test_parse(p, req.data),
+		    BOUNCE_TODAY * 86400 + 3600);
+		/* whatever SPF asks (HELO identity of the null sender) gets
+		 * NXDOMAIN: none */
+		while (check_step(c, &qs, &n) == SPF_STEP_QUERY) {
+			size_t k;
+
+			for (k = 0; k < n; k++) {
+				struct spf_answer a;
+
+				memset(&a, 0, sizeof(a));
+				a.id = qs[k].id;
+				a.status = SPF_DNS_NXDOMAIN;
+				check_feed(c, &a);
+			}
+		}
+		d = check_decision(c);
+		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
+			fail_msg("%s: action \"%s\", want \"%s...\"", t->name,
+			    d->action, t->action);
+		if (d->method != t->method)
+			fail_msg("%s: method %s, want %s (%s)", t->name,
+			    check_method_str(d->method),
+			    check_method_str(t->method), d->log);
+		if (t->method == CHECK_M_BOUNCE && strstr(d->log,
+		    " method=bounce result=fail why=") == NULL)
+			fail_msg("%s: log %s", t->name, d->log);
+		check_free(c);
+		conf_free(conf);
+	}
+	ses_ring_free(ring);
+	ses_ring_free(srs);
+	buf_free(&rcpt);
+	buf_free(&req);
+	buf_free(&err);
+	policy_parser_free(p);
+}
+
 /* test_check_long_text - an explanation too long for a reply is cut */
 static void
 test_check_long_text(void **state)
@@ -566,6 +735,7 @@ main(void)
 		cmocka_unit_test(test_check_pipeline),
 		cmocka_unit_test(test_check_expire_deadline),
 		cmocka_unit_test(test_check_long_text),
+		cmocka_unit_test(test_check_bounce),
 		cmocka_unit_test(test_check_method_str),
 	};
 

@@ -108,6 +108,16 @@ test_ipaddr_parse(void **state)
 		ipaddr_format(&ip, out);
 		assert_string_equal(out, ip_cases[i].canon);
 	}
+	/* counted text: an embedded NUL is no address (v6 and v4) */
+	{
+		struct ipaddr ip;
+
+		assert_int_equal(ipaddr_parse_n("2001:db8::\0x", 12, &ip),
+		    -1);
+		assert_int_equal(ipaddr_parse_n("::1\0", 4, &ip), -1);
+		assert_int_equal(ipaddr_parse_n("192.0.2.1\0", 10, &ip), -1);
+		assert_int_equal(ipaddr_parse_n("2001:db8::1x", 11, &ip), 0);
+	}
 }
 
 /* test_ipaddr_match - CIDR edges */

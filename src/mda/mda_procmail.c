@@ -1,0 +1,611 @@
+/*
+ * NAME
+ *	mda_procmail 3
+ * SUMMARY
+ *	rmxf procmail: one message on stdin, out on stdout with
+ *	Received-SPF (and Authentication-Results) prepended
+ * SYNOPSIS
+ *	#include "mda/mda.h"
+ *
+ *	int	mda_procmail_main(int argc, char **argv);
+ * DESCRIPTION
+ *	mda_procmail_main() runs `rmxf procmail [-q] [-c FILE] [--dns
+ *	HOST:PORT | --zone FILE] [--hostname NAME]`, a procmail filter
+ *	(":0 fw" and "| rmxf procmail"), the seed's --procmail mode.
+ *
+ *	Configuration: -c FILE, else /etc/rmxf/rmxf.conf when it exists,
+ *	else the built-in defaults; then $HOME/.rmxf.conf, when it exists,
+ *	overrides it parameter by parameter (mda_conf_merge()).  Of the
+ *	configuration the tests (test_spf, test_dmp, test_a, test_mx,
+ *	legacy_on_neutral and their prefixes), default_result, the SPF
+ *	limits, request_timeout, the two header parameters, authserv_id and
+ *	procmail_trusted_hops count; the HELO test is skipped and the ACL,
+ *	the smarthost profile and the action table are not used (the
+ *	seed): every result is marked with its header.
+ *
+ *	The header block (at most MDA_MAX_HEADER octets) is read and
+ *	parsed (mda_hdr_parse()): the sender from Return-Path, client and
+ *	HELO from the first Received: line with [IP] below the
+ *	procmail_trusted_hops topmost ones.  That is turned into a policy
+ *	request and run through check(3), as rmxfd and rmxf replay do,
+ *	against the zone of --zone, or libunbound forwarding to --dns, to
+ *	dns_forwarders, or to the servers of /etc/resolv.conf.  The header
+ *	is check's, the one rmxfd would prepend; with both
+ *	header_received_spf and header_authentication_results on, the
+ *	check runs a second time for the other header (the SPF record
+ *	cache is shared; check(3) makes one header per decision).
+ *
+ *	The message goes out unchanged below the new header lines, which
+ *	follow the mbox "From " line if the message starts with one and
+ *	end like the message's first line (LF or CR LF); the body is
+ *	streamed, any size, any bytes.  Nothing to check (no Return-Path,
+ *	no usable Received, a header block over the limit, an exempt
+ *	client) gives "Received-SPF: none (...)", trouble (resolver,
+ *	zone, configuration) "Received-SPF: temperror (...)", the comment
+ *	saying why.
+ *
+ *	--hostname names the receiver in the headers when authserv_id is
+ *	empty (default: gethostname()).  One line goes to stderr per
+ *	message (procmail writes it to its LOGFILE): the decision as
+ *	rmxfd logs it, or why nothing was checked; -q silences it.
+ *	Configuration errors are reported on stderr too.
+ * DIAGNOSTICS
+ *	Exit 0 when the whole message was written, with a header; 75
+ *	(EX_TEMPFAIL) when it could not be read or written completely
+ *	(EPIPE, ENOSPC: procmail, with the w flag, then keeps the
+ *	original); 64 (EX_USAGE) for a bad command line, before anything
+ *	is read.
+ * SEE ALSO
+ *	rmxf(1), procmailrc(5), check(3), RFC 7208 9.1, RFC 8601.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check/check.h"
+#include "conf/conf.h"
+#include "dns/dns.h"
+#include "mda/mda.h"
+#include "policy/policy.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/ipaddr.h"
+#include "util/msg.h"
+#include "util/xmalloc.h"
+
+#define MDA_CHUNK		(64 * 1024)	/* one read of the body */
+#define MDA_USER_CONF		".rmxf.conf"	/* in $HOME */
+#define MDA_MAX_PATH		4096		/* $HOME/.rmxf.conf */
+#define MDA_MAX_HOST		256		/* gethostname() */
+#define MDA_MAX_FWD		4096		/* "IP@PORT ..." */
+#define MDA_MAX_ERR		(16 * 1024)	/* conf error text */
+#define MDA_MAX_LINES		(4 * 1024)	/* the added header lines */
+#define MDA_MAX_LINE		1024		/* one added line */
+#define MDA_ERRLEN		512		/* zone and resolver errors */
+#define MDA_RCACHE		100		/* SPF records kept */
+#define MDA_PREPEND		"PREPEND "	/* check's header action */
+#define MDA_TAG			"rmxf procmail"	/* in header comments */
+
+enum {
+	MDA_OPT_DNS = 256,
+	MDA_OPT_ZONE,
+	MDA_OPT_HOSTNAME,
+	MDA_OPT_HELP,
+};
+
+static const struct option mda_longopts[] = {
+	{"dns", required_argument, NULL, MDA_OPT_DNS},
+	{"zone", required_argument, NULL, MDA_OPT_ZONE},
+	{"hostname", required_argument, NULL, MDA_OPT_HOSTNAME},
+	{"help", no_argument, NULL, MDA_OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* What the command line asked for. */
+struct mda_opts {
+	const char     *conf;
+	const char     *dns;
+	const char     *zone;
+	const char     *hostname;
+	int		quiet;
+};
+
+/* One run: what it found and what it adds. */
+struct mda_run {
+	struct mda_opts	o;
+	struct conf    *conf;		/* NULL: configuration error */
+	struct buf	fwd;
+	struct buf	hdrs;		/* the lines to add */
+	int		authres;	/* Authentication-Results wanted */
+	const char     *host;		/* receiver, authserv-id */
+	char		hostbuf[MDA_MAX_HOST];
+};
+
+/* mda_usage - the synopsis */
+static void
+mda_usage(FILE *fp)
+{
+	fputs("usage: rmxf procmail [-q] [-c FILE] [--dns HOST:PORT | "
+	    "--zone FILE]\n"
+	    "                     [--hostname NAME] < message > message\n"
+	    "\nReads one message, writes it with Received-SPF "
+	    "(Authentication-Results)\nprepended.  In .procmailrc:  :0 fw  "
+	    "and  | rmxf procmail\n", fp);
+}
+
+/* mda_args - the command line; EX_OK, EX_USAGE, or -1 for --help */
+static int
+mda_args(int argc, char **argv, struct mda_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:q", mda_longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->conf = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case MDA_OPT_DNS:
+			o->dns = optarg;
+			break;
+		case MDA_OPT_ZONE:
+			o->zone = optarg;
+			break;
+		case MDA_OPT_HOSTNAME:
+			o->hostname = optarg;
+			break;
+		case MDA_OPT_HELP:
+			return -1;
+		default:
+			mda_usage(stderr);
+			msg_warn("procmail: unknown option or missing "
+			    "argument");
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		mda_usage(stderr);
+		msg_warn("procmail: no arguments expected");
+		return EX_USAGE;
+	}
+	if (o->zone != NULL && o->dns != NULL) {
+		msg_warn("procmail: --zone and --dns exclude each other");
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+/* mda_read_conf - one file's text; 1 read, 0 absent (when optional),
+ * -1 error */
+static int
+mda_read_conf(const char *path, int optional, char **text, size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	if (file_read(path, CONF_MAX_TEXT, text, len) == 0)
+		return 1;
+	if (optional && errno == ENOENT)
+		return 0;
+	msg_warn("procmail: cannot read %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* mda_check_conf - parse one text to see its errors with its own name */
+static int
+mda_check_conf(const char *text, size_t len, const char *name)
+{
+	struct buf err;
+	struct conf *c;
+
+	buf_init(&err, MDA_MAX_ERR);
+	c = conf_parse(text, len, name, &err);
+	if (c == NULL && err.data != NULL)
+		fputs(err.data, stderr);
+	buf_free(&err);
+	if (c == NULL)
+		return -1;
+	conf_free(c);
+	return 0;
+}
+
+/* mda_conf - system (or -c) configuration, then ~/.rmxf.conf; NULL on
+ * error */
+static struct conf *
+mda_conf(const struct mda_opts *o)
+{
+	const char *sys = o->conf != NULL ? o->conf : CONF_DEFAULT_FILE;
+	const char *home = getenv("HOME");
+	char *stext = NULL, *utext = NULL;
+	size_t slen = 0, ulen = 0;
+	struct buf upath, merged;
+	struct conf *c = NULL;
+	int rs, ru = 0;
+
+	buf_init(&upath, MDA_MAX_PATH);
+	buf_init(&merged, 2 * CONF_MAX_TEXT + 1);
+	if ((rs = mda_read_conf(sys, o->conf == NULL, &stext, &slen)) < 0)
+		goto out;
+	if (home != NULL && *home != 0) {
+		buf_puts(&upath, home);
+		if (home[strlen(home) - 1] != '/')
+			buf_putc(&upath, '/');
+		if (buf_puts(&upath, MDA_USER_CONF) == 0 &&
+		    (ru = mda_read_conf(upath.data, 1, &utext, &ulen)) < 0)
+			goto out;
+	}
+	if (rs > 0 && mda_check_conf(stext, slen, sys) < 0)
+		goto out;
+	if (ru > 0 && mda_check_conf(utext, ulen, upath.data) < 0)
+		goto out;
+	if (ru > 0 && mda_conf_merge(stext != NULL ? stext : "", slen, utext,
+	    ulen, &merged) < 0) {
+		msg_warn("procmail: %s and %s together are too long", sys,
+		    upath.data);
+		goto out;
+	}
+	if (ru > 0)
+		c = conf_parse(merged.data, merged.len, upath.data, NULL);
+	else if (rs > 0)
+		c = conf_parse(stext, slen, sys, NULL);
+	else
+		c = conf_default();
+	if (c == NULL)
+		msg_warn("procmail: %s with %s gives an invalid "
+		    "configuration", sys, upath.data);
+out:
+	free(stext);
+	free(utext);
+	buf_free(&upath);
+	buf_free(&merged);
+	return c;
+}
+
+/* mda_conf_procmail - the seed's procmail mode on a configuration */
+static void
+mda_conf_procmail(struct conf *c)
+{
+	size_t i;
+
+	c->test_helo = 0;
+	c->observe_only = 0;
+	c->smarthost_egress.n = 0;
+	for (i = 0; i < CONF_R_COUNT; i++) {
+		c->action_mailfrom[i] = CONF_ACT_MARK;
+		c->action_helo[i] = CONF_ACT_MARK;
+	}
+}
+
+/* mda_step - dns_job step around a check */
+static enum spf_step
+mda_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return check_step(obj, qs, n);
+}
+
+/* mda_feed - dns_job feed around a check */
+static int
+mda_feed(void *obj, const struct spf_answer *a)
+{
+	return check_feed(obj, a);
+}
+
+/* mda_expire - dns_job expire around a check */
+static void
+mda_expire(void *obj)
+{
+	check_expire(obj);
+}
+
+/* mda_fallback - the header lines when nothing could be checked */
+static void
+mda_fallback(struct mda_run *r, const char *result, const char *why,
+    int crlf)
+{
+	const char *aid;
+	struct buf l;
+
+	buf_init(&l, MDA_MAX_LINE);
+	buf_printf(&l, "Received-SPF: %s (%s: %s)", result, MDA_TAG, why);
+	mda_hdr_line(&r->hdrs, l.data, crlf);
+	if (r->authres) {
+		aid = *r->conf->authserv_id ? r->conf->authserv_id : r->host;
+		buf_reset(&l);
+		buf_puts(&l, "Authentication-Results: ");
+		if (policy_text_sanitize(&l, aid, strlen(aid), MDA_MAX_HOST,
+		    0) < 0)
+			buf_puts(&l, "unknown");
+		/* RFC 8601 2.2: "none" alone when nothing was checked */
+		buf_printf(&l, "; %s%s (%s: %s)", strcmp(result, "none") ?
+		    "spf=" : "", result, MDA_TAG, why);
+		mda_hdr_line(&r->hdrs, l.data, crlf);
+	}
+	buf_free(&l);
+}
+
+/* mda_give_up - the fallback header lines and their log line */
+static void
+mda_give_up(struct mda_run *r, const char *result, const char *why,
+    int crlf)
+{
+	mda_fallback(r, result, why, crlf);
+	if (!r->o.quiet)
+		msg_info("procmail: result=%s why=\"%s\"", result, why);
+}
+
+/* mda_decide - run one check; 0 with check's header added, 1 with a
+ * fallback header, -1 resolver trouble (err says why); log: write the
+ * decision's log line */
+static int
+mda_decide(struct mda_run *r, struct dns_zone *zone,
+    const struct policy_request *req, struct spf_rcache *rc, int crlf,
+    int log, char *err, size_t errlen)
+{
+	const struct check_decision *d;
+	struct check_env env;
+	struct dns_ub_opts ub;
+	struct dns_job job;
+	struct check *c;
+	size_t n = strlen(MDA_PREPEND);
+	int ret = 0;
+
+	memset(&env, 0, sizeof(env));
+	env.conf = r->conf;
+	env.rcache = rc;
+	env.hostname = r->host;
+	c = check_new(&env, NULL, req, (long long)time(NULL));
+	job.obj = c;
+	job.step = mda_step;
+	job.feed = mda_feed;
+	job.expire = mda_expire;
+	if (zone != NULL)
+		dns_zone_run(zone, &job);
+	else {
+		memset(&ub, 0, sizeof(ub));
+		ub.timeout_ms = r->conf->request_timeout;
+		ub.forwarders = r->fwd.len > 0 ? r->fwd.data : NULL;
+		err[0] = 0;
+		if (dns_ub_run_sync(&ub, &job, err, errlen) != 0) {
+			ret = -1;
+			goto out;
+		}
+	}
+	d = check_decision(c);
+	if (strncmp(d->action, MDA_PREPEND, n) == 0)
+		mda_hdr_line(&r->hdrs, d->action + n, crlf);
+	else {
+		mda_fallback(r, "none", d->method == CHECK_M_EXEMPT ?
+		    "client exempt from checks" : "nothing checked", crlf);
+		ret = 1;
+	}
+	if (log && !r->o.quiet)
+		msg_info("procmail: %s", d->log);
+out:
+	check_free(c);
+	return ret;
+}
+
+/* mda_forwarders - --dns, else dns_forwarders as "IP@PORT ...", as
+ * rmxfd does; -1 when they do not fit */
+static int
+mda_forwarders(struct mda_run *r)
+{
+	const struct conf_fwds *f = &r->conf->dns_forwarders;
+	char ip[IPADDR_STRLEN];
+	size_t i;
+
+	if (r->o.dns != NULL)
+		return 0;	/* r->fwd holds it already */
+	for (i = 0; i < f->n; i++) {
+		ipaddr_format(&f->v[i].addr, ip);
+		buf_printf(&r->fwd, "%s%s@%u", i ? " " : "", ip,
+		    f->v[i].port);
+	}
+	return r->fwd.overflow ? -1 : 0;
+}
+
+/* mda_headers - the header lines for this message */
+static void
+mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
+{
+	struct policy_request req;
+	struct dns_zone *zone = NULL;
+	struct spf_rcache *rc = NULL;
+	char ip[MDA_MAX_IPLIT + 1], helo[MDA_MAX_HELO + 1];
+	char sender[MDA_MAX_SENDER + 1], err[MDA_ERRLEN];
+	int both, ret;
+
+	if (m->why != NULL) {
+		mda_give_up(r, "none", m->why, m->crlf);
+		return;
+	}
+	if (r->o.zone == NULL && mda_forwarders(r) < 0) {
+		mda_give_up(r, "temperror", "too many dns_forwarders",
+		    m->crlf);
+		return;
+	}
+	if (r->o.zone != NULL) {
+		err[0] = 0;
+		if ((zone = dns_zone_load(r->o.zone, err, sizeof(err))) ==
+		    NULL) {
+			msg_warn("procmail: %s: %s", r->o.zone, err[0] ? err :
+			    "cannot load");
+			mda_give_up(r, "temperror", "unusable zone file",
+			    m->crlf);
+			return;
+		}
+	}
+	memcpy(ip, in + m->ip.off, m->ip.len);
+	ip[m->ip.len] = 0;
+	memcpy(helo, in + m->helo.off, m->helo.len);
+	helo[m->helo.len] = 0;
+	memcpy(sender, in + m->sender.off, m->sender.len);
+	sender[m->sender.len] = 0;
+	memset(&req, 0, sizeof(req));
+	req.request = POLICY_REQUEST_TYPE;
+	req.protocol_state = "RCPT";
+	req.client_address = ip;
+	req.helo_name = helo;
+	req.sender = sender;
+	rc = spf_rcache_new(MDA_RCACHE);
+	both = r->conf->header_received_spf &&
+	    r->conf->header_authentication_results;
+	if (both)
+		r->conf->header_authentication_results = 0;
+	if ((ret = mda_decide(r, zone, &req, rc, m->crlf, 1, err,
+	    sizeof(err))) < 0)
+		goto dns_trouble;
+	if (both && ret == 0) {
+		r->conf->header_received_spf = 0;
+		r->conf->header_authentication_results = 1;
+		if (mda_decide(r, zone, &req, rc, m->crlf, 0, err,
+		    sizeof(err)) < 0)
+			goto dns_trouble;
+	}
+	goto out;
+dns_trouble:
+	msg_warn("procmail: resolver: %s", err[0] ? err : "unusable");
+	buf_reset(&r->hdrs);
+	mda_give_up(r, "temperror", "DNS resolver unusable", m->crlf);
+out:
+	if (rc != NULL)
+		spf_rcache_free(rc);
+	dns_zone_free(zone);
+}
+
+/* mda_write - write all of a buffer to stdout; -1 on error */
+static int
+mda_write(void *arg, const char *p, size_t n)
+{
+	ssize_t w;
+
+	(void)arg;
+	while (n > 0) {
+		w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* mda_read - read some of stdin; bytes read, 0 at EOF, -1 on error */
+static ssize_t
+mda_read(char *p, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(STDIN_FILENO, p, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* mda_procmail_main - rmxf procmail */
+int
+mda_procmail_main(int argc, char **argv)
+{
+	struct mda_run r;
+	struct mda_msg m;
+	enum mda_end e = MDA_END_MORE;
+	char *in = NULL;
+	size_t len = 0, end = 0;
+	ssize_t got;
+	int eof = 0, status;
+
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.fwd, MDA_MAX_FWD);
+	buf_init(&r.hdrs, MDA_MAX_LINES);
+	if ((status = mda_args(argc, argv, &r.o)) != EX_OK) {
+		if (status < 0) {
+			mda_usage(stdout);
+			status = EX_OK;
+		}
+		goto out;
+	}
+	if (r.o.dns != NULL && ipaddr_format_forwarder(r.o.dns,
+	    &r.fwd) < 0) {
+		msg_warn("procmail: bad --dns '%s' (IP, IP:PORT or "
+		    "[IPv6]:PORT)", r.o.dns);
+		status = EX_USAGE;
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (gethostname(r.hostbuf, sizeof(r.hostbuf)) < 0)
+		r.hostbuf[0] = 0;
+	r.hostbuf[sizeof(r.hostbuf) - 1] = 0;
+	r.host = r.o.hostname != NULL ? r.o.hostname :
+	    r.hostbuf[0] ? r.hostbuf : "localhost";
+
+	/* the header block, whatever it holds */
+	in = xmalloc(MDA_MAX_HEADER + 1);
+	while (e == MDA_END_MORE) {
+		got = mda_read(in + len, MDA_MAX_HEADER + 1 - len);
+		if (got < 0) {
+			msg_warn("procmail: cannot read the message: %s",
+			    strerror(errno));
+			status = EX_TEMPFAIL;
+			goto out;
+		}
+		eof = got == 0;
+		len += (size_t)got;
+		e = mda_hdr_end(in, len, eof, MDA_MAX_HEADER, &end);
+	}
+
+	r.conf = mda_conf(&r.o);
+	r.authres = r.conf != NULL && r.conf->header_authentication_results;
+	if (e == MDA_END_TOOBIG) {
+		mda_hdr_parse(in, len, 0, &m);
+		mda_give_up(&r, "none", "header block too long", m.crlf);
+	} else {
+		mda_hdr_parse(in, end, r.conf != NULL ?
+		    r.conf->procmail_trusted_hops : 0, &m);
+		if (r.conf == NULL)
+			mda_give_up(&r, "temperror", "configuration error",
+			    m.crlf);
+		else {
+			mda_conf_procmail(r.conf);
+			mda_headers(&r, in, &m);
+		}
+	}
+	if (mda_pass_head(in, len, &m, &r.hdrs, mda_write, NULL) < 0)
+		goto write_error;
+	while (!eof) {
+		got = mda_read(in, MDA_MAX_HEADER + 1);
+		if (got < 0) {
+			msg_warn("procmail: cannot read the message: %s",
+			    strerror(errno));
+			status = EX_TEMPFAIL;
+			goto out;
+		}
+		eof = got == 0;
+		if (got > 0 && mda_write(NULL, in, (size_t)got) < 0)
+			goto write_error;
+	}
+	status = EX_OK;
+	goto out;
+write_error:
+	msg_warn("procmail: cannot write the message: %s", strerror(errno));
+	status = EX_TEMPFAIL;
+out:
+	free(in);
+	if (r.conf != NULL)
+		conf_free(r.conf);
+	buf_free(&r.fwd);
+	buf_free(&r.hdrs);
+	return status;
+}
