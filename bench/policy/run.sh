@@ -18,6 +18,9 @@
 #	   connection, so the DNS cache is warm), with the CPU the client
 #	   and rmxfd used; 64 connections once more over TCP to
 #	   127.0.0.1; then rmxfd's VmHWM after all that.
+#	2b. The ceiling: bench_bare (bench/bench_bare.c, epoll, answers
+#	   "action=DUNNO" at every empty line, parses and logs nothing)
+#	   under the same load at 1, 8, 64 and 256 connections.
 #	3. pypolicyd-spf (/usr/bin/policyd-spf), one process per connection
 #	   as Postfix spawn(8) would run it, behind socat UNIX-LISTEN,fork,
 #	   inside `unshare --mount` with a private /etc/resolv.conf naming a
@@ -25,7 +28,9 @@
 #	   /etc/resolv.conf, on port 53 only).  Its HELO check is off, as
 #	   rmxfd's is.  When the private resolv.conf cannot be put in place
 #	   it is not run at all (its queries would leave the machine).  The
-#	   same load at 1 and 64 connections; the ratio at 64.
+#	   same load at 1, 8, 64 and 256 connections.  Then the table:
+#	   requests/s of the three and the ratios rmxfd/pypolicyd-spf,
+#	   bare/pypolicyd-spf and rmxfd/bare at each connection count.
 #	4. A third dnsd with --delay BENCH_POLICY_DELAY ms and a fresh rmxfd
 #	   (cold cache): the mean time of evaluations of record shapes whose
 #	   DNS dependency chains are 1 to 4 round trips deep, next to rounds
@@ -47,6 +52,7 @@ O=${O:-build}
 RMXFD=$O/rmxfd
 DNSD=$O/tests/dnsd
 BP=$O/bench/bench_policy
+BARE=$O/bench/bench_bare
 ZONE=bench/zones/policy.zone
 SECS=${BENCH_POLICY_SECONDS:-5}
 DELAY=${BENCH_POLICY_DELAY:-20}
@@ -90,9 +96,9 @@ start_rmxfd() {
 	    "$tmp/$1.log")
 }
 
-for f in "$RMXFD" "$DNSD" "$BP"; do
+for f in "$RMXFD" "$DNSD" "$BP" "$BARE"; do
 	if [ ! -x "$f" ]; then
-		echo "bench: $f missing (make all tests bench-policy-bins)" >&2
+		echo "bench: $f missing (make bench-policy)" >&2
 		exit 1
 	fi
 done
@@ -118,6 +124,24 @@ printf '%-9s %-37s%s  %s\n' rmxfd 'after the load runs:' \
     "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
     "$(grep VmRSS "/proc/$rmxfd_pid/status")"
 kill "$rmxfd_pid" 2>/dev/null
+
+# --- the ceiling: a server that does no work -------------------------------
+echo
+echo "bare (bench_bare: epoll, answers DUNNO at each empty line, no parsing," \
+    "no log):"
+"$BARE" -s "unix:$tmp/bare.sock" -t "$DNSD_MAX" >"$tmp/bare.out" \
+    2>"$tmp/bare.err" &
+bare_pid=$!
+pids+=("$bare_pid")
+if wait_for "$tmp/bare.out" listening; then
+	for c in 1 8 64 256; do
+		"$BP" -s "unix:$tmp/bare.sock" -c "$c" -t "$SECS" -l bare \
+		    -p "$bare_pid" | tee -a "$tmp/results"
+	done
+else
+	echo "bare: did not start: $(cat "$tmp/bare.err")"
+fi
+kill "$bare_pid" 2>/dev/null
 
 # --- pypolicyd-spf -------------------------------------------------------
 echo
@@ -157,17 +181,29 @@ else
 	else
 		echo "pypolicyd-spf (policyd-spf per connection, socat," \
 		    "dnsd at $PY_DNS:53):"
-		for c in 1 64; do
+		for c in 1 8 64 256; do
 			"$BP" -s "unix:$tmp/py.sock" -c "$c" -t "$SECS" \
 			    -l pypolicyd | tee -a "$tmp/results"
 		done
-		awk '$2 == 64 && $1 == "rmxfd" { r = $6 }
-		    $2 == 64 && $1 == "pypolicyd" { p = $6 }
-		    END { if (r > 0 && p > 0) printf "ratio at 64 " \
-		    "connections: rmxfd %.0f req/s / pypolicyd-spf %.0f " \
-		    "req/s = %.1fx\n", r, p, r / p }' "$tmp/results"
 	fi
 fi
+
+# --- the table ---------------------------------------------------------------
+echo
+echo "requests/s and ratios (unix socket):"
+awk '{ v[$1 "/" $2] = $6 }
+    function r(a, b) { return b > 0 && a > 0 ? sprintf("%.1fx", a / b) : "-" }
+    function f(a) { return a > 0 ? sprintf("%.0f", a) : "-" }
+    END {
+	printf "%6s %9s %9s %9s %12s %12s %12s\n", "conns", "rmxfd", \
+	    "bare", "pypolicyd", "rmxfd/py", "bare/py", "rmxfd/bare"
+	for (i = 1; i <= 4; i++) {
+		c = substr("1   8   64  256 ", 4 * i - 3, 4) + 0
+		x = v["rmxfd/" c]; b = v["bare/" c]; p = v["pypolicyd/" c]
+		printf "%6d %9s %9s %9s %12s %12s %12s\n", c, f(x), f(b), \
+		    f(p), r(x, p), r(b, p), r(x, b)
+	}
+    }' "$tmp/results"
 
 # --- cold cache, DNS latency ---------------------------------------------
 echo

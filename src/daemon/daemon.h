@@ -19,7 +19,8 @@
  *	daemon_env.c loads an environment; daemon_listen.c binds, accepts
  *	and drops privileges; daemon_conn.c runs one policy connection
  *	(socket or stdin/stdout); daemon_req.c runs one request through
- *	check(3) on the shared resolver and logs its decision.
+ *	check(3) on the shared resolver and logs its decision;
+ *	daemon_memo.c keeps the resolver's recent answers for it.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
  */
@@ -50,6 +51,11 @@ struct policy_request;
 #define DAEMON_MAX_PEER		128	/* a peer's name in logs */
 #define DAEMON_MAX_FWD		4096	/* forwarders as dns_ub wants them */
 #define DAEMON_LISTEN_BACKLOG	512
+#define DAEMON_MEMO_MS		1000	/* DNS answers reused this long */
+#define DAEMON_MEMO_MAX_MS	60000	/* --dns-memo, at most */
+#define DAEMON_MEMO_MAX		4096	/* DNS answers in the memo */
+#define DAEMON_LOG_LINE_MAX	8192	/* one decision line, as msg(3) */
+#define DAEMON_LOG_QUEUE	(64 * 1024)	/* lines queued for stderr */
 
 /* The command line; NULL / -1: not given, the config file decides. */
 struct daemon_opts {
@@ -62,7 +68,10 @@ struct daemon_opts {
 	const char     *user;
 	int		log_to;		/* enum conf_log_to, -1 */
 	long		stall_ms;	/* stall timeout; -1: request_timeout */
+	long		memo_ms;	/* --dns-memo; 0: off */
 };
+
+#define DAEMON_ENV_EMBEDDED	"embedded defaults"	/* env->source */
 
 /* Configuration and ACL, shared by every request started under them. */
 struct daemon_env {
@@ -70,6 +79,7 @@ struct daemon_env {
 	struct conf    *conf;
 	struct acl     *acl;
 	struct check_env check;
+	struct daemon_keys *keys;	/* SES/SRS key rings, or NULL */
 	const char     *source;		/* the file, or "embedded defaults" */
 };
 
@@ -84,9 +94,18 @@ struct daemon {
 	struct daemon_env *env;		/* current; requests hold their own */
 	struct dns_ub  *ub;
 	struct spf_rcache *rcache;
+	struct daemon_memo *memo;	/* recent DNS answers */
+	struct event   *req_ready;	/* requests decided without DNS */
+	struct daemon_req *ready;	/* ... waiting for it, oldest first */
+	struct daemon_req *ready_tail;	/* ... the newest */
+	int		log_batch;	/* decision lines: one write a turn */
+	struct buf     *logq;		/* ... queued here */
+	struct event   *log_flush;	/* ... written by this */
 	char		hostname[DAEMON_MAX_HOST];
 	struct daemon_listener *listeners;
 	struct daemon_conn *conns;	/* every open connection */
+	struct daemon_sm *sms;		/* every socketmap connection */
+	unsigned	nsms;
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
 	int		stopping;	/* SIGTERM: finish and exit */
@@ -105,10 +124,33 @@ void	daemon_listen_open(struct daemon *);
 void	daemon_listen_close(struct daemon *);
 void	daemon_priv_drop(struct daemon *);
 
+/* daemon_sm.c: the socketmap service and the key rings */
+struct daemon_keys;
+struct daemon_sm;
+
+struct daemon_keys *daemon_keys_load(const struct daemon *,
+	    const struct conf *, struct buf *, int *);
+void	daemon_keys_unref(struct daemon_keys *);
+const struct ses_ring *daemon_keys_ses(const struct daemon_keys *);
+const struct ses_ring *daemon_keys_srs(const struct daemon_keys *);
+void	daemon_sm_new(struct daemon *, int, const char *);
+void	daemon_sm_stop_all(struct daemon *);
+
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);
 void	daemon_conn_stop_all(struct daemon *);
 void	daemon_maybe_exit(struct daemon *);
+
+/* daemon_memo.c */
+struct daemon_memo;
+struct spf_answer;
+
+struct daemon_memo *daemon_memo_new(size_t, long);
+void	daemon_memo_free(struct daemon_memo *);
+const struct spf_answer *daemon_memo_get(struct daemon_memo *, int,
+	    const char *, long);
+void	daemon_memo_put(struct daemon_memo *, int, const char *,
+	    const struct spf_answer *, long);
 
 /* daemon_req.c: done(arg, action) once, from the loop */
 struct daemon_req;
@@ -117,5 +159,7 @@ struct daemon_req *daemon_req_start(struct daemon *, struct check_memo *,
 	    const struct policy_request *, const char *peer,
 	    void (*)(void *, const char *), void *);
 void	daemon_req_cancel(struct daemon_req *);
+void	daemon_req_init(struct daemon *);
+void	daemon_req_fini(struct daemon *);
 
 #endif

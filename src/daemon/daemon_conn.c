@@ -29,8 +29,10 @@
  *	(more than DAEMON_MAX_OUT bytes unsent).  An idle connection
  *	between requests is left open; Postfix closes it (max_idle).
  *
- *	daemon_conn_stop_all() is SIGTERM: idle connections close now,
- *	the others after their reply is written.  daemon_maybe_exit() ends
+ *	daemon_conn_stop_all() is SIGTERM: reading stops everywhere; idle
+ *	connections close now, the others after the reply to the request
+ *	in flight is written.  A request that was pipelined behind it,
+ *	already read or not, is never started.  daemon_maybe_exit() ends
  *	the loop once stopping (or --stdio's input ended) and no
  *	connection is left.
  * DIAGNOSTICS
@@ -190,8 +192,8 @@ daemon_conn_done(void *arg, const char *action)
 	policy_parser_reset(c->parser);
 	if (c->d->stopping || (c->eof && evbuffer_get_length(c->in) == 0))
 		c->closing = 1;
-	if (daemon_conn_flush(c) < 0)
-		return;
+	if (daemon_conn_flush(c) < 0 || c->closing)
+		return;		/* freed, or freed once the reply is out */
 	if (evbuffer_get_length(c->out) > DAEMON_MAX_OUT) {
 		daemon_conn_bad(c, "peer does not read its replies");
 		return;
@@ -208,6 +210,15 @@ daemon_conn_process(struct daemon_conn *c)
 	unsigned char *p;
 	size_t len, used;
 
+	if (c->d->stopping) {
+		/* SIGTERM: nothing new starts; the request in flight, if
+		 * any, is answered, then the connection closes */
+		if (c->req == NULL && !c->closing) {
+			c->closing = 1;
+			daemon_conn_flush(c);
+		}
+		return;
+	}
 	while (c->req == NULL && (len = evbuffer_get_length(c->in)) > 0) {
 		if ((p = evbuffer_pullup(c->in, (ev_ssize_t)len)) == NULL)
 			msg_fatal(1, "evbuffer_pullup: out of memory");
@@ -340,8 +351,13 @@ daemon_conn_stop_all(struct daemon *d)
 
 	for (c = d->conns; c != NULL; c = next) {
 		next = c->next;
-		if (c->req != NULL) {
-			c->closing = 1;
+		/* read no more: bytes already in or still to come are
+		 * requests that will not be started */
+		event_del(c->rev);
+		event_del(c->stall);
+		c->stall_armed = 0;
+		if (c->req != NULL || evbuffer_get_length(c->out) > 0) {
+			c->closing = 1;	/* after the reply (daemon_conn_done) */
 			continue;
 		}
 		if (policy_parser_pending(c->parser) > 0)

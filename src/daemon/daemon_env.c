@@ -13,7 +13,8 @@
  * DESCRIPTION
  *	daemon_env_load() reads the configuration file of the command line
  *	(-c, else /etc/rmxf/rmxf.conf; a missing default file means the
- *	embedded defaults) and the ACL file it names, and returns them
+ *	embedded defaults, at start, or on SIGHUP when they are in use: a
+ *	file that was loaded and is gone at SIGHUP is an error) and the ACL file it names, and returns them
  *	together with the check(3) environment built on them and the
  *	daemon's shared record cache, with one reference.  Nothing is
  *	half-loaded: either both files are good and a new environment is
@@ -54,8 +55,13 @@ daemon_env_conf(const struct daemon *d, const char **source,
 
 	*source = path;
 	if (file_read(path, CONF_MAX_TEXT, &text, &len) < 0) {
-		if (errno == ENOENT && !d->opts.conf_explicit) {
-			*source = "embedded defaults";
+		/* a file that vanished after it was loaded is an error
+		 * (SIGHUP keeps the configuration in use), not a reason to
+		 * fall back to the defaults */
+		if (errno == ENOENT && !d->opts.conf_explicit &&
+		    (d->env == NULL ||
+		    strcmp(d->env->source, DAEMON_ENV_EMBEDDED) == 0)) {
+			*source = DAEMON_ENV_EMBEDDED;
 			return conf_default();
 		}
 		buf_printf(err, "%s: cannot read: %s\n", path,
@@ -92,9 +98,11 @@ struct daemon_env *
 daemon_env_load(const struct daemon *d, struct buf *err)
 {
 	struct daemon_env *env;
+	struct daemon_keys *keys;
 	struct conf *c;
 	struct acl *acl;
 	const char *source = NULL;
+	int failed;
 
 	if ((c = daemon_env_conf(d, &source, err)) == NULL)
 		return NULL;
@@ -102,7 +110,16 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 		conf_free(c);
 		return NULL;
 	}
+	keys = daemon_keys_load(d, c, err, &failed);
+	if (failed) {
+		acl_free(acl);
+		conf_free(c);
+		return NULL;
+	}
 	env = xcalloc(1, sizeof(*env));
+	env->keys = keys;
+	env->check.ses_ring = daemon_keys_ses(keys);
+	env->check.srs_ring = daemon_keys_srs(keys);
 	env->refs = 1;
 	env->conf = c;
 	env->acl = acl;
@@ -132,6 +149,7 @@ daemon_env_unref(struct daemon_env *env)
 		msg_panic("daemon_env_unref: no reference left");
 	if (--env->refs > 0)
 		return;
+	daemon_keys_unref(env->keys);
 	acl_free(env->acl);
 	conf_free(env->conf);
 	free(env);

@@ -18,7 +18,9 @@
  *	the command line PORT may be 0 for a free port).  Each bound
  *	address is logged ("listening on inet:127.0.0.1:10031").  Accepted
  *	connections become daemon_conn(3) objects; past max_connections a
- *	new connection is logged and closed at once.
+ *	new connection is logged and closed at once.  The sockets of
+ *	socketmap_listen (bound in any case, also with --listen) serve
+ *	the socketmap maps instead (daemon_sm(3)).
  *
  *	daemon_listen_close() stops accepting (SIGTERM) and removes the
  *	unix sockets it created.
@@ -66,11 +68,15 @@ struct daemon_listener {
 	struct evconnlistener *lev;
 	char	       *unix_path;	/* ours to unlink, or NULL */
 	char		name[DAEMON_MAX_PEER];	/* as logged */
+	int		socketmap;	/* 1: socketmap, 0: policy */
 	struct event   *resume;		/* re-arms after accept trouble */
 	int		failing;	/* accept fails; logged once */
 };
 
 #define DAEMON_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
+
+/* set while the socketmap_listen sockets are bound */
+static int daemon_listen_sm;
 
 /* daemon_listen_peer - a peer's name for the logs */
 static void
@@ -107,7 +113,7 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	if (d->nconns >= d->env->conf->max_connections) {
+	if (!l->socketmap && d->nconns >= d->env->conf->max_connections) {
 		msg_warn("connection from %s on %s: max_connections (%u) "
 		    "reached: closed", peer, l->name,
 		    d->env->conf->max_connections);
@@ -116,7 +122,10 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	evutil_make_socket_nonblocking(fd);
 	l->failing = 0;
-	daemon_conn_new(d, fd, fd, peer);
+	if (l->socketmap)
+		daemon_sm_new(d, fd, peer);
+	else
+		daemon_conn_new(d, fd, fd, peer);
 }
 
 /* daemon_listen_resume - accept again after a pause */
@@ -167,6 +176,7 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
 
 	l = xcalloc(1, sizeof(*l));
 	l->d = d;
+	l->socketmap = daemon_listen_sm;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		msg_fatal(EX_OSERR, "getsockname: %s", strerror(errno));
 	if (unix_path != NULL) {
@@ -196,7 +206,33 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
 	evconnlistener_set_error_cb(l->lev, daemon_listen_error);
 	l->next = d->listeners;
 	d->listeners = l;
-	msg_info("listening on %s", l->name);
+	msg_info("listening on %s%s", l->name, l->socketmap ?
+	    " (socketmap)" : "");
+}
+
+/* daemon_listen_dir_check - the socket is 0666 as Postfix's own in
+ * private/ are: warn when its directory does not keep others out */
+static void
+daemon_listen_dir_check(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+	size_t len;
+
+	if (slash == NULL)
+		memcpy(dir, ".", 2);
+	else {
+		len = slash == path ? 1 : (size_t)(slash - path);
+		if (len >= sizeof(dir))
+			return;
+		memcpy(dir, path, len);
+		dir[len] = 0;
+	}
+	if (stat(dir, &st) == 0 && (st.st_mode & S_IXOTH))
+		msg_warn("listen unix:%s: every local user may connect (%s "
+		    "is open to others; use a directory such as Postfix's "
+		    "private/)", path, dir);
 }
 
 /* daemon_listen_unix - bind unix:PATH */
@@ -230,6 +266,7 @@ daemon_listen_unix(struct daemon *d, const char *path)
 	if (chmod(path, DAEMON_UNIX_MODE) < 0)
 		msg_fatal(EX_OSERR, "listen unix:%s: chmod: %s", path,
 		    strerror(errno));
+	daemon_listen_dir_check(path);
 	evutil_make_socket_nonblocking(fd);
 	daemon_listen_add(d, fd, path);
 }
@@ -303,6 +340,33 @@ daemon_listen_spec(struct daemon *d, const char *spec)
 	daemon_listen_inet(d, host, colon + 1);
 }
 
+/*
+ * daemon_listen_open_sm - bind socketmap_listen (also with --listen: the
+ * command line names policy sockets only)
+ */
+static void
+daemon_listen_open_sm(struct daemon *d)
+{
+	const struct conf_listens *cl = &d->env->conf->socketmap_listen;
+	char port[16];
+	struct buf b;
+	size_t i;
+
+	daemon_listen_sm = 1;
+	for (i = 0; i < cl->n; i++) {
+		if (cl->v[i].kind == CONF_LISTEN_UNIX) {
+			daemon_listen_unix(d, cl->v[i].path);
+			continue;
+		}
+		buf_init(&b, sizeof(port) - 1);
+		buf_printf(&b, "%u", cl->v[i].port);
+		memcpy(port, b.data, b.len + 1);
+		buf_free(&b);
+		daemon_listen_inet(d, cl->v[i].host, port);
+	}
+	daemon_listen_sm = 0;
+}
+
 /* daemon_listen_open - bind the command line's or the config's sockets */
 void
 daemon_listen_open(struct daemon *d)
@@ -315,9 +379,9 @@ daemon_listen_open(struct daemon *d)
 	if (d->opts.nlisten > 0) {
 		for (i = 0; i < d->opts.nlisten; i++)
 			daemon_listen_spec(d, d->opts.listen[i]);
-		return;
+		cl = NULL;
 	}
-	for (i = 0; i < cl->n; i++) {
+	for (i = 0; cl != NULL && i < cl->n; i++) {
 		if (cl->v[i].kind == CONF_LISTEN_UNIX) {
 			daemon_listen_unix(d, cl->v[i].path);
 			continue;
@@ -328,9 +392,11 @@ daemon_listen_open(struct daemon *d)
 		buf_free(&b);
 		daemon_listen_inet(d, cl->v[i].host, port);
 	}
+	daemon_listen_open_sm(d);
 	if (d->listeners == NULL)
-		msg_fatal(EX_CONFIG, "nothing to listen on (listen = is "
-		    "empty and no --listen or --stdio)");
+		msg_fatal(EX_CONFIG, "nothing to listen on (listen = and "
+		    "socketmap_listen = are empty and no --listen or "
+		    "--stdio)");
 }
 
 /* daemon_listen_close - stop accepting; remove our unix sockets */

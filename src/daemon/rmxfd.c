@@ -6,13 +6,15 @@
  * SYNOPSIS
  *	rmxfd [-c FILE] [--listen unix:PATH | --listen inet:HOST:PORT]...
  *	      [--stdio] [--dns HOST:PORT] [--user NAME]
- *	      [--log stderr|syslog] [--stall-timeout MS] [--foreground]
+ *	      [--log stderr|syslog] [--stall-timeout MS] [--dns-memo MS]
+ *	      [--foreground]
  *	rmxfd --help | --version
  * DESCRIPTION
  *	main() reads the command line, loads the configuration and ACL
  *	(daemon_env(3); options override the file), opens the log (syslog
  *	with the configured facility, or stderr; always syslog with
- *	--stdio, whose stderr belongs to Postfix), makes the one event
+ *	--stdio, whose stderr belongs to Postfix: from then on descriptor 2
+ *	is /dev/null and libunbound is silent), makes the one event
  *	loop with the one shared resolver (dns_ub on the loop, forwarding
  *	to --dns, dns_forwarders, or resolv.conf) and record cache, binds
  *	the listeners (or serves stdin/stdout for spawn(8)), drops
@@ -22,8 +24,9 @@
  *	current one (requests running keep theirs), when it is bad the
  *	errors are logged and the old one stays.  Listen addresses, user,
  *	chroot, logging and DNS forwarders are taken at start only.
- *	SIGTERM and SIGINT stop accepting, close idle connections, let the
- *	requests in flight answer, and exit 0.
+ *	SIGTERM and SIGINT stop accepting and reading, close idle
+ *	connections, let the requests in flight answer (nothing pipelined
+ *	behind them starts), and exit 0.
  * DIAGNOSTICS
  *	Exit 0 after SIGTERM or, with --stdio, at the end of input; 64
  *	(EX_USAGE) for a bad command line; 78 (EX_CONFIG) for a bad
@@ -38,6 +41,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +69,7 @@ enum {
 	DAEMON_OPT_USER,
 	DAEMON_OPT_LOG,
 	DAEMON_OPT_STALL,
+	DAEMON_OPT_MEMO,
 	DAEMON_OPT_FOREGROUND,
 	DAEMON_OPT_HELP,
 	DAEMON_OPT_VERSION,
@@ -78,6 +83,7 @@ static const struct option daemon_longopts[] = {
 	{"user", required_argument, NULL, DAEMON_OPT_USER},
 	{"log", required_argument, NULL, DAEMON_OPT_LOG},
 	{"stall-timeout", required_argument, NULL, DAEMON_OPT_STALL},
+	{"dns-memo", required_argument, NULL, DAEMON_OPT_MEMO},
 	{"foreground", no_argument, NULL, DAEMON_OPT_FOREGROUND},
 	{"help", no_argument, NULL, DAEMON_OPT_HELP},
 	{"version", no_argument, NULL, DAEMON_OPT_VERSION},
@@ -115,6 +121,10 @@ daemon_usage(FILE *fp)
 	    "  --stall-timeout MS   close a connection whose request is not "
 	    "complete\n"
 	    "                       after MS ms (default request_timeout)\n"
+	    "  --dns-memo MS        reuse a DNS answer for MS ms past its "
+	    "arrival,\n"
+	    "                       even beyond its TTL (default 1000; 0: "
+	    "off)\n"
 	    "  --foreground         accepted; rmxfd always runs in the "
 	    "foreground\n\n"
 	    "Signals: SIGHUP reloads the configuration and ACL, SIGTERM "
@@ -154,6 +164,7 @@ daemon_args(struct daemon *d, int argc, char **argv)
 	o->conf_file = CONF_DEFAULT_FILE;
 	o->log_to = -1;
 	o->stall_ms = -1;
+	o->memo_ms = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:h", daemon_longopts,
 	    NULL)) != -1) {
@@ -196,6 +207,14 @@ daemon_args(struct daemon *d, int argc, char **argv)
 			    o->stall_ms > DAEMON_MAX_STALL_MS)
 				daemon_bad_usage("--stall-timeout wants "
 				    "milliseconds, 1 to 3600000", optarg);
+			break;
+		case DAEMON_OPT_MEMO:
+			errno = 0;
+			o->memo_ms = strtol(optarg, &end, 10);
+			if (*optarg == 0 || *end != 0 || errno != 0 ||
+			    o->memo_ms < 0 || o->memo_ms > DAEMON_MEMO_MAX_MS)
+				daemon_bad_usage("--dns-memo wants "
+				    "milliseconds, 0 to 60000", optarg);
 			break;
 		case DAEMON_OPT_FOREGROUND:
 			break;
@@ -305,8 +324,30 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 	msg_info("stopping on signal %d: %u connection(s) open",
 	    (int)sig, d->nconns);
 	daemon_listen_close(d);
+	daemon_sm_stop_all(d);
 	daemon_conn_stop_all(d);
 	daemon_maybe_exit(d);
+}
+
+/* daemon_stderr_null - --stdio: stderr is Postfix's, so from here on
+ * nothing at all (an out-of-memory message, a library's complaint) may
+ * reach it: point descriptor 2 at /dev/null */
+static void
+daemon_stderr_null(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_WRONLY)) < 0) {
+		msg_warn("/dev/null: %s: closing stderr instead",
+		    strerror(errno));
+		(void)close(STDERR_FILENO);
+		return;
+	}
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) < 0)
+			msg_warn("dup2 /dev/null: %s", strerror(errno));
+		(void)close(fd);
+	}
 }
 
 /* daemon_base - the event base; --stdio may be handed regular files */
@@ -357,6 +398,8 @@ daemon_resolver(struct daemon *d)
 	uo.timeout_ms = d->env->conf->dns_timeout;
 	if ((d->ub = dns_ub_new(d->base, &uo, err, sizeof(err))) == NULL)
 		msg_fatal(EX_CONFIG, "resolver: %s", err);
+	if (d->opts.stdio)
+		dns_ub_quiet(d->ub);
 	msg_info("resolver: %s", fwd.len > 0 ? fwd.data :
 	    "forwarders of /etc/resolv.conf");
 	buf_free(&fwd);
@@ -418,10 +461,13 @@ main(int argc, char **argv)
 	}
 	buf_free(&err);
 	daemon_log_open(&d);
+	if (d.opts.stdio)
+		daemon_stderr_null();
 	if (!d.opts.stdio)
 		daemon_fd_limit(&d);
 	d.base = daemon_base(&d);
 	daemon_resolver(&d);
+	daemon_req_init(&d);
 	daemon_signals(&d);
 	if (d.opts.stdio)
 		daemon_conn_new(&d, STDIN_FILENO, STDOUT_FILENO, "stdin");
@@ -433,6 +479,7 @@ main(int argc, char **argv)
 	    d.env->conf->acl_file : "no acl_file");
 	if (event_base_dispatch(d.base) < 0)
 		msg_fatal(EX_SOFTWARE, "event loop failed");
+	daemon_req_fini(&d);		/* the last decision lines first */
 	if (!d.opts.stdio)
 		msg_info("stopped after %lu connection(s)", d.nserved);
 	daemon_listen_close(&d);

@@ -106,6 +106,7 @@ struct dns_ub;
 struct dns_ub *dns_ub_new(struct event_base *, const struct dns_ub_opts *,
 	    char *err, size_t errlen);
 void	dns_ub_free(struct dns_ub *);
+void	dns_ub_quiet(struct dns_ub *);	/* no libunbound text on stderr */
 
 /*
  * Start a job on the loop.  done(arg) is called once, from the loop (never

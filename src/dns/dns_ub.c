@@ -10,6 +10,7 @@
  *			const struct dns_ub_opts *opts, char *err,
  *			size_t errlen);
  *	void	dns_ub_free(struct dns_ub *ub);
+ *	void	dns_ub_quiet(struct dns_ub *ub);
  *	struct dns_ub_run *dns_ub_start(struct dns_ub *ub,
  *			struct dns_job *job, unsigned timeout_ms,
  *			void (*done)(void *), void *arg);
@@ -568,6 +569,15 @@ dns_ub_deadline_cb(evutil_socket_t fd, short what, void *arg)
 			dns_ub_feed(run, &a);
 		}
 	}
+}
+
+/* dns_ub_quiet - libunbound's own messages go nowhere (rmxfd --stdio,
+ * whose stderr is Postfix's); its errors still come back as codes */
+void
+dns_ub_quiet(struct dns_ub *ub)
+{
+	(void)ub_ctx_debugout(ub->ctx, NULL);
+	(void)ub_ctx_debuglevel(ub->ctx, 0);
 }
 
 /* dns_ub_start - run a job on the loop */

@@ -28,11 +28,29 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/msg.h"
 #include "policy.h"
 
 /* the longest line: five keys, five values cut with "..." and quoted
  * (every octet escaped at worst), two <> pairs */
 #define POLICY_LOG_LINE_MAX (5 * (2 * POLICY_LOG_VALUE_MAX + 8) + 64)
+
+/* policy_log_plain - value is printable ASCII needing no quotes, and
+ * not longer than max: it goes into the line as it is */
+static int
+policy_log_plain(const char *value, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)value;
+	size_t i;
+
+	for (i = 0; s[i] != 0; i++) {
+		if (i == max || s[i] <= ' ' || s[i] > '~' || s[i] == '=' ||
+		    s[i] == '"' || s[i] == '\\' || s[i] == '<' ||
+		    s[i] == '>')
+			return 0;
+	}
+	return 1;
+}
 
 /*
  * policy_log_quoted - a sanitised value for a key=value log line, cut at
@@ -50,6 +68,13 @@ policy_log_quoted(struct buf *out, const char *value, size_t max, int angle)
 
 	if (value == NULL)
 		value = "";
+	if (policy_log_plain(value, max)) {	/* nearly every value */
+		if ((angle && buf_putc(out, '<') < 0) ||
+		    buf_puts(out, value) < 0 ||
+		    (angle && buf_putc(out, '>') < 0))
+			return -1;
+		return 0;
+	}
 	buf_init(&tmp, max + 8);
 	cut = policy_text_sanitize(&tmp, value, strlen(value), max,
 	    POLICY_TEXT_UTF8);
@@ -93,9 +118,20 @@ policy_request_format(const struct policy_request *req, struct buf *out)
 	struct buf tmp;
 	int ret = -1;
 
-	buf_init(&tmp, POLICY_LOG_LINE_MAX);
 	if (qid == NULL || *qid == 0)
 		qid = "NOQUEUE";
+	/* room for the longest line: write it in place, no copy */
+	if (out->max - out->len >= POLICY_LOG_LINE_MAX) {
+		if (policy_log_value(out, "queue_id=", qid, 0) < 0 ||
+		    policy_log_value(out, " client=", req->client_address,
+		    0) < 0 ||
+		    policy_log_value(out, " helo=", req->helo_name, 0) < 0 ||
+		    policy_log_value(out, " sender=", req->sender, 1) < 0 ||
+		    policy_log_value(out, " rcpt=", req->recipient, 1) < 0)
+			msg_panic("policy_request_format: over its bound");
+		return 0;
+	}
+	buf_init(&tmp, POLICY_LOG_LINE_MAX);
 	if (policy_log_value(&tmp, "queue_id=", qid, 0) < 0 ||
 	    policy_log_value(&tmp, " client=", req->client_address, 0) < 0 ||
 	    policy_log_value(&tmp, " helo=", req->helo_name, 0) < 0 ||

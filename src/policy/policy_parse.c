@@ -57,6 +57,7 @@
  * SEE ALSO
  *	Postfix SMTPD_POLICY_README ("Protocol description").
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,8 @@ struct policy_attr_off {
 	size_t	name;
 	size_t	value;
 	size_t	value_len;
+	size_t	field;			/* policy_fields index + 1 that this
+					 * slot had last time; 0: none */
 };
 
 struct policy_parser {
@@ -257,8 +260,16 @@ policy_finish(struct policy_parser *p)
 		a->name = p->text.data + p->off[i].name;
 		a->value = p->text.data + p->off[i].value;
 		a->value_len = p->off[i].value_len;
-		f = bsearch(a->name, policy_fields, POLICY_NFIELDS,
-		    sizeof(policy_fields[0]), policy_field_cmp);
+		/* Postfix sends the same attributes in the same order on
+		 * every request: try the field this slot had last time */
+		f = NULL;
+		if (p->off[i].field > 0 &&
+		    strcmp(a->name, policy_fields[p->off[i].field - 1].name)
+		    == 0)
+			f = &policy_fields[p->off[i].field - 1];
+		else if ((f = bsearch(a->name, policy_fields, POLICY_NFIELDS,
+		    sizeof(policy_fields[0]), policy_field_cmp)) != NULL)
+			p->off[i].field = (size_t)(f - policy_fields) + 1;
 		if (f != NULL)	/* a repeated attribute: the last one wins */
 			*(const char **)((char *)req + f->off) = a->value;
 	}
@@ -298,6 +309,7 @@ policy_attr_begin(struct policy_parser *p)
 			cap = p->lim.attrs;
 		p->off = xrealloc(p->off, cap * sizeof(*p->off));
 		p->attr = xrealloc(p->attr, cap * sizeof(*p->attr));
+		memset(p->off + p->cap, 0, (cap - p->cap) * sizeof(*p->off));
 		p->cap = cap;
 	}
 	policy_store_byte(p, 0);
@@ -394,11 +406,67 @@ policy_value_byte(struct policy_parser *p, unsigned char c)
 	}
 }
 
+/*
+ * Eight octets at a time (a request is mostly short names and values, too
+ * short for memchr(3) to pay): POLICY_HASZERO(w) is non-zero when some
+ * octet of w is zero (exactly when there is one: a false alarm only ever
+ * comes above a true zero, and the byte loop after it decides anyway);
+ * POLICY_NOTPRINT(w) when some octet is not printable ASCII.
+ */
+#define POLICY_ONES	0x0101010101010101ULL
+#define POLICY_HIGHS	0x8080808080808080ULL
+#define POLICY_BYTES(c)	((uint64_t)(c) * POLICY_ONES)
+#define POLICY_HASZERO(w) (((w) - POLICY_ONES) & ~(w) & POLICY_HIGHS)
+#define POLICY_NOTPRINT(w) (((w) | ((w) - POLICY_BYTES(0x20)) | \
+	((w) + POLICY_ONES)) & POLICY_HIGHS)
+
+/* policy_value_run - octets before the first LF, CR or NUL */
+static size_t
+policy_value_run(const char *s, size_t len)
+{
+	uint64_t w;
+	size_t n = 0;
+
+	while (len - n >= sizeof(w)) {
+		memcpy(&w, s + n, sizeof(w));
+		if (POLICY_HASZERO(w) || POLICY_HASZERO(w ^ POLICY_BYTES('\n')) ||
+		    POLICY_HASZERO(w ^ POLICY_BYTES('\r')))
+			break;
+		n += sizeof(w);
+	}
+	for (; n < len; n++)
+		if (s[n] == '\n' || s[n] == '\r' || s[n] == '\0')
+			break;
+	return n;
+}
+
+/* policy_name_run - printable ASCII octets before the first '=' */
+static size_t
+policy_name_run(const char *s, size_t len)
+{
+	uint64_t w;
+	size_t n = 0;
+
+	while (len - n >= sizeof(w)) {
+		memcpy(&w, s + n, sizeof(w));
+		if (POLICY_NOTPRINT(w) || POLICY_HASZERO(w ^ POLICY_BYTES('=')))
+			break;
+		n += sizeof(w);
+	}
+	for (; n < len; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (c < 0x20 || c > 0x7e || c == '=')
+			break;
+	}
+	return n;
+}
+
 /* policy_run - ordinary bytes of a name or value that cross no limit */
 static size_t
 policy_run(const struct policy_parser *p, const char *s, size_t len)
 {
-	size_t room, n;
+	size_t room;
 
 	/* the counters never pass their limits: an error stops first */
 	room = p->lim.line_bytes - p->line;
@@ -408,19 +476,9 @@ policy_run(const struct policy_parser *p, const char *s, size_t len)
 		room = p->lim.value_bytes - p->vlen;
 	if (len > room)
 		len = room;
-	if (p->state == POLICY_S_VALUE) {
-		for (n = 0; n < len; n++)
-			if (s[n] == '\n' || s[n] == '\r' || s[n] == '\0')
-				break;
-	} else {
-		for (n = 0; n < len; n++) {
-			unsigned char c = (unsigned char)s[n];
-
-			if (c < 0x20 || c > 0x7e || c == '=')
-				break;
-		}
-	}
-	return n;
+	if (p->state == POLICY_S_VALUE)
+		return policy_value_run(s, len);
+	return policy_name_run(s, len);
 }
 
 /* policy_parser_feed - consume bytes until a request is complete */

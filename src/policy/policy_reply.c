@@ -54,6 +54,7 @@
  *	most 4 * line_length_limit); RFC 5321 4.2.3, 4.5.3.1.5; RFC 3463 2;
  *	RFC 7372 3; RFC 5322 2.1.1, 2.2, 3.6.8; RFC 3629 3.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -100,6 +101,28 @@ policy_utf8_seq(const unsigned char *s, size_t len, unsigned long *cp)
 	return n;
 }
 
+/* policy_text_run - length of the printable ASCII run at s, eight
+ * octets at a time: in w | (w - 0x20..) | (w + 0x01..) a high bit is set
+ * exactly when some octet is >= 0x80, < 0x20 (borrow) or 0x7f (carry) */
+static size_t
+policy_text_run(const unsigned char *s, size_t len)
+{
+	const uint64_t lo = 0x2020202020202020ULL, one = 0x0101010101010101ULL,
+	    hi = 0x8080808080808080ULL;
+	uint64_t w;
+	size_t n = 0;
+
+	while (len - n >= sizeof(w)) {
+		memcpy(&w, s + n, sizeof(w));
+		if (((w | (w - lo) | (w + one)) & hi) != 0)
+			break;
+		n += sizeof(w);
+	}
+	for (; n < len && s[n] >= 0x20 && s[n] < 0x7f; n++)
+		continue;
+	return n;
+}
+
 /* policy_text_ok - no control character but HT, valid UTF-8 */
 static int
 policy_text_ok(const char *text, size_t len)
@@ -109,6 +132,8 @@ policy_text_ok(const char *text, size_t len)
 	size_t i, n;
 
 	for (i = 0; i < len; i += n) {
+		if ((n = policy_text_run(s + i, len - i)) > 0)
+			continue;	/* ASCII: the common case */
 		if ((n = policy_utf8_seq(s + i, len - i, &cp)) == 0)
 			return 0;
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0))
@@ -150,8 +175,19 @@ policy_text_sanitize(struct buf *out, const char *text, size_t len,
 	char sub;
 	int cut = 0;
 
-	/* first measure, so that the append is all or nothing */
+	/* first measure, so that the append is all or nothing; runs of
+	 * printable ASCII (nearly all text) are taken whole */
 	for (i = 0; i < len; i += n) {
+		if ((n = policy_text_run(s + i, len - i)) > 0) {
+			if (n > max - olen) {
+				i += max - olen;
+				olen = max;
+				cut = 1;
+				break;
+			}
+			olen += n;
+			continue;
+		}
 		n = policy_text_step(s + i, len - i, flags, &sub);
 		if ((sub ? 1 : n) > max - olen) {
 			cut = 1;
@@ -163,6 +199,10 @@ policy_text_sanitize(struct buf *out, const char *text, size_t len,
 	if (olen > out->max - out->len)
 		return -1;
 	for (i = 0; i < end; i += n) {
+		if ((n = policy_text_run(s + i, end - i)) > 0) {
+			buf_append(out, s + i, n);
+			continue;
+		}
 		n = policy_text_step(s + i, end - i, flags, &sub);
 		if (sub)
 			buf_putc(out, sub);

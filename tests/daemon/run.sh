@@ -15,8 +15,12 @@
 #	request and a stalled request each close only their connection with
 #	one log line; DNS timeout and SERVFAIL give the defer action at the
 #	deadline; SIGHUP with a good and with a bad configuration (an open
-#	connection survives both); --stdio (action on stdout, nothing on
-#	stderr); SIGTERM lets the request in flight answer and exits 0;
+#	connection survives both), with the file gone and unreadable (the
+#	old one stays, the log says why); --stdio (action on stdout, nothing
+#	on stderr, descriptor 2 is /dev/null while it serves); SIGTERM lets
+#	the request in flight answer, starts no request pipelined behind it,
+#	and exits 0; the unix socket is 0666 and a directory open to others
+#	gets a warning;
 #	as root, --user nobody with chroot = drops to nobody in the jail
 #	after binding; a bad option
 #	or configuration at start gives exit 64 or 78 (with --stdio,
@@ -71,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..33"
+echo "1..38"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -102,6 +106,22 @@ port=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' \
 [ -S "$sock" ] && [ -n "$port" ]
 ok $? "rmxfd listens on unix:$sock and inet:127.0.0.1:${port:-none}" \
     "$(cat "$tmp/rmxfd.log")"
+
+# the socket is 0666, as Postfix's in private/: a directory open to
+# others gets a warning, the private scratch directory none
+mkdir -m 755 "$tmp/open"
+"$RMXFD" -c /dev/null --listen "unix:$tmp/open/s.sock" \
+    --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/open.log" &
+open_pid=$!
+pids+=("$open_pid")
+wait_for "$tmp/open.log" ': started'
+kill -TERM "$open_pid"
+wait "$open_pid"
+grep -q "unix:$tmp/open/s.sock: every local user may connect" \
+    "$tmp/open.log" && ! grep -q 'every local user' "$tmp/rmxfd.log" &&
+    [ "$(stat -c %a "$sock")" = 666 ]
+ok $? "unix socket 0666; a warning when its directory is open to others" \
+    "$(cat "$tmp/open.log")"
 
 if [ "$(id -u)" = 0 ]; then
 	[ "$(grep -c 'warning: running as root' "$tmp/rmxfd.log")" = 1 ]
@@ -266,17 +286,54 @@ wait "$hold_pid"
 ok $? "a connection open across both reloads was not dropped" \
     "$(cat "$tmp/hold2")"
 
+# the file that was loaded vanishes, or becomes unreadable (a directory:
+# root reads a mode 000 file): logged with the reason, the old one stays
+mv "$tmp/rmxf.conf" "$tmp/bad.conf"
+kill -HUP "$rmxfd_pid"
+wait_for "$tmp/rmxfd.log" 'rmxf\.conf: cannot read: No such file'
+r=$?
+pc "unix:$sock" send "$tmp/fail"
+case $out in 'action=450 4.7.24 '*) ;; *) r=1 ;; esac
+ok $r "SIGHUP with the file gone: logged why, the old configuration stays" \
+    "$out$(tail -3 "$tmp/rmxfd.log")"
+
+mkdir "$tmp/rmxf.conf"
+kill -HUP "$rmxfd_pid"
+wait_for "$tmp/rmxfd.log" 'rmxf\.conf: cannot read: Is a directory'
+r=$?
+pc "unix:$sock" send "$tmp/fail"
+case $out in 'action=450 4.7.24 '*) ;; *) r=1 ;; esac
+ok $r "SIGHUP with the file unreadable: logged why, the old one stays" \
+    "$out$(tail -3 "$tmp/rmxfd.log")"
+rmdir "$tmp/rmxf.conf"
+mv "$tmp/bad.conf" "$tmp/rmxf.conf"	# for the start-up error test
+
 # --- SIGTERM --------------------------------------------------------------
-# the request is in flight once dnsd has seen its question
+# the request is in flight once dnsd has seen its question; a second
+# connection has the same slow request in flight and a pipelined one
+# behind it, which must not be started after SIGTERM
 $POLICYC "unix:$sock" send "$tmp/slow2" >"$tmp/inflight" 2>&1 &
 client_pid=$!
 pids+=("$client_pid")
+req "$tmp/slow3" 192.0.2.9 erin@slow2.example.com 1.7
+cat "$tmp/slow3" "$tmp/pass" >"$tmp/piped"
+$POLICYC "unix:$sock" raw "$tmp/piped" 8 >"$tmp/piped.out" 2>&1 &
+piped_pid=$!
+pids+=("$piped_pid")
 wait_for "$tmp/dnsd.log" '^slow2\.example\.com TXT'
+sleep 0.3
 kill -TERM "$rmxfd_pid"
 wait "$client_pid"
 case $(cat "$tmp/inflight") in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
 ok $r "SIGTERM: the request in flight still gets its answer" \
     "$(cat "$tmp/inflight")"
+
+wait "$piped_pid"
+[ "$(grep -c '^action=' "$tmp/piped.out")" = 1 ] &&
+    grep -q '^action=450 4\.7\.24 ' "$tmp/piped.out" &&
+    grep -q '^closed after' "$tmp/piped.out"
+ok $? "SIGTERM: a pipelined request behind it is not started; closed" \
+    "$(cat "$tmp/piped.out")"
 
 for ((i = 0; i < SCAFFOLD_WAIT; i++)); do
 	kill -0 "$rmxfd_pid" 2>/dev/null || break
@@ -319,6 +376,27 @@ else
 fi
 
 # --- --stdio ----------------------------------------------------------------
+# while it serves, descriptor 2 is /dev/null: nothing can reach Postfix's
+# stderr, whatever writes to it
+mkfifo "$tmp/stdin.fifo"
+timeout "$CLIENT_KILL" "$RMXFD" --stdio -c "$tmp/good.conf" \
+    --dns "127.0.0.1:$dnsport" <"$tmp/stdin.fifo" >"$tmp/stdio.out" \
+    2>"$tmp/stdio.err" &
+stdio_pid=$!
+pids+=("$stdio_pid")
+exec 7>"$tmp/stdin.fifo"
+cat "$tmp/pass" >&7
+for ((i = 0; i < SCAFFOLD_WAIT; i++)); do
+	grep -q '^action=' "$tmp/stdio.out" && break
+	sleep 0.1
+done
+fd2=$(readlink "/proc/$(pgrep -P "$stdio_pid" -x rmxfd || echo "$stdio_pid")/fd/2")
+exec 7>&-
+wait "$stdio_pid"
+[ "$fd2" = /dev/null ] && [ ! -s "$tmp/stdio.err" ]
+ok $? "--stdio: stderr is /dev/null while serving ($fd2)" \
+    "$(cat "$tmp/stdio.err")"
+
 cat "$tmp/pass" "$tmp/fail" | timeout "$CLIENT_KILL" "$RMXFD" --stdio \
     -c "$tmp/good.conf" --dns "127.0.0.1:$dnsport" >"$tmp/stdio.out" \
     2>"$tmp/stdio.err"

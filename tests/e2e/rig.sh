@@ -9,6 +9,9 @@
 #	rig_postfix_start POLICY [NAME=VALUE...]
 #	rig_smtpd PORT RESTRICTIONS [NAME=VALUE...]	(before the start)
 #	rig_spawn_service NAME USER ARGV...	(before rig_postfix_start)
+#	rig_master_lines TEXT		(more master.cf lines, before the start)
+#	rig_sink_start PORT DIR		(smtp-sink next hop, captures in DIR)
+#	rig_sink_captured SUBJECT DIR [REGEX]	(prints the captured file)
 #	rig_swaks ARGS...		(sets $sw_out and $sw_rc)
 #	rig_delivered SUBJECT [RCPT]	(prints the delivered file)
 #	rig_port VAR
@@ -58,6 +61,15 @@
 #	$sw_out, its exit status in $sw_rc.  rig_rcpt_reply prints the
 #	server's replies to RCPT TO.  rig_delivered waits (bounded) for the
 #	message with that Subject in RCPT's maildir and prints its path.
+#
+#	rig_sink_start runs Postfix's smtp-sink(1) on 127.0.0.1:PORT as a
+#	next hop (reach it with a transport_maps entry
+#	"DOMAIN smtp:[127.0.0.1]:PORT"; Postfix's default and relay
+#	transports still deliver nothing off the host).  It dumps every
+#	mail transaction into a file of its own under DIR, starting with
+#	X-Mail-Args: (MAIL FROM) and X-Rcpt-Args: (RCPT TO) lines;
+#	rig_sink_captured waits (bounded) for the capture with that Subject
+#	(and a line matching REGEX, grep -E) and prints its path.
 # ENVIRONMENT
 #	O (build directory, default build), RIG_KEEP, RIG_NO_NS, RIG_DEBUG
 #	(print every started command to stderr).
@@ -528,4 +540,39 @@ rig_delivered() {
 # rig_maillog - Postfix's log so far
 rig_maillog() {
 	cat "$RIG_T/log/maillog" 2>/dev/null
+}
+
+# rig_master_lines TEXT - more master.cf lines, verbatim (before the start)
+rig_master_lines() {
+	RIG_MASTER_EXTRA="$RIG_MASTER_EXTRA
+$1"
+}
+
+# rig_sink_start PORT DIR - smtp-sink on 127.0.0.1:PORT, one file per
+# transaction under DIR
+rig_sink_start() {
+	local port=$1 dir=$2
+	mkdir -p "$dir"
+	chown "$RIG_MAIL_UID:$RIG_MAIL_GID" "$dir"
+	smtp-sink -u "$(id -nu "$RIG_MAIL_UID")" -h sink.rig.test \
+	    -d "$dir/%H%M%S." "127.0.0.1:$port" 10 \
+	    >>"$RIG_T/log/smtp-sink-$port.log" 2>&1 &
+	rig_bg $!
+	rig_log "smtp-sink pid $! port $port"
+	rig_wait_for "$RIG_PF_WAIT" rig_smtp_up "$port"
+}
+
+# rig_sink_captured SUBJECT DIR [REGEX] - path of the capture, waiting
+rig_sink_captured() {
+	local subj=$1 dir=$2 re=${3:-.} i f
+	for ((i = 0; i < RIG_DELIVER_WAIT; i++)); do
+		while read -r f; do
+			if grep -qsE -- "$re" "$f"; then
+				echo "$f"
+				return 0
+			fi
+		done < <(grep -lsx "Subject: $subj" "$dir"/* 2>/dev/null)
+		sleep 0.1
+	done
+	return 1
 }

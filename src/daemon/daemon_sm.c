@@ -1,0 +1,507 @@
+/*
+ * NAME
+ *	daemon_sm 3
+ * SUMMARY
+ *	rmxfd's socketmap service (sign, verify, srs_forward, srs_reverse)
+ *	and the key rings it and the bounce check use
+ * SYNOPSIS
+ *	#include "daemon/daemon.h"
+ *
+ *	struct daemon_keys *daemon_keys_load(const struct daemon *d,
+ *			const struct conf *c, struct buf *err, int *failed);
+ *	void	daemon_keys_unref(struct daemon_keys *k);
+ *	const struct ses_ring *daemon_keys_ses(const struct daemon_keys *k);
+ *	const struct ses_ring *daemon_keys_srs(const struct daemon_keys *k);
+ *
+ *	void	daemon_sm_new(struct daemon *d, int fd, const char *peer);
+ *	void	daemon_sm_stop_all(struct daemon *d);
+ * DESCRIPTION
+ *	daemon_keys_load() reads the key rings the configuration names:
+ *	ses_keys (BATV, "K SECRET" lines) and srs_secrets (postsrsd's
+ *	file), each through secret_file_read_as(), which refuses a file
+ *	that group or others may read or that someone other than root, us
+ *	or the user rmxfd runs as (--user, user =) owns.  A ring owned by
+ *	that user is read again on SIGHUP, so keys rotate without a
+ *	restart; a reload whose files cannot be read (after the privilege
+ *	drop a root-owned 0600 file no longer can) keeps the rings of the
+ *	running environment when the paths are the same, with a warning.  It returns NULL without error when neither is configured;
+ *	on error it sets *failed and says why in err.  Rings are reference-
+ *	counted (environments share them); the last unref wipes the
+ *	secrets.
+ *
+ *	daemon_sm_new() serves one socketmap connection (Postfix's
+ *	socketmap_table(5) client): netstring requests "MAP KEY", one reply
+ *	each, the connection kept for more.  The maps:
+ *
+ *	sign: for an address of one of ses_domains, the BATV-signed address
+ *	(the first key of the ring, ses_lifetime days); NOTFOUND for every
+ *	other key, including an address that is already signed, so that an
+ *	address is signed once.
+ *
+ *	verify: for a prvs address of one of ses_domains with a valid,
+ *	unexpired signature, the plain address; NOTFOUND otherwise, so that
+ *	Postfix's reject_unlisted_recipient refuses a forged tag.
+ *
+ *	srs_forward: for an address outside our domains (srs_domain,
+ *	srs_exclude_domains and ses_domains), the SRS0 address in
+ *	srs_domain (SRS1 for an SRS0 address of another forwarder);
+ *	NOTFOUND otherwise.
+ *
+ *	srs_reverse: for a valid SRS0/SRS1 address of srs_domain, the
+ *	address it stands for; NOTFOUND otherwise.
+ *
+ *	A map whose keys are not configured answers NOTFOUND: an address
+ *	we do not rewrite is never a PERM, which would make Postfix defer
+ *	the message.  An unknown map name is a configuration error of the
+ *	Postfix side: PERM, logged.  One log line per rewrite and per
+ *	signature refused (never a secret); a plain NOTFOUND is not logged.
+ *	A malformed netstring or a request over the limits is logged and
+ *	its connection closed.  SIGTERM closes every socketmap connection
+ *	at once (no request is ever in flight: answers need no DNS).
+ * DIAGNOSTICS
+ *	Key files: *failed and a "PATH: why" line in err.
+ * SEE ALSO
+ *	rmxfd(8), socketmap(3), ses(3), socketmap_table(5),
+ *	canonical(5).
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "daemon/daemon.h"
+#include "policy/policy.h"
+#include "ses/ses.h"
+#include "socketmap/socketmap.h"
+#include "util/buf.h"
+#include "util/msg.h"
+#include "util/secret.h"
+#include "util/xmalloc.h"
+
+#define DAEMON_SM_IDLE_S	300	/* an idle socketmap connection */
+#define DAEMON_SM_MAX_IN	(SM_MAX_QUERY + 16)	/* netstring + head */
+#define DAEMON_SM_MAX_CONNS	1000	/* socketmap connections at once */
+#define DAEMON_SM_DAY		86400	/* seconds: BATV and SRS count days */
+
+struct daemon_keys {
+	unsigned	refs;
+	struct ses_ring *ses;		/* NULL: no ses_keys */
+	struct ses_ring *srs;		/* NULL: no srs_secrets */
+	char	       *ses_path;
+	char	       *srs_path;
+};
+
+struct daemon_sm {
+	struct daemon_sm *next;
+	struct daemon_sm *prev;
+	struct daemon  *d;
+	struct bufferevent *bev;
+	char		peer[DAEMON_MAX_PEER];
+	int		closing;	/* close when the reply is out */
+};
+
+/* daemon_keys_ring - one ring file; NULL with text in err on trouble */
+static struct ses_ring *
+daemon_keys_ring(const char *path, uid_t owner, enum ses_ring_kind kind,
+    struct buf *err)
+{
+	struct ses_ring *r;
+	struct buf text, why;
+
+	buf_init(&text, SES_MAX_RING);
+	buf_init(&why, 1024);
+	r = NULL;
+	if (secret_file_read_as(path, owner, &text, &why) < 0)
+		buf_printf(err, "%s\n", why.data != NULL ? why.data : path);
+	else if ((r = ses_ring_parse(text.data != NULL ? text.data : "",
+	    text.len, kind, &why)) == NULL)
+		buf_printf(err, "%s: %s\n", path, why.data != NULL ?
+		    why.data : "no key");
+	secret_buf_wipe(&text);
+	buf_free(&why);
+	return r;
+}
+
+/* daemon_keys_unref - one user less; the last wipes the secrets */
+void
+daemon_keys_unref(struct daemon_keys *k)
+{
+	if (k == NULL)
+		return;
+	if (k->refs == 0)
+		msg_panic("daemon_keys_unref: no reference left");
+	if (--k->refs > 0)
+		return;
+	ses_ring_free(k->ses);
+	ses_ring_free(k->srs);
+	free(k->ses_path);
+	free(k->srs_path);
+	free(k);
+}
+
+/* daemon_keys_ses - the BATV ring, or NULL */
+const struct ses_ring *
+daemon_keys_ses(const struct daemon_keys *k)
+{
+	return k != NULL ? k->ses : NULL;
+}
+
+/* daemon_keys_srs - the SRS ring, or NULL */
+const struct ses_ring *
+daemon_keys_srs(const struct daemon_keys *k)
+{
+	return k != NULL ? k->srs : NULL;
+}
+
+/* daemon_keys_same - does the running environment read the same files? */
+static int
+daemon_keys_same(const struct daemon_keys *old, const struct conf *c)
+{
+	return old != NULL && strcmp(old->ses_path, c->ses_keys) == 0 &&
+	    strcmp(old->srs_path, c->srs_secrets) == 0;
+}
+
+/* daemon_keys_load - the rings of a configuration */
+struct daemon_keys *
+daemon_keys_load(const struct daemon *d, const struct conf *c,
+    struct buf *err, int *failed)
+{
+	struct daemon_keys *k, *old = d->env != NULL ? d->env->keys : NULL;
+	uid_t owner = SECRET_NO_UID;
+	const struct passwd *pw;
+	const char *user;
+	struct buf why;
+
+	*failed = 0;
+	if (*c->ses_keys == 0 && *c->srs_secrets == 0)
+		return NULL;
+	buf_init(&why, DAEMON_MAX_ERR);
+	k = xcalloc(1, sizeof(*k));
+	k->refs = 1;
+	k->ses_path = xstrdup(c->ses_keys);
+	k->srs_path = xstrdup(c->srs_secrets);
+	/* the user rmxfd runs as may own the rings (read again on SIGHUP) */
+	user = d->opts.user != NULL ? d->opts.user : c->user;
+	if (*user != 0 && (pw = getpwnam(user)) != NULL)
+		owner = pw->pw_uid;
+	if (*c->ses_keys != 0)
+		k->ses = daemon_keys_ring(c->ses_keys, owner, SES_RING_BATV,
+		    &why);
+	if (*c->srs_secrets != 0)
+		k->srs = daemon_keys_ring(c->srs_secrets, owner, SES_RING_SRS,
+		    &why);
+	if (why.len == 0) {
+		buf_free(&why);
+		return k;
+	}
+	daemon_keys_unref(k);
+	if (daemon_keys_same(old, c)) {
+		msg_warn("key rings not read again, the old ones stay: %.*s",
+		    (int)(why.len - 1), why.data);
+		buf_free(&why);
+		old->refs++;
+		return old;
+	}
+	buf_puts(err, why.data);
+	buf_free(&why);
+	*failed = 1;
+	return NULL;
+}
+
+/* daemon_sm_in - is the domain of addr (len) in a list? */
+static int
+daemon_sm_in(const char *dom, size_t dlen, const struct conf_strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == dlen && strncasecmp(l->v[i], dom,
+		    dlen) == 0)
+			return 1;
+	return 0;
+}
+
+/* daemon_sm_is - dom (dlen) equal to s, ignoring case? */
+static int
+daemon_sm_is(const char *dom, size_t dlen, const char *s)
+{
+	return *s != 0 && strlen(s) == dlen && strncasecmp(s, dom, dlen) ==
+	    0;
+}
+
+/* daemon_sm_srs_opts - the SRS options of a configuration */
+static void
+daemon_sm_srs_opts(const struct conf *c, struct ses_srs_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->domain = c->srs_domain;
+	so->max_age = c->srs_max_age;
+	so->separator = c->srs_separator;
+	so->base64url = c->srs_base64url;
+}
+
+/*
+ * daemon_sm_lookup - one map lookup: the reply status, the value in out,
+ * and what to log (NULL: nothing)
+ */
+static enum sm_reply
+daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
+    const char *key, size_t klen, struct buf *out, const char **log)
+{
+	const struct conf *c = env->conf;
+	const struct daemon_keys *k = env->keys;
+	struct ses_srs_opts so;
+	const char *dom;
+	size_t dlen;
+	long today = (long)(time(NULL) / DAEMON_SM_DAY);
+	enum ses_status st = SES_NOT_OURS;
+
+	*log = NULL;
+	dom = ses_addr_domain(key, klen, &dlen);
+	if (dom == NULL || dom == key + 1 || dlen == 0 ||
+	    klen > SES_MAX_ADDR)
+		dom = NULL;			/* "user", "@dom", too long */
+#define DAEMON_SM_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
+	if (DAEMON_SM_MAP("sign")) {
+		if (k == NULL || k->ses == NULL || dom == NULL ||
+		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
+		    ses_batv_is_prvs(key, klen))
+			return SM_R_NOTFOUND;
+		st = ses_batv_sign(k->ses, key, klen, today, c->ses_lifetime,
+		    out);
+	} else if (DAEMON_SM_MAP("verify")) {
+		if (k == NULL || k->ses == NULL || dom == NULL ||
+		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
+		    !ses_batv_is_prvs(key, klen))
+			return SM_R_NOTFOUND;
+		st = ses_batv_verify(k->ses, key, klen, today,
+		    c->ses_lifetime, out);
+	} else if (DAEMON_SM_MAP("srs_forward")) {
+		if (k == NULL || k->srs == NULL || dom == NULL ||
+		    *c->srs_domain == 0 || daemon_sm_is(dom, dlen,
+		    c->srs_domain) || daemon_sm_in(dom, dlen,
+		    &c->srs_exclude_domains) || daemon_sm_in(dom, dlen,
+		    &c->ses_domains))
+			return SM_R_NOTFOUND;
+		daemon_sm_srs_opts(c, &so);
+		st = ses_srs_forward(k->srs, &so, key, klen, today, out);
+	} else if (DAEMON_SM_MAP("srs_reverse")) {
+		if (k == NULL || k->srs == NULL || dom == NULL ||
+		    !daemon_sm_is(dom, dlen, c->srs_domain) ||
+		    !ses_srs_is_srs(key, klen))
+			return SM_R_NOTFOUND;
+		daemon_sm_srs_opts(c, &so);
+		st = ses_srs_reverse(k->srs, &so, key, klen, today, out);
+	} else {
+		*log = "unknown map";
+		buf_puts(out, "unknown map name");
+		return SM_R_PERM;
+	}
+#undef DAEMON_SM_MAP
+	if (st == SES_OK) {
+		*log = "OK";
+		return SM_R_OK;
+	}
+	buf_reset(out);
+	/* a signature that does not hold is worth a line; "not ours" is not */
+	if (st != SES_NOT_OURS && st != SES_ALREADY)
+		*log = ses_status_str(st);
+	return SM_R_NOTFOUND;
+}
+
+/* daemon_sm_free - close and forget one socketmap connection */
+static void
+daemon_sm_free(struct daemon_sm *s)
+{
+	struct daemon *d = s->d;
+
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		d->sms = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	d->nsms--;
+	bufferevent_free(s->bev);
+	free(s);
+}
+
+/*
+ * daemon_sm_close - close once the replies already queued are out (the
+ * requests before a bad one were good and are answered)
+ */
+static void
+daemon_sm_close(struct daemon_sm *s)
+{
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
+		daemon_sm_free(s);
+		return;
+	}
+	s->closing = 1;
+	bufferevent_disable(s->bev, EV_READ);
+}
+
+/* daemon_sm_answer - look up one request, queue its reply, log */
+static int
+daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
+{
+	struct buf val, rep, line;
+	const char *log;
+	enum sm_reply r;
+	int rc;
+
+	buf_init(&val, SM_MAX_REPLY);
+	buf_init(&rep, SM_MAX_REPLY + 16);
+	r = daemon_sm_lookup(s->d->env, rq->name, rq->namelen, rq->key,
+	    rq->keylen, &val, &log);
+	if (log != NULL) {
+		char key[SES_MAX_ADDR + 1];
+		size_t kl = rq->keylen > SES_MAX_ADDR ? SES_MAX_ADDR :
+		    rq->keylen;
+
+		/* the key is not terminated: it ends in the netstring's ',' */
+		memcpy(key, rq->key, kl);
+		key[kl] = 0;
+		buf_init(&line, 2048);
+		buf_printf(&line, "socketmap peer=%s map=%.*s key=", s->peer,
+		    (int)(rq->namelen > SM_MAX_NAME ? SM_MAX_NAME :
+		    rq->namelen), rq->name);
+		(void)policy_log_quoted(&line, key, SES_MAX_ADDR, 0);
+		buf_printf(&line, " result=%s", sm_reply_str(r));
+		if (r == SM_R_OK) {
+			buf_puts(&line, " value=");
+			(void)policy_log_quoted(&line, val.data, val.len, 0);
+		} else
+			buf_printf(&line, " why=\"%s\"", log);
+		msg_info("%s", line.data != NULL ? line.data : "socketmap");
+		buf_free(&line);
+	}
+	rc = sm_format_reply(&rep, r, val.data, val.len);
+	if (rc == 0)
+		rc = bufferevent_write(s->bev, rep.data, rep.len);
+	buf_free(&val);
+	buf_free(&rep);
+	return rc;
+}
+
+/* daemon_sm_read - requests in: answer each complete one */
+static void
+daemon_sm_read(struct bufferevent *bev, void *arg)
+{
+	struct daemon_sm *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct sm_request rq;
+	const char *why;
+	size_t len, used;
+	enum sm_status st;
+	char *p;
+
+	while (!s->closing && (len = evbuffer_get_length(in)) > 0) {
+		p = (char *)evbuffer_pullup(in, -1);
+		st = sm_parse(p, len, &rq, &used, &why);
+		if (st == SM_MORE) {
+			if (len < DAEMON_SM_MAX_IN)
+				return;
+			why = "request longer than 10000 octets";
+			st = SM_ERR;
+		}
+		if (st == SM_ERR) {
+			msg_warn("socketmap peer=%s: %s: connection closed",
+			    s->peer, why);
+			daemon_sm_close(s);
+			return;
+		}
+		if (daemon_sm_answer(s, &rq) < 0) {
+			msg_warn("socketmap peer=%s: cannot queue the reply: "
+			    "connection closed", s->peer);
+			daemon_sm_free(s);
+			return;
+		}
+		evbuffer_drain(in, used);
+	}
+}
+
+/* daemon_sm_written - the output is out: close if we were asked to */
+static void
+daemon_sm_written(struct bufferevent *bev, void *arg)
+{
+	struct daemon_sm *s = arg;
+
+	(void)bev;
+	if (s->closing)
+		daemon_sm_free(s);
+}
+
+/* daemon_sm_event - EOF, error or idle timeout */
+static void
+daemon_sm_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct daemon_sm *s = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT)
+		msg_info("socketmap peer=%s: idle for %d s: connection "
+		    "closed", s->peer, DAEMON_SM_IDLE_S);
+	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF))
+		msg_warn("socketmap peer=%s: connection error", s->peer);
+	daemon_sm_free(s);
+}
+
+/* daemon_sm_new - serve one accepted socketmap connection */
+void
+daemon_sm_new(struct daemon *d, int fd, const char *peer)
+{
+	struct timeval idle = {DAEMON_SM_IDLE_S, 0};
+	struct daemon_sm *s;
+	size_t n;
+
+	if (d->nsms >= DAEMON_SM_MAX_CONNS) {
+		msg_warn("socketmap connection from %s: %d connections open: "
+		    "closed", peer, DAEMON_SM_MAX_CONNS);
+		evutil_closesocket(fd);
+		return;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->d = d;
+	n = strlen(peer);
+	if (n >= sizeof(s->peer))
+		n = sizeof(s->peer) - 1;
+	memcpy(s->peer, peer, n);
+	s->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL) {
+		msg_warn("socketmap connection from %s: no buffer: closed",
+		    peer);
+		evutil_closesocket(fd);
+		free(s);
+		return;
+	}
+	bufferevent_setcb(s->bev, daemon_sm_read, daemon_sm_written,
+	    daemon_sm_event, s);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, DAEMON_SM_MAX_IN);
+	bufferevent_set_timeouts(s->bev, &idle, &idle);
+	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) < 0) {
+		msg_warn("socketmap connection from %s: cannot enable: "
+		    "closed", peer);
+		bufferevent_free(s->bev);
+		free(s);
+		return;
+	}
+	s->next = d->sms;
+	if (d->sms != NULL)
+		d->sms->prev = s;
+	d->sms = s;
+	d->nsms++;
+}
+
+/* daemon_sm_stop_all - SIGTERM: every socketmap connection goes now */
+void
+daemon_sm_stop_all(struct daemon *d)
+{
+	while (d->sms != NULL)
+		daemon_sm_free(d->sms);
+}
