@@ -24,9 +24,13 @@
  *	(the client's family), test_mx its MX and then the hosts'
  *	addresses (at most CHECK_MAX_MX_HOSTS); the client within
  *	a_prefix4/6 or mx_prefix4/6 of one of them is a legacy pass.  A
- *	DNS failure in a legacy test counts as no match.  test_dmp is not
- *	implemented: the record format of draft-fecyk-dmp could not be
- *	established, and it is ignored.
+ *	DNS failure in a legacy test counts as no match.  test_dmp asks,
+ *	at the same time, the TXT records of the client's node under
+ *	_smtp_client of the sender domain (its reversed address below
+ *	in-addr or ip6) and of _smtp_client itself (draft-fecyk-dmp, RFC
+ *	1464 "dmp=allow" / "dmp=deny"): the client's own record decides
+ *	pass or fail, else a domain default of deny is a fail; DMP comes
+ *	first (the seed's order), then A, then MX.
  *
  *	When nothing is outstanding the decision is made (check_decide.c)
  *	and the memo updated.

@@ -88,7 +88,7 @@ check_bounce(const struct check_env *env, const struct policy_request *req,
 		return CHECK_B_NA;
 	buf_init(&plain, SES_MAX_ADDR);
 	if (ses_batv_is_prvs(rcpt, len))
-		st = ses_batv_verify(env->ses_ring, rcpt, len, today,
+		st = ses_batv_verify_fold(env->ses_ring, rcpt, len, today,
 		    c->ses_lifetime, &plain);
 	else if (env->srs_ring != NULL && ses_srs_is_srs(rcpt, len)) {
 		memset(&so, 0, sizeof(so));

@@ -525,8 +525,12 @@ check_decide(const struct check_ctx *ctx, const struct check_eval *ev,
 	switch (act) {
 	case CONF_ACT_REJECT:
 		check_reply_text(&text, r, res, d->method, ip);
+		/* RFC 7372's codes are SPF's: a permerror is 5.7.24, and a
+		 * DMP fail is no SPF validation failure (5.7.1) */
 		if (res == SPF_PERMERROR && strcmp(enh, "5.7.23") == 0)
 			enh = "5.7.24";
+		if (d->method == CHECK_M_DMP && strcmp(enh, "5.7.23") == 0)
+			enh = "5.7.1";
 		rc = policy_action_reject(action, (int)c->reject_code, enh,
 		    text.data != NULL ? text.data : "");
 		d->verdict = CHECK_V_REJECT;

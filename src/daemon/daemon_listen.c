@@ -358,6 +358,15 @@ daemon_listen_open_sm(struct daemon *d)
 			daemon_listen_unix(d, cl->v[i].path);
 			continue;
 		}
+		/* whoever reaches sign gets valid bounce tags, and
+		 * srs_forward mints addresses our MX relays back out */
+		if (strcmp(cl->v[i].host, "localhost") != 0 &&
+		    strncmp(cl->v[i].host, "127.", 4) != 0 &&
+		    strcmp(cl->v[i].host, "::1") != 0)
+			msg_warn("socketmap_listen inet:%s:%u is not a "
+			    "loopback address: anyone who reaches it can "
+			    "sign addresses; use unix: or 127.0.0.1",
+			    cl->v[i].host, cl->v[i].port);
 		buf_init(&b, sizeof(port) - 1);
 		buf_printf(&b, "%u", cl->v[i].port);
 		memcpy(port, b.data, b.len + 1);

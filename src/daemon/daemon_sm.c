@@ -33,8 +33,10 @@
  *	socketmap_table(5) client): netstring requests "MAP KEY", one reply
  *	each, the connection kept for more.  The maps:
  *
- *	sign: for an address of one of ses_domains, the BATV-signed address
- *	(the first key of the ring, ses_lifetime days); NOTFOUND for every
+ *	sign: for an address of one of ses_domains, the BATV-signed address,
+ *	lower-cased (the first key of the ring, ses_lifetime days; Postfix's
+ *	smtpd lower-cases the recipient of a bounce before verify sees it,
+ *	which would break a signature over capitals); NOTFOUND for every
  *	other key, including an address that is already signed, so that an
  *	address is signed once.
  *
@@ -87,6 +89,8 @@
 #define DAEMON_SM_MAX_IN	(SM_MAX_QUERY + 16)	/* netstring + head */
 #define DAEMON_SM_MAX_CONNS	1000	/* socketmap connections at once */
 #define DAEMON_SM_DAY		86400	/* seconds: BATV and SRS count days */
+#define DAEMON_SM_MAX_OUT	(1024 * 1024)	/* unread replies: close */
+#define DAEMON_SM_MAX_LOGGED	100	/* refusal lines per connection */
 
 struct daemon_keys {
 	unsigned	refs;
@@ -103,6 +107,7 @@ struct daemon_sm {
 	struct bufferevent *bev;
 	char		peer[DAEMON_MAX_PEER];
 	int		closing;	/* close when the reply is out */
+	unsigned	nlogged;	/* refusals logged on this connection */
 };
 
 /* daemon_keys_ring - one ring file; NULL with text in err on trouble */
@@ -268,18 +273,28 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 		dom = NULL;			/* "user", "@dom", too long */
 #define DAEMON_SM_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
 	if (DAEMON_SM_MAP("sign")) {
+		char low[SES_MAX_ADDR];
+		size_t i;
+
 		if (k == NULL || k->ses == NULL || dom == NULL ||
 		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
 		    ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
-		st = ses_batv_sign(k->ses, key, klen, today, c->ses_lifetime,
+		/* sign the lower-cased address: Postfix's smtpd lower-cases
+		 * a recipient before it asks recipient_canonical_maps, so a
+		 * signature over "User@dom" would never verify; our own
+		 * domains deliver without regard to case anyway */
+		for (i = 0; i < klen; i++)
+			low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ?
+			    key[i] - 'A' + 'a' : key[i]);
+		st = ses_batv_sign(k->ses, low, klen, today, c->ses_lifetime,
 		    out);
 	} else if (DAEMON_SM_MAP("verify")) {
 		if (k == NULL || k->ses == NULL || dom == NULL ||
 		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
 		    !ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
-		st = ses_batv_verify(k->ses, key, klen, today,
+		st = ses_batv_verify_fold(k->ses, key, klen, today,
 		    c->ses_lifetime, out);
 	} else if (DAEMON_SM_MAP("srs_forward")) {
 		if (k == NULL || k->srs == NULL || dom == NULL ||
@@ -359,6 +374,15 @@ daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
 	buf_init(&rep, SM_MAX_REPLY + 16);
 	r = daemon_sm_lookup(s->d->env, rq->name, rq->namelen, rq->key,
 	    rq->keylen, &val, &log);
+	/* a flood of refusals is not a flood of log lines */
+	if (log != NULL && r != SM_R_OK && ++s->nlogged >
+	    DAEMON_SM_MAX_LOGGED) {
+		if (s->nlogged == DAEMON_SM_MAX_LOGGED + 1)
+			msg_warn("socketmap peer=%s: more than %d refusals on "
+			    "this connection: no more are logged", s->peer,
+			    DAEMON_SM_MAX_LOGGED);
+		log = NULL;
+	}
 	if (log != NULL) {
 		char key[SES_MAX_ADDR + 1];
 		size_t kl = rq->keylen > SES_MAX_ADDR ? SES_MAX_ADDR :
@@ -386,6 +410,10 @@ daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
 		rc = bufferevent_write(s->bev, rep.data, rep.len);
 	buf_free(&val);
 	buf_free(&rep);
+	/* PERM is a configuration error of the Postfix side: say it once,
+	 * then close; Postfix reconnects for its next lookup */
+	if (rc == 0 && r == SM_R_PERM)
+		s->closing = 1;
 	return rc;
 }
 
@@ -402,7 +430,12 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 	char *p;
 
 	while (!s->closing && (len = evbuffer_get_length(in)) > 0) {
-		p = (char *)evbuffer_pullup(in, -1);
+		if ((p = (char *)evbuffer_pullup(in, -1)) == NULL) {
+			msg_warn("socketmap peer=%s: out of memory: "
+			    "connection closed", s->peer);
+			daemon_sm_free(s);
+			return;
+		}
 		st = sm_parse(p, len, &rq, &used, &why);
 		if (st == SM_MORE) {
 			if (len < DAEMON_SM_MAX_IN)
@@ -423,6 +456,21 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		evbuffer_drain(in, used);
+		/* a client that does not read its replies is cut off
+		 * before they pile up (Postfix reads each one) */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) >
+		    DAEMON_SM_MAX_OUT) {
+			msg_warn("socketmap peer=%s: more than %d octets of "
+			    "replies unread: connection closed", s->peer,
+			    DAEMON_SM_MAX_OUT);
+			daemon_sm_free(s);
+			return;
+		}
+	}
+	if (s->closing) {
+		bufferevent_disable(bev, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			daemon_sm_free(s);
 	}
 }
 
@@ -449,6 +497,11 @@ daemon_sm_event(struct bufferevent *bev, short what, void *arg)
 		    "closed", s->peer, DAEMON_SM_IDLE_S);
 	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF))
 		msg_warn("socketmap peer=%s: connection error", s->peer);
+	else if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		/* a half-close: the replies already queued still go out */
+		daemon_sm_close(s);
+		return;
+	}
 	daemon_sm_free(s);
 }
 

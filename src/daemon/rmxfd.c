@@ -321,8 +321,8 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
-	msg_info("stopping on signal %d: %u connection(s) open",
-	    (int)sig, d->nconns);
+	msg_info("stopping on signal %d: %u connection(s) open, %u "
+	    "socketmap", (int)sig, d->nconns, d->nsms);
 	daemon_listen_close(d);
 	daemon_sm_stop_all(d);
 	daemon_conn_stop_all(d);

@@ -95,10 +95,11 @@ mda_conf_merge(const char *sys, size_t slen, const char *user, size_t ulen,
 	while (pos < slen) {
 		le = mda_conf_line_end(sys, slen, pos);
 		k = mda_conf_name(sys + pos, le - pos);
+		/* only a new setting changes what is skipped: conf_parse()
+		 * carries a continuation line across comments and blank
+		 * lines, so they do not end the setting above them */
 		if (k > 0)
 			skipping = mda_conf_sets(user, ulen, sys + pos, k);
-		else if (sys[pos] != ' ' && sys[pos] != '\t')
-			skipping = 0;	/* a comment ends a setting */
 		if (!skipping)
 			buf_append(out, sys + pos, le - pos);
 		pos = le;

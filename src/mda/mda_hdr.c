@@ -285,10 +285,15 @@ mda_hdr_parse(const char *in, size_t len, unsigned hops, struct mda_msg *m)
 		return;
 	}
 	le = mda_hdr_eol(in, len, 0);
-	m->crlf = le >= 2 && in[le - 1] == '\n' && in[le - 2] == '\r';
 	if (len >= strlen(MDA_FROM_LINE) && memcmp(in, MDA_FROM_LINE,
-	    strlen(MDA_FROM_LINE)) == 0)
+	    strlen(MDA_FROM_LINE)) == 0) {
+		/* procmail and Postfix write the From_ line with LF even
+		 * for a CRLF message: its own first line decides */
 		m->from_len = le;
+		if (le < len)
+			le = mda_hdr_eol(in, len, le);
+	}
+	m->crlf = le >= 2 && in[le - 1] == '\n' && in[le - 2] == '\r';
 	pos = m->from_len;
 	while (pos < len && mda_hdr_empty(in, len, pos) <= 0) {
 		le = mda_hdr_eol(in, len, pos);
@@ -333,13 +338,19 @@ mda_hdr_line(struct buf *out, const char *text, int crlf)
 {
 	size_t i, start = out->len;
 
-	buf_puts(out, text);
-	if (!out->overflow)
-		for (i = start; i < out->len; i++)
-			if (out->data[i] == '\r' || out->data[i] == '\n' ||
-			    out->data[i] == 0)
-				out->data[i] = ' ';
-	return buf_puts(out, crlf ? "\r\n" : "\n");
+	/* a refused text must not leave its line end alone: an empty line
+	 * would end the message's header block */
+	if (out->overflow || buf_puts(out, text) < 0)
+		return -1;
+	for (i = start; i < out->len; i++)
+		if (out->data[i] == '\r' || out->data[i] == '\n' ||
+		    out->data[i] == 0)
+			out->data[i] = ' ';
+	if (buf_puts(out, crlf ? "\r\n" : "\n") < 0) {
+		buf_truncate(out, start);
+		return -1;
+	}
+	return 0;
 }
 
 /* mda_pass_head - From_ line, new headers, then the rest of the input */

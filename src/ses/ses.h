@@ -58,6 +58,8 @@ enum ses_status ses_batv_sign(const struct ses_ring *, const char *, size_t,
 	    long, unsigned, struct buf *);
 enum ses_status ses_batv_verify(const struct ses_ring *, const char *,
 	    size_t, long, unsigned, struct buf *);
+enum ses_status ses_batv_verify_fold(const struct ses_ring *, const char *,
+	    size_t, long, unsigned, struct buf *);
 
 /* SRS0/SRS1 as postsrsd 1.10, libsrs2 and Mail::SRS */
 struct ses_srs_opts {

@@ -13,6 +13,9 @@
  *	enum ses_status ses_batv_verify(const struct ses_ring *ring,
  *			const char *addr, size_t len, long today,
  *			unsigned lifetime, struct buf *plain);
+ *	enum ses_status ses_batv_verify_fold(const struct ses_ring *ring,
+ *			const char *addr, size_t len, long today,
+ *			unsigned lifetime, struct buf *plain);
  * DESCRIPTION
  *	The tagged form is prvs=KDDDSSSSSS=local@domain: K the key number,
  *	DDD the expiry day (days since 1970-01-01 plus the lifetime) modulo
@@ -215,4 +218,31 @@ ses_batv_verify(const struct ses_ring *ring, const char *addr, size_t len,
 		return SES_TOO_LONG;
 	}
 	return SES_OK;
+}
+
+/*
+ * ses_batv_verify_fold - ses_batv_verify(), and when the signature does
+ * not match, once more over the ASCII-lower-cased address: rmxfd's sign
+ * map signs lower-cased addresses, and a relay may have changed the case
+ * of ours on the way back.  A signature over a mixed-case address (Exim,
+ * rmxf ses sign) still verifies as given.
+ */
+enum ses_status
+ses_batv_verify_fold(const struct ses_ring *ring, const char *addr,
+    size_t len, long today, unsigned lifetime, struct buf *plain)
+{
+	char low[SES_MAX_ADDR];
+	enum ses_status st;
+	size_t i;
+
+	st = ses_batv_verify(ring, addr, len, today, lifetime, plain);
+	if (st != SES_BAD_HASH || len > sizeof(low))
+		return st;
+	for (i = 0; i < len; i++)
+		low[i] = (char)(addr[i] >= 'A' && addr[i] <= 'Z' ?
+		    addr[i] - 'A' + 'a' : addr[i]);
+	if (memcmp(low, addr, len) == 0)
+		return st;
+	return ses_batv_verify(ring, low, len, today, lifetime, plain) ==
+	    SES_OK ? SES_OK : st;
 }

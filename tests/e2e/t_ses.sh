@@ -35,7 +35,9 @@
 #	    which "rmxf ses verify" turns back into the plain sender;
 #	  2 a bounce (MAIL FROM:<>) to that prvs address on the MX is
 #	    delivered to the plain user's maildir, as is one to an address
-#	    signed by python3's hmac from the format alone;
+#	    signed by python3's hmac from the format alone; a sender
+#	    written User@Dest.test leaves signed lower-cased and its bounce
+#	    is delivered too (smtpd lower-cases before the verify map);
 #	  3 bounces to an unsigned address, a forged tag and an expired tag
 #	    get 550 5.7.1 from the policy check; without the policy check
 #	    the forged and expired ones get 550 5.1.1 from
@@ -292,6 +294,19 @@ else
 	skip "2 no python3: no independently signed address"
 	skip "2 no python3"
 fi
+
+# a sender written with capitals is signed lower-cased: smtpd lower-cases
+# the recipient of the bounce before it asks the verify map
+submit ses-submit-case User@Dest.test far@remote.test
+cap=$(rig_sink_captured ses-submit-case "$SINK")
+mixed=
+[ -n "$cap" ] && mixed=$(envelope "$cap" Mail)
+case $mixed in prvs=*=user@dest.test) true ;; *) false ;; esac
+ok $? "2 User@Dest.test leaves signed lower-cased" "MAIL FROM seen: <$mixed>"
+mx "$RIG_SMTP_PORT" ses-bounce-case '<>' "$mixed"
+rcpt_is '^250 ' "2 a bounce to it is accepted and verified"
+rig_delivered ses-bounce-case user >/dev/null
+ok $? "2 ... and delivered to user@dest.test" "$(rig_maillog | tail -5)"
 
 # 3. bounces that we never caused are rejected
 # prvs=KDDD (9 characters), the tag (6), =user@dest.test: change every

@@ -427,7 +427,9 @@ test_acl_sample(void **state)
 	fclose(fp);
 	if ((acl = parse(text.data, text.len, &err)) == NULL)
 		fail_msg("%s", err.data);
-	assert_int_equal(acl_count(acl), 3);
+	assert_int_equal(acl_count(acl), 4);
+	assert_int_equal(acl_lookup(acl, "postmaster@sergiusz.com")->action,
+	    ACL_SKIP);
 	assert_int_equal(acl_lookup(acl, "rozanski@sergiusz.com")->flags,
 	    ACL_F_HMARK);
 	assert_string_equal(acl_lookup(acl, "x@sergiusz.com")->key,

@@ -318,14 +318,14 @@ static const struct pipe_case pipe_cases[] = {
 	 "PREPEND Received-SPF: none", CHECK_M_DMP, 0, 3},
 	{"DMP: the domain designates only its hosts", "test_dmp = yes\n",
 	 NULL, REQ("198.51.100.10", "a@dmp.example", "r@x.example", "31", ""),
-	 "550 5.7.23 the DMP records of dmp.example do not designate "
+	 "550 5.7.1 the DMP records of dmp.example do not designate "
 	 "198.51.100.10 as a mailer", CHECK_M_DMP, 0, 3},
 	{"DMP over IPv6: nibbles under ip6, case-insensitive value",
 	 "test_dmp = yes\n", NULL, REQ("2001:db8::5", "a@dmp.example",
 	 "r@x.example", "32", ""), "PREPEND", CHECK_M_DMP, 0, 3},
 	{"DMP: a host record of deny beats the domain's allow",
 	 "test_dmp = yes\ntest_a = yes\n", NULL, REQ("198.51.100.12",
-	 "a@open.example", "r@x.example", "33", ""), "550 5.7.23 the DMP",
+	 "a@open.example", "r@x.example", "33", ""), "550 5.7.1 the DMP",
 	 CHECK_M_DMP, 0, 4},
 	{"DMP: the domain's allow alone decides nothing, A does",
 	 "test_dmp = yes\ntest_a = yes\n", NULL, REQ("198.51.100.13",

@@ -69,6 +69,11 @@ static const struct parse_case parse_cases[] = {
 	{"CRLF", "Return-Path: <a@example.com>\r\nReceived: from h.example "
 	    "([192.0.2.9])\r\n\tby mx; date\r\n\r\nbody\r\n", 0, 0, 0, 1,
 	    "a@example.com", "192.0.2.9", "h.example", TEST_NO},
+	{"CRLF message behind an LF From_ line: CRLF",
+	    "From a@example.com Mon Nov 23 10:00:00 2026\n"
+	    "Return-Path: <a@example.com>\r\nReceived: from h.example "
+	    "([192.0.2.9])\r\n\tby mx; date\r\n\r\nbody\r\n", 0, 0, 44, 1,
+	    "a@example.com", "192.0.2.9", "h.example", TEST_NO},
 	{"no trailing newline", RP "Received: from h.example [192.0.2.3]",
 	    0, 0, 0, 0, "a@example.com", "192.0.2.3", "h.example", TEST_NO},
 	{"header block without body", RP RCV, 0, 0, 0, 0, "a@example.com",
@@ -270,8 +275,13 @@ static const struct merge_case merge_cases[] = {
 	{"continuation dropped", "exempt_networks = 10.0.0.0/8\n"
 	    "  192.168.0.0/16\ntest_a = yes\n", "exempt_networks =\n",
 	    "test_a = yes\nexempt_networks =\n"},
-	{"comments kept", "# c\ntest_a=yes\n# d\n", "test_a = no",
-	    "# c\n# d\ntest_a = no"},
+	{"comments kept, those inside a dropped setting dropped",
+	    "# c\ntest_a=yes\n# d\n", "test_a = no", "# c\ntest_a = no"},
+	{"a continuation after a comment stays with its setting",
+	    "exempt_networks = 198.51.100.0/24\ndns_forwarders = 192.0.2.99\n"
+	    "# a second forwarder\n    192.0.2.53\n",
+	    "dns_forwarders = 127.0.0.1\n",
+	    "exempt_networks = 198.51.100.0/24\ndns_forwarders = 127.0.0.1\n"},
 	{"no final newline", "test_a = yes", "test_mx = no\n",
 	    "test_a = yes\ntest_mx = no\n"},
 	{"empty system", "", "test_a = no\n", "test_a = no\n"},

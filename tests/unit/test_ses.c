@@ -541,6 +541,53 @@ test_misc(void **state)
 	ses_ring_free(NULL);
 }
 
+/* test_verify_fold - a signature over the lower-cased address survives
+ * a change of case; one over a mixed-case address verifies as given */
+static void
+test_verify_fold(void **state)
+{
+	struct ses_ring *ring;
+	struct buf err, sig, plain, up;
+	size_t i;
+
+	(void)state;
+	buf_init(&err, 1024);
+	buf_init(&sig, SES_MAX_ADDR);
+	buf_init(&plain, SES_MAX_ADDR);
+	buf_init(&up, SES_MAX_ADDR);
+	ring = ses_ring_parse("1 k\n", 4, SES_RING_BATV, &err);
+	assert_non_null(ring);
+	assert_int_equal(ses_batv_sign(ring, "user@x.example", 14, 20780, 7,
+	    &sig), SES_OK);
+	for (i = 0; i < sig.len; i++)
+		buf_putc(&up, sig.data[i] >= 'a' && sig.data[i] <= 'z' ?
+		    sig.data[i] - 'a' + 'A' : sig.data[i]);
+	assert_int_equal(ses_batv_verify(ring, up.data, up.len, 20780, 7,
+	    &plain), SES_BAD_HASH);
+	assert_int_equal(ses_batv_verify_fold(ring, up.data, up.len, 20780,
+	    7, &plain), SES_OK);
+	assert_string_equal(plain.data, "user@x.example");
+	/* mixed case signed as given: exact match first */
+	assert_int_equal(ses_batv_sign(ring, "User@X.example", 14, 20780, 7,
+	    &sig), SES_OK);
+	assert_int_equal(ses_batv_verify_fold(ring, sig.data, sig.len, 20780,
+	    7, &plain), SES_OK);
+	assert_string_equal(plain.data, "User@X.example");
+	/* a forged tag stays forged, expired stays expired */
+	sig.data[14] = sig.data[14] == '0' ? '1' : '0';
+	assert_int_equal(ses_batv_verify_fold(ring, sig.data, sig.len, 20780,
+	    7, &plain), SES_BAD_HASH);
+	assert_int_equal(ses_batv_sign(ring, "user@x.example", 14, 20770, 7,
+	    &sig), SES_OK);
+	assert_int_equal(ses_batv_verify_fold(ring, sig.data, sig.len, 20780,
+	    7, &plain), SES_EXPIRED);
+	ses_ring_free(ring);
+	buf_free(&err);
+	buf_free(&sig);
+	buf_free(&plain);
+	buf_free(&up);
+}
+
 int
 main(void)
 {
@@ -550,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_ring_limits),
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_verify_fold),
 	};
 
 	return cmocka_run_group_tests_name("ses", tests, NULL, NULL);
