@@ -9,6 +9,9 @@
 #				DIAG follows as "# " lines
 #	wait_for FILE PATTERN	until FILE has a line matching PATTERN, at
 #				most SCAFFOLD_WAIT tenths of a second (50)
+#	run ARGS...		$RMXF ARGS: $out, $err (stderr), $rc
+#	expect RC OUT ERR TEXT	one TAP line comparing the last run
+#	keyfile NAME TEXT	$tmp/NAME with TEXT, mode 0600
 #
 # Every loop is bounded; only processes the script started are stopped.
 
@@ -57,4 +60,27 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# run ARGS... - $RMXF with stdout in $out, stderr in $err, status in $rc
+run() {
+	out=$("$RMXF" "$@" 2>"$tmp/err")
+	rc=$?
+	err=$(cat "$tmp/err")
+}
+
+# expect RC OUT ERR TEXT - one TAP line: did the last run give these?
+expect() {
+	if [ "$rc" = "$1" ] && [ "$out" = "$2" ] && [ "$err" = "$3" ]; then
+		ok 0 "$4"
+	else
+		ok 1 "$4" "$(printf 'want rc=%s out=[%s] err=[%s]\n got rc=%s out=[%s] err=[%s]' \
+		    "$1" "$2" "$3" "$rc" "$out" "$err")"
+	fi
+}
+
+# keyfile NAME TEXT - $tmp/NAME holding TEXT, mode 0600 (a key ring)
+keyfile() {
+	printf '%s' "$2" >"$tmp/$1"
+	chmod 600 "$tmp/$1"
 }

@@ -22,33 +22,10 @@ cd "$(dirname "$0")/../.." || exit 1
 RMXF=${RMXF:-build/rmxf}
 scaffold_start srs
 
-# run ARGS... - rmxf with stdout in $out, stderr in $err, status in $rc
-run() {
-	out=$("$RMXF" "$@" 2>"$tmp/err")
-	rc=$?
-	err=$(cat "$tmp/err")
-}
-
-# expect RC OUT ERR TEXT - compare the last run
-expect() {
-	if [ "$rc" = "$1" ] && [ "$out" = "$2" ] && [ "$err" = "$3" ]; then
-		ok 0 "$4"
-	else
-		ok 1 "$4" "$(printf 'want rc=%s out=[%s] err=[%s]\n got rc=%s out=[%s] err=[%s]' \
-		    "$1" "$2" "$3" "$rc" "$out" "$err")"
-	fi
-}
-
 # skip TEXT WHY - one skipped TAP line
 skip() {
 	n=$((n + 1))
 	echo "ok $n - $1 # SKIP $2"
-}
-
-# keyfile NAME TEXT - a secrets file with mode 0600
-keyfile() {
-	printf '%s' "$2" >"$tmp/$1"
-	chmod 600 "$tmp/$1"
 }
 
 keyfile sec $'tops3cr3t\n'
