@@ -45,6 +45,8 @@
  * SEE ALSO
  *	check(3), check_decide(3), spf(3).
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,7 @@ struct check_qvec {
 	struct spf_question *v;
 	size_t		n;
 	size_t		cap;
+	struct spf_question *store;	/* where v starts, in struct check */
 };
 
 struct check {
@@ -127,25 +130,59 @@ struct check {
 	struct check_decision dec;
 	struct buf	action;
 	struct buf	log;
+	/* Storage that needs no zeroes, from action_store to the end:
+	 * where action, log and the vectors start (most requests never
+	 * need more, and so make no allocation for them) */
+	char		action_store[CHECK_ACTION_STORE];
+	char		log_store[CHECK_LOG_STORE];
+	struct check_out out_store[CHECK_VEC_STORE];
+	struct spf_question pending_store[CHECK_VEC_STORE];
+	struct spf_question asked_store[CHECK_VEC_STORE];
 };
+
+/* check_new zeroes everything before action_store: the stores come last */
+_Static_assert(offsetof(struct check, asked_store) > offsetof(struct check,
+    action_store) && sizeof(struct check) - offsetof(struct check,
+    asked_store) - sizeof(((struct check *)0)->asked_store) <
+    _Alignof(struct check),
+    "the stores of struct check must be its last members");
+
+/* check_grow - room for more in a vector that starts in its store */
+static void *
+check_grow(void *v, const void *store, size_t *cap, size_t size)
+{
+	size_t ncap = 2 * *cap;
+	void *p;
+
+	if (v == store) {
+		p = xmalloc(ncap * size);
+		memcpy(p, v, *cap * size);
+	} else
+		p = xrealloc(v, ncap * size);
+	*cap = ncap;
+	return p;
+}
 
 /* check_memo_new - an empty memo for one connection */
 struct check_memo *
 check_memo_new(void)
 {
-	return xcalloc(1, sizeof(struct check_memo));
+	struct check_memo *m = xcalloc(1, sizeof(struct check_memo));
+
+	/* the values were bounded where the request was read */
+	buf_init(&m->keys, SIZE_MAX);
+	return m;
 }
 
-/* check_memo_reset - forget the message */
+/* check_memo_reset - forget the message; keep the storage of the keys */
 static void
 check_memo_reset(struct check_memo *m)
 {
 	check_eval_clear(&m->ev);
-	free(m->instance);
-	free(m->client);
-	free(m->helo);
-	free(m->sender);
-	memset(m, 0, sizeof(*m));
+	buf_reset(&m->keys);
+	m->valid = 0;
+	m->instance = m->client = m->helo = m->sender = NULL;
+	m->header_done = 0;
 }
 
 /* check_memo_free - release a memo */
@@ -155,7 +192,39 @@ check_memo_free(struct check_memo *m)
 	if (m == NULL)
 		return;
 	check_memo_reset(m);
+	buf_free(&m->keys);
 	free(m);
+}
+
+/* check_memo_key - a copy of s (NUL and all) at the end of the keys;
+ * its offset, or SIZE_MAX for NULL */
+static size_t
+check_memo_key(struct check_memo *m, const char *s)
+{
+	size_t off = m->keys.len;
+
+	if (s == NULL)
+		return SIZE_MAX;
+	buf_append(&m->keys, s, strlen(s) + 1);
+	return off;
+}
+
+/* check_memo_keep - remember which message the memo's evaluation is of */
+static void
+check_memo_keep(struct check_memo *m, const struct policy_request *r)
+{
+	size_t o[4];
+	const char **f[4] = { &m->instance, &m->client, &m->helo, &m->sender };
+	size_t i;
+
+	o[0] = check_memo_key(m, r->instance);
+	o[1] = check_memo_key(m, r->client_address);
+	o[2] = check_memo_key(m, r->helo_name);
+	o[3] = check_memo_key(m, r->sender);
+	/* pointers only now: the appends may have moved the storage */
+	for (i = 0; i < 4; i++)
+		*f[i] = o[i] == SIZE_MAX ? NULL : m->keys.data + o[i];
+	m->valid = 1;
 }
 
 /* check_streq - both NULL or equal */
@@ -262,10 +331,8 @@ static void
 check_qpush(struct check_qvec *v, unsigned id, enum spf_rrtype type,
     const char *name)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 8;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
+	if (v->n == v->cap)
+		v->v = check_grow(v->v, v->store, &v->cap, sizeof(*v->v));
 	v->v[v->n].id = id;
 	v->v[v->n].type = type;
 	v->v[v->n].name = name;
@@ -276,10 +343,9 @@ check_qpush(struct check_qvec *v, unsigned id, enum spf_rrtype type,
 static unsigned
 check_map(struct check *c, int slot, unsigned subid)
 {
-	if (c->nout == c->outcap) {
-		c->outcap = c->outcap ? 2 * c->outcap : 8;
-		c->out = xrealloc(c->out, c->outcap * sizeof(*c->out));
-	}
+	if (c->nout == c->outcap)
+		c->out = check_grow(c->out, c->out_store, &c->outcap,
+		    sizeof(*c->out));
 	c->out[c->nout].id = ++c->next_id;
 	c->out[c->nout].slot = slot;
 	c->out[c->nout].subid = subid;
@@ -573,12 +639,7 @@ check_finish(struct check *c)
 	if (!c->cached) {
 		check_memo_reset(m);
 		if (r->instance != NULL && *r->instance != 0) {
-			m->valid = 1;
-			m->instance = xstrdup(r->instance);
-			m->client = r->client_address ?
-			    xstrdup(r->client_address) : NULL;
-			m->helo = r->helo_name ? xstrdup(r->helo_name) : NULL;
-			m->sender = r->sender ? xstrdup(r->sender) : NULL;
+			check_memo_keep(m, r);
 			m->ev = c->ev;
 			memset(&c->ev, 0, sizeof(c->ev));
 		}
@@ -593,17 +654,27 @@ check_new(const struct check_env *env, struct check_memo *memo,
     const struct policy_request *req, long long now)
 {
 	const struct conf *conf = env->conf;
-	struct check *c = xcalloc(1, sizeof(*c));
+	struct check *c = xmalloc(sizeof(*c));
 	enum check_bounce b;
 	const char *why;
 	size_t i;
 
+	/* the stores need no zeroes: they are written before they are read */
+	memset(c, 0, offsetof(struct check, action_store));
 	c->env = env;
 	c->memo = memo;
 	c->req = req;
 	c->now = now;
-	buf_init(&c->action, CHECK_MAX_ACTION);
-	buf_init(&c->log, CHECK_MAX_LOG);
+	buf_init_store(&c->action, CHECK_MAX_ACTION, c->action_store,
+	    sizeof(c->action_store));
+	buf_init_store(&c->log, CHECK_MAX_LOG, c->log_store,
+	    sizeof(c->log_store));
+	c->out = c->out_store;
+	c->outcap = CHECK_VEC_STORE;
+	c->pending.v = c->pending.store = c->pending_store;
+	c->pending.cap = CHECK_VEC_STORE;
+	c->asked.v = c->asked.store = c->asked_store;
+	c->asked.cap = CHECK_VEC_STORE;
 	c->authserv_id = *conf->authserv_id ? conf->authserv_id :
 	    env->hostname != NULL && *env->hostname ? env->hostname :
 	    "unknown";
@@ -824,9 +895,12 @@ check_free(struct check *c)
 	free(c->ldomain);
 	free(c->dmpname[0]);
 	free(c->dmpname[1]);
-	free(c->out);
-	free(c->pending.v);
-	free(c->asked.v);
+	if (c->out != c->out_store)
+		free(c->out);
+	if (c->pending.v != c->pending_store)
+		free(c->pending.v);
+	if (c->asked.v != c->asked_store)
+		free(c->asked.v);
 	check_eval_clear(&c->ev);
 	buf_free(&c->action);
 	buf_free(&c->log);

@@ -63,6 +63,7 @@
 
 #define CHECK_TEXT_MAX	400	/* reply text we write, octets */
 #define CHECK_HDR_MAX	900	/* header value, under 998 with its name */
+#define CHECK_IDRES_STRINGS 6	/* the strings of a struct check_idres */
 #define CHECK_TEXT_FALLBACK "SPF check failed"	/* when no text fits */
 #define CHECK_BOUNCE_FALLBACK "bounce to an unsigned return address"
 
@@ -99,23 +100,11 @@ check_method_str(enum check_method m)
 	return "none";
 }
 
-/* check_strdup - copy or NULL */
-static char *
-check_strdup(const char *s)
-{
-	return s == NULL ? NULL : xstrdup(s);
-}
-
 /* check_idres_clear - free one identity's strings */
 static void
 check_idres_clear(struct check_idres *r)
 {
-	free(r->domain);
-	free(r->mechanism);
-	free(r->problem);
-	free(r->explanation);
-	free(r->received);
-	free(r->authres);
+	free(r->store);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -135,23 +124,45 @@ void
 check_idres_set(struct check_idres *r, const struct spf_detail *d,
     const struct spf_params *p)
 {
-	struct buf b;
+	char rstore[CHECK_HDR_MAX + 1], astore[CHECK_HDR_MAX + 1];
+	struct buf rcv, ar;
+	const char *src[CHECK_IDRES_STRINGS];
+	const char **dst[CHECK_IDRES_STRINGS] = {
+		&r->domain, &r->mechanism, &r->problem, &r->explanation,
+		&r->received, &r->authres,
+	};
+	size_t len[CHECK_IDRES_STRINGS], total = 0, i;
+	char *s;
 
 	check_idres_clear(r);
 	r->checked = 1;
 	r->result = d->result;
-	r->domain = xstrdup(d->domain != NULL ? d->domain : "");
-	r->mechanism = check_strdup(d->mechanism);
-	r->problem = check_strdup(d->problem);
-	r->explanation = check_strdup(d->explanation);
-	buf_init(&b, CHECK_HDR_MAX);
-	if (spf_format_received(d, p, &b) == 0 && b.len > 0)
-		r->received = buf_steal(&b);
-	buf_free(&b);
-	buf_init(&b, CHECK_HDR_MAX);
-	if (spf_format_authres_method(d, &b) == 0 && b.len > 0)
-		r->authres = buf_steal(&b);
-	buf_free(&b);
+	buf_init_store(&rcv, CHECK_HDR_MAX, rstore, sizeof(rstore));
+	buf_init_store(&ar, CHECK_HDR_MAX, astore, sizeof(astore));
+	src[0] = d->domain != NULL ? d->domain : "";
+	src[1] = d->mechanism;
+	src[2] = d->problem;
+	src[3] = d->explanation;
+	src[4] = spf_format_received(d, p, &rcv) == 0 && rcv.len > 0 ?
+	    rcv.data : NULL;
+	src[5] = spf_format_authres_method(d, &ar) == 0 && ar.len > 0 ?
+	    ar.data : NULL;
+	/* one allocation for the six: the evaluation moves to the memo and
+	 * lives as long as the message */
+	for (i = 0; i < CHECK_IDRES_STRINGS; i++) {
+		len[i] = src[i] != NULL ? strlen(src[i]) + 1 : 0;
+		total += len[i];
+	}
+	r->store = s = xmalloc(total);
+	for (i = 0; i < CHECK_IDRES_STRINGS; i++) {
+		if (src[i] == NULL)
+			continue;
+		memcpy(s, src[i], len[i]);
+		*dst[i] = s;
+		s += len[i];
+	}
+	buf_free(&rcv);
+	buf_free(&ar);
 }
 
 /* check_sender_domain - the part after the last '@', or NULL */
@@ -198,7 +209,8 @@ check_log_end(const struct check_ctx *ctx, struct buf *log)
 		check_log_kv(log, "acl", ctx->acl->key);
 	if (ctx->cached)
 		buf_puts(log, " cached=yes");
-	buf_printf(log, " dns=%u", ctx->dns_queries);
+	buf_puts(log, " dns=");
+	buf_put_uint(log, ctx->dns_queries);
 }
 
 /* check_decide_fixed - DUNNO that checked nothing, and its log line */
@@ -237,6 +249,7 @@ check_decide_bounce(const struct check_ctx *ctx, enum check_bounce b,
 	const struct conf *c = ctx->conf;
 	unsigned flags = ctx->acl != NULL && ctx->acl->action == ACL_CHECK ?
 	    ctx->acl->flags : 0;
+	char store[CHECK_TEXT_MAX + CHECK_MAX_FIELD + 1];
 	struct buf text;
 	int rc = 0;
 
@@ -250,7 +263,8 @@ check_decide_bounce(const struct check_ctx *ctx, enum check_bounce b,
 	    CONF_ACT_MARK : CONF_ACT_REJECT;
 	d->observe = c->observe_only || (flags & ACL_F_OBSERVE);
 	buf_reset(action);
-	buf_init(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD);
+	buf_init_store(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD, store,
+	    sizeof(store));
 	check_log_start(ctx, log);
 	check_log_kv(log, "method", "bounce");
 	check_log_kv(log, "result", "fail");
@@ -308,8 +322,10 @@ check_reply_raw(struct buf *t, const struct check_idres *r,
 	/* exp= is the sender domain's own words (RFC 7208 6.2): say so */
 	if (m == CHECK_M_SPF && result == SPF_FAIL && r != NULL &&
 	    r->explanation != NULL && *r->explanation != 0) {
-		buf_printf(t, "SPF fail, %.*s explains: ", CHECK_MAX_FIELD,
-		    *dom ? dom : "the sender domain");
+		buf_puts(t, "SPF fail, ");
+		buf_put_cut(t, *dom ? dom : "the sender domain",
+		    CHECK_MAX_FIELD);
+		buf_puts(t, " explains: ");
 		buf_puts(t, r->explanation);
 		return;
 	}
@@ -332,10 +348,12 @@ check_reply_raw(struct buf *t, const struct check_idres *r,
 		    CHECK_MAX_FIELD, r != NULL && r->problem ? r->problem : "");
 		break;
 	default:
-		buf_printf(t, "%.*s does not designate %s as permitted sender "
-		    "(SPF %s%s)", CHECK_MAX_FIELD, *dom ? dom : "the sender",
-		    ip, spf_result_str(result), m == CHECK_M_DEFAULT ?
-		    ", default_result" : "");
+		buf_put_cut(t, *dom ? dom : "the sender", CHECK_MAX_FIELD);
+		buf_puts(t, " does not designate ");
+		buf_puts(t, ip);
+		buf_puts(t, " as permitted sender (SPF ");
+		buf_puts(t, spf_result_str(result));
+		buf_puts(t, m == CHECK_M_DEFAULT ? ", default_result)" : ")");
 		break;
 	}
 }
@@ -367,6 +385,7 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 	const char *aid = ctx->authserv_id ? ctx->authserv_id : "unknown";
 	const struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
 	const char *dom, *sp;
+	char store[CHECK_HDR_MAX + 1];
 	struct buf v;
 	int rspf = c->header_received_spf, ar = c->header_authentication_results;
 	int ret = 0;
@@ -375,7 +394,7 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 		return 0;
 	if (always && !rspf && !ar)
 		rspf = 1;
-	buf_init(&v, CHECK_HDR_MAX);
+	buf_init_store(&v, CHECK_HDR_MAX, store, sizeof(store));
 	if (rspf && r != NULL && r->received != NULL) {
 		if (policy_action_prepend(action, "Received-SPF",
 		    r->received) == 0) {
@@ -440,12 +459,14 @@ check_decide(const struct check_ctx *ctx, const struct check_eval *ev,
 	const char *ip = ctx->req->client_address ? ctx->req->client_address :
 	    "";
 	const char *enh = c->reject_enhanced_code;
+	char store[CHECK_TEXT_MAX + CHECK_MAX_FIELD + 1];
 	struct buf text;
 	int use_helo = 0, undecided, header = 0, rc = 0;
 
 	memset(d, 0, sizeof(*d));
 	buf_reset(action);
-	buf_init(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD);
+	buf_init_store(&text, CHECK_TEXT_MAX + CHECK_MAX_FIELD, store,
+	    sizeof(store));
 
 	/* MAIL FROM: SPF, legacy, default_result */
 	mres = mf->checked ? mf->result : SPF_NONE;

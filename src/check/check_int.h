@@ -3,23 +3,27 @@
 #define RMXF_CHECK_INT_H
 
 #include "check.h"
+#include "util/buf.h"
 
-struct buf;
 struct acl_entry;
 
 #define CHECK_MAX_FIELD		200	/* one value in a log line or text */
 #define CHECK_MAX_ACTION	4096	/* one action, octets */
+#define CHECK_ACTION_STORE	512	/* an action's room before the heap */
+#define CHECK_LOG_STORE		1024	/* a log line's room before the heap */
+#define CHECK_VEC_STORE		8	/* questions in flight before the heap */
 
 /* One identity's SPF result, copied out of its query. */
 struct check_idres {
 	int		checked;
 	enum spf_result	result;
-	char	       *domain;		/* domain checked */
-	char	       *mechanism;	/* NULL: none */
-	char	       *problem;	/* NULL: none */
-	char	       *explanation;	/* NULL: none */
-	char	       *received;	/* Received-SPF: value */
-	char	       *authres;	/* RFC 8601 method part */
+	const char     *domain;		/* domain checked */
+	const char     *mechanism;	/* NULL: none */
+	const char     *problem;	/* NULL: none */
+	const char     *explanation;	/* NULL: none */
+	const char     *received;	/* Received-SPF: value */
+	const char     *authres;	/* RFC 8601 method part */
+	char	       *store;		/* one allocation holds them all */
 };
 
 /* Everything one message's evaluation found (kept in the memo). */
@@ -36,10 +40,11 @@ struct check_eval {
 
 struct check_memo {
 	int		valid;
-	char	       *instance;
-	char	       *client;
-	char	       *helo;
-	char	       *sender;
+	const char     *instance;	/* these four in keys */
+	const char     *client;
+	const char     *helo;
+	const char     *sender;
+	struct buf	keys;		/* kept from message to message */
 	struct check_eval ev;
 	int		header_done;	/* a header went out for instance */
 };

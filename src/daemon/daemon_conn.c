@@ -147,6 +147,24 @@ daemon_conn_flush(struct daemon_conn *c)
 	return 0;
 }
 
+/* daemon_conn_send - queue a reply; written at once when nothing waits
+ * before it (no evbuffer chain is made for a reply that goes out whole) */
+static void
+daemon_conn_send(struct daemon_conn *c, const char *data, size_t len)
+{
+	ssize_t n = 0;
+
+	if (evbuffer_get_length(c->out) == 0) {
+		do
+			n = write(c->out_fd, data, len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			n = 0;	/* EAGAIN, or an error the flush reports */
+	}
+	if ((size_t)n < len)
+		evbuffer_add(c->out, data + n, len - (size_t)n);
+}
+
 /* daemon_conn_write_cb - the peer can take more reply bytes */
 static void
 daemon_conn_write_cb(evutil_socket_t fd, short what, void *arg)
@@ -180,14 +198,14 @@ daemon_conn_done(void *arg, const char *action)
 
 	c->req = NULL;
 	c->nreq++;
-	buf_init(&b, sizeof(reply) - 1);
+	buf_init_store(&b, sizeof(reply) - 1, reply, sizeof(reply));
 	if (policy_format_reply(&b, action) < 0) {
 		msg_error("connection from %s: unusable action \"%.100s\": "
 		    "answering DUNNO", c->peer, action);
 		buf_reset(&b);
 		policy_format_reply(&b, "DUNNO");
 	}
-	evbuffer_add(c->out, b.data, b.len);
+	daemon_conn_send(c, b.data, b.len);
 	buf_free(&b);
 	policy_parser_reset(c->parser);
 	if (c->d->stopping || (c->eof && evbuffer_get_length(c->in) == 0))
@@ -202,13 +220,49 @@ daemon_conn_done(void *arg, const char *action)
 	daemon_conn_process(c);
 }
 
+/*
+ * daemon_conn_feed - bytes to the parser; a complete request starts.
+ * The bytes come from c->in (queued: what was used is drained) or fresh
+ * from read(2) (what follows a complete request is queued in c->in).
+ * 1: a request started; 0: the parser wants more; -1: c was freed.
+ */
+static int
+daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
+    int queued)
+{
+	enum policy_status st;
+	size_t used = 0;
+
+	st = policy_parser_feed(c->parser, p, len, &used);
+	if (st == POLICY_NEED_MORE && used != len)
+		msg_panic("daemon_conn_feed: parser left %zu of %zu bytes",
+		    len - used, len);
+	if (queued)
+		evbuffer_drain(c->in, used);
+	else if (st == POLICY_REQUEST && used < len)
+		evbuffer_add(c->in, p + used, len - used);
+	if (st == POLICY_ERROR) {
+		daemon_conn_bad(c, policy_parser_error(c->parser));
+		return -1;
+	}
+	if (st != POLICY_REQUEST)
+		return 0;
+	/* reading goes on (a pipelined request waits in c->in, bounded by
+	 * DAEMON_MAX_IN): pausing and resuming the read event costs two
+	 * system calls per request */
+	event_del(c->stall);
+	c->stall_armed = 0;
+	c->req = daemon_req_start(c->d, c->memo, policy_parser_request(
+	    c->parser), c->peer, daemon_conn_done, c);
+	return 1;
+}
+
 /* daemon_conn_process - parse what has come in; start a request */
 static void
 daemon_conn_process(struct daemon_conn *c)
 {
-	enum policy_status st;
 	unsigned char *p;
-	size_t len, used;
+	size_t len;
 
 	if (c->d->stopping) {
 		/* SIGTERM: nothing new starts; the request in flight, if
@@ -222,28 +276,8 @@ daemon_conn_process(struct daemon_conn *c)
 	while (c->req == NULL && (len = evbuffer_get_length(c->in)) > 0) {
 		if ((p = evbuffer_pullup(c->in, (ev_ssize_t)len)) == NULL)
 			msg_fatal(1, "evbuffer_pullup: out of memory");
-		used = 0;
-		st = policy_parser_feed(c->parser, (const char *)p, len,
-		    &used);
-		if (st == POLICY_NEED_MORE && used != len)
-			msg_panic("daemon_conn_process: parser left %zu of "
-			    "%zu bytes", len - used, len);
-		evbuffer_drain(c->in, used);
-		if (st == POLICY_ERROR) {
-			daemon_conn_bad(c, policy_parser_error(c->parser));
-			return;
-		}
-		if (st == POLICY_REQUEST) {
-			/* reading goes on (a pipelined request waits in c->in,
-			 * bounded by DAEMON_MAX_IN): pausing and resuming the
-			 * read event costs two system calls per request */
-			event_del(c->stall);
-			c->stall_armed = 0;
-			c->req = daemon_req_start(c->d, c->memo,
-			    policy_parser_request(c->parser), c->peer,
-			    daemon_conn_done, c);
-			return;
-		}
+		if (daemon_conn_feed(c, (const char *)p, len, 1) != 0)
+			return;		/* freed, or a request started */
 	}
 	if (policy_parser_pending(c->parser) > 0 && !c->stall_armed) {
 		struct timeval tv;
@@ -275,6 +309,14 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	n = read(c->in_fd, chunk, sizeof(chunk));
+	if (n > 0 && c->req == NULL && !c->d->stopping &&
+	    evbuffer_get_length(c->in) == 0) {
+		/* the common case: parse the bytes where they are; only
+		 * what follows a complete request is queued */
+		if (daemon_conn_feed(c, chunk, (size_t)n, 0) == 0)
+			daemon_conn_process(c);	/* the stall timer */
+		return;		/* else freed, or a request started */
+	}
 	if (n > 0) {
 		evbuffer_add(c->in, chunk, (size_t)n);
 		/* a peer that pipelines without waiting: stop reading until

@@ -280,11 +280,12 @@ policy_dsn_ok(const char *enhanced, char cls)
 static int
 policy_text_action(struct buf *action, const char *head, const char *text)
 {
+	char store[POLICY_MAX_TEXT + 64];
 	struct buf tmp;
 	size_t len;
 	int ret = -1;
 
-	buf_init(&tmp, POLICY_MAX_ACTION);
+	buf_init_store(&tmp, POLICY_MAX_ACTION, store, sizeof(store));
 	if (text == NULL || (len = strlen(text)) == 0 || len > POLICY_MAX_TEXT)
 		goto out;
 	if (buf_puts(&tmp, head) < 0 || buf_putc(&tmp, ' ') < 0 ||
@@ -301,6 +302,7 @@ static int
 policy_coded_action(struct buf *action, int code, const char *enhanced,
     const char *text, int cls, int hangup)
 {
+	char store[32];
 	struct buf tmp;
 	int ret;
 
@@ -308,8 +310,10 @@ policy_coded_action(struct buf *action, int code, const char *enhanced,
 	if (code / 100 != cls || code == hangup || enhanced == NULL ||
 	    !policy_dsn_ok(enhanced, (char)('0' + cls)))
 		return -1;
-	buf_init(&tmp, 32);	/* "NNN X.YYY.ZZZ" */
-	ret = buf_printf(&tmp, "%d %s", code, enhanced);
+	buf_init_store(&tmp, sizeof(store) - 1, store, sizeof(store));
+	/* "%d %s" by hand: the code is 4NN or 5NN (checked above) */
+	ret = buf_put_uint(&tmp, (unsigned)code) < 0 ||
+	    buf_putc(&tmp, ' ') < 0 || buf_puts(&tmp, enhanced) < 0 ? -1 : 0;
 	if (ret == 0)
 		ret = policy_text_action(action, tmp.data, text);
 	buf_free(&tmp);
@@ -337,11 +341,12 @@ int
 policy_action_defer_if_permit(struct buf *action, const char *enhanced,
     const char *text)
 {
+	char store[65];
 	struct buf tmp;
 	size_t n;
 	int ret = -1;
 
-	buf_init(&tmp, 64);
+	buf_init_store(&tmp, sizeof(store) - 1, store, sizeof(store));
 	if (enhanced != NULL) {
 		if (!policy_dsn_ok(enhanced, '4'))
 			goto out;

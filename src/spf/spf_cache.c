@@ -46,7 +46,6 @@
 #include "util/arena.h"
 #include "util/domain.h"
 #include "util/msg.h"
-#include "util/xmalloc.h"
 #include "spf_int.h"
 
 /* spf_cache_init - empty cache on an arena */
@@ -57,14 +56,14 @@ spf_cache_init(struct spf_cache *c, struct arena *a)
 	c->arena = a;
 }
 
-/* spf_cache_free - release the vectors (entries live in the arena) */
+/* spf_cache_free - forget the vectors (they and the entries live in the
+ * arena, and go with it) */
 void
 spf_cache_free(struct spf_cache *c)
 {
-	free(c->ents);
-	free(c->newq);
 	c->ents = NULL;
 	c->newq = NULL;
+	c->nents = c->capents = c->nnew = c->capnew = 0;
 }
 
 
@@ -122,8 +121,11 @@ spf_cache_lookup(struct spf_cache *c, const char *name, enum spf_rrtype type,
 	e->next = c->hash[h & (SPF_HASH_SIZE - 1)];
 	c->hash[h & (SPF_HASH_SIZE - 1)] = e;
 	if (c->nents == c->capents) {
-		c->capents = c->capents ? c->capents * 2 : 16;
-		c->ents = xrealloc(c->ents, c->capents * sizeof(*c->ents));
+		size_t cap = c->capents ? c->capents * 2 : 16;
+
+		c->ents = arena_grow(c->arena, c->ents,
+		    c->capents * sizeof(*c->ents), cap * sizeof(*c->ents));
+		c->capents = cap;
 	}
 	c->ents[c->nents++] = e;
 	e->q.id = (unsigned)c->nents;
@@ -143,8 +145,11 @@ spf_cache_lookup(struct spf_cache *c, const char *name, enum spf_rrtype type,
 	e->state = SPF_ENT_PENDING;
 	c->pending++;
 	if (c->nnew == c->capnew) {
-		c->capnew = c->capnew ? c->capnew * 2 : 8;
-		c->newq = xrealloc(c->newq, c->capnew * sizeof(*c->newq));
+		size_t cap = c->capnew ? c->capnew * 2 : 8;
+
+		c->newq = arena_grow(c->arena, c->newq,
+		    c->capnew * sizeof(*c->newq), cap * sizeof(*c->newq));
+		c->capnew = cap;
 	}
 	c->newq[c->nnew++] = e->q;
 	return NULL;

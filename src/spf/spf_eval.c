@@ -50,6 +50,7 @@
  *	RFC 7208 sections 2.4, 4, 5, 6 and 7.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,7 @@
 #define SPF_MAX_PREFETCH 10	/* look-ahead questions per wait */
 #define SPF_NAME_MAX	65536	/* expansion room before the cut to 253
 				 * (7.3); policy values are at most 4 KiB */
+#define SPF_NAME_STORE	512	/* its room before the heap */
 
 #define SPF_DEFAULT_EXP "%{i} is not one of %{o}'s designated mail servers"
 
@@ -103,9 +105,7 @@ struct spf_query {
 	struct spf_macro_ctx mc;
 	enum spf_phase	phase;
 	struct spf_cache c;		/* questions and answers */
-	/* frames */
-	struct spf_frame frames[SPF_MAX_DEPTH];
-	size_t		nframes;
+	size_t		nframes;	/* of frames, below */
 	const struct spf_record *final_rec;	/* decided the result */
 	/* %{p} and ptr: validated names */
 	int		ptr_done;
@@ -120,6 +120,9 @@ struct spf_query {
 	size_t		ntr;
 	size_t		captr;
 	struct buf	name;		/* scratch for expansions */
+	/* last: spf_query_new zeroes what comes before, spf_push a frame */
+	struct spf_frame frames[SPF_MAX_DEPTH];
+	char		name_store[SPF_NAME_STORE];	/* name starts here */
 };
 
 /* spf_limits_default - RFC 7208 4.6.4 values */
@@ -706,9 +709,11 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 		    found->len);
 
 		if (q->nheld == q->capheld) {
-			q->capheld = q->capheld ? q->capheld * 2 : 8;
-			q->held = xrealloc(q->held, q->capheld *
-			    sizeof(*q->held));
+			size_t cap = q->capheld ? q->capheld * 2 : 8;
+
+			q->held = arena_grow(q->arena, q->held, q->capheld *
+			    sizeof(*q->held), cap * sizeof(*q->held));
+			q->capheld = cap;
 		}
 		q->held[q->nheld++] = re;
 		fr->rec = spf_rc_ent_record(re, &err);
@@ -983,15 +988,17 @@ struct spf_query *
 spf_query_new(const struct spf_params *p)
 {
 	struct arena *a = arena_new(8192);
-	struct spf_query *q = arena_zalloc(a, sizeof(*q));
+	struct spf_query *q = arena_alloc(a, sizeof(*q));
 	const char *d;
 
+	memset(q, 0, offsetof(struct spf_query, frames));
 	q->arena = a;
 	q->p = *p;
 	spf_cache_init(&q->c, a);
 	if (q->p.limits.dns_terms == 0)
 		spf_limits_default(&q->p.limits);
-	buf_init(&q->name, SPF_NAME_MAX);
+	buf_init_store(&q->name, SPF_NAME_MAX, q->name_store,
+	    sizeof(q->name_store));
 	spf_identity_setup(q);
 	q->phase = SPF_PH_EVAL;
 	d = q->mc.sdomain;
@@ -1075,7 +1082,6 @@ spf_query_free(struct spf_query *q)
 		return;
 	for (i = 0; i < q->nheld; i++)
 		spf_rcache_put(q->p.rcache, q->held[i]);
-	free(q->held);
 	spf_cache_free(&q->c);
 	free(q->tr);
 	buf_free(&q->name);

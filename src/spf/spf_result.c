@@ -34,7 +34,6 @@
  * SEE ALSO
  *	RFC 7208 section 9.1, RFC 8601 section 2.7.2.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -129,8 +128,7 @@ spf_dns_status_str(enum spf_dns_status s)
 static void
 spf_put_clean(struct buf *out, const char *s, size_t max, int mode)
 {
-	const char *special = mode == SPF_PUT_QUOTED ? "\"\\" :
-	    mode == SPF_PUT_COMMENT ? "()\\" : "";
+	int quoted = mode == SPF_PUT_QUOTED, comment = mode == SPF_PUT_COMMENT;
 	size_t i = 0, run, used = 0;
 
 	if (s == NULL)
@@ -139,8 +137,10 @@ spf_put_clean(struct buf *out, const char *s, size_t max, int mode)
 		for (run = i; s[run] && used + (run - i) < max; run++) {
 			unsigned char c = (unsigned char)s[run];
 
-			if (c < 0x20 || c > 0x7e || (*special &&
-			    strchr(special, c) != NULL))
+			/* the specials: "\ in quotes, ()\ in comments */
+			if (c < 0x20 || c > 0x7e || ((quoted || comment) &&
+			    (c == '\\' || (quoted && c == '"') ||
+			    (comment && (c == '(' || c == ')')))))
 				break;
 		}
 		if (run > i) {
@@ -165,6 +165,24 @@ spf_put_clean(struct buf *out, const char *s, size_t max, int mode)
 		buf_puts(out, "...");
 }
 
+/* RFC 5322 atext: ALPHA, DIGIT and !#$%&'*+-/=?^_`{|}~ */
+#define SPF_A_AZ(b) ['A' + (b)] = 1, ['a' + (b)] = 1
+static const unsigned char spf_atext[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	SPF_A_AZ(0), SPF_A_AZ(1), SPF_A_AZ(2), SPF_A_AZ(3), SPF_A_AZ(4),
+	SPF_A_AZ(5), SPF_A_AZ(6), SPF_A_AZ(7), SPF_A_AZ(8), SPF_A_AZ(9),
+	SPF_A_AZ(10), SPF_A_AZ(11), SPF_A_AZ(12), SPF_A_AZ(13),
+	SPF_A_AZ(14), SPF_A_AZ(15), SPF_A_AZ(16), SPF_A_AZ(17),
+	SPF_A_AZ(18), SPF_A_AZ(19), SPF_A_AZ(20), SPF_A_AZ(21),
+	SPF_A_AZ(22), SPF_A_AZ(23), SPF_A_AZ(24), SPF_A_AZ(25),
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+	['*'] = 1, ['+'] = 1, ['-'] = 1, ['/'] = 1, ['='] = 1, ['?'] = 1,
+	['^'] = 1, ['_'] = 1, ['`'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1,
+	['~'] = 1,
+};
+#undef SPF_A_AZ
+
 /* spf_is_dot_atom - may the value stand unquoted (RFC 5322 dot-atom)? */
 static int
 spf_is_dot_atom(const char *s)
@@ -182,8 +200,7 @@ spf_is_dot_atom(const char *s)
 			continue;
 		}
 		/* RFC 5322 atext */
-		if (!isalnum(c) && (c > 0x7e || strchr("!#$%&'*+-/=?^_`{|}~",
-		    c) == NULL || c == 0))
+		if (!spf_atext[c])
 			return 0;
 	}
 	return 1;
@@ -214,10 +231,11 @@ spf_format_received(const struct spf_detail *d, const struct spf_params *p,
 {
 	char ip[IPADDR_STRLEN];
 	const char *rcv = p->receiver ? p->receiver : "unknown";
+	char store[SPF_HEADER_MAX + 1];
 	struct buf b;
 	int r;
 
-	buf_init(&b, SPF_HEADER_MAX);
+	buf_init_store(&b, SPF_HEADER_MAX, store, sizeof(store));
 	ipaddr_format(&p->ip, ip);
 	buf_puts(&b, spf_result_str(d->result));
 	buf_puts(&b, " (");

@@ -13,6 +13,8 @@
  *	void	*arena_zalloc(struct arena *a, size_t len);
  *	char	*arena_memdup(struct arena *a, const void *p, size_t len);
  *	char	*arena_strdup(struct arena *a, const char *s);
+ *	void	*arena_grow(struct arena *a, const void *old, size_t oldlen,
+ *			size_t len);
  *	size_t	arena_used(const struct arena *a);
  * DESCRIPTION
  *	Everything one request needs (its parsed attributes, its SPF query,
@@ -20,7 +22,12 @@
  *	when the reply is written: no per-object free, no leak by omission.
  *	Allocations are 16-byte aligned.  A request larger than the chunk
  *	size gets a block of its own.  arena_reset() keeps the first block
- *	for reuse by the next request.
+ *	for reuse by the next request.  The arena itself lives at the
+ *	start of that first block: one allocation for a small arena.
+ *
+ *	arena_grow() is a bigger copy of an array kept in the arena: len
+ *	bytes, the first oldlen from old (which stays allocated until the
+ *	arena goes); growing geometrically wastes less than the final size.
  * DIAGNOSTICS
  *	Memory exhaustion exits (xmalloc).
  */
@@ -41,9 +48,14 @@ struct arena_block {
 
 struct arena {
 	struct arena_block *head;
+	struct arena_block *first;	/* holds this struct */
 	size_t	chunk;
 	size_t	total;
 };
+
+/* the room the arena takes at the start of its first block */
+#define ARENA_HDR ((sizeof(struct arena) + ARENA_ALIGN - 1) & \
+	~(size_t)(ARENA_ALIGN - 1))
 
 /* arena_block_new - one block of at least size bytes */
 static struct arena_block *
@@ -64,10 +76,15 @@ arena_block_new(size_t size)
 struct arena *
 arena_new(size_t chunk)
 {
-	struct arena *a = xmalloc(sizeof(*a));
+	struct arena_block *b;
+	struct arena *a;
 
-	a->chunk = chunk < 256 ? 256 : chunk;
-	a->head = arena_block_new(a->chunk);
+	chunk = chunk < 256 ? 256 : chunk;
+	b = arena_block_new(ARENA_HDR + chunk);
+	a = (struct arena *)(void *)b->data;
+	b->used = ARENA_HDR;
+	a->chunk = chunk;
+	a->head = a->first = b;
 	a->total = 0;
 	return a;
 }
@@ -80,11 +97,11 @@ arena_free(struct arena *a)
 
 	if (a == NULL)
 		return;
-	for (b = a->head; b; b = next) {
+	for (b = a->head; b != a->first; b = next) {
 		next = b->next;
 		free(b);
 	}
-	free(a);
+	free(b);		/* the first block, and the arena with it */
 }
 
 /* arena_reset - keep the last (first allocated) block, drop the rest */
@@ -99,7 +116,7 @@ arena_reset(struct arena *a)
 		b = next;
 	}
 	a->head = b;
-	b->used = 0;
+	b->used = ARENA_HDR;
 	a->total = 0;
 }
 
@@ -159,4 +176,15 @@ size_t
 arena_used(const struct arena *a)
 {
 	return a->total;
+}
+
+/* arena_grow - a bigger copy of an array in the arena */
+void *
+arena_grow(struct arena *a, const void *old, size_t oldlen, size_t len)
+{
+	void *p = arena_alloc(a, len);
+
+	if (oldlen > 0)
+		memcpy(p, old, oldlen < len ? oldlen : len);
+	return p;
 }

@@ -7,12 +7,16 @@
  *	#include "buf.h"
  *
  *	void	buf_init(struct buf *b, size_t max);
+ *	void	buf_init_store(struct buf *b, size_t max, char *store,
+ *			size_t size);
  *	void	buf_free(struct buf *b);
  *	void	buf_reset(struct buf *b);
  *	int	buf_append(struct buf *b, const void *p, size_t n);
  *	int	buf_putc(struct buf *b, int c);
  *	int	buf_puts(struct buf *b, const char *s);
  *	int	buf_printf(struct buf *b, const char *fmt, ...);
+ *	int	buf_put_uint(struct buf *b, unsigned long long v);
+ *	int	buf_put_cut(struct buf *b, const char *s, size_t max);
  *	void	buf_truncate(struct buf *b, size_t len);
  *	char	*buf_steal(struct buf *b);
  * DESCRIPTION
@@ -21,6 +25,17 @@
  *	refused as a whole (nothing partial is written), returns -1 and sets
  *	b->overflow, which stays set until buf_reset().  The length check is
  *	written so that it cannot overflow: n > max - len.
+ *
+ *	buf_init_store() starts the buffer in storage the caller lends
+ *	(a stack array, most often), size bytes, NUL included: text that
+ *	fits costs no allocation.  Growth beyond it moves the text to the
+ *	heap; buf_free() frees only what the buffer allocated, and
+ *	buf_steal() copies borrowed storage.  The storage must outlive
+ *	every use of the buffer.
+ *
+ *	buf_put_uint() appends a number in decimal, buf_put_cut() at most
+ *	max octets of a string: "%llu" and "%.*s" without printf(3),
+ *	which costs more than the rest of a log line.
  * DIAGNOSTICS
  *	-1 on overflow, 0 on success.  Memory exhaustion exits (xmalloc).
  */
@@ -40,13 +55,28 @@ buf_init(struct buf *b, size_t max)
 	b->cap = 0;
 	b->max = max;
 	b->overflow = 0;
+	b->borrowed = 0;
+}
+
+/* buf_init_store - empty buffer in lent storage of size bytes */
+void
+buf_init_store(struct buf *b, size_t max, char *store, size_t size)
+{
+	buf_init(b, max);
+	if (store != NULL && size > 0) {
+		b->data = store;
+		b->cap = size;
+		b->borrowed = 1;
+		store[0] = 0;
+	}
 }
 
 /* buf_free - release storage */
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	if (!b->borrowed)
+		free(b->data);
 	buf_init(b, b->max);
 }
 
@@ -76,7 +106,14 @@ buf_reserve(struct buf *b, size_t n)
 
 		while (cap < want)
 			cap = cap > ((size_t)-1) / 2 ? want : cap * 2;
-		b->data = xrealloc(b->data, cap);
+		if (b->borrowed) {
+			char *p = xmalloc(cap);
+
+			memcpy(p, b->data, b->len + 1);
+			b->data = p;
+			b->borrowed = 0;
+		} else
+			b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	return 0;
@@ -151,6 +188,34 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	return 0;
 }
 
+/* buf_put_uint - decimal digits of v */
+int
+buf_put_uint(struct buf *b, unsigned long long v)
+{
+	char rev[24];
+	char out[24];
+	size_t n = 0, i;
+
+	do {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	return buf_append(b, out, n);
+}
+
+/* buf_put_cut - at most max octets of s */
+int
+buf_put_cut(struct buf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != 0)
+		n++;
+	return buf_append(b, s, n);
+}
+
 /* buf_printf - formatted append */
 int
 buf_printf(struct buf *b, const char *fmt, ...)
@@ -178,7 +243,8 @@ buf_truncate(struct buf *b, size_t len)
 char *
 buf_steal(struct buf *b)
 {
-	char *p = b->data ? b->data : xstrdup("");
+	char *p = b->data == NULL ? xstrdup("") :
+	    b->borrowed ? xmemdup(b->data, b->len) : b->data;
 
 	buf_init(b, b->max);
 	return p;

@@ -17,9 +17,11 @@ struct buf {
 	size_t  cap;
 	size_t  max;
 	int     overflow;
+	int     borrowed;	/* data is the caller's (buf_init_store) */
 };
 
 void	buf_init(struct buf *, size_t max);
+void	buf_init_store(struct buf *, size_t max, char *, size_t);
 void	buf_free(struct buf *);
 void	buf_reset(struct buf *);
 int	buf_append(struct buf *, const void *, size_t);
@@ -29,6 +31,8 @@ int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+int	buf_put_uint(struct buf *, unsigned long long);
+int	buf_put_cut(struct buf *, const char *, size_t);
 void	buf_truncate(struct buf *, size_t);
 char   *buf_steal(struct buf *);	/* returns owned data, re-inits */
 

@@ -175,6 +175,25 @@ ipaddr_mask(struct ipaddr *ip, unsigned bits)
 void
 ipaddr_format(const struct ipaddr *ip, char out[IPADDR_STRLEN])
 {
+	size_t n = 0;
+	int i;
+
+	/* a dotted quad by hand: inet_ntop(3) goes through sprintf(3) */
+	if (ip->family == 4) {
+		for (i = 0; i < 4; i++) {
+			unsigned v = ip->a[i];
+
+			if (i > 0)
+				out[n++] = '.';
+			if (v >= 100)
+				out[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				out[n++] = (char)('0' + v / 10 % 10);
+			out[n++] = (char)('0' + v % 10);
+		}
+		out[n] = 0;
+		return;
+	}
 	if (inet_ntop(ip->family == 4 ? AF_INET : AF_INET6, ip->a, out,
 	    IPADDR_STRLEN) == NULL)
 		memcpy(out, "?", 2);

@@ -164,30 +164,48 @@ test_conf(const char *text)
 	return c;
 }
 
+/* test_idres_x - a made-up result of one identity, its strings in one
+ * store as check_idres_set() makes them; xlen > 0: the explanation is
+ * that many 'x' with a control character at [3] */
+static void
+test_idres_x(struct check_idres *r, const char *tag, const char *dom,
+    enum spf_result res, size_t xlen)
+{
+	size_t cap = 1024 + xlen, n = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	r->store = s;
+	r->checked = 1;
+	r->result = res;
+	r->domain = s + n;
+	n += (size_t)snprintf(s + n, cap - n, "%s", dom) + 1;
+	r->mechanism = s + n;
+	n += (size_t)snprintf(s + n, cap - n, "-all") + 1;
+	r->problem = s + n;
+	n += (size_t)snprintf(s + n, cap - n, "%s problem", tag) + 1;
+	r->explanation = s + n;
+	if (xlen > 0) {
+		memset(s + n, 'x', xlen);
+		s[n + 3] = '\001';
+		s[n + xlen] = 0;
+		n += xlen + 1;
+	} else
+		n += (size_t)snprintf(s + n, cap - n, "%s explains", tag) + 1;
+	r->received = s + n;
+	n += (size_t)snprintf(s + n, cap - n, "%s (%s)", spf_result_str(res),
+	    tag) + 1;
+	r->authres = s + n;
+	snprintf(s + n, cap - n, "spf=%s smtp.%s=%s", spf_result_str(res),
+	    strcmp(tag, "HE") == 0 ? "helo" : "mailfrom", dom);
+}
+
 /* test_idres - a made-up result of one identity */
 static void
 test_idres(struct check_idres *r, const char *tag, const char *dom,
     enum spf_result res)
 {
-	struct buf b;
-
-	r->checked = 1;
-	r->result = res;
-	r->domain = strdup(dom);
-	r->mechanism = strdup("-all");
-	buf_init(&b, 256);
-	buf_printf(&b, "%s problem", tag);
-	r->problem = buf_steal(&b);
-	buf_init(&b, 256);
-	buf_printf(&b, "%s explains", tag);
-	r->explanation = buf_steal(&b);
-	buf_init(&b, 256);
-	buf_printf(&b, "%s (%s)", spf_result_str(res), tag);
-	r->received = buf_steal(&b);
-	buf_init(&b, 256);
-	buf_printf(&b, "spf=%s smtp.%s=%s", spf_result_str(res),
-	    strcmp(tag, "HE") == 0 ? "helo" : "mailfrom", dom);
-	r->authres = buf_steal(&b);
+	test_idres_x(r, tag, dom, res, 0);
 }
 
 /* test_check_decide - walk decide_cases */
@@ -687,13 +705,8 @@ test_check_long_text(void **state)
 
 	(void)state;
 	memset(&ev, 0, sizeof(ev));
-	test_idres(&ev.id[SPF_ID_MAILFROM], "MF", "mf.example", SPF_FAIL);
-	free(ev.id[SPF_ID_MAILFROM].explanation);
-	ev.id[SPF_ID_MAILFROM].explanation = malloc(SPF_MAX_EXPLAIN + 1);
-	assert_non_null(ev.id[SPF_ID_MAILFROM].explanation);
-	memset(ev.id[SPF_ID_MAILFROM].explanation, 'x', SPF_MAX_EXPLAIN);
-	ev.id[SPF_ID_MAILFROM].explanation[SPF_MAX_EXPLAIN] = 0;
-	ev.id[SPF_ID_MAILFROM].explanation[3] = '\001';
+	test_idres_x(&ev.id[SPF_ID_MAILFROM], "MF", "mf.example", SPF_FAIL,
+	    SPF_MAX_EXPLAIN);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
 	ctx.req = &req;

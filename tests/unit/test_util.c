@@ -1,8 +1,10 @@
 /* test_util - buf, arena, ipaddr, domain */
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +39,80 @@ test_buf_bounds(void **state)
 	buf_free(&b);
 }
 
+/* test_buf_store - lent storage: used in place, left on growth, never
+ * freed (ASan would see a free of the stack), copied by buf_steal */
+static void
+test_buf_store(void **state)
+{
+	char store[8], *p;
+	struct buf b;
+
+	(void)state;
+	buf_init_store(&b, 64, store, sizeof(store));
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_puts(&b, "abcdefg"), 0);
+	assert_ptr_equal(b.data, store);	/* 7 and the NUL fit */
+	assert_int_equal(buf_printf(&b, "%d", 89), 0);
+	assert_ptr_not_equal(b.data, store);	/* moved to the heap */
+	assert_string_equal(b.data, "abcdefg89");
+	assert_int_equal(buf_putc(&b, 'z'), 0);
+	assert_string_equal(b.data, "abcdefg89z");
+	buf_free(&b);
+
+	/* printf that fits in place; an overflow leaves it empty */
+	buf_init_store(&b, 7, store, sizeof(store));
+	assert_int_equal(buf_printf(&b, "%s", "12345"), 0);
+	assert_ptr_equal(b.data, store);
+	assert_int_equal(buf_printf(&b, "%s", "678"), -1);
+	assert_true(b.overflow);
+	assert_string_equal(b.data, "12345");
+	buf_free(&b);
+
+	/* steal: a heap copy of the lent bytes */
+	buf_init_store(&b, 64, store, sizeof(store));
+	buf_puts(&b, "xyz");
+	p = buf_steal(&b);
+	assert_ptr_not_equal(p, store);
+	assert_string_equal(p, "xyz");
+	assert_null(b.data);
+	free(p);
+	buf_free(&b);
+}
+
+/* test_buf_put - numbers and cut strings without printf */
+static void
+test_buf_put(void **state)
+{
+	static const unsigned long long v[] = {
+		0, 7, 10, 99, 100, 4294967295ULL, 18446744073709551615ULL,
+	};
+	char want[32];
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	buf_init(&b, 64);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		buf_reset(&b);
+		assert_int_equal(buf_put_uint(&b, v[i]), 0);
+		snprintf(want, sizeof(want), "%llu", v[i]);
+		assert_string_equal(b.data, want);
+	}
+	buf_reset(&b);
+	assert_int_equal(buf_put_cut(&b, "abcdef", 3), 0);
+	assert_int_equal(buf_put_cut(&b, "xy", 10), 0);
+	assert_int_equal(buf_put_cut(&b, "", 10), 0);
+	assert_string_equal(b.data, "abcxy");
+	buf_free(&b);
+	/* all or nothing at the bound, as every append */
+	buf_init(&b, 3);
+	assert_int_equal(buf_put_uint(&b, 1234), -1);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_put_cut(&b, "abcdef", 4), -1);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 /* test_arena - aligned, large and many allocations, reset */
 static void
 test_arena(void **state)
@@ -57,6 +133,26 @@ test_arena(void **state)
 	arena_reset(a);
 	assert_int_equal(arena_used(a), 0);
 	assert_non_null(arena_strdup(a, "again"));
+	/* a reset many times over keeps the arena (it lives in its first
+	 * block) and serves more than a block again */
+	for (i = 0; i < 3; i++) {
+		arena_reset(a);
+		assert_non_null(arena_alloc(a, 300));
+		assert_non_null(arena_alloc(a, 5000));
+	}
+	{
+		int *v = NULL, *w;
+		size_t n;
+
+		/* grow: the old elements come along */
+		for (n = 1; n <= 64; n *= 2) {
+			w = arena_grow(a, v, n / 2 * sizeof(*v), n * sizeof(*v));
+			if (n > 1)
+				assert_int_equal(w[n / 2 - 1], (int)(n / 2 - 1));
+			w[n - 1] = (int)(n - 1);
+			v = w;
+		}
+	}
 	arena_free(a);
 	arena_free(NULL);
 }
@@ -75,6 +171,8 @@ static const struct ip_case ip_cases[] = {
 	{"::ffff:192.0.2.9", 4, "192.0.2.9"},
 	{"::FFFF:c000:0209", 4, "192.0.2.9"},
 	{"::1", 6, "::1"},
+	{"10.100.9.99", 4, "10.100.9.99"},
+	{"1.20.0.205", 4, "1.20.0.205"},
 	{"192.0.2.01", 0, NULL},
 	{"192.0.2", 0, NULL},
 	{"192.0.2.256", 0, NULL},
@@ -107,6 +205,24 @@ test_ipaddr_parse(void **state)
 			    ip.family);
 		ipaddr_format(&ip, out);
 		assert_string_equal(out, ip_cases[i].canon);
+	}
+	/* the dotted quad written by hand: as inet_ntop(3), every octet */
+	{
+		struct ipaddr ip;
+		char out[IPADDR_STRLEN], want[INET_ADDRSTRLEN];
+		unsigned v;
+
+		memset(&ip, 0, sizeof(ip));
+		ip.family = 4;
+		for (v = 0; v < 256; v++) {
+			ip.a[0] = (unsigned char)v;
+			ip.a[1] = (unsigned char)(255 - v);
+			ip.a[2] = (unsigned char)(v * 7);
+			ip.a[3] = (unsigned char)(v / 3);
+			ipaddr_format(&ip, out);
+			inet_ntop(AF_INET, ip.a, want, sizeof(want));
+			assert_string_equal(out, want);
+		}
 	}
 	/* counted text: an embedded NUL is no address (v6 and v4) */
 	{
@@ -268,6 +384,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_bounds),
+		cmocka_unit_test(test_buf_store),
+		cmocka_unit_test(test_buf_put),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_ipaddr_parse),
 		cmocka_unit_test(test_ipaddr_match),
