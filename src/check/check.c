@@ -530,7 +530,7 @@ check_collect(struct check *c, int slot)
 	r = spf_query_result(c->q[slot], &d);
 	if (slot == CHECK_SLOT_MAILFROM || slot == CHECK_SLOT_HELO) {
 		check_idres_set(&c->ev.id[slot == CHECK_SLOT_HELO ?
-		    SPF_ID_HELO : SPF_ID_MAILFROM], d, &c->params[slot]);
+		    SPF_ID_HELO : SPF_ID_MAILFROM], d);
 		if (slot == CHECK_SLOT_MAILFROM)
 			check_legacy_start(c);
 		return;
@@ -654,12 +654,13 @@ check_new(const struct check_env *env, struct check_memo *memo,
     const struct policy_request *req, long long now)
 {
 	const struct conf *conf = env->conf;
-	struct check *c = xmalloc(sizeof(*c));
+	struct check *c;
 	enum check_bounce b;
 	const char *why;
 	size_t i;
 
 	/* the stores need no zeroes: they are written before they are read */
+	c = xmalloc(sizeof(*c));
 	memset(c, 0, offsetof(struct check, action_store));
 	c->env = env;
 	c->memo = memo;

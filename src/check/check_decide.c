@@ -63,7 +63,8 @@
 
 #define CHECK_TEXT_MAX	400	/* reply text we write, octets */
 #define CHECK_HDR_MAX	900	/* header value, under 998 with its name */
-#define CHECK_IDRES_STRINGS 6	/* the strings of a struct check_idres */
+#define CHECK_IDRES_STRINGS 5	/* the strings of a struct check_idres */
+#define CHECK_RAW_STORE	1024	/* a reply text's room before the heap */
 #define CHECK_TEXT_FALLBACK "SPF check failed"	/* when no text fits */
 #define CHECK_BOUNCE_FALLBACK "bounce to an unsigned return address"
 
@@ -119,17 +120,15 @@ check_eval_clear(struct check_eval *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
-/* check_idres_set - copy a finished query's result and header texts */
+/* check_idres_set - copy what a finished query found; the header texts
+ * are written from it when a header goes out (check_header) */
 void
-check_idres_set(struct check_idres *r, const struct spf_detail *d,
-    const struct spf_params *p)
+check_idres_set(struct check_idres *r, const struct spf_detail *d)
 {
-	char rstore[CHECK_HDR_MAX + 1], astore[CHECK_HDR_MAX + 1];
-	struct buf rcv, ar;
 	const char *src[CHECK_IDRES_STRINGS];
 	const char **dst[CHECK_IDRES_STRINGS] = {
 		&r->domain, &r->mechanism, &r->problem, &r->explanation,
-		&r->received, &r->authres,
+		&r->sender,
 	};
 	size_t len[CHECK_IDRES_STRINGS], total = 0, i;
 	char *s;
@@ -137,17 +136,13 @@ check_idres_set(struct check_idres *r, const struct spf_detail *d,
 	check_idres_clear(r);
 	r->checked = 1;
 	r->result = d->result;
-	buf_init_store(&rcv, CHECK_HDR_MAX, rstore, sizeof(rstore));
-	buf_init_store(&ar, CHECK_HDR_MAX, astore, sizeof(astore));
+	r->identity = d->identity;
 	src[0] = d->domain != NULL ? d->domain : "";
 	src[1] = d->mechanism;
 	src[2] = d->problem;
 	src[3] = d->explanation;
-	src[4] = spf_format_received(d, p, &rcv) == 0 && rcv.len > 0 ?
-	    rcv.data : NULL;
-	src[5] = spf_format_authres_method(d, &ar) == 0 && ar.len > 0 ?
-	    ar.data : NULL;
-	/* one allocation for the six: the evaluation moves to the memo and
+	src[4] = d->sender;
+	/* one allocation for them all: the evaluation moves to the memo and
 	 * lives as long as the message */
 	for (i = 0; i < CHECK_IDRES_STRINGS; i++) {
 		len[i] = src[i] != NULL ? strlen(src[i]) + 1 : 0;
@@ -161,8 +156,53 @@ check_idres_set(struct check_idres *r, const struct spf_detail *d,
 		*dst[i] = s;
 		s += len[i];
 	}
-	buf_free(&rcv);
-	buf_free(&ar);
+}
+
+/* check_idres_detail - the spf_detail the header writers take */
+static void
+check_idres_detail(const struct check_idres *r, struct spf_detail *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->result = r->result;
+	d->identity = r->identity;
+	d->domain = r->domain;
+	d->sender = r->sender;
+	d->mechanism = r->mechanism;
+	d->problem = r->problem;
+	d->explanation = r->explanation;
+}
+
+/* check_received - the Received-SPF: value of r; 0, or -1 */
+static int
+check_received(const struct check_ctx *ctx, const struct check_idres *r,
+    struct buf *out)
+{
+	struct spf_detail d;
+	struct spf_params p;
+
+	spf_params_init(&p);
+	/* the memo holds an evaluation for the same client, HELO and
+	 * sender only: the request's are the evaluation's */
+	if (ctx->req->client_address == NULL ||
+	    ipaddr_parse(ctx->req->client_address, &p.ip) != 0)
+		return -1;
+	p.sender = ctx->req->sender != NULL ? ctx->req->sender : "";
+	p.helo = ctx->req->helo_name != NULL ? ctx->req->helo_name : "";
+	p.receiver = ctx->authserv_id;
+	p.identity = r->identity;
+	check_idres_detail(r, &d);
+	return spf_format_received(&d, &p, out) == 0 && out->len > 0 ? 0 : -1;
+}
+
+/* check_authres - the RFC 8601 method part of r; 0, or -1 */
+static int
+check_authres(const struct check_idres *r, struct buf *out)
+{
+	struct spf_detail d;
+
+	check_idres_detail(r, &d);
+	return spf_format_authres_method(&d, out) == 0 && out->len > 0 ? 0 :
+	    -1;
 }
 
 /* check_sender_domain - the part after the last '@', or NULL */
@@ -363,10 +403,11 @@ static void
 check_reply_text(struct buf *t, const struct check_idres *r,
     enum spf_result result, enum check_method m, const char *ip)
 {
+	char store[CHECK_RAW_STORE];
 	struct buf raw;
 
-	buf_init(&raw, SPF_MAX_EXPLAIN + 2 * CHECK_MAX_FIELD + IPADDR_STRLEN +
-	    CHECK_TEXT_MAX);
+	buf_init_store(&raw, SPF_MAX_EXPLAIN + 2 * CHECK_MAX_FIELD +
+	    IPADDR_STRLEN + CHECK_TEXT_MAX, store, sizeof(store));
 	check_reply_raw(&raw, r, result, m, ip);
 	buf_reset(t);
 	if (raw.data == NULL || policy_text_sanitize(t, raw.data, raw.len,
@@ -385,8 +426,8 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 	const char *aid = ctx->authserv_id ? ctx->authserv_id : "unknown";
 	const struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
 	const char *dom, *sp;
-	char store[CHECK_HDR_MAX + 1];
-	struct buf v;
+	char store[CHECK_HDR_MAX + 1], tstore[CHECK_HDR_MAX + 1];
+	struct buf v, t;
 	int rspf = c->header_received_spf, ar = c->header_authentication_results;
 	int ret = 0;
 
@@ -395,22 +436,25 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 	if (always && !rspf && !ar)
 		rspf = 1;
 	buf_init_store(&v, CHECK_HDR_MAX, store, sizeof(store));
-	if (rspf && r != NULL && r->received != NULL) {
-		if (policy_action_prepend(action, "Received-SPF",
-		    r->received) == 0) {
+	buf_init_store(&t, CHECK_HDR_MAX, tstore, sizeof(tstore));
+	if (rspf && r != NULL && r->checked &&
+	    check_received(ctx, r, &t) == 0) {
+		if (policy_action_prepend(action, "Received-SPF", t.data) == 0) {
 			buf_puts(log, " header=received-spf");
 			ret = 1;
 		}
 	} else if (ar) {
 		policy_text_sanitize(&v, aid, strlen(aid), CHECK_MAX_FIELD, 0);
-		if (r != NULL && r->authres != NULL) {
+		buf_reset(&t);
+		if (r != NULL && r->checked && check_authres(r, &t) == 0) {
 			buf_puts(&v, "; ");
-			buf_puts(&v, r->authres);
+			buf_append(&v, t.data, t.len);
 		}
 		if (m == CHECK_M_A || m == CHECK_M_MX || m == CHECK_M_DMP) {
 			dom = NULL;
-			if (mf->authres != NULL &&
-			    (sp = strchr(mf->authres, ' ')) != NULL)
+			buf_reset(&t);
+			if (mf->checked && check_authres(mf, &t) == 0 &&
+			    (sp = strchr(t.data, ' ')) != NULL)
 				dom = sp + 1;
 			if (m == CHECK_M_DMP)
 				buf_printf(&v, "; x-rmxf=%s (dmp)",
@@ -439,6 +483,7 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 		}
 	}
 	buf_free(&v);
+	buf_free(&t);
 	return ret;
 }
 

@@ -21,8 +21,8 @@ struct check_idres {
 	const char     *mechanism;	/* NULL: none */
 	const char     *problem;	/* NULL: none */
 	const char     *explanation;	/* NULL: none */
-	const char     *received;	/* Received-SPF: value */
-	const char     *authres;	/* RFC 8601 method part */
+	const char     *sender;		/* <sender> of check_host() */
+	enum spf_identity identity;
 	char	       *store;		/* one allocation holds them all */
 };
 
@@ -61,8 +61,7 @@ struct check_ctx {
 };
 
 void	check_eval_clear(struct check_eval *);
-void	check_idres_set(struct check_idres *, const struct spf_detail *,
-	    const struct spf_params *);
+void	check_idres_set(struct check_idres *, const struct spf_detail *);
 const char *check_sender_domain(const char *sender);
 
 /*

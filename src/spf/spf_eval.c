@@ -220,10 +220,11 @@ spf_finish(struct spf_query *q, enum spf_result r, const char *problem,
 static const char *
 spf_problem(struct spf_query *q, const char *what, const char *name)
 {
+	char store[513];
 	struct buf b;
 	const char *s;
 
-	buf_init(&b, 512);
+	buf_init_store(&b, 512, store, sizeof(store));
 	buf_printf(&b, "%s %.200s", what, name);
 	s = arena_memdup(q->arena, b.data, b.len);
 	buf_free(&b);
@@ -235,10 +236,11 @@ static const char *
 spf_problem2(struct spf_query *q, const char *what, const char *name,
     const char *why)
 {
+	char store[513];
 	struct buf b;
 	const char *s;
 
-	buf_init(&b, 512);
+	buf_init_store(&b, 512, store, sizeof(store));
 	buf_printf(&b, "%s '%.200s': %s", what, name, why);
 	s = arena_memdup(q->arena, b.data, b.len);
 	buf_free(&b);
@@ -266,10 +268,11 @@ spf_lookup(struct spf_query *q, const char *name, enum spf_rrtype type)
 static enum spf_tr
 spf_dns_error(struct spf_query *q, const struct spf_ent *e)
 {
+	char store[513];
 	struct buf b;
 	const char *s;
 
-	buf_init(&b, 512);
+	buf_init_store(&b, 512, store, sizeof(store));
 	buf_printf(&b, "DNS %s for %s %.200s", spf_dns_status_str(e->status),
 	    spf_rrtype_str(e->q.type), e->q.name);
 	s = arena_memdup(q->arena, b.data, b.len);
@@ -828,7 +831,7 @@ spf_eval_step(struct spf_query *q)
 	    SPF_MACRO_DOMAIN)) <= 0)
 		return x == 0 ? SPF_T_NEED : SPF_T_ERROR;
 	target = arena_memdup(q->arena, q->name.data, q->name.len);
-	{
+	if (q->p.flags & SPF_F_TRACE) {
 		struct buf b;
 
 		buf_init(&b, 512);
@@ -852,6 +855,7 @@ spf_explain(struct spf_query *q)
 	const struct spf_record *rec = q->final_rec;
 	const struct spf_ent *e;
 	const char *err;
+	char store[SPF_MAX_EXPLAIN + 1];
 	struct buf out;
 	size_t i;
 	int ok = 0;
@@ -880,7 +884,8 @@ spf_explain(struct spf_query *q)
 						return 0;
 					spf_ptrname(q, q->mc.domain);
 				}
-				buf_init(&out, SPF_MAX_EXPLAIN);
+				buf_init_store(&out, SPF_MAX_EXPLAIN, store,
+				    sizeof(store));
 				if (spf_macro_expand(&q->mc, e->rr[0].data,
 				    e->rr[0].len, SPF_MACRO_EXP, &out, &err) ==
 				    SPF_MACRO_OK) {
@@ -901,7 +906,8 @@ spf_explain(struct spf_query *q)
 	if (!ok) {
 		q->mc.domain = q->frames[0].domain;
 		q->mc.ptrname = "unknown";
-		buf_init(&out, SPF_MAX_EXPLAIN);
+		buf_init_store(&out, SPF_MAX_EXPLAIN, store,
+		    sizeof(store));
 		spf_macro_expand(&q->mc, SPF_DEFAULT_EXP,
 		    sizeof(SPF_DEFAULT_EXP) - 1, SPF_MACRO_EXP, &out, &err);
 		q->d.explanation = arena_memdup(q->arena, out.data, out.len);

@@ -42,6 +42,7 @@
 #include "spf_int.h"
 
 #define SPF_MACRO_MAX_PARTS	128	/* a 253-octet name has <= 127 labels */
+#define SPF_MACRO_STORE		256	/* a value's room before the heap */
 
 /* spf_macro_parse_one - parse "%{" letter transformers delimiters "}" */
 static int
@@ -332,12 +333,13 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
     unsigned flags, struct buf *out, const char **err)
 {
 	size_t i = 0, from = out->len;
+	char vstore[SPF_MACRO_STORE], tstore[SPF_MACRO_STORE];
 	struct buf val, tmp;
 	enum spf_macro_status st = SPF_MACRO_OK, vst;
 	int need_p = 0;
 
-	buf_init(&val, out->max);
-	buf_init(&tmp, out->max);
+	buf_init_store(&val, out->max, vstore, sizeof(vstore));
+	buf_init_store(&tmp, out->max, tstore, sizeof(tstore));
 	while (i < len) {
 		char letter;
 		unsigned digits;

@@ -119,6 +119,27 @@ spf_dns_status_str(enum spf_dns_status s)
 	return "?";
 }
 
+/* What spf_put_clean() may not copy as it is: not printable ASCII
+ * (the NUL entry is never looked at), and the specials of a quoted
+ * string ("\) and of a comment (()\) */
+#define SPF_C_BAD	1u
+#define SPF_C_QUOTED	2u
+#define SPF_C_COMMENT	4u
+#define SPF_C_BAD8(b) [(b)] = SPF_C_BAD, [(b) + 1] = SPF_C_BAD, \
+	[(b) + 2] = SPF_C_BAD, [(b) + 3] = SPF_C_BAD, [(b) + 4] = SPF_C_BAD, \
+	[(b) + 5] = SPF_C_BAD, [(b) + 6] = SPF_C_BAD, [(b) + 7] = SPF_C_BAD
+#define SPF_C_BAD32(b) SPF_C_BAD8(b), SPF_C_BAD8((b) + 8), \
+	SPF_C_BAD8((b) + 16), SPF_C_BAD8((b) + 24)
+static const unsigned char spf_ctab[256] = {
+	SPF_C_BAD32(0x00), [0x7f] = SPF_C_BAD,
+	SPF_C_BAD32(0x80), SPF_C_BAD32(0xa0), SPF_C_BAD32(0xc0),
+	SPF_C_BAD32(0xe0),
+	['"'] = SPF_C_QUOTED, ['\\'] = SPF_C_QUOTED | SPF_C_COMMENT,
+	['('] = SPF_C_COMMENT, [')'] = SPF_C_COMMENT,
+};
+#undef SPF_C_BAD32
+#undef SPF_C_BAD8
+
 /*
  * spf_put_clean - printable ASCII only, at most max octets of output.
  * In a quoted-string '"' and '\\' are escaped; in a comment '(' ')' and
@@ -128,21 +149,16 @@ spf_dns_status_str(enum spf_dns_status s)
 static void
 spf_put_clean(struct buf *out, const char *s, size_t max, int mode)
 {
-	int quoted = mode == SPF_PUT_QUOTED, comment = mode == SPF_PUT_COMMENT;
+	unsigned mask = SPF_C_BAD | (mode == SPF_PUT_QUOTED ? SPF_C_QUOTED :
+	    mode == SPF_PUT_COMMENT ? SPF_C_COMMENT : 0);
 	size_t i = 0, run, used = 0;
 
 	if (s == NULL)
 		return;
 	while (s[i] && used < max) {
-		for (run = i; s[run] && used + (run - i) < max; run++) {
-			unsigned char c = (unsigned char)s[run];
-
-			/* the specials: "\ in quotes, ()\ in comments */
-			if (c < 0x20 || c > 0x7e || ((quoted || comment) &&
-			    (c == '\\' || (quoted && c == '"') ||
-			    (comment && (c == '(' || c == ')')))))
-				break;
-		}
+		for (run = i; s[run] && used + (run - i) < max &&
+		    !(spf_ctab[(unsigned char)s[run]] & mask); run++)
+			;
 		if (run > i) {
 			buf_append(out, s + i, run - i);
 			used += run - i;

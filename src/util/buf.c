@@ -36,6 +36,9 @@
  *	buf_put_uint() appends a number in decimal, buf_put_cut() at most
  *	max octets of a string: "%llu" and "%.*s" without printf(3),
  *	which costs more than the rest of a log line.
+ *
+ *	buf_putc() and buf_puts() are inline (buf.h): a byte with room
+ *	costs no call, and the length of a literal is known when compiled.
  * DIAGNOSTICS
  *	-1 on overflow, 0 on success.  Memory exhaustion exits (xmalloc).
  */
@@ -123,6 +126,14 @@ buf_reserve(struct buf *b, size_t n)
 int
 buf_append(struct buf *b, const void *p, size_t n)
 {
+	/* the common case first: room without growth */
+	if (n < b->cap - b->len && n <= b->max - b->len) {
+		if (n > 0)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = 0;
+		return 0;
+	}
 	if (buf_reserve(b, n) < 0)
 		return -1;
 	if (n)
@@ -132,27 +143,15 @@ buf_append(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
-/* buf_putc - add one byte */
+/* buf_putc_slow - add one byte when buf_putc() found no room */
 int
-buf_putc(struct buf *b, int c)
+buf_putc_slow(struct buf *b, int c)
 {
-	if (b->len < b->max && b->len + 1 < b->cap) {
-		b->data[b->len++] = (char)c;
-		b->data[b->len] = 0;
-		return 0;
-	}
 	if (buf_reserve(b, 1) < 0)
 		return -1;
 	b->data[b->len++] = (char)c;
 	b->data[b->len] = 0;
 	return 0;
-}
-
-/* buf_puts - add a C string */
-int
-buf_puts(struct buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
 }
 
 /* buf_vprintf - formatted append, all or nothing */

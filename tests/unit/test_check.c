@@ -130,8 +130,10 @@ static const struct decide_case decide_cases[] = {
 	 "PREPEND Received-SPF: pass", NULL, NULL},
 	{"HELO softfail mark beats MAIL FROM accept", "", 0, 0, 1, SPF_NONE,
 	 1, SPF_SOFTFAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, HE,
-	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail (HE)",
-	 " identity=helo", NULL},
+	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail (mx.example: "
+	 "transitioning domain of postmaster@he.example does not designate "
+	 "192.0.2.9 as permitted sender) receiver=mx.example; "
+	 "client-ip=192.0.2.9;", " identity=helo", NULL},
 	{"MAIL FROM fail beats HELO pass", "", 0, 0, 1, SPF_FAIL, 1, SPF_PASS,
 	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL, "550 5.7.23 SPF fail, mf.example explains: MF",
 	 NULL, NULL},
@@ -192,12 +194,10 @@ test_idres_x(struct check_idres *r, const char *tag, const char *dom,
 		n += xlen + 1;
 	} else
 		n += (size_t)snprintf(s + n, cap - n, "%s explains", tag) + 1;
-	r->received = s + n;
-	n += (size_t)snprintf(s + n, cap - n, "%s (%s)", spf_result_str(res),
-	    tag) + 1;
-	r->authres = s + n;
-	snprintf(s + n, cap - n, "spf=%s smtp.%s=%s", spf_result_str(res),
-	    strcmp(tag, "HE") == 0 ? "helo" : "mailfrom", dom);
+	r->sender = s + n;
+	snprintf(s + n, cap - n, "%s@%s", strcmp(tag, "HE") == 0 ?
+	    "postmaster" : "user", dom);
+	r->identity = strcmp(tag, "HE") == 0 ? SPF_ID_HELO : SPF_ID_MAILFROM;
 }
 
 /* test_idres - a made-up result of one identity */

@@ -532,6 +532,19 @@ test_eval_headers(void **state)
 	    "identity=helo; \\(y@example.com designates"));
 	spfrun_free(&run);
 
+	/* each place its specials: \ ( ) escaped in the comment, " and \
+	 * in the quoted string, a control byte as '?' in both */
+	p.sender = "a\"b\\c(d)\001e@example.com";
+	spfrun(&run, eval_zone, "192.0.2.1", p.sender, "mx", SPF_ID_MAILFROM,
+	    0, NULL);
+	buf_reset(&h);
+	assert_int_equal(spf_format_received(run.d, &p, &h), 0);
+	assert_non_null(strstr(h.data, "domain of a\"b\\\\c\\(d\\)?e@example.com "
+	    "designates"));
+	assert_non_null(strstr(h.data, "envelope-from=\"a\\\"b\\\\c(d)?e@"
+	    "example.com\";"));
+	spfrun_free(&run);
+
 	/* long but legal input still gets its header, cut to fit */
 	memset(longsender, 'l', 180);
 	memcpy(longsender + 180, "@example.com", 13);
