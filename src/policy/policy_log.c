@@ -35,21 +35,40 @@
  * (every octet escaped at worst), two <> pairs */
 #define POLICY_LOG_LINE_MAX (5 * (2 * POLICY_LOG_VALUE_MAX + 8) + 64)
 
-/* policy_log_plain - value is printable ASCII needing no quotes, and
- * not longer than max: it goes into the line as it is */
-static int
+/* The octets a log value may hold as it is: printable ASCII but the
+ * blank and = " \ < > (which the quoted form is for) */
+static const unsigned char policy_log_ok[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x10 */
+	0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1,	/* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x80 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x90 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xa0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xb0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xc0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xd0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xe0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xf0 */
+};
+
+/* policy_log_plain - the length of value when it is printable ASCII
+ * needing no quotes and not longer than max (it goes into the line as
+ * it is), else (size_t)-1 */
+static size_t
 policy_log_plain(const char *value, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)value;
 	size_t i;
 
-	for (i = 0; s[i] != 0; i++) {
-		if (i == max || s[i] <= ' ' || s[i] > '~' || s[i] == '=' ||
-		    s[i] == '"' || s[i] == '\\' || s[i] == '<' ||
-		    s[i] == '>')
-			return 0;
-	}
-	return 1;
+	for (i = 0; s[i] != 0; i++)
+		if (i == max || !policy_log_ok[s[i]])
+			return (size_t)-1;
+	return i;
 }
 
 /*
@@ -63,14 +82,15 @@ int
 policy_log_quoted(struct buf *out, const char *value, size_t max, int angle)
 {
 	struct buf tmp;
-	size_t i;
+	size_t i, n;
 	int cut, quote, ret = -1;
 
 	if (value == NULL)
 		value = "";
-	if (policy_log_plain(value, max)) {	/* nearly every value */
+	if ((n = policy_log_plain(value, max)) != (size_t)-1) {
+		/* nearly every value */
 		if ((angle && buf_putc(out, '<') < 0) ||
-		    buf_puts(out, value) < 0 ||
+		    buf_append(out, value, n) < 0 ||
 		    (angle && buf_putc(out, '>') < 0))
 			return -1;
 		return 0;
