@@ -12,13 +12,14 @@ set -eu
 # --json output with json.tool);
 # end-to-end tests (tests/e2e): postfix, swaks, unbound (the DNS
 # server, with unbound-checkconf), dnsutils (dig), iproute2 (ip, ss),
-# util-linux (unshare, mount), libsasl2-modules (Cyrus SASL mechanisms,
+# util-linux (unshare, mount), libio-socket-inet6-perl (swaks over IPv6;
+# only recommended by swaks), libsasl2-modules (Cyrus SASL mechanisms,
 # so that smtpd_sasl_auth_enable works for XCLIENT LOGIN).
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev
 libcmocka-dev libyaml-dev
 perl binutils mandoc clang-format coreutils bash python3
-postfix swaks unbound dnsutils iproute2 util-linux libsasl2-modules
+postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules
 postsrsd libmail-srs-perl
 procmail"
 

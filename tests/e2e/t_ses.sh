@@ -231,13 +231,13 @@ EOF
 }
 
 # 0. the maps answer postmap -q, as doc/ses-srs.md suggests for a check
-out=$(postmap -q user@dest.test "socketmap:unix:$SM:sign" 2>&1)
+out=$(postmap -c "$RIG_T/pf/etc" -q user@dest.test "socketmap:unix:$SM:sign" 2>&1)
 case $out in prvs=0?????????=user@dest.test) true ;; *) false ;; esac
 ok $? "0 postmap -q user@dest.test socketmap:...:sign" "got: $out"
-out=$(postmap -q "$out" "socketmap:unix:$SM:verify" 2>&1)
+out=$(postmap -c "$RIG_T/pf/etc" -q "$out" "socketmap:unix:$SM:verify" 2>&1)
 [ "$out" = user@dest.test ]
 ok $? "0 postmap -q PRVS socketmap:...:verify" "got: $out"
-out=$(postmap -q user@elsewhere.test "socketmap:unix:$SM:sign" 2>&1)
+out=$(postmap -c "$RIG_T/pf/etc" -q user@elsewhere.test "socketmap:unix:$SM:sign" 2>&1)
 [ $? = 1 ] && [ -z "$out" ]
 ok $? "0 postmap -q: a foreign address is not found in sign" "got: $out"
 
