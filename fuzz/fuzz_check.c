@@ -9,7 +9,9 @@
  *	configuration turns every test on (HELO, A, MX, legacy on neutral)
  *	and has a smarthost profile and an ACL, chosen by the input's
  *	size.  Each check is driven step by step against the zone; one
- *	input in four expires it half way.  Asserted: it terminates in a
+ *	input in four expires it half way.  Every other input has a cache
+ *	of recent evaluations (check_cache(3)) of four, its clock a
+ *	millisecond on per request.  Asserted: it terminates in a
  *	bounded number of steps and questions, the action is one line that
  *	policy_format_reply() takes, and the log line is one line.
  */
@@ -111,6 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int nreq = 0;
 
 	fuzz_setup();
+	memset(&env, 0, sizeof(env));
 	if ((sep = strstr(copy, "\n%%\n")) == NULL)
 		goto out;
 	*sep = 0;
@@ -118,10 +121,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((z = dns_zone_parse(copy, (size_t)(sep - copy), err,
 	    sizeof(err))) == NULL)
 		goto out;
-	memset(&env, 0, sizeof(env));
 	env.conf = fuzz_conf;
 	env.acl = size % 2 ? fuzz_acl : NULL;
 	env.hostname = "mx.example.net";
+	if (size % 2 == 0)
+		env.cache = check_cache_new(4, 3);
 	memo = check_memo_new();
 	pp = policy_parser_new(NULL);
 	while (p < end && nreq++ < FUZZ_MAX_REQUESTS) {
@@ -129,6 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    POLICY_REQUEST)
 			break;
 		p += used;
+		check_cache_clock(env.cache, nreq);
 		c = check_new(&env, size % 3 ? memo : NULL,
 		    policy_parser_request(pp), 1700000000);
 		fuzz_drive(z, c, size % 4 == 0 ? 2 : -1);
@@ -146,6 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	policy_parser_free(pp);
 	check_memo_free(memo);
+	check_cache_free(env.cache);
 	dns_zone_free(z);
 	free(copy);
 	return 0;

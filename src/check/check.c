@@ -124,7 +124,9 @@ struct check {
 	struct check_qvec asked;	/* what the last step returned */
 
 	struct check_eval ev;
-	int		cached;
+	int		cached;		/* CHECK_CACHED_* */
+	int		nocache;	/* a DNS failure or the deadline: keep
+					 * the evaluation out of check_cache */
 	unsigned	dns_queries;
 	int		done;
 	struct check_decision dec;
@@ -606,6 +608,13 @@ check_decide_smarthost(struct check *c)
 	c->dec.log = c->log.data;
 }
 
+/* check_idres_temp - a temporary result, to be asked again next time? */
+static int
+check_idres_temp(const struct check_idres *r)
+{
+	return r->checked && r->result == SPF_TEMPERROR;
+}
+
 /* check_finish - everything answered: decide, update the memo */
 static void
 check_finish(struct check *c)
@@ -622,21 +631,30 @@ check_finish(struct check *c)
 	}
 	/* the seed's order: DMP decides either way, then A, then MX; the
 	 * domain's default counts only where the host has no record */
-	c->ev.legacy_result = SPF_PASS;
-	if (c->ldomain != NULL && (c->dmp_host != 0 || c->dmp_dom < 0)) {
-		c->ev.legacy = CHECK_M_DMP;
-		c->ev.legacy_result = (c->dmp_host != 0 ? c->dmp_host :
-		    c->dmp_dom) > 0 ? SPF_PASS : SPF_FAIL;
-	} else if (c->ldomain != NULL && c->a_match)
-		c->ev.legacy = CHECK_M_A;
-	else if (c->ldomain != NULL && c->mx_match)
-		c->ev.legacy = CHECK_M_MX;
+	if (c->cached == CHECK_CACHED_NO) {
+		c->ev.legacy_result = SPF_PASS;
+		if (c->ldomain != NULL && (c->dmp_host != 0 ||
+		    c->dmp_dom < 0)) {
+			c->ev.legacy = CHECK_M_DMP;
+			c->ev.legacy_result = (c->dmp_host != 0 ?
+			    c->dmp_host : c->dmp_dom) > 0 ? SPF_PASS :
+			    SPF_FAIL;
+		} else if (c->ldomain != NULL && c->a_match)
+			c->ev.legacy = CHECK_M_A;
+		else if (c->ldomain != NULL && c->mx_match)
+			c->ev.legacy = CHECK_M_MX;
+	}
 	check_ctx(c, &ctx);
-	header = check_decide(&ctx, c->cached ? &m->ev : &c->ev, &c->dec,
-	    &c->action, &c->log);
+	header = check_decide(&ctx, c->cached == CHECK_CACHED_MESSAGE ?
+	    &m->ev : &c->ev, &c->dec, &c->action, &c->log);
+	/* what DNS answered for certain serves the next messages too */
+	if (c->cached == CHECK_CACHED_NO && !c->nocache &&
+	    !check_idres_temp(&c->ev.id[SPF_ID_MAILFROM]) &&
+	    !check_idres_temp(&c->ev.id[SPF_ID_HELO]))
+		check_cache_put(c->env->cache, r, &c->ev);
 	if (m == NULL)
 		return;
-	if (!c->cached) {
+	if (c->cached != CHECK_CACHED_MESSAGE) {
 		check_memo_reset(m);
 		if (r->instance != NULL && *r->instance != 0) {
 			check_memo_keep(m, r);
@@ -747,7 +765,12 @@ check_new(const struct check_env *env, struct check_memo *memo,
 		return c;
 	}
 	if (memo != NULL && memo->valid && check_memo_same(memo, req)) {
-		c->cached = 1;
+		c->cached = CHECK_CACHED_MESSAGE;
+		check_finish(c);
+		return c;
+	}
+	if (check_cache_get(env->cache, req, &c->ev)) {
+		c->cached = CHECK_CACHED_RECENT;
 		check_finish(c);
 		return c;
 	}
@@ -834,6 +857,8 @@ check_feed(struct check *c, const struct spf_answer *a)
 		return -1;
 	o = c->out[i];
 	c->out[i] = c->out[--c->nout];
+	if (a->status != SPF_DNS_OK && a->status != SPF_DNS_NXDOMAIN)
+		c->nocache = 1;
 	if (o.slot < 0) {
 		check_legacy_feed(c, o.slot, a);
 		return 0;
@@ -854,6 +879,7 @@ check_expire(struct check *c)
 
 	if (c->done)
 		return;
+	c->nocache = 1;
 	for (k = 0; k < CHECK_NSLOTS; k++) {
 		if (c->q[k] == NULL || c->qdone[k])
 			continue;

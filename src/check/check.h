@@ -25,6 +25,12 @@
  *	void	check_free(struct check *);
  *
  *	const char *check_method_str(enum check_method);
+ *
+ *	struct check_cache *check_cache_new(size_t max, long life_ms);
+ *	void	check_cache_free(struct check_cache *);
+ *	void	check_cache_clock(struct check_cache *, long now_ms);
+ *	void	check_cache_stats(const struct check_cache *,
+ *			struct check_cache_stats *);
  * DESCRIPTION
  *	A pure module (no descriptors, clock, environment, logging or
  *	exit) with the step/feed contract of spf(3): check_step() returns
@@ -63,6 +69,17 @@
  *	accepted one).  Requests without an instance attribute are never
  *	reused.
  *
+ *	The env's cache (check_cache(3); NULL for none) holds the inbound
+ *	evaluations of recent messages, keyed by client address, HELO name
+ *	and sender, whoever sent them and over whichever connection: a
+ *	request whose message is not in the memo but whose key is in the
+ *	cache is decided from a copy at the first check_step(), logged
+ *	"cached=recent dns=0".  A check puts its evaluation there when it
+ *	is done, unless a DNS answer failed or timed out, a result is a
+ *	temperror, or the deadline expired it; the smarthost profile is
+ *	never cached.  The owner sets the cache's clock
+ *	(check_cache_clock()) before check_new().
+ *
  *	Driving a check with the dns(3) drivers is the caller's business:
  *	the module must not depend on dns, so the daemon and rmxf replay
  *	each fill a struct dns_job with three two-line wrappers around
@@ -74,9 +91,10 @@
  *	    [spf_helo=RES] [spf_mailfrom=RES] [mechanism=M] [problem="..."]
  *	    identity=mailfrom|helo method=M result=RES action=ACT
  *	    [observe=yes] [header=received-spf|authentication-results]
- *	    [acl=KEY] [cached=yes] dns=N
+ *	    [acl=KEY] [cached=yes|recent] dns=N
  *
- *	(ACT the action table's word: accept mark reject defer
+ *	(cached=yes: the memo's message; cached=recent: the cache's;
+ *	ACT the action table's word: accept mark reject defer
  *	defer_if_permit observe); fixed answers log "method=acl|exempt|
  *	smarthost|none why=... action=dunno"; the smarthost profile logs
  *	"spf_smarthost=RES egress=IP method=smarthost result=RES action=ACT".
@@ -114,6 +132,16 @@ struct check_env {
 					 * conf's authserv_id is empty */
 	const struct ses_ring *ses_ring; /* NULL: no bounce check */
 	const struct ses_ring *srs_ring; /* NULL: SRS bounces unsigned */
+	struct check_cache *cache;	/* NULL: evaluate every message */
+};
+
+/* check_cache_stats(): counters since the cache was made. */
+struct check_cache_stats {
+	unsigned long	hits;		/* requests decided from the cache */
+	unsigned long	misses;		/* requests that looked and missed */
+	unsigned long	stored;		/* evaluations put */
+	unsigned long	evicted;	/* live ones dropped to make room */
+	size_t		entries;	/* held now */
 };
 
 /* What decided. */
@@ -156,12 +184,24 @@ struct check_decision {
 	enum spf_result	mailfrom_result; /* SPF's own, before legacy tests
 					 * and default_result */
 	int		observe;	/* observe-only: action is DUNNO */
-	int		cached;		/* results reused from the memo */
+	int		cached;		/* CHECK_CACHED_*: whence the results */
 	unsigned	dns_queries;	/* questions asked by this check */
 };
 
+/* How a decision's evaluation came about (check_decision.cached). */
+#define CHECK_CACHED_NO		0	/* evaluated for this request */
+#define CHECK_CACHED_MESSAGE	1	/* the memo: the same message */
+#define CHECK_CACHED_RECENT	2	/* check_cache: a recent message */
+
 struct check_memo;
 struct check;
+struct check_cache;
+
+struct check_cache *check_cache_new(size_t max, long life_ms);
+void	check_cache_free(struct check_cache *);
+void	check_cache_clock(struct check_cache *, long now_ms);
+void	check_cache_stats(const struct check_cache *,
+	    struct check_cache_stats *);
 
 struct check_memo *check_memo_new(void);
 void	check_memo_free(struct check_memo *);

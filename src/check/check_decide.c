@@ -158,8 +158,9 @@ check_idres_set(struct check_idres *r, const struct spf_detail *d)
 	}
 }
 
-/* check_idres_detail - the spf_detail the header writers take */
-static void
+/* check_idres_detail - the spf_detail of r (the header writers take it;
+ * check_cache(3) copies through it) */
+void
 check_idres_detail(const struct check_idres *r, struct spf_detail *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -247,8 +248,10 @@ check_log_end(const struct check_ctx *ctx, struct buf *log)
 {
 	if (ctx->acl != NULL && ctx->acl->line > 0)
 		check_log_kv(log, "acl", ctx->acl->key);
-	if (ctx->cached)
+	if (ctx->cached == CHECK_CACHED_MESSAGE)
 		buf_puts(log, " cached=yes");
+	else if (ctx->cached == CHECK_CACHED_RECENT)
+		buf_puts(log, " cached=recent");
 	buf_puts(log, " dns=");
 	buf_put_uint(log, ctx->dns_queries);
 }

@@ -62,6 +62,7 @@ struct check_ctx {
 
 void	check_eval_clear(struct check_eval *);
 void	check_idres_set(struct check_idres *, const struct spf_detail *);
+void	check_idres_detail(const struct check_idres *, struct spf_detail *);
 const char *check_sender_domain(const char *sender);
 
 /*
@@ -70,6 +71,12 @@ const char *check_sender_domain(const char *sender);
  */
 int	check_decide(const struct check_ctx *, const struct check_eval *,
 	    struct check_decision *, struct buf *action, struct buf *log);
+
+/* Recent evaluations across messages (check_cache.c). */
+int	check_cache_get(struct check_cache *, const struct policy_request *,
+	    struct check_eval *);
+void	check_cache_put(struct check_cache *, const struct policy_request *,
+	    const struct check_eval *);
 
 /* The bounce check (check_bounce.c). */
 enum check_bounce {

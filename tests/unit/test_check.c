@@ -521,6 +521,281 @@ test_check_expire_deadline(void **state)
 	policy_parser_free(p);
 }
 
+/* The cache across messages: one env and its cache, requests in order,
+ * each at a time on the cache's clock. */
+struct cache_case {
+	const char     *name;
+	long		now_ms;
+	int		memo;		/* 1: over the connection's memo */
+	const char     *req;
+	const char     *action;		/* prefix */
+	enum check_method method;
+	int		cached;		/* CHECK_CACHED_* */
+	unsigned	dns;
+	unsigned long	hits, misses, stored, evicted, entries;
+};
+
+static const char cache_zone[] =
+    "pass.example TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
+    "fail.example TXT \"v=spf1 -all\"\n"
+    "slow.example TIMEOUT\n"
+    "broken.example SERVFAIL\n"
+    "half.example TXT \"v=spf1 include:broken.example -all\"\n"
+    "corp.example TXT \"v=spf1 ip4:203.0.113.25 -all\"\n"
+    "_smtp_client.dmp.example TXT \"dmp=deny\"\n"
+    "9.100.51.198.in-addr._smtp_client.dmp.example TXT \"dmp=allow\"\n"
+    "_smtp_client.dmpsf.example SERVFAIL\n";
+
+#define CACHE_CONF "test_dmp = yes\nsmarthost_egress = 203.0.113.25\n"
+#define CREQ(client, sender, rcpt, inst, more) \
+	"request=smtpd_access_policy\nprotocol_state=RCPT\n" \
+	"client_address=" client "\nhelo_name=helo.example\n" \
+	"sender=" sender "\nrecipient=" rcpt "\ninstance=" inst "\n" more "\n"
+#define CN	CHECK_CACHED_NO
+#define CM	CHECK_CACHED_MESSAGE
+#define CR	CHECK_CACHED_RECENT
+
+static const struct cache_case cache_cases[] = {
+	{"first message: evaluated, kept", 0, 1, CREQ("192.0.2.1",
+	 "a@pass.example", "r@x.example", "1", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 0, 1, 1, 0, 1},
+	{"its next recipient: the memo, not the cache", 1, 1,
+	 CREQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""),
+	 "DUNNO", CHECK_M_SPF, CM, 0, 0, 1, 1, 0, 1},
+	{"next message, other connection: the cache, its own header", 10, 0,
+	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "2", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 1, 1, 1, 0, 1},
+	{"a cached message, recipient two: the memo", 11, 1,
+	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "3", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 2, 1, 1, 0, 1},
+	{"... and its next recipient: no second header", 12, 1,
+	 CREQ("192.0.2.1", "a@pass.example", "t@x.example", "3", ""),
+	 "DUNNO", CHECK_M_SPF, CM, 0, 2, 1, 1, 0, 1},
+	{"other HELO name: another key", 13, 0,
+	 "request=smtpd_access_policy\nprotocol_state=RCPT\n"
+	 "client_address=192.0.2.1\nhelo_name=other.example\n"
+	 "sender=a@pass.example\nrecipient=r@x.example\ninstance=4\n\n",
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 2, 2, 2, 0, 2},
+	{"other client: another key, fail rejects", 14, 0,
+	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "5", ""),
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 2, 3, 3, 0, 3},
+	{"fail from the cache: the same reject and explanation", 15, 0,
+	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "6", ""),
+	 "550 5.7.23", CHECK_M_SPF, CR, 0, 3, 3, 3, 0, 3},
+	{"the sender's case counts: another key", 16, 0,
+	 CREQ("198.51.100.1", "A@pass.example", "r@x.example", "7", ""),
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 3, 4, 4, 1, 3},
+	{"TIMEOUT: defer, not kept", 17, 0, CREQ("192.0.2.1",
+	 "a@slow.example", "r@x.example", "8", ""), "450 4.7.24",
+	 CHECK_M_SPF, CN, 1, 3, 5, 4, 1, 3},
+	{"TIMEOUT again: asked again", 18, 0, CREQ("192.0.2.1",
+	 "a@slow.example", "r@x.example", "9", ""), "450 4.7.24",
+	 CHECK_M_SPF, CN, 1, 3, 6, 4, 1, 3},
+	{"SERVFAIL under an include: temperror, not kept", 19, 0,
+	 CREQ("192.0.2.1", "a@half.example", "r@x.example", "10", ""),
+	 "450 4.7.24", CHECK_M_SPF, CN, 2, 3, 7, 4, 1, 3},
+	{"SERVFAIL again: asked again", 20, 0, CREQ("192.0.2.1",
+	 "a@half.example", "r@x.example", "11", ""), "450 4.7.24",
+	 CHECK_M_SPF, CN, 2, 3, 8, 4, 1, 3},
+	{"DMP deny: the legacy verdict kept", 21, 0, CREQ("198.51.100.10",
+	 "a@dmp.example", "r@x.example", "12", ""), "550 5.7.1 the DMP",
+	 CHECK_M_DMP, CN, 3, 3, 9, 5, 2, 3},
+	{"DMP deny from the cache: the same reject", 22, 0,
+	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "13", ""),
+	 "550 5.7.1 the DMP", CHECK_M_DMP, CR, 0, 4, 9, 5, 2, 3},
+	{"smarthost: never kept", 23, 0, CREQ("198.51.100.1",
+	 "a@corp.example", "r@x.example", "14", "sasl_username=a\n"),
+	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3},
+	{"smarthost again: asked again", 24, 0, CREQ("198.51.100.1",
+	 "a@corp.example", "r@x.example", "15", "sasl_username=a\n"),
+	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3},
+	{"a second past its life: asked again, replaced", 1000 + 14, 0,
+	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "16", ""),
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 4, 10, 6, 2, 3},
+	{"the clock going back: nothing trusted, all dropped", 5, 0,
+	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "17", ""),
+	 "550 5.7.1 the DMP", CHECK_M_DMP, CN, 3, 4, 11, 7, 2, 1},
+	{"a legacy test's SERVFAIL: nothing decided, not kept", 6, 0,
+	 CREQ("198.51.100.9", "a@dmpsf.example", "r@x.example", "18", ""),
+	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, CN, 3, 4, 12, 7, 2,
+	 1},
+};
+
+/* test_check_run - one check over the zone to its decision */
+static struct check *
+test_check_run(struct dns_zone *zone, const struct check_env *env,
+    struct check_memo *memo, const struct policy_request *req)
+{
+	struct dns_job job;
+	struct check *c;
+
+	c = check_new(env, memo, req, 1700000000);
+	job.obj = c;
+	job.step = test_check_step;
+	job.feed = test_check_feed;
+	job.expire = test_check_expire;
+	dns_zone_run(zone, &job);
+	return c;
+}
+
+/* test_check_cache - cache_cases over one cache of three */
+static void
+test_check_cache(void **state)
+{
+	const struct cache_case *t;
+	const struct check_decision *d;
+	struct check_memo *memo = check_memo_new();
+	struct policy_parser *p = policy_parser_new(NULL);
+	struct check_cache_stats st;
+	struct dns_zone *zone;
+	struct check_env env;
+	struct check *c;
+	struct conf *conf = test_conf(CACHE_CONF);
+	char zerr[256];
+	size_t i;
+
+	(void)state;
+	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	    sizeof(zerr));
+	if (zone == NULL)
+		fail_msg("zone: %s", zerr);
+	memset(&env, 0, sizeof(env));
+	env.conf = conf;
+	env.hostname = "mx.example";
+	env.cache = check_cache_new(3, 1000);
+	for (i = 0; i < sizeof(cache_cases) / sizeof(cache_cases[0]); i++) {
+		t = &cache_cases[i];
+		print_message("# %s\n", t->name);
+		check_cache_clock(env.cache, t->now_ms);
+		c = test_check_run(zone, &env, t->memo ? memo : NULL,
+		    test_parse(p, t->req));
+		d = check_decision(c);
+		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
+			fail_msg("action \"%s\", want \"%s...\"", d->action,
+			    t->action);
+		assert_int_equal(d->method, t->method);
+		assert_int_equal(d->cached, t->cached);
+		assert_int_equal(d->dns_queries, t->dns);
+		if (t->cached == CR && strstr(d->log, " cached=recent dns=0")
+		    == NULL)
+			fail_msg("log \"%s\"", d->log);
+		check_free(c);
+		check_cache_stats(env.cache, &st);
+		assert_int_equal(st.hits, t->hits);
+		assert_int_equal(st.misses, t->misses);
+		assert_int_equal(st.stored, t->stored);
+		assert_int_equal(st.evicted, t->evicted);
+		assert_int_equal(st.entries, t->entries);
+	}
+	check_cache_free(env.cache);
+	check_cache_stats(NULL, &st);
+	assert_int_equal(st.hits + st.entries, 0);
+	conf_free(conf);
+	dns_zone_free(zone);
+	policy_parser_free(p);
+	check_memo_free(memo);
+}
+
+/* test_check_cache_deadline - an evaluation the deadline cut short, and
+ * one whose answers came in full, with a cache of zero life */
+static void
+test_check_cache_deadline(void **state)
+{
+	struct policy_parser *p = policy_parser_new(NULL);
+	const struct spf_question *qs;
+	struct check_cache_stats st;
+	struct check_env env;
+	struct conf *conf = conf_default();
+	struct dns_zone *zone;
+	struct check *c;
+	char zerr[256];
+	size_t n;
+	const char *req = CREQ("192.0.2.1", "a@pass.example", "r@x.example",
+	    "1", "");
+
+	(void)state;
+	memset(&env, 0, sizeof(env));
+	env.conf = conf;
+	env.cache = check_cache_new(8, 1000);
+	c = check_new(&env, NULL, test_parse(p, req), 0);
+	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_QUERY);
+	check_expire(c);
+	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_DONE);
+	assert_int_equal(check_decision(c)->verdict, CHECK_V_DEFER);
+	check_free(c);
+	check_cache_stats(env.cache, &st);
+	assert_int_equal(st.stored, 0);
+	assert_int_equal(st.misses, 1);
+	check_cache_free(env.cache);
+
+	/* life 0: the cache is off, nothing kept, nothing counted */
+	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	    sizeof(zerr));
+	assert_non_null(zone);
+	env.cache = check_cache_new(8, 0);
+	c = test_check_run(zone, &env, NULL, test_parse(p, req));
+	assert_int_equal(check_decision(c)->dns_queries, 1);
+	check_free(c);
+	c = test_check_run(zone, &env, NULL, test_parse(p, req));
+	assert_int_equal(check_decision(c)->dns_queries, 1);
+	assert_int_equal(check_decision(c)->cached, CHECK_CACHED_NO);
+	check_free(c);
+	check_cache_stats(env.cache, &st);
+	assert_int_equal(st.hits + st.misses + st.stored + st.entries, 0);
+	check_cache_free(env.cache);
+	dns_zone_free(zone);
+	conf_free(conf);
+	policy_parser_free(p);
+}
+
+/* test_check_cache_many - far more keys than the cache holds, hashed
+ * over its buckets: the newest stay, the oldest go, each still found */
+static void
+test_check_cache_many(void **state)
+{
+	struct policy_parser *p = policy_parser_new(NULL);
+	struct check_cache_stats st;
+	struct check_eval ev;
+	struct check_cache *cc = check_cache_new(100, 60000);
+	char req[512];
+	int i, hit;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.legacy = CHECK_M_A;
+	ev.legacy_result = SPF_PASS;
+	ev.legacy_ran = 1;
+	for (i = 0; i < 1000; i++) {
+		snprintf(req, sizeof(req), CREQ("192.0.2.1", "u%d@x.example",
+		    "r@x.example", "1", ""), i);
+		check_cache_clock(cc, i);
+		check_cache_put(cc, test_parse(p, req), &ev);
+	}
+	check_cache_stats(cc, &st);
+	assert_int_equal(st.entries, 100);
+	assert_int_equal(st.stored, 1000);
+	assert_int_equal(st.evicted, 900);
+	for (i = 0; i < 1000; i++) {
+		struct check_eval out;
+
+		memset(&out, 0, sizeof(out));
+		snprintf(req, sizeof(req), CREQ("192.0.2.1", "u%d@x.example",
+		    "r@x.example", "2", ""), i);
+		hit = check_cache_get(cc, test_parse(p, req), &out);
+		assert_int_equal(hit, i >= 900);
+		if (hit) {
+			assert_int_equal(out.legacy, CHECK_M_A);
+			assert_int_equal(out.legacy_ran, 1);
+		}
+		check_eval_clear(&out);
+	}
+	check_cache_stats(cc, &st);
+	assert_int_equal(st.hits, 100);
+	assert_int_equal(st.misses, 900);
+	check_cache_free(cc);
+	policy_parser_free(p);
+}
+
 /* The bounce check: requests with MAIL FROM:<>, rmxf.conf, verdict. */
 struct bounce_case {
 	const char     *name;
@@ -747,6 +1022,9 @@ main(void)
 		cmocka_unit_test(test_check_decide),
 		cmocka_unit_test(test_check_pipeline),
 		cmocka_unit_test(test_check_expire_deadline),
+		cmocka_unit_test(test_check_cache),
+		cmocka_unit_test(test_check_cache_deadline),
+		cmocka_unit_test(test_check_cache_many),
 		cmocka_unit_test(test_check_long_text),
 		cmocka_unit_test(test_check_bounce),
 		cmocka_unit_test(test_check_method_str),
