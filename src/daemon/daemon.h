@@ -54,6 +54,8 @@ struct policy_request;
 #define DAEMON_MEMO_MS		1000	/* DNS answers reused this long */
 #define DAEMON_MEMO_MAX_MS	60000	/* --dns-memo, at most */
 #define DAEMON_MEMO_MAX		4096	/* DNS answers in the memo */
+#define DAEMON_RESULT_MS	1000	/* evaluations reused this long */
+#define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_cache) */
 #define DAEMON_LOG_LINE_MAX	8192	/* one decision line, as msg(3) */
 #define DAEMON_LOG_QUEUE	(64 * 1024)	/* lines queued for stderr */
 
@@ -69,6 +71,7 @@ struct daemon_opts {
 	int		log_to;		/* enum conf_log_to, -1 */
 	long		stall_ms;	/* stall timeout; -1: request_timeout */
 	long		memo_ms;	/* --dns-memo; 0: off */
+	long		result_ms;	/* --result-memo; 0: off */
 };
 
 #define DAEMON_ENV_EMBEDDED	"embedded defaults"	/* env->source */

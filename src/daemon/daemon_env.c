@@ -102,6 +102,7 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 	struct conf *c;
 	struct acl *acl;
 	const char *source = NULL;
+	long result_ms;
 	int failed;
 
 	if ((c = daemon_env_conf(d, &source, err)) == NULL)
@@ -126,6 +127,13 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 	env->check.conf = c;
 	env->check.acl = acl;
 	env->check.rcache = d->rcache;
+	/* recent evaluations belong to this configuration: a reload
+	 * starts with none */
+	result_ms = d->opts.result_ms >= 0 ? d->opts.result_ms :
+	    DAEMON_RESULT_MS;
+	if (result_ms > 0)
+		env->check.cache = check_cache_new(DAEMON_RESULT_MAX,
+		    result_ms);
 	env->check.hostname = d->hostname;
 	env->source = source;
 	return env;
@@ -150,6 +158,7 @@ daemon_env_unref(struct daemon_env *env)
 	if (--env->refs > 0)
 		return;
 	daemon_keys_unref(env->keys);
+	check_cache_free(env->check.cache);
 	acl_free(env->acl);
 	conf_free(env->conf);
 	free(env);

@@ -445,6 +445,7 @@ daemon_req_start(struct daemon *d, struct check_memo *memo,
 	r->env = daemon_env_ref(d->env);
 	r->done = done;
 	r->arg = arg;
+	check_cache_clock(r->env->check.cache, daemon_req_ts_ms(&r->start));
 	r->chk = check_new(&r->env->check, memo, req, (long long)time(NULL));
 	/* first from the memo: under load most requests end here */
 	r->st = daemon_req_advance(r);

@@ -7,7 +7,7 @@
  *	rmxfd [-c FILE] [--listen unix:PATH | --listen inet:HOST:PORT]...
  *	      [--stdio] [--dns HOST:PORT] [--user NAME]
  *	      [--log stderr|syslog] [--stall-timeout MS] [--dns-memo MS]
- *	      [--foreground]
+ *	      [--result-memo MS] [--foreground]
  *	rmxfd --help | --version
  * DESCRIPTION
  *	main() reads the command line, loads the configuration and ACL
@@ -70,6 +70,7 @@ enum {
 	DAEMON_OPT_LOG,
 	DAEMON_OPT_STALL,
 	DAEMON_OPT_MEMO,
+	DAEMON_OPT_RESULT_MEMO,
 	DAEMON_OPT_FOREGROUND,
 	DAEMON_OPT_HELP,
 	DAEMON_OPT_VERSION,
@@ -84,6 +85,7 @@ static const struct option daemon_longopts[] = {
 	{"log", required_argument, NULL, DAEMON_OPT_LOG},
 	{"stall-timeout", required_argument, NULL, DAEMON_OPT_STALL},
 	{"dns-memo", required_argument, NULL, DAEMON_OPT_MEMO},
+	{"result-memo", required_argument, NULL, DAEMON_OPT_RESULT_MEMO},
 	{"foreground", no_argument, NULL, DAEMON_OPT_FOREGROUND},
 	{"help", no_argument, NULL, DAEMON_OPT_HELP},
 	{"version", no_argument, NULL, DAEMON_OPT_VERSION},
@@ -125,6 +127,12 @@ daemon_usage(FILE *fp)
 	    "arrival,\n"
 	    "                       even beyond its TTL (default 1000; 0: "
 	    "off)\n"
+	    "  --result-memo MS     decide a message from the same client, "
+	    "HELO and\n"
+	    "                       sender as one evaluated less than MS ms "
+	    "ago\n"
+	    "                       from that evaluation (default 1000; 0: "
+	    "off)\n"
 	    "  --foreground         accepted; rmxfd always runs in the "
 	    "foreground\n\n"
 	    "Signals: SIGHUP reloads the configuration and ACL, SIGTERM "
@@ -165,6 +173,7 @@ daemon_args(struct daemon *d, int argc, char **argv)
 	o->log_to = -1;
 	o->stall_ms = -1;
 	o->memo_ms = -1;
+	o->result_ms = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:h", daemon_longopts,
 	    NULL)) != -1) {
@@ -214,6 +223,15 @@ daemon_args(struct daemon *d, int argc, char **argv)
 			if (*optarg == 0 || *end != 0 || errno != 0 ||
 			    o->memo_ms < 0 || o->memo_ms > DAEMON_MEMO_MAX_MS)
 				daemon_bad_usage("--dns-memo wants "
+				    "milliseconds, 0 to 60000", optarg);
+			break;
+		case DAEMON_OPT_RESULT_MEMO:
+			errno = 0;
+			o->result_ms = strtol(optarg, &end, 10);
+			if (*optarg == 0 || *end != 0 || errno != 0 ||
+			    o->result_ms < 0 ||
+			    o->result_ms > DAEMON_MEMO_MAX_MS)
+				daemon_bad_usage("--result-memo wants "
 				    "milliseconds, 0 to 60000", optarg);
 			break;
 		case DAEMON_OPT_FOREGROUND:
@@ -291,6 +309,20 @@ daemon_forwarders(const struct daemon *d, struct buf *out)
 		msg_fatal(EX_CONFIG, "dns_forwarders: too many");
 }
 
+/* daemon_log_cache - what the environment's memo of evaluations did */
+static void
+daemon_log_cache(const struct daemon_env *env, const char *when)
+{
+	struct check_cache_stats st;
+
+	if (env->check.cache == NULL)
+		return;
+	check_cache_stats(env->check.cache, &st);
+	msg_info("result_memo %s: hits=%lu misses=%lu stored=%lu "
+	    "evicted=%lu entries=%zu", when, st.hits, st.misses, st.stored,
+	    st.evicted, st.entries);
+}
+
 /* daemon_reload - SIGHUP: a new environment, or keep the old one */
 static void
 daemon_reload(evutil_socket_t sig, short what, void *arg)
@@ -304,6 +336,8 @@ daemon_reload(evutil_socket_t sig, short what, void *arg)
 		daemon_log_errors(&err);
 		msg_error("reload failed: keeping the configuration in use");
 	} else {
+		if (!d->opts.stdio)
+			daemon_log_cache(d->env, "before reload");
 		daemon_env_unref(d->env);
 		d->env = env;
 		msg_info("reloaded %s%s%s", env->source,
@@ -480,8 +514,10 @@ main(int argc, char **argv)
 	if (event_base_dispatch(d.base) < 0)
 		msg_fatal(EX_SOFTWARE, "event loop failed");
 	daemon_req_fini(&d);		/* the last decision lines first */
-	if (!d.opts.stdio)
+	if (!d.opts.stdio) {
+		daemon_log_cache(d.env, "at stop");
 		msg_info("stopped after %lu connection(s)", d.nserved);
+	}
 	daemon_listen_close(&d);
 	dns_ub_free(d.ub);
 	event_free(d.sig_hup);
