@@ -25,14 +25,19 @@
 #	   With the three up, bench_policy -c drives each in turn at 1, 8,
 #	   64 and 256 connections for BENCH_POLICY_SECONDS (after one
 #	   warm-up request per connection, so the DNS cache is warm), with
-#	   the CPU the client and the server used.  At 64 connections, the
+#	   the CPU the client and the server used.  At 64 connections a
+#	   second rmxfd with --result-memo 0 runs too: every message
+#	   evaluated afresh (the SPF engine over the DNS answer memo), the
+#	   figure of a load whose client, HELO and sender never repeat
+#	   within a second.  At 64 connections, the
 #	   goal's point, that is done BENCH_POLICY_ROUNDS times, the three
 #	   taking turns, and the table takes each one's median: on a shared
 #	   virtual machine one run alone can be off by a third.  Then
 #	   rmxfd at 64 connections over TCP to 127.0.0.1, rmxfd's VmHWM
 #	   after all that, and the table: requests/s of the three and the
 #	   ratios rmxfd/pypolicyd-spf, bare/pypolicyd-spf and rmxfd/bare at
-#	   each connection count.
+#	   each connection count; and each rmxfd's result_memo line at
+#	   stop (hits, misses: how much of the load the memo answered).
 #	4. A third dnsd with --delay BENCH_POLICY_DELAY ms and a fresh rmxfd
 #	   (cold cache): the mean time of evaluations of record shapes whose
 #	   DNS dependency chains are 1 to 4 round trips deep, next to rounds
@@ -99,20 +104,34 @@ start_dnsd() {
 	fi
 }
 
-# start_rmxfd NAME DNSPORT - an rmxfd on unix:$tmp/NAME.sock and on
-# inet:127.0.0.1:$rport; PID in $rpid
+# start_rmxfd NAME DNSPORT [ARGS...] - an rmxfd on unix:$tmp/NAME.sock
+# and on inet:127.0.0.1:$rport; PID in $rpid
 start_rmxfd() {
-	"${SRV[@]}" "$RMXFD" -c /dev/null --listen "unix:$tmp/$1.sock" \
+	local name=$1 port=$2
+	shift 2
+	"${SRV[@]}" "$RMXFD" -c /dev/null --listen "unix:$tmp/$name.sock" \
 	    --listen inet:127.0.0.1:0 \
-	    --dns "127.0.0.1:$2" --log stderr 2>"$tmp/$1.log" &
+	    --dns "127.0.0.1:$port" --log stderr "$@" 2>"$tmp/$name.log" &
 	rpid=$!
 	pids+=("$rpid")
-	if ! wait_for "$tmp/$1.log" ': started'; then
+	if ! wait_for "$tmp/$name.log" ': started'; then
 		echo "bench: rmxfd did not start: $(cat "$tmp/$1.log")" >&2
 		return 1
 	fi
 	rport=$(sed -n 's/.*listening on inet:127\.0\.0\.1:\([0-9]*\)$/\1/p' \
-	    "$tmp/$1.log")
+	    "$tmp/$name.log")
+}
+
+# stop_rmxfd NAME PID - SIGTERM, wait, and print its result_memo line
+stop_rmxfd() {
+	local i line
+	kill "$2" 2>/dev/null
+	for ((i = 0; i < SCAFFOLD_WAIT; i++)); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	line=$(sed -n 's/.*\(result_memo at stop: .*\)/\1/p' "$tmp/$1.log")
+	printf '%-9s %s\n' "$1" "${line:-result_memo off}"
 }
 
 for f in "$RMXFD" "$DNSD" "$BP" "$BARE"; do
@@ -134,6 +153,9 @@ fi
 start_dnsd dns 127.0.0.1:0 || exit 1
 start_rmxfd rmxfd "$dnsport" || exit 1
 rmxfd_pid=$rpid
+# the miss path: every message evaluated (SPF over the DNS answer memo)
+start_rmxfd nomemo "$dnsport" --result-memo 0 || exit 1
+nomemo_pid=$rpid
 "${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -i "$IDLE" -p "$rmxfd_pid" \
     -l rmxfd
 
@@ -200,12 +222,17 @@ for c in 1 8 64 256; do
 		# virtual machine one CPU can be the slower for minutes
 		if [ ${#SRV[@]} -gt 0 ]; then
 			CLI=(taskset -c $((r % 2)))
-			for pid in "$rmxfd_pid" $bare_pid; do
+			for pid in "$rmxfd_pid" "$nomemo_pid" $bare_pid; do
 				taskset -pc $(((r + 1) % 2)) "$pid" >/dev/null
 			done
 		fi
 		"${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -c "$c" \
 		    -t "$SECS" -l rmxfd -p "$rmxfd_pid" | tee -a "$tmp/results"
+		if [ "$c" = 64 ]; then
+			"${CLI[@]}" "$BP" -s "unix:$tmp/nomemo.sock" -c "$c" \
+			    -t "$SECS" -l rmxfd-nomemo -p "$nomemo_pid" |
+			    tee -a "$tmp/results"
+		fi
 		if [ -n "$bare_pid" ]; then
 			"${CLI[@]}" "$BP" -s "unix:$tmp/bare.sock" -c "$c" \
 			    -t "$SECS" -l bare -p "$bare_pid" |
@@ -224,7 +251,8 @@ fi
 printf '%-9s %-37s%s  %s\n' rmxfd 'after the load runs:' \
     "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
     "$(grep VmRSS "/proc/$rmxfd_pid/status")"
-kill "$rmxfd_pid" 2>/dev/null
+stop_rmxfd rmxfd "$rmxfd_pid"
+stop_rmxfd nomemo "$nomemo_pid"
 [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null
 
 # --- the table ---------------------------------------------------------------
@@ -257,6 +285,12 @@ awk '{ k = $1 "/" $2; v[k, ++n[k]] = $6 }
 		printf "%6d %9s %9s %9s %12s %12s %12s\n", c, f(x), f(b), \
 		    f(p), r(x, p), r(b, p), r(x, b)
 	}
+	x = med("rmxfd-nomemo/64"); p = med("pypolicyd/64")
+	b = med("bare/64")
+	printf "%6s %9s %9s %9s %12s %12s %12s\n", "64 *", f(x), f(b), \
+	    f(p), r(x, p), r(b, p), r(x, b)
+	print "(* rmxfd --result-memo 0: every message evaluated afresh," \
+	    " SPF over the DNS answer memo)"
     }' "$tmp/results"
 
 # --- cold cache, DNS latency ---------------------------------------------

@@ -241,6 +241,8 @@ check_idres_copy(struct check_idres *dst, const struct check_idres *src)
 		return;
 	check_idres_detail(src, &d);
 	check_idres_set(dst, &d);
+	if (src->received != NULL)
+		dst->received = xstrdup(src->received);
 }
 
 /* check_eval_copy - a deep copy of an inbound evaluation */

@@ -8,7 +8,7 @@
  *	#include "check/check_int.h"
  *
  *	int	check_decide(const struct check_ctx *ctx,
- *			const struct check_eval *ev, struct check_decision *d,
+ *			struct check_eval *ev, struct check_decision *d,
  *			struct buf *action, struct buf *log);
  *	void	check_decide_fixed(const struct check_ctx *ctx,
  *			enum check_method m, const char *why,
@@ -40,7 +40,11 @@
  *	header per PREPEND, so with both parameters on, Received-SPF is the
  *	one added.  Legacy results appear in Authentication-Results as
  *	x-rmxf=pass (a neighbourhood), (mx neighbourhood), or x-rmxf=pass
- *	(dmp) / x-rmxf=fail (dmp), never as an SPF result.
+ *	(dmp) / x-rmxf=fail (dmp), never as an SPF result.  The
+ *	Received-SPF value written for an identity is kept in ev (freed with
+ *	it), so that a copy of the evaluation for the same client, HELO name
+ *	and sender (check_cache(3)) writes the same value without
+ *	formatting it again.
  *
  *	Reject text is the domain's SPF explanation for a fail, otherwise
  *	a sentence naming the domain and the result; a permerror rejected
@@ -106,6 +110,7 @@ static void
 check_idres_clear(struct check_idres *r)
 {
 	free(r->store);
+	free(r->received);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -173,14 +178,21 @@ check_idres_detail(const struct check_idres *r, struct spf_detail *d)
 	d->explanation = r->explanation;
 }
 
-/* check_received - the Received-SPF: value of r; 0, or -1 */
+/* check_received - the Received-SPF: value of r; 0, or -1.  The value
+ * depends on r, the request's client address, HELO name and sender and
+ * the authserv-id only, so r keeps it: a copy of r for the same three
+ * (check_cache(3)) writes it again without formatting it again. */
 static int
-check_received(const struct check_ctx *ctx, const struct check_idres *r,
+check_received(const struct check_ctx *ctx, struct check_idres *r,
     struct buf *out)
 {
 	struct spf_detail d;
 	struct spf_params p;
 
+	if (r->received != NULL) {
+		buf_puts(out, r->received);
+		return out->overflow || out->len == 0 ? -1 : 0;
+	}
 	spf_params_init(&p);
 	/* the memo holds an evaluation for the same client, HELO and
 	 * sender only: the request's are the evaluation's */
@@ -192,7 +204,10 @@ check_received(const struct check_ctx *ctx, const struct check_idres *r,
 	p.receiver = ctx->authserv_id;
 	p.identity = r->identity;
 	check_idres_detail(r, &d);
-	return spf_format_received(&d, &p, out) == 0 && out->len > 0 ? 0 : -1;
+	if (spf_format_received(&d, &p, out) != 0 || out->len == 0)
+		return -1;
+	r->received = xmemdup(out->data, out->len + 1);
+	return 0;
 }
 
 /* check_authres - the RFC 8601 method part of r; 0, or -1 */
@@ -422,7 +437,7 @@ check_reply_text(struct buf *t, const struct check_idres *r,
 /* check_header - the header for this message; 0 none, 1 added */
 static int
 check_header(const struct check_ctx *ctx, const struct check_eval *ev,
-    const struct check_idres *r, enum check_method m, int always,
+    struct check_idres *r, enum check_method m, int always,
     struct buf *action, struct buf *log)
 {
 	const struct conf *c = ctx->conf;
@@ -492,15 +507,15 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 
 /* check_decide - one recipient's answer from the evaluation */
 int
-check_decide(const struct check_ctx *ctx, const struct check_eval *ev,
+check_decide(const struct check_ctx *ctx, struct check_eval *ev,
     struct check_decision *d, struct buf *action, struct buf *log)
 {
 	const struct conf *c = ctx->conf;
 	unsigned flags = ctx->acl != NULL && ctx->acl->action == ACL_CHECK ?
 	    ctx->acl->flags : 0;
-	const struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
-	const struct check_idres *he = &ev->id[SPF_ID_HELO];
-	const struct check_idres *r;
+	struct check_idres *mf = &ev->id[SPF_ID_MAILFROM];
+	struct check_idres *he = &ev->id[SPF_ID_HELO];
+	struct check_idres *r;
 	enum spf_result mres, res;
 	enum check_method mmeth;
 	enum conf_action amf, ahe, act;

@@ -24,6 +24,9 @@ struct check_idres {
 	const char     *sender;		/* <sender> of check_host() */
 	enum spf_identity identity;
 	char	       *store;		/* one allocation holds them all */
+	char	       *received;	/* the Received-SPF: value once
+					 * written, kept for check_cache's
+					 * copies; NULL: not yet */
 };
 
 /* Everything one message's evaluation found (kept in the memo). */
@@ -69,7 +72,7 @@ const char *check_sender_domain(const char *sender);
  * Decide from an evaluation: fills d (action and log point into the two
  * buffers); returns 1 when the action prepends a header, else 0.
  */
-int	check_decide(const struct check_ctx *, const struct check_eval *,
+int	check_decide(const struct check_ctx *, struct check_eval *,
 	    struct check_decision *, struct buf *action, struct buf *log);
 
 /* Recent evaluations across messages (check_cache.c). */

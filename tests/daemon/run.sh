@@ -75,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..38"
+echo "1..42"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -187,6 +187,21 @@ pc "unix:$sock" send "$tmp/pass" 3
     [ "$(printf '%s\n' "$out" | sed -n '2,3p' | sort -u)" = "action=DUNNO" ]
 ok $? "one connection, three requests of one message: one header" "$out"
 
+# two messages of one client, HELO and sender, pipelined: the second is
+# decided from the first's evaluation (--result-memo), with its own header
+req "$tmp/recent1" 192.0.2.9 frank@example.com 8.1
+req "$tmp/recent2" 192.0.2.9 frank@example.com 8.2
+cat "$tmp/recent1" "$tmp/recent2" >"$tmp/recent"
+pc "unix:$sock" raw "$tmp/recent" 1
+frank='sender=<frank@example.com> .*spf_mailfrom=pass .*action=accept'
+frank="$frank header=received-spf"
+[ "$(printf '%s\n' "$out" | grep -c '^action=PREPEND Received-SPF: pass ')" \
+    = 2 ] &&
+    [ "$(logcount "$frank dns=1 ")" = 1 ] &&
+    [ "$(logcount "$frank cached=recent dns=0 ")" = 1 ]
+ok $? "the next message of one client and sender: cached=recent, a header" \
+    "$out $(grep frank "$tmp/rmxfd.log")"
+
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
 ok $? "60 connections at once, two requests each: 120 replies" "$out"
@@ -259,6 +274,9 @@ $POLICYC "unix:$sock" hold 3 >"$tmp/hold2" 2>&1 &
 hold_pid=$!
 pids+=("$hold_pid")
 sleep 0.3
+# fail just evaluated, and in the memo of evaluations: the reload's new
+# configuration starts with an empty one
+pc "unix:$sock" send "$tmp/fail"
 printf '\naction_mailfrom_fail = defer\n' >>"$tmp/rmxf.conf"
 kill -HUP "$rmxfd_pid"
 wait_for "$tmp/rmxfd.log" ': reloaded '
@@ -266,6 +284,12 @@ pc "unix:$sock" send "$tmp/fail"
 case $out in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
 ok $r "SIGHUP with a good configuration: fail is now deferred" \
     "$out$(tail -2 "$tmp/rmxfd.log")"
+
+grep -q 'result_memo before reload: hits=[1-9][0-9]* misses=[1-9]' \
+    "$tmp/rmxfd.log" &&
+    [ "$(logcount 'sender=<alice@example.com> .*action=defer .*cached=recent')" = 0 ]
+ok $? "the memo's counters logged before the reload; none reused after" \
+    "$(grep -e result_memo -e 'action=defer' "$tmp/rmxfd.log")"
 
 cp "$tmp/rmxf.conf" "$tmp/good.conf"
 printf 'no_such_parameter = 1\n' >>"$tmp/rmxf.conf"
@@ -461,6 +485,12 @@ rc=$?
 [ "$rc" = 64 ] && case $err in *"unknown option: --no-such-option"*) true ;;
 *) false ;; esac
 ok $? "an unknown option: exit 64 and one line on stderr ($rc)" "$err"
+
+err=$(timeout "$CLIENT_KILL" "$RMXFD" --result-memo 60001 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 64 ] && case $err in *"--result-memo wants milliseconds"*) true ;;
+*) false ;; esac
+ok $? "--result-memo out of range: exit 64 ($rc)" "$err"
 
 err=$(timeout "$CLIENT_KILL" "$RMXFD" --stdio --no-such-option 2>&1 \
     </dev/null)

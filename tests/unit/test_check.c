@@ -533,6 +533,8 @@ struct cache_case {
 	int		cached;		/* CHECK_CACHED_* */
 	unsigned	dns;
 	unsigned long	hits, misses, stored, evicted, entries;
+	int		same;		/* > 0: the action is case same-1's,
+					 * byte for byte */
 };
 
 static const char cache_zone[] =
@@ -558,67 +560,67 @@ static const char cache_zone[] =
 static const struct cache_case cache_cases[] = {
 	{"first message: evaluated, kept", 0, 1, CREQ("192.0.2.1",
 	 "a@pass.example", "r@x.example", "1", ""),
-	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 0, 1, 1, 0, 1},
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 0, 1, 1, 0, 1, 0},
 	{"its next recipient: the memo, not the cache", 1, 1,
 	 CREQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""),
-	 "DUNNO", CHECK_M_SPF, CM, 0, 0, 1, 1, 0, 1},
+	 "DUNNO", CHECK_M_SPF, CM, 0, 0, 1, 1, 0, 1, 0},
 	{"next message, other connection: the cache, its own header", 10, 0,
 	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "2", ""),
-	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 1, 1, 1, 0, 1},
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 1, 1, 1, 0, 1, 1},
 	{"a cached message, recipient two: the memo", 11, 1,
 	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "3", ""),
-	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 2, 1, 1, 0, 1},
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 2, 1, 1, 0, 1, 0},
 	{"... and its next recipient: no second header", 12, 1,
 	 CREQ("192.0.2.1", "a@pass.example", "t@x.example", "3", ""),
-	 "DUNNO", CHECK_M_SPF, CM, 0, 2, 1, 1, 0, 1},
+	 "DUNNO", CHECK_M_SPF, CM, 0, 2, 1, 1, 0, 1, 0},
 	{"other HELO name: another key", 13, 0,
 	 "request=smtpd_access_policy\nprotocol_state=RCPT\n"
 	 "client_address=192.0.2.1\nhelo_name=other.example\n"
 	 "sender=a@pass.example\nrecipient=r@x.example\ninstance=4\n\n",
-	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 2, 2, 2, 0, 2},
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 2, 2, 2, 0, 2, 0},
 	{"other client: another key, fail rejects", 14, 0,
 	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "5", ""),
-	 "550 5.7.23", CHECK_M_SPF, CN, 1, 2, 3, 3, 0, 3},
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 2, 3, 3, 0, 3, 0},
 	{"fail from the cache: the same reject and explanation", 15, 0,
 	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "6", ""),
-	 "550 5.7.23", CHECK_M_SPF, CR, 0, 3, 3, 3, 0, 3},
+	 "550 5.7.23", CHECK_M_SPF, CR, 0, 3, 3, 3, 0, 3, 7},
 	{"the sender's case counts: another key", 16, 0,
 	 CREQ("198.51.100.1", "A@pass.example", "r@x.example", "7", ""),
-	 "550 5.7.23", CHECK_M_SPF, CN, 1, 3, 4, 4, 1, 3},
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 3, 4, 4, 1, 3, 0},
 	{"TIMEOUT: defer, not kept", 17, 0, CREQ("192.0.2.1",
 	 "a@slow.example", "r@x.example", "8", ""), "450 4.7.24",
-	 CHECK_M_SPF, CN, 1, 3, 5, 4, 1, 3},
+	 CHECK_M_SPF, CN, 1, 3, 5, 4, 1, 3, 0},
 	{"TIMEOUT again: asked again", 18, 0, CREQ("192.0.2.1",
 	 "a@slow.example", "r@x.example", "9", ""), "450 4.7.24",
-	 CHECK_M_SPF, CN, 1, 3, 6, 4, 1, 3},
+	 CHECK_M_SPF, CN, 1, 3, 6, 4, 1, 3, 0},
 	{"SERVFAIL under an include: temperror, not kept", 19, 0,
 	 CREQ("192.0.2.1", "a@half.example", "r@x.example", "10", ""),
-	 "450 4.7.24", CHECK_M_SPF, CN, 2, 3, 7, 4, 1, 3},
+	 "450 4.7.24", CHECK_M_SPF, CN, 2, 3, 7, 4, 1, 3, 0},
 	{"SERVFAIL again: asked again", 20, 0, CREQ("192.0.2.1",
 	 "a@half.example", "r@x.example", "11", ""), "450 4.7.24",
-	 CHECK_M_SPF, CN, 2, 3, 8, 4, 1, 3},
+	 CHECK_M_SPF, CN, 2, 3, 8, 4, 1, 3, 0},
 	{"DMP deny: the legacy verdict kept", 21, 0, CREQ("198.51.100.10",
 	 "a@dmp.example", "r@x.example", "12", ""), "550 5.7.1 the DMP",
-	 CHECK_M_DMP, CN, 3, 3, 9, 5, 2, 3},
+	 CHECK_M_DMP, CN, 3, 3, 9, 5, 2, 3, 0},
 	{"DMP deny from the cache: the same reject", 22, 0,
 	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "13", ""),
-	 "550 5.7.1 the DMP", CHECK_M_DMP, CR, 0, 4, 9, 5, 2, 3},
+	 "550 5.7.1 the DMP", CHECK_M_DMP, CR, 0, 4, 9, 5, 2, 3, 14},
 	{"smarthost: never kept", 23, 0, CREQ("198.51.100.1",
 	 "a@corp.example", "r@x.example", "14", "sasl_username=a\n"),
-	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3},
+	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3, 0},
 	{"smarthost again: asked again", 24, 0, CREQ("198.51.100.1",
 	 "a@corp.example", "r@x.example", "15", "sasl_username=a\n"),
-	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3},
+	 "DUNNO", CHECK_M_SMARTHOST, CN, 1, 4, 9, 5, 2, 3, 0},
 	{"a second past its life: asked again, replaced", 1000 + 14, 0,
 	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "16", ""),
-	 "550 5.7.23", CHECK_M_SPF, CN, 1, 4, 10, 6, 2, 3},
+	 "550 5.7.23", CHECK_M_SPF, CN, 1, 4, 10, 6, 2, 3, 0},
 	{"the clock going back: nothing trusted, all dropped", 5, 0,
 	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "17", ""),
-	 "550 5.7.1 the DMP", CHECK_M_DMP, CN, 3, 4, 11, 7, 2, 1},
+	 "550 5.7.1 the DMP", CHECK_M_DMP, CN, 3, 4, 11, 7, 2, 1, 0},
 	{"a legacy test's SERVFAIL: nothing decided, not kept", 6, 0,
 	 CREQ("198.51.100.9", "a@dmpsf.example", "r@x.example", "18", ""),
 	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, CN, 3, 4, 12, 7, 2,
-	 1},
+	 1, 0},
 };
 
 /* test_check_run - one check over the zone to its decision */
@@ -651,6 +653,8 @@ test_check_cache(void **state)
 	struct check_env env;
 	struct check *c;
 	struct conf *conf = test_conf(CACHE_CONF);
+	static char seen[sizeof(cache_cases) / sizeof(cache_cases[0])][
+	    TEST_MAX_ACTION + 1];
 	char zerr[256];
 	size_t i;
 
@@ -676,6 +680,9 @@ test_check_cache(void **state)
 		assert_int_equal(d->method, t->method);
 		assert_int_equal(d->cached, t->cached);
 		assert_int_equal(d->dns_queries, t->dns);
+		snprintf(seen[i], sizeof(seen[i]), "%s", d->action);
+		if (t->same > 0)
+			assert_string_equal(d->action, seen[t->same - 1]);
 		if (t->cached == CR && strstr(d->log, " cached=recent dns=0")
 		    == NULL)
 			fail_msg("log \"%s\"", d->log);
