@@ -148,6 +148,20 @@ daemon_bad_usage(const char *what, const char *arg)
 	    arg != NULL ? ": " : "", arg != NULL ? arg : "");
 }
 
+/* daemon_opt_ms - the milliseconds of an option, min to max, or exit */
+static long
+daemon_opt_ms(const char *arg, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == 0 || *end != 0 || errno != 0 || v < min || v > max)
+		daemon_bad_usage(what, arg);
+	return v;
+}
+
 /* daemon_stdio_wanted - --stdio anywhere on the command line */
 static int
 daemon_stdio_wanted(int argc, char **argv)
@@ -165,7 +179,6 @@ static void
 daemon_args(struct daemon *d, int argc, char **argv)
 {
 	struct daemon_opts *o = &d->opts;
-	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -209,30 +222,18 @@ daemon_args(struct daemon *d, int argc, char **argv)
 				    "syslog", optarg);
 			break;
 		case DAEMON_OPT_STALL:
-			errno = 0;
-			o->stall_ms = strtol(optarg, &end, 10);
-			if (*optarg == 0 || *end != 0 || errno != 0 ||
-			    o->stall_ms < 1 ||
-			    o->stall_ms > DAEMON_MAX_STALL_MS)
-				daemon_bad_usage("--stall-timeout wants "
-				    "milliseconds, 1 to 3600000", optarg);
+			o->stall_ms = daemon_opt_ms(optarg, 1,
+			    DAEMON_MAX_STALL_MS, "--stall-timeout wants "
+			    "milliseconds, 1 to 3600000");
 			break;
 		case DAEMON_OPT_MEMO:
-			errno = 0;
-			o->memo_ms = strtol(optarg, &end, 10);
-			if (*optarg == 0 || *end != 0 || errno != 0 ||
-			    o->memo_ms < 0 || o->memo_ms > DAEMON_MEMO_MAX_MS)
-				daemon_bad_usage("--dns-memo wants "
-				    "milliseconds, 0 to 60000", optarg);
+			o->memo_ms = daemon_opt_ms(optarg, 0, DAEMON_MEMO_MAX_MS,
+			    "--dns-memo wants milliseconds, 0 to 60000");
 			break;
 		case DAEMON_OPT_RESULT_MEMO:
-			errno = 0;
-			o->result_ms = strtol(optarg, &end, 10);
-			if (*optarg == 0 || *end != 0 || errno != 0 ||
-			    o->result_ms < 0 ||
-			    o->result_ms > DAEMON_MEMO_MAX_MS)
-				daemon_bad_usage("--result-memo wants "
-				    "milliseconds, 0 to 60000", optarg);
+			o->result_ms = daemon_opt_ms(optarg, 0,
+			    DAEMON_MEMO_MAX_MS, "--result-memo wants "
+			    "milliseconds, 0 to 60000");
 			break;
 		case DAEMON_OPT_FOREGROUND:
 			break;
