@@ -26,8 +26,9 @@
  *	each: may this address send for this sender and HELO name?  The
  *	inbound evaluation (SPF for MAIL FROM and HELO and the legacy
  *	tests) depends on the client address, the HELO name, the sender
- *	and the configuration only; the recipient and the message come in
- *	later, in check_decide().  So an evaluation that check(3) finished
+ *	and the configuration only (and on the time for a record or an
+ *	explanation with %{t}, which a copy repeats up to life_ms late);
+ *	the recipient and the message come in later, in check_decide().  So an evaluation that check(3) finished
  *	is kept here for life_ms milliseconds, keyed by the exact client
  *	address, HELO name and sender of its request, and a later request
  *	with the same three is decided from a copy of it, with no DNS and
