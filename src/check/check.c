@@ -615,6 +615,16 @@ check_idres_temp(const struct check_idres *r)
 	return r->checked && r->result == SPF_TEMPERROR;
 }
 
+/* check_cacheable - does this evaluation serve the next messages too?
+ * Only what DNS answered for certain, and only once. */
+static int
+check_cacheable(const struct check *c)
+{
+	return c->env->cache != NULL && c->cached == CHECK_CACHED_NO &&
+	    !c->nocache && !check_idres_temp(&c->ev.id[SPF_ID_MAILFROM]) &&
+	    !check_idres_temp(&c->ev.id[SPF_ID_HELO]);
+}
+
 /* check_finish - everything answered: decide, update the memo */
 static void
 check_finish(struct check *c)
@@ -645,12 +655,10 @@ check_finish(struct check *c)
 			c->ev.legacy = CHECK_M_MX;
 	}
 	check_ctx(c, &ctx);
+	ctx.keep = check_cacheable(c);
 	header = check_decide(&ctx, c->cached == CHECK_CACHED_MESSAGE ?
 	    &m->ev : &c->ev, &c->dec, &c->action, &c->log);
-	/* what DNS answered for certain serves the next messages too */
-	if (c->cached == CHECK_CACHED_NO && !c->nocache &&
-	    !check_idres_temp(&c->ev.id[SPF_ID_MAILFROM]) &&
-	    !check_idres_temp(&c->ev.id[SPF_ID_HELO]))
+	if (ctx.keep)
 		check_cache_put(c->env->cache, r, &c->ev);
 	if (m == NULL)
 		return;

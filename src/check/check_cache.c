@@ -28,7 +28,8 @@
  *	tests) depends on the client address, the HELO name, the sender
  *	and the configuration only (and on the time for a record or an
  *	explanation with %{t}, which a copy repeats up to life_ms late);
- *	the recipient and the message come in later, in check_decide().  So an evaluation that check(3) finished
+ *	the recipient and the message come in later, in check_decide().
+ *	So an evaluation that check(3) finished
  *	is kept here for life_ms milliseconds, keyed by the exact client
  *	address, HELO name and sender of its request, and a later request
  *	with the same three is decided from a copy of it, with no DNS and

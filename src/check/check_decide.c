@@ -40,9 +40,9 @@
  *	header per PREPEND, so with both parameters on, Received-SPF is the
  *	one added.  Legacy results appear in Authentication-Results as
  *	x-rmxf=pass (a neighbourhood), (mx neighbourhood), or x-rmxf=pass
- *	(dmp) / x-rmxf=fail (dmp), never as an SPF result.  The
- *	Received-SPF value written for an identity is kept in ev (freed with
- *	it), so that a copy of the evaluation for the same client, HELO name
+ *	(dmp) / x-rmxf=fail (dmp), never as an SPF result.  With
+ *	ctx->keep, the Received-SPF value written for an identity is kept in
+ *	ev (freed with it), so that a copy of the evaluation for the same client, HELO name
  *	and sender (check_cache(3)) writes the same value without
  *	formatting it again.
  *
@@ -180,8 +180,9 @@ check_idres_detail(const struct check_idres *r, struct spf_detail *d)
 
 /* check_received - the Received-SPF: value of r; 0, or -1.  The value
  * depends on r, the request's client address, HELO name and sender and
- * the authserv-id only, so r keeps it: a copy of r for the same three
- * (check_cache(3)) writes it again without formatting it again. */
+ * the authserv-id only, so r keeps it when it goes to check_cache(3)
+ * (ctx->keep): a copy of r for the same three writes it again without
+ * formatting it again. */
 static int
 check_received(const struct check_ctx *ctx, struct check_idres *r,
     struct buf *out)
@@ -206,7 +207,8 @@ check_received(const struct check_ctx *ctx, struct check_idres *r,
 	check_idres_detail(r, &d);
 	if (spf_format_received(&d, &p, out) != 0 || out->len == 0)
 		return -1;
-	r->received = xmemdup(out->data, out->len + 1);
+	if (ctx->keep)
+		r->received = xmemdup(out->data, out->len + 1);
 	return 0;
 }
 

@@ -60,6 +60,8 @@ struct check_ctx {
 	const char     *authserv_id;
 	int		header_done;
 	int		cached;
+	int		keep;		/* the evaluation goes to check_cache:
+					 * keep its Received-SPF value */
 	unsigned	dns_queries;
 };
 

@@ -425,6 +425,23 @@ test_parse(struct policy_parser *p, const char *text)
 	return policy_parser_request(p);
 }
 
+/* test_check_run - one check over the zone to its decision */
+static struct check *
+test_check_run(struct dns_zone *zone, const struct check_env *env,
+    struct check_memo *memo, const struct policy_request *req)
+{
+	struct dns_job job;
+	struct check *c;
+
+	c = check_new(env, memo, req, 1700000000);
+	job.obj = c;
+	job.step = test_check_step;
+	job.feed = test_check_feed;
+	job.expire = test_check_expire;
+	dns_zone_run(zone, &job);
+	return c;
+}
+
 /* test_check_pipeline - walk pipe_cases over one memo */
 static void
 test_check_pipeline(void **state)
@@ -435,7 +452,6 @@ test_check_pipeline(void **state)
 	struct policy_parser *p = policy_parser_new(NULL);
 	struct dns_zone *zone;
 	struct check_env env;
-	struct dns_job job;
 	struct check *c;
 	struct conf *conf;
 	struct acl *acl;
@@ -463,12 +479,7 @@ test_check_pipeline(void **state)
 		env.conf = conf;
 		env.acl = acl;
 		env.hostname = "mx.example";
-		c = check_new(&env, memo, test_parse(p, t->req), 1700000000);
-		job.obj = c;
-		job.step = test_check_step;
-		job.feed = test_check_feed;
-		job.expire = test_check_expire;
-		dns_zone_run(zone, &job);
+		c = test_check_run(zone, &env, memo, test_parse(p, t->req));
 		d = check_decision(c);
 		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
 			fail_msg("action \"%s\", want \"%s...\"", d->action,
@@ -622,23 +633,6 @@ static const struct cache_case cache_cases[] = {
 	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, CN, 3, 4, 12, 7, 2,
 	 1, 0},
 };
-
-/* test_check_run - one check over the zone to its decision */
-static struct check *
-test_check_run(struct dns_zone *zone, const struct check_env *env,
-    struct check_memo *memo, const struct policy_request *req)
-{
-	struct dns_job job;
-	struct check *c;
-
-	c = check_new(env, memo, req, 1700000000);
-	job.obj = c;
-	job.step = test_check_step;
-	job.feed = test_check_feed;
-	job.expire = test_check_expire;
-	dns_zone_run(zone, &job);
-	return c;
-}
 
 /* test_check_cache - cache_cases over one cache of three */
 static void
