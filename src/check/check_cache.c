@@ -61,18 +61,13 @@
 #include <string.h>
 
 #include "policy/policy.h"
+#include "util/lru.h"
 #include "util/xmalloc.h"
 #include "check_int.h"
 
-#define CHECK_CACHE_MIN_BUCKETS	64
-#define CHECK_CACHE_MAX_BUCKETS	((size_t)1 << 16)
-
 /* One evaluation and its key, "client\0helo\0sender\0", in one block. */
 struct check_cache_ent {
-	struct check_cache_ent *next;	/* hash chain */
-	struct check_cache_ent *older;	/* age list */
-	struct check_cache_ent *newer;
-	unsigned	hash;
+	struct lru_link	link;		/* the age list is the birth order */
 	long		born_ms;
 	size_t		klen;
 	struct check_eval ev;
@@ -80,16 +75,14 @@ struct check_cache_ent {
 };
 
 struct check_cache {
-	struct check_cache_ent **bucket;
-	size_t		nbucket;	/* a power of two */
-	size_t		n;
+	struct lru	lru;
 	size_t		max;
 	long		life_ms;
 	long		now_ms;
-	struct check_cache_ent *oldest;
-	struct check_cache_ent *newest;
 	struct check_cache_stats st;
 };
+
+#define CHECK_CACHE_ENT(l) LRU_ENTRY(l, struct check_cache_ent, link)
 
 /* The three key fields of a request; NULL counts as empty, as check(3)
  * treats it. */
@@ -104,8 +97,8 @@ struct check_cache_key {
 static void
 check_cache_key(const struct policy_request *r, struct check_cache_key *k)
 {
-	unsigned h = 2166136261u;
-	size_t i, j;
+	unsigned h = LRU_FNV_INIT;
+	size_t i;
 
 	k->f[0] = r->client_address != NULL ? r->client_address : "";
 	k->f[1] = r->helo_name != NULL ? r->helo_name : "";
@@ -113,9 +106,8 @@ check_cache_key(const struct policy_request *r, struct check_cache_key *k)
 	k->total = 0;
 	for (i = 0; i < 3; i++) {
 		k->len[i] = strlen(k->f[i]);
-		for (j = 0; j < k->len[i]; j++)
-			h = (h ^ (unsigned char)k->f[i][j]) * 16777619u;
-		h = (h ^ 0u) * 16777619u;	/* the field's end */
+		/* with the field's NUL: its end is part of the key */
+		h = lru_fnv(h, k->f[i], k->len[i] + 1);
 		k->total += k->len[i] + 1;
 	}
 	k->hash = h;
@@ -129,7 +121,7 @@ check_cache_same(const struct check_cache_ent *e,
 	const char *p = e->key;
 	size_t i;
 
-	if (e->hash != k->hash || e->klen != k->total)
+	if (e->link.hash != k->hash || e->klen != k->total)
 		return 0;
 	for (i = 0; i < 3; i++) {
 		if (memcmp(p, k->f[i], k->len[i]) != 0 || p[k->len[i]] != 0)
@@ -147,34 +139,17 @@ check_cache_new(size_t max, long life_ms)
 
 	cc->max = max ? max : 1;
 	cc->life_ms = life_ms;
-	cc->nbucket = CHECK_CACHE_MIN_BUCKETS;
-	while (cc->nbucket < cc->max && cc->nbucket < CHECK_CACHE_MAX_BUCKETS)
-		cc->nbucket *= 2;
-	cc->bucket = xcalloc(cc->nbucket, sizeof(*cc->bucket));
+	lru_init(&cc->lru, cc->max);
 	return cc;
 }
 
-/* check_cache_drop - unlink e from its chain and the age list, free it */
+/* check_cache_drop - out of the table, freed */
 static void
 check_cache_drop(struct check_cache *cc, struct check_cache_ent *e)
 {
-	struct check_cache_ent **pp;
-
-	for (pp = &cc->bucket[e->hash & (cc->nbucket - 1)]; *pp != e;
-	    pp = &(*pp)->next)
-		;
-	*pp = e->next;
-	if (e->older != NULL)
-		e->older->newer = e->newer;
-	else
-		cc->oldest = e->newer;
-	if (e->newer != NULL)
-		e->newer->older = e->older;
-	else
-		cc->newest = e->older;
+	lru_del(&cc->lru, &e->link);
 	check_eval_clear(&e->ev);
 	free(e);
-	cc->n--;
 }
 
 /* check_cache_free - forget everything */
@@ -183,9 +158,9 @@ check_cache_free(struct check_cache *cc)
 {
 	if (cc == NULL)
 		return;
-	while (cc->oldest != NULL)
-		check_cache_drop(cc, cc->oldest);
-	free(cc->bucket);
+	while (cc->lru.oldest != NULL)
+		check_cache_drop(cc, CHECK_CACHE_ENT(cc->lru.oldest));
+	lru_fini(&cc->lru);
 	free(cc);
 }
 
@@ -206,7 +181,7 @@ check_cache_stats(const struct check_cache *cc, struct check_cache_stats *st)
 		return;
 	}
 	*st = cc->st;
-	st->entries = cc->n;
+	st->entries = cc->lru.n;
 }
 
 /* check_cache_expired - is e past its life (or from a later clock)? */
@@ -223,12 +198,11 @@ static struct check_cache_ent *
 check_cache_find(const struct check_cache *cc,
     const struct check_cache_key *k)
 {
-	struct check_cache_ent *e;
+	struct lru_link *l;
 
-	for (e = cc->bucket[k->hash & (cc->nbucket - 1)]; e != NULL;
-	    e = e->next)
-		if (check_cache_same(e, k))
-			return e;
+	for (l = lru_chain(&cc->lru, k->hash); l != NULL; l = l->next)
+		if (check_cache_same(CHECK_CACHE_ENT(l), k))
+			return CHECK_CACHE_ENT(l);
 	return NULL;
 }
 
@@ -269,7 +243,7 @@ check_cache_get(struct check_cache *cc, const struct policy_request *req,
 
 	if (cc == NULL || cc->life_ms <= 0)
 		return 0;
-	if (cc->n == 0) {
+	if (cc->lru.n == 0) {
 		cc->st.misses++;
 		return 0;
 	}
@@ -295,7 +269,7 @@ check_cache_put(struct check_cache *cc, const struct policy_request *req,
     const struct check_eval *ev)
 {
 	struct check_cache_key k;
-	struct check_cache_ent *e;
+	struct check_cache_ent *e, *old;
 	char *p;
 	size_t i;
 
@@ -305,14 +279,16 @@ check_cache_put(struct check_cache *cc, const struct policy_request *req,
 	if ((e = check_cache_find(cc, &k)) != NULL)
 		check_cache_drop(cc, e);
 	/* the oldest go first: the expired, then whatever makes room */
-	while (cc->oldest != NULL && (cc->n >= cc->max ||
-	    check_cache_expired(cc, cc->oldest))) {
-		if (cc->n >= cc->max && !check_cache_expired(cc, cc->oldest))
+	while (cc->lru.oldest != NULL) {
+		old = CHECK_CACHE_ENT(cc->lru.oldest);
+		if (!check_cache_expired(cc, old)) {
+			if (cc->lru.n < cc->max)
+				break;
 			cc->st.evicted++;
-		check_cache_drop(cc, cc->oldest);
+		}
+		check_cache_drop(cc, old);
 	}
 	e = xmalloc(sizeof(*e) + k.total);
-	e->hash = k.hash;
 	e->born_ms = cc->now_ms;
 	e->klen = k.total;
 	check_eval_copy(&e->ev, ev);
@@ -321,15 +297,6 @@ check_cache_put(struct check_cache *cc, const struct policy_request *req,
 		p[k.len[i]] = 0;
 		p += k.len[i] + 1;
 	}
-	e->next = cc->bucket[k.hash & (cc->nbucket - 1)];
-	cc->bucket[k.hash & (cc->nbucket - 1)] = e;
-	e->newer = NULL;
-	e->older = cc->newest;
-	if (cc->newest != NULL)
-		cc->newest->newer = e;
-	else
-		cc->oldest = e;
-	cc->newest = e;
-	cc->n++;
+	lru_add(&cc->lru, &e->link, k.hash);
 	cc->st.stored++;
 }

@@ -25,7 +25,8 @@
  *	at most (DAEMON_MEMO_MS, one second by default: rmxfd --dns-memo).
  *
  *	The memo holds at most max answers; when full, expired ones are
- *	dropped, and when none has expired the new answer is not kept.
+ *	dropped (the oldest first, util/lru(3)), and when none has expired
+ *	the new answer is not kept.
  *	daemon_memo_get() returns an answer whose id is 0 and whose records
  *	stay valid until the next daemon_memo_put() or daemon_memo_free().
  *	now_ms is a monotonic clock in milliseconds.
@@ -39,16 +40,15 @@
 
 #include "daemon/daemon.h"
 #include "spf/spf.h"
+#include "util/lru.h"
 #include "util/xmalloc.h"
 
-#define DAEMON_MEMO_BUCKETS	1024	/* hash chains, a power of two */
 #define DAEMON_MEMO_MAX_RR	64	/* records kept of one answer */
 #define DAEMON_MEMO_MAX_BYTES	8192	/* record data kept of one answer */
 
 /* One answer: the entry, its records and their data in one block. */
 struct daemon_memo_ent {
-	struct daemon_memo_ent *next;
-	unsigned	hash;
+	struct lru_link	link;		/* the age list is the birth order */
 	int		type;
 	long		born_ms;
 	struct spf_answer a;
@@ -56,21 +56,44 @@ struct daemon_memo_ent {
 };
 
 struct daemon_memo {
-	struct daemon_memo_ent *bucket[DAEMON_MEMO_BUCKETS];
-	size_t		n;
+	struct lru	lru;
 	size_t		max;
 	long		life_ms;
 };
+
+#define DAEMON_MEMO_ENT(l) LRU_ENTRY(l, struct daemon_memo_ent, link)
 
 /* daemon_memo_hash - FNV-1a of the type and the name */
 static unsigned
 daemon_memo_hash(int type, const char *name)
 {
-	unsigned h = 2166136261u ^ (unsigned)type;
+	return lru_fnv(LRU_FNV_INIT ^ (unsigned)type, name, strlen(name));
+}
 
-	while (*name != 0)
-		h = (h ^ (unsigned char)*name++) * 16777619u;
-	return h;
+/* daemon_memo_expired - is e older than the memo's life, or from a later
+ * clock? */
+static int
+daemon_memo_expired(const struct daemon_memo *m,
+    const struct daemon_memo_ent *e, long now_ms)
+{
+	return now_ms - e->born_ms > m->life_ms || now_ms < e->born_ms;
+}
+
+/* daemon_memo_find - the entry of (type, name), or NULL */
+static struct daemon_memo_ent *
+daemon_memo_find(const struct daemon_memo *m, unsigned h, int type,
+    const char *name)
+{
+	struct lru_link *l;
+	struct daemon_memo_ent *e;
+
+	for (l = lru_chain(&m->lru, h); l != NULL; l = l->next) {
+		e = DAEMON_MEMO_ENT(l);
+		if (l->hash == h && e->type == type &&
+		    strcmp(e->name, name) == 0)
+			return e;
+	}
+	return NULL;
 }
 
 /* daemon_memo_new - an empty memo */
@@ -81,31 +104,27 @@ daemon_memo_new(size_t max, long life_ms)
 
 	m->max = max;
 	m->life_ms = life_ms;
+	lru_init(&m->lru, max);
 	return m;
 }
 
-/* daemon_memo_drop - remove the entry at *pp */
+/* daemon_memo_drop - remove e */
 static void
-daemon_memo_drop(struct daemon_memo *m, struct daemon_memo_ent **pp)
+daemon_memo_drop(struct daemon_memo *m, struct daemon_memo_ent *e)
 {
-	struct daemon_memo_ent *e = *pp;
-
-	*pp = e->next;
+	lru_del(&m->lru, &e->link);
 	free(e);
-	m->n--;
 }
 
 /* daemon_memo_free - forget every answer */
 void
 daemon_memo_free(struct daemon_memo *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i < DAEMON_MEMO_BUCKETS; i++)
-		while (m->bucket[i] != NULL)
-			daemon_memo_drop(m, &m->bucket[i]);
+	while (m->lru.oldest != NULL)
+		daemon_memo_drop(m, DAEMON_MEMO_ENT(m->lru.oldest));
+	lru_fini(&m->lru);
 	free(m);
 }
 
@@ -114,43 +133,17 @@ const struct spf_answer *
 daemon_memo_get(struct daemon_memo *m, int type,
     const char *name, long now_ms)
 {
-	unsigned h;
-	struct daemon_memo_ent **pp, *e;
+	struct daemon_memo_ent *e;
 
-	if (m == NULL || m->n == 0)
+	if (m == NULL || m->lru.n == 0 ||
+	    (e = daemon_memo_find(m, daemon_memo_hash(type, name), type,
+	    name)) == NULL)
 		return NULL;
-	h = daemon_memo_hash(type, name);
-	for (pp = &m->bucket[h & (DAEMON_MEMO_BUCKETS - 1)]; (e = *pp) != NULL;
-	    pp = &e->next) {
-		if (e->hash != h || e->type != type || strcmp(e->name, name))
-			continue;
-		if (now_ms - e->born_ms > m->life_ms ||
-		    now_ms < e->born_ms) {
-			daemon_memo_drop(m, pp);
-			return NULL;
-		}
-		return &e->a;
+	if (daemon_memo_expired(m, e, now_ms)) {
+		daemon_memo_drop(m, e);
+		return NULL;
 	}
-	return NULL;
-}
-
-/* daemon_memo_sweep - drop every expired answer */
-static void
-daemon_memo_sweep(struct daemon_memo *m, long now_ms)
-{
-	struct daemon_memo_ent **pp;
-	size_t i;
-
-	for (i = 0; i < DAEMON_MEMO_BUCKETS; i++) {
-		pp = &m->bucket[i];
-		while (*pp != NULL) {
-			if (now_ms - (*pp)->born_ms > m->life_ms ||
-			    now_ms < (*pp)->born_ms)
-				daemon_memo_drop(m, pp);
-			else
-				pp = &(*pp)->next;
-		}
-	}
+	return &e->a;
 }
 
 /* daemon_memo_put - keep an answer libunbound gave just now */
@@ -158,7 +151,7 @@ void
 daemon_memo_put(struct daemon_memo *m, int type,
     const char *name, const struct spf_answer *a, long now_ms)
 {
-	struct daemon_memo_ent *e, **pp;
+	struct daemon_memo_ent *e;
 	struct spf_rr *rr;
 	size_t i, nlen, bytes, size;
 	unsigned h;
@@ -180,23 +173,19 @@ daemon_memo_put(struct daemon_memo *m, int type,
 	if (nlen > DAEMON_MEMO_MAX_BYTES)
 		return;
 	h = daemon_memo_hash(type, name);
-	pp = &m->bucket[h & (DAEMON_MEMO_BUCKETS - 1)];
-	for (; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->hash == h && (*pp)->type == type &&
-		    strcmp((*pp)->name, name) == 0) {
-			daemon_memo_drop(m, pp);	/* the newer one wins */
-			break;
-		}
-	if (m->n >= m->max)
-		daemon_memo_sweep(m, now_ms);
-	if (m->n >= m->max)
+	if ((e = daemon_memo_find(m, h, type, name)) != NULL)
+		daemon_memo_drop(m, e);		/* the newer one wins */
+	/* the oldest first: past the first one still alive, none expired */
+	while (m->lru.n >= m->max && m->lru.oldest != NULL &&
+	    daemon_memo_expired(m, DAEMON_MEMO_ENT(m->lru.oldest), now_ms))
+		daemon_memo_drop(m, DAEMON_MEMO_ENT(m->lru.oldest));
+	if (m->lru.n >= m->max)
 		return;
 	/* bounded above: no overflow in the sum */
 	size = sizeof(*e) + a->nrr * sizeof(*rr) + bytes + nlen + 1;
 	e = xmalloc(size);
 	rr = (struct spf_rr *)(e + 1);
 	p = (char *)(rr + a->nrr);
-	e->hash = h;
 	e->type = type;
 	e->born_ms = now_ms;
 	e->a.id = 0;
@@ -214,8 +203,5 @@ daemon_memo_put(struct daemon_memo *m, int type,
 	}
 	memcpy(p, name, nlen + 1);
 	e->name = p;
-	pp = &m->bucket[h & (DAEMON_MEMO_BUCKETS - 1)];
-	e->next = *pp;
-	*pp = e;
-	m->n++;
+	lru_add(&m->lru, &e->link, h);
 }

@@ -40,16 +40,12 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/lru.h"
 #include "util/xmalloc.h"
 #include "spf_int.h"
 
-#define SPF_RC_MIN_BUCKETS 64
-
 struct spf_rc_ent {
-	struct spf_rc_ent *next;	/* hash chain */
-	struct spf_rc_ent *older;	/* LRU list */
-	struct spf_rc_ent *newer;
-	unsigned	hash;
+	struct lru_link	link;
 	unsigned	refs;
 	size_t		len;
 	const char     *text;
@@ -59,15 +55,13 @@ struct spf_rc_ent {
 };
 
 struct spf_rcache {
-	struct spf_rc_ent **bucket;
-	size_t		nbucket;
-	size_t		n;
+	struct lru	lru;
 	size_t		max;
-	struct spf_rc_ent *oldest;
-	struct spf_rc_ent *newest;
 	unsigned long	hits;
 	unsigned long	misses;
 };
+
+#define SPF_RC_ENT(l)	LRU_ENTRY(l, struct spf_rc_ent, link)
 
 /* spf_rcache_new - empty cache of at most max records */
 struct spf_rcache *
@@ -76,10 +70,7 @@ spf_rcache_new(size_t max)
 	struct spf_rcache *rc = xcalloc(1, sizeof(*rc));
 
 	rc->max = max ? max : 1;
-	rc->nbucket = SPF_RC_MIN_BUCKETS;
-	while (rc->nbucket < rc->max && rc->nbucket < ((size_t)1 << 20))
-		rc->nbucket *= 2;
-	rc->bucket = xcalloc(rc->nbucket, sizeof(*rc->bucket));
+	lru_init(&rc->lru, rc->max);
 	return rc;
 }
 
@@ -104,45 +95,11 @@ spf_rcache_hash(const char *s, size_t len)
 	return (unsigned)h;
 }
 
-/* spf_rcache_unlink - out of the LRU list */
-static void
-spf_rcache_unlink(struct spf_rcache *rc, struct spf_rc_ent *e)
-{
-	if (e->older)
-		e->older->newer = e->newer;
-	else
-		rc->oldest = e->newer;
-	if (e->newer)
-		e->newer->older = e->older;
-	else
-		rc->newest = e->older;
-	e->older = e->newer = NULL;
-}
-
-/* spf_rcache_link_newest - to the fresh end of the LRU list */
-static void
-spf_rcache_link_newest(struct spf_rcache *rc, struct spf_rc_ent *e)
-{
-	e->older = rc->newest;
-	e->newer = NULL;
-	if (rc->newest)
-		rc->newest->newer = e;
-	else
-		rc->oldest = e;
-	rc->newest = e;
-}
-
 /* spf_rcache_drop - remove an unheld entry */
 static void
 spf_rcache_drop(struct spf_rcache *rc, struct spf_rc_ent *e)
 {
-	struct spf_rc_ent **pp = &rc->bucket[e->hash & (rc->nbucket - 1)];
-
-	while (*pp != e)
-		pp = &(*pp)->next;
-	*pp = e->next;
-	spf_rcache_unlink(rc, e);
-	rc->n--;
+	lru_del(&rc->lru, &e->link);
 	arena_free(e->arena);
 	free(e);
 }
@@ -151,13 +108,13 @@ spf_rcache_drop(struct spf_rcache *rc, struct spf_rc_ent *e)
 static void
 spf_rcache_trim(struct spf_rcache *rc)
 {
-	struct spf_rc_ent *e = rc->oldest, *next;
+	struct lru_link *l = rc->lru.oldest, *next;
 
-	while (rc->n > rc->max && e != NULL) {
-		next = e->newer;
-		if (e->refs == 0)
-			spf_rcache_drop(rc, e);
-		e = next;
+	while (rc->lru.n > rc->max && l != NULL) {
+		next = l->newer;
+		if (SPF_RC_ENT(l)->refs == 0)
+			spf_rcache_drop(rc, SPF_RC_ENT(l));
+		l = next;
 	}
 }
 
@@ -166,23 +123,24 @@ struct spf_rc_ent *
 spf_rcache_get(struct spf_rcache *rc, const char *text, size_t len)
 {
 	unsigned h = spf_rcache_hash(text, len);
+	struct lru_link *l;
 	struct spf_rc_ent *e;
 	struct spf_record *rec;
 	const char *err = NULL;
 
-	for (e = rc->bucket[h & (rc->nbucket - 1)]; e; e = e->next)
-		if (e->hash == h && e->len == len &&
+	for (l = lru_chain(&rc->lru, h); l != NULL; l = l->next) {
+		e = SPF_RC_ENT(l);
+		if (l->hash == h && e->len == len &&
 		    memcmp(e->text, text, len) == 0) {
 			rc->hits++;
 			e->refs++;
-			spf_rcache_unlink(rc, e);
-			spf_rcache_link_newest(rc, e);
+			lru_touch(&rc->lru, l);
 			return e;
 		}
+	}
 	rc->misses++;
 	e = xcalloc(1, sizeof(*e));
 	e->arena = arena_new(len * 2 + 1024);
-	e->hash = h;
 	e->len = len;
 	e->text = arena_memdup(e->arena, text, len);
 	if (spf_record_parse(e->arena, text, len, &rec, &err) == 0)
@@ -190,10 +148,7 @@ spf_rcache_get(struct spf_rcache *rc, const char *text, size_t len)
 	else
 		e->err = err;
 	e->refs = 1;
-	e->next = rc->bucket[h & (rc->nbucket - 1)];
-	rc->bucket[h & (rc->nbucket - 1)] = e;
-	spf_rcache_link_newest(rc, e);
-	rc->n++;
+	lru_add(&rc->lru, &e->link, h);
 	spf_rcache_trim(rc);
 	return e;
 }
@@ -205,7 +160,7 @@ spf_rcache_put(struct spf_rcache *rc, struct spf_rc_ent *e)
 	if (e->refs == 0)
 		return;
 	e->refs--;
-	if (e->refs == 0 && rc->n > rc->max)
+	if (e->refs == 0 && rc->lru.n > rc->max)
 		spf_rcache_trim(rc);
 }
 
@@ -224,22 +179,17 @@ spf_rcache_stats(const struct spf_rcache *rc, unsigned long *hits,
 {
 	*hits = rc->hits;
 	*misses = rc->misses;
-	*entries = rc->n;
+	*entries = rc->lru.n;
 }
 
 /* spf_rcache_free - release everything; no entry may be held */
 void
 spf_rcache_free(struct spf_rcache *rc)
 {
-	struct spf_rc_ent *e, *next;
-
 	if (rc == NULL)
 		return;
-	for (e = rc->oldest; e; e = next) {
-		next = e->newer;
-		arena_free(e->arena);
-		free(e);
-	}
-	free(rc->bucket);
+	while (rc->lru.oldest != NULL)
+		spf_rcache_drop(rc, SPF_RC_ENT(rc->lru.oldest));
+	lru_fini(&rc->lru);
 	free(rc);
 }

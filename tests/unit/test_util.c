@@ -1,4 +1,4 @@
-/* test_util - buf, arena, ipaddr, domain */
+/* test_util - buf, arena, ipaddr, domain, file, lru */
 #include <setjmp.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include "util/domain.h"
 #include "util/file.h"
 #include "util/ipaddr.h"
+#include "util/lru.h"
 
 /* test_buf_bounds - all-or-nothing appends, sticky overflow */
 static void
@@ -379,6 +380,123 @@ test_file_read(void **state)
 	assert_null(text);
 }
 
+/* An entry of the lru tests: the link not first, as LRU_ENTRY allows. */
+struct test_lru_ent {
+	int		key;
+	struct lru_link	link;
+	int		in;
+};
+
+#define TEST_LRU_N	64
+
+/* test_lru_find - the entry of key through the chains, or NULL */
+static struct test_lru_ent *
+test_lru_find(const struct lru *l, int key, unsigned (*hash)(int))
+{
+	unsigned h = hash(key);
+	struct lru_link *p;
+
+	for (p = lru_chain(l, h); p != NULL; p = p->next)
+		if (p->hash == h &&
+		    LRU_ENTRY(p, struct test_lru_ent, link)->key == key)
+			return LRU_ENTRY(p, struct test_lru_ent, link);
+	return NULL;
+}
+
+static unsigned
+test_lru_hash_fnv(int key)
+{
+	return lru_fnv(LRU_FNV_INIT, &key, sizeof(key));
+}
+
+/* every key in one chain: deletion from its middle, head and tail */
+static unsigned
+test_lru_hash_same(int key)
+{
+	(void)key;
+	return 7;
+}
+
+/* test_lru_model - random adds, touches and deletes against an array
+ * that holds the keys from the oldest to the newest */
+static void
+test_lru_model(unsigned (*hash)(int))
+{
+	struct test_lru_ent ent[TEST_LRU_N];
+	int order[TEST_LRU_N], norder = 0, i, j, k, op;
+	unsigned seed = 12345;
+	struct lru l;
+	struct lru_link *p;
+
+	memset(ent, 0, sizeof(ent));
+	for (i = 0; i < TEST_LRU_N; i++)
+		ent[i].key = i * 31 + 5;
+	lru_init(&l, 10);
+	assert_int_equal(l.nbucket, 64);
+	for (k = 0; k < 5000; k++) {
+		seed = seed * 1103515245u + 12345u;
+		i = (int)((seed >> 8) % TEST_LRU_N);
+		op = (int)((seed >> 20) % 3);
+		if (!ent[i].in) {
+			lru_add(&l, &ent[i].link, hash(ent[i].key));
+			ent[i].in = 1;
+			order[norder++] = i;
+			continue;
+		}
+		for (j = 0; order[j] != i; j++)
+			;
+		memmove(order + j, order + j + 1,
+		    (size_t)(norder - j - 1) * sizeof(order[0]));
+		norder--;
+		if (op == 0) {
+			lru_del(&l, &ent[i].link);
+			ent[i].in = 0;
+		} else {
+			lru_touch(&l, &ent[i].link);
+			order[norder++] = i;
+		}
+		/* the table agrees with the model after every change */
+		assert_int_equal(l.n, (size_t)norder);
+		for (j = 0, p = l.oldest; p != NULL; p = p->newer, j++) {
+			assert_true(j < norder);
+			assert_ptr_equal(p, &ent[order[j]].link);
+			assert_ptr_equal(p->newer == NULL ? l.newest :
+			    p->newer->older, p);
+		}
+		assert_int_equal(j, norder);
+		for (j = 0; j < TEST_LRU_N; j++)
+			assert_ptr_equal(test_lru_find(&l, ent[j].key, hash),
+			    ent[j].in ? &ent[j] : NULL);
+	}
+	while (l.oldest != NULL)
+		lru_del(&l, l.oldest);
+	assert_int_equal(l.n, 0);
+	assert_null(l.newest);
+	lru_fini(&l);
+}
+
+/* test_lru - chains and the age list; the FNV-1a test vectors */
+static void
+test_lru(void **state)
+{
+	struct lru l;
+
+	(void)state;
+	test_lru_model(test_lru_hash_fnv);
+	test_lru_model(test_lru_hash_same);
+	lru_init(&l, 1000);
+	assert_int_equal(l.nbucket, 1024);
+	lru_fini(&l);
+	lru_init(&l, (size_t)1 << 30);
+	assert_int_equal(l.nbucket, (size_t)1 << 16);
+	lru_fini(&l);
+	assert_int_equal(lru_fnv(LRU_FNV_INIT, "", 0), 0x811c9dc5u);
+	assert_int_equal(lru_fnv(LRU_FNV_INIT, "a", 1), 0xe40c292cu);
+	assert_int_equal(lru_fnv(LRU_FNV_INIT, "foobar", 6), 0xbf9cf968u);
+	assert_int_equal(lru_fnv(lru_fnv(LRU_FNV_INIT, "foo", 3), "bar", 3),
+	    0xbf9cf968u);
+}
+
 int
 main(void)
 {
@@ -392,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_hostport),
 		cmocka_unit_test(test_file_read),
+		cmocka_unit_test(test_lru),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
