@@ -249,6 +249,20 @@ check_memo_same(const struct check_memo *m, const struct policy_request *r)
 	    check_streq(m->sender, r->sender);
 }
 
+/* check_memo_instance - the instance of the message held, or NULL */
+const char *
+check_memo_instance(const struct check_memo *m)
+{
+	return m != NULL && m->valid ? m->instance : NULL;
+}
+
+/* check_memo_holds - is the memo's message the request's? */
+int
+check_memo_holds(const struct check_memo *m, const struct policy_request *r)
+{
+	return m != NULL && m->valid && check_memo_same(m, r);
+}
+
 /* check_ctx - the per-recipient context of the decision */
 static void
 check_ctx(const struct check *c, struct check_ctx *ctx)
@@ -772,7 +786,7 @@ check_new(const struct check_env *env, struct check_memo *memo,
 		c->done = 1;
 		return c;
 	}
-	if (memo != NULL && memo->valid && check_memo_same(memo, req)) {
+	if (check_memo_holds(memo, req)) {
 		c->cached = CHECK_CACHED_MESSAGE;
 		check_finish(c);
 		return c;

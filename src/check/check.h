@@ -13,6 +13,9 @@
  *
  *	struct check_memo *check_memo_new(void);
  *	void	check_memo_free(struct check_memo *);
+ *	const char *check_memo_instance(const struct check_memo *);
+ *	int	check_memo_holds(const struct check_memo *,
+ *			const struct policy_request *);
  *
  *	struct check *check_new(const struct check_env *env,
  *			struct check_memo *memo,
@@ -67,7 +70,11 @@
  *	(no SPF query, no rcache reference): free it in any order.  A memo
  *	may be NULL (every request evaluated afresh, a header on every
  *	accepted one).  Requests without an instance attribute are never
- *	reused.
+ *	reused.  check_memo_instance() is the instance of the message the
+ *	memo holds (NULL: none), check_memo_holds() whether that message
+ *	is the request's, as check_new() will judge it: a memo may move to
+ *	another connection that goes on with the same message (rmxfd does
+ *	that when Postfix reconnects in the middle of one).
  *
  *	The env's cache (check_cache(3); NULL for none) holds the inbound
  *	evaluations of recent messages, keyed by client address, HELO name
@@ -205,6 +212,9 @@ void	check_cache_stats(const struct check_cache *,
 
 struct check_memo *check_memo_new(void);
 void	check_memo_free(struct check_memo *);
+const char *check_memo_instance(const struct check_memo *);
+int	check_memo_holds(const struct check_memo *,
+	    const struct policy_request *);
 
 struct check *check_new(const struct check_env *, struct check_memo *,
 	    const struct policy_request *, long long now);

@@ -20,7 +20,8 @@
  *	and drops privileges; daemon_conn.c runs one policy connection
  *	(socket or stdin/stdout); daemon_req.c runs one request through
  *	check(3) on the shared resolver and logs its decision;
- *	daemon_memo.c keeps the resolver's recent answers for it.
+ *	daemon_memo.c keeps the resolver's recent answers for it;
+ *	daemon_park.c keeps the messages of closed connections.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
  */
@@ -56,6 +57,8 @@ struct policy_request;
 #define DAEMON_MEMO_MAX		4096	/* DNS answers in the memo */
 #define DAEMON_RESULT_MS	1000	/* evaluations reused this long */
 #define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_cache) */
+#define DAEMON_PARK_MS		600000	/* a closed connection's message */
+#define DAEMON_PARK_MAX		256	/* ... messages parked at most */
 #define DAEMON_LOG_LINE_MAX	8192	/* one decision line, as msg(3) */
 #define DAEMON_LOG_QUEUE	(64 * 1024)	/* lines queued for stderr */
 
@@ -98,6 +101,7 @@ struct daemon {
 	struct dns_ub  *ub;
 	struct spf_rcache *rcache;
 	struct daemon_memo *memo;	/* recent DNS answers */
+	struct daemon_park *park;	/* messages of closed connections */
 	struct event   *req_ready;	/* requests decided without DNS */
 	struct daemon_req *ready;	/* ... waiting for it, oldest first */
 	struct daemon_req *ready_tail;	/* ... the newest */
@@ -154,6 +158,15 @@ const struct spf_answer *daemon_memo_get(struct daemon_memo *, int,
 	    const char *, long);
 void	daemon_memo_put(struct daemon_memo *, int, const char *,
 	    const struct spf_answer *, long);
+
+/* daemon_park.c */
+struct daemon_park;
+
+struct daemon_park *daemon_park_new(size_t, long);
+void	daemon_park_free(struct daemon_park *);
+void	daemon_park_put(struct daemon_park *, struct check_memo *);
+struct check_memo *daemon_park_take(struct daemon_park *,
+	    const struct check_memo *, const struct policy_request *);
 
 /* daemon_req.c: done(arg, action) once, from the loop */
 struct daemon_req;

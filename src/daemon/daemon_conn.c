@@ -19,7 +19,9 @@
  *	waits for each reply), then its reply is written and the bytes that
  *	came after the request are parsed next: Postfix reuses a connection
  *	for many requests.  Each connection has its own check memo, so the
- *	recipients of one message share one result and one header.
+ *	recipients of one message share one result and one header; when
+ *	a connection closes, its memo is parked (daemon_park(3)) for a
+ *	new connection that goes on with the same message.
  *
  *	Bad input closes only its own connection, after one log line: a
  *	request the parser refuses (size limits, a line without '=',
@@ -105,7 +107,11 @@ daemon_conn_free(struct daemon_conn *c)
 	evbuffer_free(c->in);
 	evbuffer_free(c->out);
 	policy_parser_free(c->parser);
-	check_memo_free(c->memo);
+	/* smtpd may go on with this message over a new connection */
+	if (d->stopping)
+		check_memo_free(c->memo);
+	else
+		daemon_park_put(d->park, c->memo);
 	if (c->own_fds)
 		close(c->in_fd);
 	free(c);
@@ -230,6 +236,8 @@ static int
 daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
     int queued)
 {
+	const struct policy_request *req;
+	struct check_memo *m;
 	enum policy_status st;
 	size_t used = 0;
 
@@ -252,8 +260,14 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	 * system calls per request */
 	event_del(c->stall);
 	c->stall_armed = 0;
-	c->req = daemon_req_start(c->d, c->memo, policy_parser_request(
-	    c->parser), c->peer, daemon_conn_done, c);
+	req = policy_parser_request(c->parser);
+	/* a message begun over a connection that closed goes on here */
+	if ((m = daemon_park_take(c->d->park, c->memo, req)) != NULL) {
+		check_memo_free(c->memo);
+		c->memo = m;
+	}
+	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
+	    daemon_conn_done, c);
 	return 1;
 }
 

@@ -46,7 +46,8 @@
  *	of the turn (a line costs no system call of its own); other
  *	messages are written at once, so they may come before decision
  *	lines of the same turn.  Syslog gets one message per line.
- *	daemon_req_fini() writes what is queued and frees the memo.
+ *	daemon_req_fini() writes what is queued and frees the memo (and
+ *	the park of daemon_park(3), which it makes for a daemon on sockets).
  *
  *	daemon_req_cancel() drops a request whose connection went away;
  *	done is not called.
@@ -406,6 +407,9 @@ daemon_req_init(struct daemon *d)
 	    (int)d->env->conf->log_to;
 
 	d->memo = ms > 0 ? daemon_memo_new(DAEMON_MEMO_MAX, ms) : NULL;
+	/* --stdio serves one connection: nothing to go on with */
+	d->park = d->opts.stdio ? NULL :
+	    daemon_park_new(DAEMON_PARK_MAX, DAEMON_PARK_MS);
 	d->req_ready = event_new(d->base, -1, 0, daemon_req_ready_cb, d);
 	d->log_flush = event_new(d->base, -1, 0, daemon_req_flush_cb, d);
 	if (d->req_ready == NULL || d->log_flush == NULL)
@@ -427,6 +431,8 @@ daemon_req_fini(struct daemon *d)
 	event_free(d->req_ready);
 	daemon_memo_free(d->memo);
 	d->memo = NULL;
+	daemon_park_free(d->park);
+	d->park = NULL;
 }
 
 /* daemon_req_start - run one request */

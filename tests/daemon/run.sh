@@ -75,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..41"
+echo "1..42"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -180,7 +180,8 @@ else
 	echo "ok $n # SKIP no ::1 on lo"
 fi
 
-pc "unix:$sock" send "$tmp/pass" 3
+req "$tmp/pass3" 192.0.2.9 alice@example.com 1.9
+pc "unix:$sock" send "$tmp/pass3" 3
 [ "$(printf '%s\n' "$out" | wc -l)" = 3 ] &&
     [ "$(printf '%s\n' "$out" | sed -n 1p | cut -c1-29)" = \
     "action=PREPEND Received-SPF: " ] &&
@@ -201,6 +202,26 @@ frank="$frank header=received-spf"
     [ "$(logcount "$frank cached=recent dns=0 ")" = 1 ]
 ok $? "the next message of one client and sender: cached=recent, a header" \
     "$out $(grep frank "$tmp/rmxfd.log")"
+
+# smtpd reconnects in the middle of a message: the next connection goes
+# on with the closed one's result, and adds no second header; the same
+# instance with another sender is another message
+req "$tmp/park1" 192.0.2.9 grace@example.com 9.1
+req "$tmp/park2" 192.0.2.9 heidi@example.com 9.1
+pc "unix:$sock" send "$tmp/park1"
+first=$out
+pc "unix:$sock" send "$tmp/park1" 2
+again=$out
+pc "unix:$sock" send "$tmp/park2"
+case $first in 'action=PREPEND Received-SPF: pass '*) r=0 ;; *) r=1 ;; esac
+[ "$(printf '%s\n' "$again" | sort -u)" = "action=DUNNO" ] || r=1
+case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
+[ "$(logcount 'sender=<grace@example.com> .*action=accept cached=yes dns=0 ')" \
+    = 2 ] || r=1
+[ "$(logcount 'sender=<heidi@example.com> .*header=received-spf dns=1 ')" \
+    = 1 ] || r=1
+ok $r "a message goes on over a new connection: its result, no second header" \
+    "$first / $again / $out / $(grep -e grace -e heidi "$tmp/rmxfd.log")"
 
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
