@@ -43,7 +43,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "daemon/daemon.h"
 #include "policy/policy.h"
@@ -63,16 +62,6 @@ struct daemon_park {
 };
 
 #define DAEMON_PARK_ENT(l) LRU_ENTRY(l, struct daemon_park_ent, link)
-
-/* daemon_park_now - the monotonic clock in milliseconds */
-static long
-daemon_park_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* daemon_park_hash - FNV-1a of an instance */
 static unsigned
@@ -154,7 +143,7 @@ daemon_park_put(struct daemon_park *p, struct check_memo *m)
 		check_memo_free(m);
 		return;
 	}
-	now = daemon_park_now();
+	now = daemon_now_ms();
 	h = daemon_park_hash(instance);
 	if ((e = daemon_park_find(p, h, instance)) != NULL)
 		daemon_park_drop(p, e, 0);
@@ -182,7 +171,7 @@ daemon_park_take(struct daemon_park *p, const struct check_memo *cur,
 	    (e = daemon_park_find(p, daemon_park_hash(req->instance),
 	    req->instance)) == NULL)
 		return NULL;
-	if (daemon_park_expired(p, e, daemon_park_now())) {
+	if (daemon_park_expired(p, e, daemon_now_ms())) {
 		daemon_park_drop(p, e, 0);
 		return NULL;
 	}

@@ -14,6 +14,7 @@
  *	void	daemon_req_cancel(struct daemon_req *r);
  *	void	daemon_req_init(struct daemon *d);
  *	void	daemon_req_fini(struct daemon *d);
+ *	long	daemon_now_ms(void);
  * DESCRIPTION
  *	daemon_req_start() makes a check of the request under the current
  *	environment (taking a reference, so a reload does not change the
@@ -50,7 +51,8 @@
  *	the park of daemon_park(3), which it makes for a daemon on sockets).
  *
  *	daemon_req_cancel() drops a request whose connection went away;
- *	done is not called.
+ *	done is not called.  daemon_now_ms() is the monotonic clock, in
+ *	milliseconds, that the memos' lifetimes count in.
  * DIAGNOSTICS
  *	None: every request gets an action.
  * SEE ALSO
@@ -103,9 +105,9 @@ struct daemon_req {
 	size_t		nasked, asked_cap;
 };
 
-/* daemon_req_now_ms - the monotonic clock in milliseconds */
-static long
-daemon_req_now_ms(void)
+/* daemon_now_ms - the monotonic clock in milliseconds */
+long
+daemon_now_ms(void)
 {
 	struct timespec ts;
 
@@ -212,7 +214,7 @@ daemon_req_feed(void *obj, const struct spf_answer *a)
 		if (r->asked[i].id != a->id)
 			continue;
 		daemon_memo_put(r->d->memo, r->asked[i].type,
-		    r->asked[i].name, a, daemon_req_now_ms());
+		    r->asked[i].name, a, daemon_now_ms());
 		r->asked[i] = r->asked[--r->nasked];
 		break;
 	}
