@@ -298,13 +298,14 @@ awk '{ k = $1 "/" $2; v[k, ++n[k]] = $6 }
 	# rmxfd and bare ran back to back in each round, so their quotient
 	# keeps less of the swings of the machine than the medians do
 	m = n["rmxfd/64"] < n["bare/64"] ? n["rmxfd/64"] : n["bare/64"]
-	if (m > 0) {
-		line = ""
-		for (i = 1; i <= m; i++) {
-			v["q", i] = v["rmxfd/64", i] / v["bare/64", i]
-			line = line sprintf(" %.2f", v["q", i])
-		}
-		n["q"] = m
+	line = ""
+	for (i = 1; i <= m; i++) {
+		if (v["rmxfd/64", i] + 0 <= 0 || v["bare/64", i] + 0 <= 0)
+			continue	# a round that failed
+		v["q", ++n["q"]] = v["rmxfd/64", i] / v["bare/64", i]
+		line = line sprintf(" %.2f", v["q", n["q"]])
+	}
+	if (n["q"] > 0) {
 		q = med("q")
 		printf "rmxfd/bare at 64 connections, round by round:%s;" \
 		    " median %.2f\n", line, q

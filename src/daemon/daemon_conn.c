@@ -20,8 +20,9 @@
  *	came after the request are parsed next: Postfix reuses a connection
  *	for many requests.  Each connection has its own check memo, so the
  *	recipients of one message share one result and one header; when
- *	a connection closes, its memo is parked (daemon_park(3)) for a
- *	new connection that goes on with the same message.
+ *	the peer closes a connection while idle, every reply written, its
+ *	memo is parked (daemon_park(3)) for a new connection that goes on
+ *	with the same message.
  *
  *	Bad input closes only its own connection, after one log line: a
  *	request the parser refuses (size limits, a line without '=',
@@ -72,6 +73,7 @@ struct daemon_conn {
 	int		stall_armed;
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
+	int		lost;		/* a reply may not have reached the peer */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
 };
@@ -105,13 +107,16 @@ daemon_conn_free(struct daemon_conn *c)
 	event_free(c->wev);
 	event_free(c->stall);
 	evbuffer_free(c->in);
-	evbuffer_free(c->out);
-	policy_parser_free(c->parser);
-	/* smtpd may go on with this message over a new connection */
-	if (d->stopping)
+	/* smtpd may go on with this message over a new connection; the
+	 * memo says a header went out, so only a connection whose every
+	 * reply was written before the peer closed it, idle, is parked */
+	if (d->stopping || c->lost || c->req != NULL ||
+	    evbuffer_get_length(c->out) > 0)
 		check_memo_free(c->memo);
 	else
 		daemon_park_put(d->park, c->memo);
+	evbuffer_free(c->out);
+	policy_parser_free(c->parser);
 	if (c->own_fds)
 		close(c->in_fd);
 	free(c);
@@ -123,6 +128,7 @@ static void
 daemon_conn_bad(struct daemon_conn *c, const char *why)
 {
 	msg_warn("connection from %s: %s: closed", c->peer, why);
+	c->lost = 1;
 	daemon_conn_free(c);
 }
 
@@ -141,6 +147,7 @@ daemon_conn_flush(struct daemon_conn *c)
 			}
 			msg_warn("connection from %s: write: %s: closed",
 			    c->peer, strerror(errno));
+			c->lost = 1;
 			daemon_conn_free(c);
 			return -1;
 		}
@@ -313,6 +320,19 @@ daemon_conn_process(struct daemon_conn *c)
 	}
 }
 
+/* daemon_conn_eof - nothing more comes in; did the peer wait for every
+ * reply before it closed? */
+static void
+daemon_conn_eof(struct daemon_conn *c)
+{
+	c->eof = 1;
+	event_del(c->rev);
+	if (c->req != NULL || evbuffer_get_length(c->out) > 0 ||
+	    evbuffer_get_length(c->in) > 0 ||
+	    policy_parser_pending(c->parser) > 0)
+		c->lost = 1;
+}
+
 /* daemon_conn_read_cb - bytes (or the end) from the peer; read(2) into
  * a stack buffer: no FIONREAD, and no 16 KiB chain kept per connection */
 static void
@@ -343,20 +363,20 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (errno == EAGAIN || errno == EINTR)
 			return;
 		if (errno == ECONNRESET) {
-			c->eof = 1;
-			event_del(c->rev);
+			/* the peer left with bytes of ours unread */
+			c->lost = 1;
+			daemon_conn_eof(c);
 			daemon_conn_process(c);
 			return;
 		}
 		msg_warn("connection from %s: read: %s: closed", c->peer,
 		    strerror(errno));
+		c->lost = 1;
 		daemon_conn_free(c);
 		return;
 	}
-	if (n == 0) {
-		c->eof = 1;
-		event_del(c->rev);
-	}
+	if (n == 0)
+		daemon_conn_eof(c);
 	daemon_conn_process(c);
 }
 

@@ -6,6 +6,7 @@
 #	policyc.py SOCKET raw FILE [SECONDS]
 #	policyc.py SOCKET many CONNS FILE [COUNT]
 #	policyc.py SOCKET hold SECONDS
+#	policyc.py SOCKET drop FILE
 # DESCRIPTION
 #	SOCKET is unix:PATH or inet:HOST:PORT ([V6] brackets allowed).
 #	send: the request in FILE COUNT times (default 1) on one connection,
@@ -17,6 +18,8 @@
 #	prints "replies=N same=M" (M replies equal to the first) and the
 #	first reply.  hold: a connection kept idle for SECONDS; prints
 #	"open" when the server did not close it meanwhile, else "closed".
+#	drop: FILE, then the connection closed at once without a reply
+#	read (smtpd after a policy timeout); prints "dropped".
 #	Every wait is bounded; exit 0 unless the arguments are wrong or the
 #	connection cannot be made.
 import socket
@@ -142,6 +145,12 @@ def main():
         except socket.timeout:
             print("open")
         s.close()
+    elif mode == "drop":
+        data = open(sys.argv[3], "rb").read()
+        s = connect(spec)
+        s.sendall(data)
+        s.close()
+        print("dropped")
     else:
         raise SystemExit("policyc: unknown mode " + mode)
 

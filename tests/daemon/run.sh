@@ -75,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..42"
+echo "1..43"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -222,6 +222,20 @@ case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
     = 1 ] || r=1
 ok $r "a message goes on over a new connection: its result, no second header" \
     "$first / $again / $out / $(grep -e grace -e heidi "$tmp/rmxfd.log")"
+
+# ... but not from a connection that smtpd left before it read the reply
+# (a policy timeout): that header may never have reached it.  Over TCP,
+# where the reply's write(2) to a peer that has closed succeeds
+req "$tmp/park3" 192.0.2.9 ivan@example.com 9.2
+pc "inet:127.0.0.1:$port" drop "$tmp/park3"
+wait_for "$tmp/rmxfd.log" 'sender=<ivan@example.com> .*dns=1 '
+r=$?
+sleep 0.3
+pc "unix:$sock" send "$tmp/park3"
+case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
+[ "$(logcount 'sender=<ivan@example.com> .*cached=yes')" = 0 ] || r=1
+ok $r "a reply the peer did not wait for: that message is not carried over" \
+    "$out / $(grep ivan "$tmp/rmxfd.log")"
 
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]

@@ -441,19 +441,19 @@ test_lru_model(unsigned (*hash)(int))
 			lru_add(&l, &ent[i].link, hash(ent[i].key));
 			ent[i].in = 1;
 			order[norder++] = i;
-			continue;
-		}
-		for (j = 0; order[j] != i; j++)
-			;
-		memmove(order + j, order + j + 1,
-		    (size_t)(norder - j - 1) * sizeof(order[0]));
-		norder--;
-		if (op == 0) {
-			lru_del(&l, &ent[i].link);
-			ent[i].in = 0;
 		} else {
-			lru_touch(&l, &ent[i].link);
-			order[norder++] = i;
+			for (j = 0; order[j] != i; j++)
+				;
+			memmove(order + j, order + j + 1,
+			    (size_t)(norder - j - 1) * sizeof(order[0]));
+			norder--;
+			if (op == 0) {
+				lru_del(&l, &ent[i].link);
+				ent[i].in = 0;
+			} else {
+				lru_touch(&l, &ent[i].link);
+				order[norder++] = i;
+			}
 		}
 		/* the table agrees with the model after every change */
 		assert_int_equal(l.n, (size_t)norder);
