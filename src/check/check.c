@@ -263,6 +263,21 @@ check_memo_holds(const struct check_memo *m, const struct policy_request *r)
 	return m != NULL && m->valid && check_memo_same(m, r);
 }
 
+/* check_memo_header - did the memo's message get its header? */
+int
+check_memo_header(const struct check_memo *m)
+{
+	return m != NULL && m->valid && m->header_done;
+}
+
+/* check_memo_set_header - whether it did, after all */
+void
+check_memo_set_header(struct check_memo *m, int sent)
+{
+	if (m != NULL && m->valid)
+		m->header_done = sent != 0;
+}
+
 /* check_ctx - the per-recipient context of the decision */
 static void
 check_ctx(const struct check *c, struct check_ctx *ctx)

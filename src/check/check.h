@@ -16,6 +16,8 @@
  *	const char *check_memo_instance(const struct check_memo *);
  *	int	check_memo_holds(const struct check_memo *,
  *			const struct policy_request *);
+ *	int	check_memo_header(const struct check_memo *);
+ *	void	check_memo_set_header(struct check_memo *, int sent);
  *
  *	struct check *check_new(const struct check_env *env,
  *			struct check_memo *memo,
@@ -75,6 +77,9 @@
  *	is the request's, as check_new() will judge it: a memo may move to
  *	another connection that goes on with the same message (rmxfd does
  *	that when Postfix reconnects in the middle of one).
+ *	check_memo_header() says whether the memo's message got its header,
+ *	check_memo_set_header() corrects that (a reply that carried it was
+ *	lost); both do nothing without a message.
  *
  *	The env's cache (check_cache(3); NULL for none) holds the inbound
  *	evaluations of recent messages, keyed by client address, HELO name
@@ -215,6 +220,8 @@ void	check_memo_free(struct check_memo *);
 const char *check_memo_instance(const struct check_memo *);
 int	check_memo_holds(const struct check_memo *,
 	    const struct policy_request *);
+int	check_memo_header(const struct check_memo *);
+void	check_memo_set_header(struct check_memo *, int);
 
 struct check *check_new(const struct check_env *, struct check_memo *,
 	    const struct policy_request *, long long now);

@@ -20,9 +20,14 @@
  *	came after the request are parsed next: Postfix reuses a connection
  *	for many requests.  Each connection has its own check memo, so the
  *	recipients of one message share one result and one header; when
- *	the peer closes a connection while idle, every reply written, its
- *	memo is parked (daemon_park(3)) for a new connection that goes on
- *	with the same message.
+ *	a connection ends, its memo is parked (daemon_park(3)) for a new
+ *	connection that goes on with the same message (smtpd sends a
+ *	request again over a new connection after a policy timeout or an
+ *	I/O error).  When a reply may not have reached the peer (it closed
+ *	or reset the connection with a request in flight or bytes unsent
+ *	or unread, an I/O error, bad input), the memo's header counts as
+ *	sent only if the peer read it, that is if it sent another request
+ *	of the same message after it.
  *
  *	Bad input closes only its own connection, after one log line: a
  *	request the parser refuses (size limits, a line without '=',
@@ -74,6 +79,9 @@ struct daemon_conn {
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
 	int		lost;		/* a reply may not have reached the peer */
+	int		hdr_read;	/* the message's header was in a reply
+					 * the peer read (it sent the next
+					 * request of the message) */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
 };
@@ -107,11 +115,13 @@ daemon_conn_free(struct daemon_conn *c)
 	event_free(c->wev);
 	event_free(c->stall);
 	evbuffer_free(c->in);
-	/* smtpd may go on with this message over a new connection; the
-	 * memo says a header went out, so only a connection whose every
-	 * reply was written before the peer closed it, idle, is parked */
-	if (d->stopping || c->lost || c->req != NULL ||
-	    evbuffer_get_length(c->out) > 0)
+	/* smtpd may go on with this message over a new connection (it
+	 * sends a request again after a timeout or an error).  The memo
+	 * says whether a header went out; when a reply may have been lost,
+	 * only a header the peer is known to have read counts */
+	if (c->lost || c->req != NULL || evbuffer_get_length(c->out) > 0)
+		check_memo_set_header(c->memo, c->hdr_read);
+	if (d->stopping)
 		check_memo_free(c->memo);
 	else
 		daemon_park_put(d->park, c->memo);
@@ -273,6 +283,10 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 		check_memo_free(c->memo);
 		c->memo = m;
 	}
+	/* a request of the message the memo holds: the reply before it
+	 * was read, header and all */
+	c->hdr_read = check_memo_holds(c->memo, req) &&
+	    check_memo_header(c->memo);
 	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
 	    daemon_conn_done, c);
 	return 1;

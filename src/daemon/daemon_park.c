@@ -23,9 +23,8 @@
  *	from smtpd's process id, the time and a counter: unique on a host),
  *	and the first request of a new connection whose message is parked
  *	takes that memo over: the same result, cached=yes, and no second
- *	header.  daemon_conn(3) parks only a connection that ended cleanly
- *	(the peer closed it while idle, every reply written): one that
- *	lost a reply may have lost the header the memo says went out.
+ *	header.  Of a connection that may have lost a reply, daemon_conn(3)
+ *	parks a memo whose header counts only if the peer read it.
  *
  *	daemon_park_put() takes m: it keeps a memo that holds a message
  *	for life_ms milliseconds (DAEMON_PARK_MS, longer than smtpd's
