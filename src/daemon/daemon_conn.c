@@ -101,9 +101,12 @@ static void
 daemon_conn_free(struct daemon_conn *c)
 {
 	struct daemon *d = c->d;
+	int inflight = c->req != NULL;
 
-	if (c->req != NULL)
+	if (inflight) {
 		daemon_req_cancel(c->req);
+		c->req = NULL;
+	}
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -119,7 +122,7 @@ daemon_conn_free(struct daemon_conn *c)
 	 * sends a request again after a timeout or an error).  The memo
 	 * says whether a header went out; when a reply may have been lost,
 	 * only a header the peer is known to have read counts */
-	if (c->lost || c->req != NULL || evbuffer_get_length(c->out) > 0)
+	if (c->lost || inflight || evbuffer_get_length(c->out) > 0)
 		check_memo_set_header(c->memo, c->hdr_read);
 	if (d->stopping)
 		check_memo_free(c->memo);
@@ -283,10 +286,11 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 		check_memo_free(c->memo);
 		c->memo = m;
 	}
-	/* a request of the message the memo holds: the reply before it
-	 * was read, header and all */
-	c->hdr_read = check_memo_holds(c->memo, req) &&
-	    check_memo_header(c->memo);
+	/* a request of the message the memo holds, sent after the reply
+	 * before it was written: that reply was read, header and all (a
+	 * request that waited in c->in was sent without it) */
+	c->hdr_read = !queued && evbuffer_get_length(c->out) == 0 &&
+	    check_memo_holds(c->memo, req) && check_memo_header(c->memo);
 	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
 	    daemon_conn_done, c);
 	return 1;

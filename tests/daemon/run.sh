@@ -75,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..44"
+echo "1..45"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -252,6 +252,19 @@ case $first in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
     r=1
 ok $r "the second reply lost, the first read: no second header" \
     "$first / $out / $(grep judy "$tmp/rmxfd.log")"
+
+# two recipients pipelined, neither reply read: the second was sent
+# without the first reply, so that reply's header does not count
+req "$tmp/park5" 192.0.2.9 mallory@example.com 9.4
+cat "$tmp/park5" "$tmp/park5" >"$tmp/park5x2"
+pc "unix:$sock" drop "$tmp/park5x2"
+wait_for "$tmp/rmxfd.log" 'sender=<mallory@example.com> .*cached=yes '
+r=$?
+sleep 0.3
+pc "unix:$sock" send "$tmp/park5"
+case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
+ok $r "two pipelined recipients, no reply read: the header on the new connection" \
+    "$out / $(grep mallory "$tmp/rmxfd.log")"
 
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
