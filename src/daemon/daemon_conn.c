@@ -79,9 +79,8 @@ struct daemon_conn {
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
 	int		lost;		/* a reply may not have reached the peer */
-	int		hdr_read;	/* the message's header was in a reply
-					 * the peer read (it sent the next
-					 * request of the message) */
+	int		hdr_read;	/* the memo's header was in a reply the
+					 * peer read (it sent bytes after it) */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
 };
@@ -281,16 +280,14 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	event_del(c->stall);
 	c->stall_armed = 0;
 	req = policy_parser_request(c->parser);
-	/* a message begun over a connection that closed goes on here */
+	/* a message begun over a connection that closed goes on here,
+	 * with what was known there; a new message has no header read */
 	if ((m = daemon_park_take(c->d->park, c->memo, req)) != NULL) {
 		check_memo_free(c->memo);
 		c->memo = m;
-	}
-	/* a request of the message the memo holds, sent after the reply
-	 * before it was written: that reply was read, header and all (a
-	 * request that waited in c->in was sent without it) */
-	c->hdr_read = !queued && evbuffer_get_length(c->out) == 0 &&
-	    check_memo_holds(c->memo, req) && check_memo_header(c->memo);
+		c->hdr_read = check_memo_header(m);
+	} else if (!check_memo_holds(c->memo, req))
+		c->hdr_read = 0;
 	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
 	    daemon_conn_done, c);
 	return 1;
@@ -363,6 +360,12 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	n = read(c->in_fd, chunk, sizeof(chunk));
 	if (n > 0 && c->req == NULL && !c->d->stopping &&
 	    evbuffer_get_length(c->in) == 0) {
+		/* bytes that begin a request, read with every reply before
+		 * them written: the peer read those replies (smtpd waits for
+		 * each), so the memo's header reached it */
+		if (policy_parser_pending(c->parser) == 0 &&
+		    evbuffer_get_length(c->out) == 0)
+			c->hdr_read = check_memo_header(c->memo);
 		/* the common case: parse the bytes where they are; only
 		 * what follows a complete request is queued */
 		if (daemon_conn_feed(c, chunk, (size_t)n, 0) == 0)

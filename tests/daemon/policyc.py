@@ -6,7 +6,7 @@
 #	policyc.py SOCKET raw FILE [SECONDS]
 #	policyc.py SOCKET many CONNS FILE [COUNT]
 #	policyc.py SOCKET hold SECONDS
-#	policyc.py SOCKET drop FILE [READ [WAIT]]
+#	policyc.py SOCKET drop FILE [READ [WAIT [LAST]]]
 # DESCRIPTION
 #	SOCKET is unix:PATH or inet:HOST:PORT ([V6] brackets allowed).
 #	send: the request in FILE COUNT times (default 1) on one connection,
@@ -19,7 +19,8 @@
 #	first reply.  hold: a connection kept idle for SECONDS; prints
 #	"open" when the server did not close it meanwhile, else "closed".
 #	drop: FILE READ times (default 0) as send does, printing each
-#	reply's action line, then FILE once more, and WAIT seconds later
+#	reply's action line, then FILE (or LAST) once more, and WAIT
+#	seconds later
 #	(default 0.3; the reply has come by then) the connection closed
 #	without that reply read, so the server sees a reset (smtpd after
 #	a policy timeout); prints "dropped".
@@ -152,10 +153,12 @@ def main():
         data = open(sys.argv[3], "rb").read()
         n = int(sys.argv[4]) if len(sys.argv) > 4 else 0
         wait = float(sys.argv[5]) if len(sys.argv) > 5 else 0.3
+        last = open(sys.argv[6], "rb").read() if len(sys.argv) > 6 \
+            else data
         s = connect(spec)
         for line in send(s, data, n):
             print(line)
-        s.sendall(data)
+        s.sendall(last)
         time.sleep(wait)
         s.close()
         print("dropped")

@@ -75,7 +75,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..45"
+echo "1..46"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -265,6 +265,19 @@ pc "unix:$sock" send "$tmp/park5"
 case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
 ok $r "two pipelined recipients, no reply read: the header on the new connection" \
     "$out / $(grep mallory "$tmp/rmxfd.log")"
+
+# the first reply read, then half of the next request and the end: its
+# bytes came after that reply, so that header counts
+req "$tmp/park6" 192.0.2.9 niaj@example.com 9.5
+head -c 100 "$tmp/park6" >"$tmp/park6half"
+pc "unix:$sock" drop "$tmp/park6" 1 0.3 "$tmp/park6half"
+first=$out
+sleep 0.3
+pc "unix:$sock" send "$tmp/park6"
+case $first in 'action=PREPEND Received-SPF: pass '*) r=0 ;; *) r=1 ;; esac
+[ "$out" = action=DUNNO ] || r=1
+ok $r "the first reply read, the next request cut off: no second header" \
+    "$first / $out / $(grep niaj "$tmp/rmxfd.log")"
 
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
