@@ -336,7 +336,13 @@ daemon_conn_process(struct daemon_conn *c)
 }
 
 /* daemon_conn_eof - nothing more comes in; did the peer wait for every
- * reply before it closed? */
+ * reply before it closed?  Not seen: a TCP peer whose end came in the
+ * same turn of the loop as the answer to its request, after it (the
+ * reply's write succeeds, and the end then looks like an idle close).
+ * smtpd gives up on a request only after smtpd_policy_service_timeout,
+ * five times request_timeout by default, so that takes a timeout set
+ * to within a millisecond of the answer; it costs that message its
+ * header, and checking for the end before each reply a system call. */
 static void
 daemon_conn_eof(struct daemon_conn *c)
 {
