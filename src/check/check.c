@@ -184,7 +184,7 @@ check_memo_reset(struct check_memo *m)
 	buf_reset(&m->keys);
 	m->valid = 0;
 	m->instance = m->client = m->helo = m->sender = NULL;
-	m->header_done = 0;
+	m->header_done = m->header_read = 0;
 }
 
 /* check_memo_free - release a memo */
@@ -263,19 +263,20 @@ check_memo_holds(const struct check_memo *m, const struct policy_request *r)
 	return m != NULL && m->valid && check_memo_same(m, r);
 }
 
-/* check_memo_header - did the memo's message get its header? */
-int
-check_memo_header(const struct check_memo *m)
+/* check_memo_acked - the peer read every reply so far */
+void
+check_memo_acked(struct check_memo *m)
 {
-	return m != NULL && m->valid && m->header_done;
+	if (m != NULL)
+		m->header_read = m->header_done;
 }
 
-/* check_memo_set_header - whether it did, after all */
+/* check_memo_unacked - the replies since the last ack may be lost */
 void
-check_memo_set_header(struct check_memo *m, int sent)
+check_memo_unacked(struct check_memo *m)
 {
-	if (m != NULL && m->valid)
-		m->header_done = sent != 0;
+	if (m != NULL)
+		m->header_done = m->header_read;
 }
 
 /* check_ctx - the per-recipient context of the decision */

@@ -16,8 +16,8 @@
  *	const char *check_memo_instance(const struct check_memo *);
  *	int	check_memo_holds(const struct check_memo *,
  *			const struct policy_request *);
- *	int	check_memo_header(const struct check_memo *);
- *	void	check_memo_set_header(struct check_memo *, int sent);
+ *	void	check_memo_acked(struct check_memo *);
+ *	void	check_memo_unacked(struct check_memo *);
  *
  *	struct check *check_new(const struct check_env *env,
  *			struct check_memo *memo,
@@ -77,9 +77,10 @@
  *	is the request's, as check_new() will judge it: a memo may move to
  *	another connection that goes on with the same message (rmxfd does
  *	that when Postfix reconnects in the middle of one).
- *	check_memo_header() says whether the memo's message got its header,
- *	check_memo_set_header() corrects that (a reply that carried it was
- *	lost); both do nothing without a message.
+ *	The memo counts a header as added when the decision is made, not
+ *	when the reply is read: check_memo_acked() says the peer has read
+ *	every reply so far, check_memo_unacked() that the replies since
+ *	may be lost, so a header in them counts as not added.
  *
  *	The env's cache (check_cache(3); NULL for none) holds the inbound
  *	evaluations of recent messages, keyed by client address, HELO name
@@ -220,8 +221,8 @@ void	check_memo_free(struct check_memo *);
 const char *check_memo_instance(const struct check_memo *);
 int	check_memo_holds(const struct check_memo *,
 	    const struct policy_request *);
-int	check_memo_header(const struct check_memo *);
-void	check_memo_set_header(struct check_memo *, int);
+void	check_memo_acked(struct check_memo *);
+void	check_memo_unacked(struct check_memo *);
 
 struct check *check_new(const struct check_env *, struct check_memo *,
 	    const struct policy_request *, long long now);

@@ -50,6 +50,7 @@ struct check_memo {
 	struct buf	keys;		/* kept from message to message */
 	struct check_eval ev;
 	int		header_done;	/* a header went out for instance */
+	int		header_read;	/* ... in a reply the peer read */
 };
 
 /* The per-recipient part of a decision. */

@@ -26,8 +26,8 @@
  *	I/O error).  When a reply may not have reached the peer (it closed
  *	or reset the connection with a request in flight or bytes unsent
  *	or unread, an I/O error, bad input), the memo's header counts as
- *	sent only if the peer read it, that is if it sent another request
- *	of the same message after it.
+ *	sent only if the peer read it, that is if it sent the bytes of a
+ *	new request after that reply was written (check_memo_acked()).
  *
  *	Bad input closes only its own connection, after one log line: a
  *	request the parser refuses (size limits, a line without '=',
@@ -79,8 +79,6 @@ struct daemon_conn {
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
 	int		lost;		/* a reply may not have reached the peer */
-	int		hdr_read;	/* the memo's header was in a reply the
-					 * peer read (it sent bytes after it) */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
 };
@@ -122,7 +120,9 @@ daemon_conn_free(struct daemon_conn *c)
 	 * says whether a header went out; when a reply may have been lost,
 	 * only a header the peer is known to have read counts */
 	if (c->lost || inflight || evbuffer_get_length(c->out) > 0)
-		check_memo_set_header(c->memo, c->hdr_read);
+		check_memo_unacked(c->memo);
+	else
+		check_memo_acked(c->memo);	/* closed idle, all read */
 	if (d->stopping)
 		check_memo_free(c->memo);
 	else
@@ -280,14 +280,11 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	event_del(c->stall);
 	c->stall_armed = 0;
 	req = policy_parser_request(c->parser);
-	/* a message begun over a connection that closed goes on here,
-	 * with what was known there; a new message has no header read */
+	/* a message begun over a connection that closed goes on here */
 	if ((m = daemon_park_take(c->d->park, c->memo, req)) != NULL) {
 		check_memo_free(c->memo);
 		c->memo = m;
-		c->hdr_read = check_memo_header(m);
-	} else if (!check_memo_holds(c->memo, req))
-		c->hdr_read = 0;
+	}
 	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
 	    daemon_conn_done, c);
 	return 1;
@@ -371,7 +368,7 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		 * each), so the memo's header reached it */
 		if (policy_parser_pending(c->parser) == 0 &&
 		    evbuffer_get_length(c->out) == 0)
-			c->hdr_read = check_memo_header(c->memo);
+			check_memo_acked(c->memo);
 		/* the common case: parse the bytes where they are; only
 		 * what follows a complete request is queued */
 		if (daemon_conn_feed(c, chunk, (size_t)n, 0) == 0)
