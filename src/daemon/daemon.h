@@ -56,6 +56,7 @@ struct policy_request;
 #define DAEMON_MEMO_MAX_MS	60000	/* --dns-memo, at most */
 #define DAEMON_MEMO_MAX		4096	/* DNS answers in the memo */
 #define DAEMON_RESULT_MS	1000	/* evaluations reused this long */
+#define DAEMON_RESULT_MAX_MS	60000	/* --result-memo, at most */
 #define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_cache) */
 #define DAEMON_PARK_MS		600000	/* a closed connection's message */
 #define DAEMON_PARK_MAX		256	/* ... messages parked at most */

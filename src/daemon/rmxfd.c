@@ -232,7 +232,7 @@ daemon_args(struct daemon *d, int argc, char **argv)
 			break;
 		case DAEMON_OPT_RESULT_MEMO:
 			o->result_ms = daemon_opt_ms(optarg, 0,
-			    DAEMON_MEMO_MAX_MS, "--result-memo wants "
+			    DAEMON_RESULT_MAX_MS, "--result-memo wants "
 			    "milliseconds, 0 to 60000");
 			break;
 		case DAEMON_OPT_FOREGROUND:
