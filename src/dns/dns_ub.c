@@ -51,7 +51,8 @@
  *	a bug: msg_panic().
  * SEE ALSO
  *	libunbound(3), unbound.conf(5) local-zone; RFC 7208 4.6.4
- *	(timeouts); /work/shared/design/E2E-NOTES.md item 10.
+ *	(timeouts); RFC 6761 and RFC 6303 (the names libunbound serves
+ *	itself).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -77,8 +78,8 @@
 /*
  * libunbound's default local zones (unbound.conf(5), 1.17, local-zone:
  * "The default zones are ..."; RFC 6761 names, RFC 6303 and RFC 7534
- * AS112 reverse zones, documentation prefixes).  With forwarders of our
- * own we turn them all off: the test servers serve such names.
+ * AS112 reverse zones, documentation prefixes).  A forwarding stub turns
+ * them all off: the resolver it forwards to decides what they hold.
  */
 static const char *const dns_ub_default_zones[] = {
 	"localhost.",
@@ -351,9 +352,12 @@ dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
 		dns_ub_err(err, errlen, "tcp-upstream: %s", ub_strerror(r));
 		goto bad;
 	}
-	/* Last: changing local zones finalizes the context's options. */
-	if (!opts->recursive && opts->forwarders != NULL &&
-	    dns_ub_no_local_zones(ctx, err, errlen) < 0)
+	/*
+	 * A stub that forwards lets the site's resolver answer every name,
+	 * private reverse zones and .test included.  Last: changing local
+	 * zones finalizes the context's options.
+	 */
+	if (!opts->recursive && dns_ub_no_local_zones(ctx, err, errlen) < 0)
 		goto bad;
 	ub = xcalloc(1, sizeof(*ub));
 	ub->base = base;
