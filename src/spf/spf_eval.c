@@ -81,6 +81,7 @@ struct spf_frame {
 	int		voided;		/* void lookup counted */
 	int		has_sub;	/* include: child result is in */
 	int		mx_counted;	/* mx: mx_addrs traced */
+	int		mx_voids_counted; /* mx: its hosts' void lookups */
 	enum spf_result	sub;
 };
 
@@ -308,16 +309,23 @@ spf_count_term(struct spf_query *q, struct spf_frame *fr)
 	    "more than the allowed DNS-querying terms (limit dns_terms)");
 }
 
-/* spf_count_void - one more void lookup, once per term */
+/* spf_count_void_lookup - one more void lookup (4.6.4) */
+static int
+spf_count_void_lookup(struct spf_query *q)
+{
+	return spf_count(q, &q->d.void_lookups, q->p.limits.void_lookups,
+	    "void_lookups",
+	    "too many lookups without an answer (limit void_lookups)");
+}
+
+/* spf_count_void - the term's own lookup was void; counted once */
 static int
 spf_count_void(struct spf_query *q, struct spf_frame *fr)
 {
 	if (fr->voided)
 		return 0;
 	fr->voided = 1;
-	return spf_count(q, &q->d.void_lookups, q->p.limits.void_lookups,
-	    "void_lookups",
-	    "too many lookups without an answer (limit void_lookups)");
+	return spf_count_void_lookup(q);
 }
 
 /* spf_addr_type - A for IPv4 clients, AAAA for IPv6 */
@@ -325,6 +333,34 @@ static enum spf_rrtype
 spf_addr_type(const struct spf_query *q)
 {
 	return q->p.ip.family == 4 ? SPF_RR_A : SPF_RR_AAAA;
+}
+
+/*
+ * spf_mx_count_voids - every MX host's address lookup that came back
+ * empty is a void lookup of its own (4.6.4 counts DNS queries, and the
+ * mx term makes one per host), as pyspf and Mail::SPF count them: an
+ * IPv6 client meets "a mx a:relay" whose targets have only A records.
+ * Counted once per term, after all the term's answers are in, so the
+ * count does not depend on the order in which they arrived.
+ */
+static int
+spf_mx_count_voids(struct spf_query *q, struct spf_frame *fr,
+    const struct spf_ent *e)
+{
+	const struct spf_ent *ae;
+	size_t i;
+
+	if (fr->mx_voids_counted)
+		return 0;
+	fr->mx_voids_counted = 1;
+	for (i = 0; i < e->nrr; i++) {
+		if (e->rr[i].len == 0)
+			continue;	/* null MX, RFC 7505 */
+		ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
+		if (spf_ent_void(ae) && spf_count_void_lookup(q) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* spf_validated_names - RFC 7208 5.5 for ptr and %{p}: 1 done, 0 wait,
@@ -581,6 +617,8 @@ spf_term_eval(struct spf_query *q, struct spf_frame *fr,
 				wait = 1;
 		if (wait)
 			return SPF_T_NEED;
+		if (spf_mx_count_voids(q, fr, e) < 0)
+			return SPF_T_ERROR;
 		/* a match anywhere wins over a failed lookup elsewhere, so
 		 * the result does not depend on the order of the RRset */
 		for (i = 0; i < e->nrr; i++) {
@@ -772,15 +810,23 @@ spf_qual_result(char qual)
 	}
 }
 
-/* spf_next_term - move on; forget the per-term progress */
+/* spf_term_reset - forget the progress on the current term */
 static void
-spf_next_term(struct spf_frame *fr)
+spf_term_reset(struct spf_frame *fr)
 {
-	fr->ti++;
 	fr->counted = 0;
 	fr->voided = 0;
 	fr->has_sub = 0;
 	fr->mx_counted = 0;
+	fr->mx_voids_counted = 0;
+}
+
+/* spf_next_term - move on to the next term */
+static void
+spf_next_term(struct spf_frame *fr)
+{
+	fr->ti++;
+	spf_term_reset(fr);
 }
 
 /* spf_eval_step - one unit of work on the top frame */
@@ -843,7 +889,7 @@ spf_eval_step(struct spf_query *q)
 	fr->domain = target;
 	fr->rec = NULL;
 	fr->ti = 0;
-	fr->counted = fr->voided = fr->has_sub = fr->mx_counted = 0;
+	spf_term_reset(fr);
 	fr->redirected = 1;
 	return SPF_T_PUSH;
 }

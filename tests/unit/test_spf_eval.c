@@ -74,7 +74,22 @@ static const char eval_zone[] =
     ".ok.example.com -all\"\n"
     "ptrdl.example.com TXT \"v=spf1 ptr -all\"\n"
     "77.2.0.192.in-addr.arpa PTR host.ptrdl.example.com\n"
-    "host.ptrdl.example.com A 192.0.2.77\n";
+    "host.ptrdl.example.com A 192.0.2.77\n"
+    /* an IPv6 client and targets with A records only: every empty
+     * address lookup of the mx term is a void lookup (4.6.4) */
+    "v4only.example.com TXT \"v=spf1 a mx a:relay.v4only.example.com "
+    "include:_spf.example.net ~all\"\n"
+    "v4only.example.com A 192.0.2.50\n"
+    "v4only.example.com MX 10 mx.v4only.example.com\n"
+    "mx.v4only.example.com A 192.0.2.51\n"
+    "relay.v4only.example.com A 192.0.2.52\n"
+    "v4mx2.example.com TXT \"v=spf1 mx include:_spf.example.net ~all\"\n"
+    "v4mx2.example.com MX 10 m1.v4mx2.example.com\n"
+    "v4mx2.example.com MX 20 m2.v4mx2.example.com\n"
+    "v4mx2.example.com MX 30 m3.v4mx2.example.com\n"
+    "m1.v4mx2.example.com A 192.0.2.61\n"
+    "m2.v4mx2.example.com A 192.0.2.62\n"
+    "m3.v4mx2.example.com A 192.0.2.63\n";
 
 /* a local part of 201 octets, dotted: six of them overflow any small
  * expansion buffer; 7.3 says cut from the left, not fail */
@@ -213,6 +228,17 @@ static const struct eval_case eval_cases[] = {
 	 NULL, NULL},
 	{"192.0.2.1", "alice@example.com.", "mx", SPF_ID_MAILFROM, SPF_PASS,
 	 "ip4:192.0.2.0/24", NULL},
+	/* the mx term's hosts without AAAA: a (1), the MX host (2), a:relay
+	 * (3) is over the limit; pyspf and Mail::SPF agree */
+	{"2001:db8:1::5", "a@v4only.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "void_lookups"},
+	{"192.0.2.52", "a@v4only.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "a:relay.v4only.example.com", NULL},
+	/* three MX hosts without AAAA are three void lookups */
+	{"2001:db8:1::5", "a@v4mx2.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PERMERROR, NULL, "void_lookups"},
+	{"192.0.2.63", "a@v4mx2.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, "mx", NULL},
 	/* long expansions are cut from the left (7.3), not an error */
 	{"192.0.2.1", LONG_LOCAL "@long.example.com", "mx", SPF_ID_MAILFROM,
 	 SPF_FAIL, "-all", NULL},
