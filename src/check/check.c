@@ -24,13 +24,18 @@
  *	(the client's family), test_mx its MX and then the hosts'
  *	addresses (at most CHECK_MAX_MX_HOSTS); the client within
  *	a_prefix4/6 or mx_prefix4/6 of one of them is a legacy pass.  A
- *	DNS failure in a legacy test counts as no match.  test_dmp asks,
+ *	DNS failure (SERVFAIL, timeout, the deadline) in a legacy test that
+ *	nothing else decided is a legacy temperror, answered like SPF's
+ *	(defer by default): the seed's 450 on DNS trouble holds for every
+ *	test, and an unknown answer never falls through to default_result
+ *	and its reject.  test_dmp asks,
  *	at the same time, the TXT records of the client's node under
  *	_smtp_client of the sender domain (its reversed address below
  *	in-addr or ip6) and of _smtp_client itself (draft-fecyk-dmp, RFC
  *	1464 "dmp=allow" / "dmp=deny"): the client's own record decides
- *	pass or fail, else a domain default of deny is a fail; DMP comes
- *	first (the seed's order), then A, then MX.
+ *	pass or fail, else a domain default of deny is a fail (unless the
+ *	client's own record could not be read); DMP comes first (the
+ *	seed's order), then A, then MX.
  *
  *	When nothing is outstanding the decision is made (check_decide.c)
  *	and the memo updated.
@@ -115,6 +120,9 @@ struct check {
 	char	       *dmpname[2];	/* host and domain question names */
 	int		dmp_host;	/* 1 allow, -1 deny, 0 nothing */
 	int		dmp_dom;
+	enum check_method legacy_temp;	/* the first legacy test whose DNS
+					 * failed or timed out; NONE: none */
+	int		dmp_host_temp;	/* ... the client's own DMP node */
 
 	struct check_out *out;
 	size_t		nout;
@@ -510,6 +518,31 @@ check_addrs_match(const struct check *c, const struct spf_answer *a,
 	return 0;
 }
 
+/* check_legacy_method - the legacy test a question belongs to */
+static enum check_method
+check_legacy_method(int slot)
+{
+	switch (slot) {
+	case CHECK_SLOT_DMPHOST:
+	case CHECK_SLOT_DMPDOM:
+		return CHECK_M_DMP;
+	case CHECK_SLOT_A:
+		return CHECK_M_A;
+	default:
+		return CHECK_M_MX;
+	}
+}
+
+/* check_legacy_fail - a legacy question got no usable answer */
+static void
+check_legacy_fail(struct check *c, int slot)
+{
+	if (c->legacy_temp == CHECK_M_NONE)
+		c->legacy_temp = check_legacy_method(slot);
+	if (slot == CHECK_SLOT_DMPHOST)
+		c->dmp_host_temp = 1;
+}
+
 /* check_legacy_feed - an answer to a legacy question */
 static void
 check_legacy_feed(struct check *c, int slot, const struct spf_answer *a)
@@ -517,6 +550,8 @@ check_legacy_feed(struct check *c, int slot, const struct spf_answer *a)
 	const struct conf *conf = c->env->conf;
 	size_t i;
 
+	if (a->status == SPF_DNS_SERVFAIL || a->status == SPF_DNS_TIMEOUT)
+		check_legacy_fail(c, slot);
 	switch (slot) {
 	case CHECK_SLOT_DMPHOST:
 		c->dmp_host = check_dmp_value(a);
@@ -655,6 +690,30 @@ check_cacheable(const struct check *c)
 	    !check_idres_temp(&c->ev.id[SPF_ID_HELO]);
 }
 
+/*
+ * check_legacy_result - the seed's order: DMP decides either way, then
+ * A, then MX; the domain's default counts only where the host's own
+ * record was read and is absent.  Undecided with a DNS failure in any
+ * of them: temperror, named after the first test that failed.
+ */
+static void
+check_legacy_result(struct check *c)
+{
+	c->ev.legacy_result = SPF_PASS;
+	if (c->dmp_host != 0 || (c->dmp_dom < 0 && !c->dmp_host_temp)) {
+		c->ev.legacy = CHECK_M_DMP;
+		c->ev.legacy_result = (c->dmp_host != 0 ? c->dmp_host :
+		    c->dmp_dom) > 0 ? SPF_PASS : SPF_FAIL;
+	} else if (c->a_match)
+		c->ev.legacy = CHECK_M_A;
+	else if (c->mx_match)
+		c->ev.legacy = CHECK_M_MX;
+	else if (c->legacy_temp != CHECK_M_NONE) {
+		c->ev.legacy = c->legacy_temp;
+		c->ev.legacy_result = SPF_TEMPERROR;
+	}
+}
+
 /* check_finish - everything answered: decide, update the memo */
 static void
 check_finish(struct check *c)
@@ -669,21 +728,8 @@ check_finish(struct check *c)
 		check_decide_smarthost(c);
 		return;
 	}
-	/* the seed's order: DMP decides either way, then A, then MX; the
-	 * domain's default counts only where the host has no record */
-	if (c->cached == CHECK_CACHED_NO) {
-		c->ev.legacy_result = SPF_PASS;
-		if (c->ldomain != NULL && (c->dmp_host != 0 ||
-		    c->dmp_dom < 0)) {
-			c->ev.legacy = CHECK_M_DMP;
-			c->ev.legacy_result = (c->dmp_host != 0 ?
-			    c->dmp_host : c->dmp_dom) > 0 ? SPF_PASS :
-			    SPF_FAIL;
-		} else if (c->ldomain != NULL && c->a_match)
-			c->ev.legacy = CHECK_M_A;
-		else if (c->ldomain != NULL && c->mx_match)
-			c->ev.legacy = CHECK_M_MX;
-	}
+	if (c->cached == CHECK_CACHED_NO && c->ldomain != NULL)
+		check_legacy_result(c);
 	check_ctx(c, &ctx);
 	ctx.keep = check_cacheable(c);
 	header = check_decide(&ctx, c->cached == CHECK_CACHED_MESSAGE ?
@@ -931,6 +977,10 @@ check_expire(struct check *c)
 		c->qdone[k] = 1;
 		check_collect(c, (int)k);
 	}
+	/* legacy questions still out (asked or queued) are unanswered */
+	for (i = 0; i < c->nout; i++)
+		if (c->out[i].slot < 0)
+			check_legacy_fail(c, c->out[i].slot);
 	c->nout = 0;
 	c->pending.n = 0;
 	check_finish(c);

@@ -145,7 +145,9 @@ check_idres_set(struct check_idres *r, const struct spf_detail *d)
 	src[0] = d->domain != NULL ? d->domain : "";
 	src[1] = d->mechanism;
 	src[2] = d->problem;
-	src[3] = d->explanation;
+	/* only the domain's own exp= text is quoted as its words; our
+	 * default explanation is not kept */
+	src[3] = d->explanation_default ? NULL : d->explanation;
 	src[4] = d->sender;
 	/* one allocation for them all: the evaluation moves to the memo and
 	 * lives as long as the message */
@@ -389,6 +391,14 @@ check_reply_raw(struct buf *t, const struct check_idres *r,
 		buf_puts(t, r->explanation);
 		return;
 	}
+	if (result == SPF_TEMPERROR && (m == CHECK_M_DMP || m == CHECK_M_A ||
+	    m == CHECK_M_MX)) {
+		buf_printf(t, "temporary DNS error in the %s test for %.*s, "
+		    "try again later", m == CHECK_M_DMP ? "DMP" : m ==
+		    CHECK_M_A ? "A neighbourhood" : "MX neighbourhood",
+		    CHECK_MAX_FIELD, *dom ? dom : "the sender domain");
+		return;
+	}
 	if (m == CHECK_M_DMP) {
 		buf_printf(t, "the DMP records of %.*s do not designate %s as "
 		    "a mailer", CHECK_MAX_FIELD, *dom ? dom : "the sender",
@@ -480,9 +490,10 @@ check_header(const struct check_ctx *ctx, const struct check_eval *ev,
 				buf_printf(&v, "; x-rmxf=%s (dmp)",
 				    spf_result_str(ev->legacy_result));
 			else
-				buf_printf(&v, "; x-rmxf=pass (%s "
-				    "neighbourhood)", m == CHECK_M_A ? "a" :
-				    "mx");
+				buf_printf(&v, "; x-rmxf=%s (%s "
+				    "neighbourhood)",
+				    spf_result_str(ev->legacy_result),
+				    m == CHECK_M_A ? "a" : "mx");
 			if (dom != NULL) {
 				buf_putc(&v, ' ');
 				buf_puts(&v, dom);
@@ -537,8 +548,7 @@ check_decide(const struct check_ctx *ctx, struct check_eval *ev,
 	mres = mf->checked ? mf->result : SPF_NONE;
 	mmeth = CHECK_M_SPF;
 	if (ev->legacy != CHECK_M_NONE && !(flags & ACL_F_NOLEGACY)) {
-		mres = ev->legacy == CHECK_M_DMP ? ev->legacy_result :
-		    SPF_PASS;
+		mres = ev->legacy_result;
 		mmeth = ev->legacy;
 	} else if (mres == SPF_NONE) {
 		mres = (enum spf_result)c->default_result;
@@ -590,7 +600,7 @@ check_decide(const struct check_ctx *ctx, struct check_eval *ev,
 
 	/* the log line, up to the action */
 	check_log_start(ctx, log);
-	if (he->checked)
+	if (he->checked && !(flags & ACL_F_NOHELO))
 		check_log_kv(log, "spf_helo", spf_result_str(he->result));
 	if (mf->checked)
 		check_log_kv(log, "spf_mailfrom", spf_result_str(mf->result));

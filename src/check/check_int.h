@@ -33,7 +33,7 @@ struct check_idres {
 struct check_eval {
 	struct check_idres id[2];	/* [SPF_ID_MAILFROM], [SPF_ID_HELO] */
 	enum check_method legacy;	/* CHECK_M_DMP, _A, _MX or NONE */
-	enum spf_result	legacy_result;	/* pass; DMP: pass or fail */
+	enum spf_result	legacy_result;	/* pass, temperror; DMP: fail too */
 	int		legacy_ran;
 	int		smarthost;	/* smarthost profile result below */
 	enum spf_result	sh_result;

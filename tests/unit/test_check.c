@@ -125,9 +125,10 @@ static const struct decide_case decide_cases[] = {
 	{"HELO fail beats MAIL FROM pass", "", 0, 0, 1, SPF_PASS, 1, SPF_FAIL,
 	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, HE, SPF_FAIL,
 	 "550 5.7.23 SPF fail, he.example explains: HE explains", " spf_helo=fail spf_mailfrom=pass", NULL},
-	{"NOHELO ignores the HELO fail", "", 1, ACL_F_NOHELO, 1, SPF_PASS, 1,
-	 SPF_FAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
-	 "PREPEND Received-SPF: pass", NULL, NULL},
+	{"NOHELO ignores the HELO fail, and does not log it", "", 1,
+	 ACL_F_NOHELO, 1, SPF_PASS, 1, SPF_FAIL, CHECK_M_NONE, 0, V_P,
+	 CHECK_M_SPF, MF, SPF_PASS, "PREPEND Received-SPF: pass",
+	 "rcpt=<rcpt@example.net> spf_mailfrom=pass", NULL},
 	{"HELO softfail mark beats MAIL FROM accept", "", 0, 0, 1, SPF_NONE,
 	 1, SPF_SOFTFAIL, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, HE,
 	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail (mx.example: "
@@ -242,6 +243,7 @@ test_check_decide(void **state)
 			test_idres(&ev.id[SPF_ID_HELO], "HE", "he.example",
 			    t->he);
 		ev.legacy = t->legacy;
+		ev.legacy_result = SPF_PASS;	/* A, MX; the DMP rows too */
 		memset(&entry, 0, sizeof(entry));
 		entry.key = "rcpt@example.net";
 		entry.action = ACL_CHECK;
@@ -293,7 +295,18 @@ static const char test_zone[] =
     ".ip6._smtp_client.dmp.example TXT \"DMP=Allow\"\n"
     "_smtp_client.open.example TXT \"dmp=allow\"\n"
     "12.100.51.198.in-addr._smtp_client.open.example TXT \"dmp=deny\"\n"
-    "open.example A 198.51.100.20\n";
+    "open.example A 198.51.100.20\n"
+    /* the seed's setup, no SPF: DNS trouble in a legacy test defers */
+    "mxslow.example MX 10 mx.timeout.example\n"
+    "mx.timeout.example TIMEOUT\n"
+    "mxsf.example MX 10 mx.sf.example\n"
+    "mx.sf.example SERVFAIL\n"
+    "aslow.example TIMEOUT\n"
+    "aslow.example TXT \"no policy here\"\n"
+    "mxok.example MX 10 mx.timeout.example\n"
+    "mxok.example MX 20 mx.near.example\n"
+    "_smtp_client.dmphalf.example TXT \"dmp=deny\"\n"
+    "9.100.51.198.in-addr._smtp_client.dmphalf.example SERVFAIL\n";
 
 struct pipe_case {
 	const char     *name;
@@ -353,6 +366,27 @@ static const struct pipe_case pipe_cases[] = {
 	 "default_result = softfail\n", NULL, REQ("198.51.100.9",
 	 "a@near.example", "r@x.example", "35", ""),
 	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, 0, 3},
+	{"MX host lookups time out: 450, not default_result's reject",
+	 "test_mx = yes\ndefault_result = neutral\n"
+	 "action_mailfrom_neutral = reject\n", NULL, REQ("198.51.100.9",
+	 "a@mxslow.example", "r@x.example", "37", ""), "450 4.7.24 "
+	 "temporary DNS error in the MX neighbourhood test for "
+	 "mxslow.example", CHECK_M_MX, 0, 3},
+	{"MX host SERVFAIL: 450", "test_mx = yes\ndefault_result = fail\n",
+	 NULL, REQ("198.51.100.9", "a@mxsf.example", "r@x.example", "38", ""),
+	 "450 4.7.24", CHECK_M_MX, 0, 3},
+	{"A lookup times out: 450", "test_a = yes\ndefault_result = fail\n",
+	 NULL, REQ("198.51.100.9", "a@aslow.example", "r@x.example", "39",
+	 ""), "450 4.7.24 temporary DNS error in the A neighbourhood test",
+	 CHECK_M_A, 0, 2},
+	{"a match on another MX host wins over a timeout",
+	 "test_mx = yes\ndefault_result = fail\n", NULL,
+	 REQ("203.0.113.9", "a@mxok.example", "r@x.example", "40", ""),
+	 "PREPEND", CHECK_M_MX, 0, 4},
+	{"DMP: the host's own record unread, the domain's deny is no fail",
+	 "test_dmp = yes\n", NULL, REQ("198.51.100.9", "a@dmphalf.example",
+	 "r@x.example", "41", ""), "450 4.7.24 temporary DNS error in the "
+	 "DMP test", CHECK_M_DMP, 0, 3},
 	{"DMP off: a DMP record is not looked at", "", NULL,
 	 REQ("198.51.100.10", "a@dmp.example", "r@x.example", "36", ""),
 	 "PREPEND", CHECK_M_DEFAULT, 0, 1},
@@ -628,10 +662,10 @@ static const struct cache_case cache_cases[] = {
 	{"the clock going back: nothing trusted, all dropped", 5, 0,
 	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "17", ""),
 	 "550 5.7.1 the DMP", CHECK_M_DMP, CN, 3, 4, 11, 7, 2, 1, 0},
-	{"a legacy test's SERVFAIL: nothing decided, not kept", 6, 0,
+	{"a legacy test's SERVFAIL: temperror, deferred, not kept", 6, 0,
 	 CREQ("198.51.100.9", "a@dmpsf.example", "r@x.example", "18", ""),
-	 "PREPEND Received-SPF: none", CHECK_M_DEFAULT, CN, 3, 4, 12, 7, 2,
-	 1, 0},
+	 "450 4.7.24 temporary DNS error in the DMP test", CHECK_M_DMP, CN,
+	 3, 4, 12, 7, 2, 1, 0},
 };
 
 /* test_check_cache - cache_cases over one cache of three */
