@@ -58,7 +58,8 @@ struct spf_policy {
 	size_t		nlines;
 	size_t		cap;
 	unsigned	terms;		/* DNS-querying terms seen */
-	unsigned	voids;
+	unsigned	voids[2];	/* void lookups an IPv4 [0] and an IPv6
+					 * [1] client's evaluation meets */
 	int		need;		/* this run must wait */
 	int		truncated;	/* SPF_POLICY_LINES reached */
 	int		done;
@@ -122,7 +123,20 @@ spf_policy_client_dep(const char *s, size_t len)
 	return 0;
 }
 
-/* spf_policy_nets - NET lines for one name's A and AAAA records */
+/* spf_policy_void - a void lookup both families' evaluations meet */
+static void
+spf_policy_void(struct spf_policy *pl)
+{
+	pl->voids[0]++;
+	pl->voids[1]++;
+}
+
+/*
+ * spf_policy_nets - NET lines for one name's A and AAAA records.  A
+ * client asks for its own family only: an empty answer is a void lookup
+ * for that family's clients (RFC 7208 4.6.4); no address at all is
+ * worth a warning of its own.
+ */
 static void
 spf_policy_nets(struct spf_policy *pl, unsigned depth, const char *domain,
     const struct spf_term *t, const char *mech, const char *name)
@@ -131,10 +145,15 @@ spf_policy_nets(struct spf_policy *pl, unsigned depth, const char *domain,
 	const struct spf_ent *e;
 	struct spf_policy_line *l;
 	size_t i, k;
+	int voids = 0;
 
 	for (k = 0; k < 2; k++) {
 		if ((e = spf_policy_lookup(pl, name, types[k])) == NULL)
 			continue;
+		if (spf_ent_void(e)) {
+			pl->voids[k]++;
+			voids++;
+		}
 		if (spf_ent_error(e)) {
 			spf_policy_msg(pl, SPF_PL_ERROR, depth, domain,
 			    types[k] == SPF_RR_A ? "DNS error looking up A of" :
@@ -150,6 +169,9 @@ spf_policy_nets(struct spf_policy *pl, unsigned depth, const char *domain,
 			ipaddr_mask(&l->net, l->bits);
 		}
 	}
+	if (voids == 2)
+		spf_policy_msg(pl, SPF_PL_WARN, depth, domain,
+		    "no A or AAAA records (a void lookup) for", name);
 }
 
 static void spf_policy_walk(struct spf_policy *, const char *, unsigned);
@@ -244,7 +266,7 @@ spf_policy_term(struct spf_policy *pl, const char *domain, unsigned depth,
 			return;
 		}
 		if (spf_ent_void(e)) {
-			pl->voids++;
+			spf_policy_void(pl);
 			spf_policy_msg(pl, SPF_PL_WARN, depth, domain,
 			    "no MX records (a void lookup) for", target);
 			return;
@@ -316,7 +338,7 @@ spf_policy_walk(struct spf_policy *pl, const char *domain, unsigned depth)
 	}
 	if (n == 0) {
 		if (spf_ent_void(e))
-			pl->voids++;
+			spf_policy_void(pl);
 		spf_policy_msg(pl, depth > 1 ? SPF_PL_ERROR : SPF_PL_NOTE,
 		    depth, domain, "no SPF record at", domain);
 		return;
@@ -355,6 +377,33 @@ spf_policy_walk(struct spf_policy *pl, const char *domain, unsigned depth)
 	}
 }
 
+/*
+ * spf_policy_void_summary - over the void-lookup limit, an error: a
+ * client that matches none of the terms before the limit trips gets
+ * permerror, whatever the rest of the policy says
+ */
+static void
+spf_policy_void_summary(struct spf_policy *pl, struct buf *b)
+{
+	unsigned v4 = pl->voids[0], v6 = pl->voids[1],
+	    max = pl->p.limits.void_lookups;
+
+	buf_reset(b);
+	if (v4 > max && v6 > max)
+		buf_printf(b, "%u void lookups for IPv4 clients, %u for "
+		    "IPv6 clients", v4, v6);
+	else if (v4 > max)
+		buf_printf(b, "%u void lookups for IPv4 clients", v4);
+	else if (v6 > max)
+		buf_printf(b, "%u void lookups for IPv6 clients", v6);
+	else
+		return;
+	buf_printf(b, ": more than the %u receivers allow (RFC 7208 4.6.4); "
+	    "such a client that no earlier term matches gets permerror",
+	    max);
+	spf_policy_add(pl, SPF_PL_ERROR, 0, pl->domain, b->data);
+}
+
 /* spf_policy_run - one walk from the top */
 static void
 spf_policy_run(struct spf_policy *pl)
@@ -364,7 +413,7 @@ spf_policy_run(struct spf_policy *pl)
 	pl->nlines = 0;
 	pl->truncated = 0;
 	pl->terms = 0;
-	pl->voids = 0;
+	pl->voids[0] = pl->voids[1] = 0;
 	pl->need = 0;
 	spf_policy_walk(pl, pl->domain, 1);
 	if (pl->need)
@@ -377,13 +426,7 @@ spf_policy_run(struct spf_policy *pl)
 		    pl->terms, pl->p.limits.dns_terms);
 		spf_policy_add(pl, SPF_PL_WARN, 0, pl->domain, b.data);
 	}
-	buf_reset(&b);
-	if (pl->voids > pl->p.limits.void_lookups) {
-		buf_printf(&b, "%u void lookups: more than the %u receivers "
-		    "allow (RFC 7208 4.6.4)", pl->voids,
-		    pl->p.limits.void_lookups);
-		spf_policy_add(pl, SPF_PL_WARN, 0, pl->domain, b.data);
-	}
+	spf_policy_void_summary(pl, &b);
 	buf_free(&b);
 }
 
