@@ -120,6 +120,7 @@ struct daemon {
 	struct event   *sig_hup;
 	struct event   *sig_term;
 	struct event   *sig_int;
+	struct event   *mem_tick;	/* daemon_mem(3): the period */
 };
 
 /* daemon_env.c */
@@ -168,6 +169,11 @@ void	daemon_park_free(struct daemon_park *);
 void	daemon_park_put(struct daemon_park *, struct check_memo *);
 struct check_memo *daemon_park_take(struct daemon_park *,
 	    const struct check_memo *, const struct policy_request *);
+
+/* daemon_mem.c */
+void	daemon_mem_init(struct daemon *);
+void	daemon_mem_fini(struct daemon *);
+void	daemon_mem_touch(struct daemon *);
 
 /* daemon_req.c: done(arg, action) once, from the loop */
 struct daemon_req;

@@ -239,6 +239,7 @@ daemon_req_free(struct daemon_req *r)
 	daemon_env_unref(r->env);
 	free(r->miss);
 	free(r->asked);
+	daemon_mem_touch(r->d);
 	free(r);
 }
 

@@ -503,6 +503,8 @@ main(int argc, char **argv)
 	d.base = daemon_base(&d);
 	daemon_resolver(&d);
 	daemon_req_init(&d);
+	if (!d.opts.stdio)
+		daemon_mem_init(&d);
 	daemon_signals(&d);
 	if (d.opts.stdio)
 		daemon_conn_new(&d, STDIN_FILENO, STDOUT_FILENO, "stdin");
@@ -520,6 +522,7 @@ main(int argc, char **argv)
 		msg_info("stopped after %lu connection(s)", d.nserved);
 	}
 	daemon_listen_close(&d);
+	daemon_mem_fini(&d);
 	dns_ub_free(d.ub);
 	event_free(d.sig_hup);
 	event_free(d.sig_term);

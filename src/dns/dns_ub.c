@@ -69,7 +69,7 @@
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
-#define DNS_UB_ARENA_CHUNK	4096	/* one answer's records */
+#define DNS_UB_ARENA_CHUNK	1024	/* one answer's records: most fit */
 #define DNS_UB_MAX_EXPIRED_STEPS 1000	/* steps allowed after expire() */
 #define DNS_UB_MAX_FWD_TEXT	64	/* one forwarder as "IP@PORT" */
 #define DNS_UB_ERR_MAX		256	/* longest error text we build */

@@ -66,6 +66,8 @@
 #define SPF_NAME_MAX	65536	/* expansion room before the cut to 253
 				 * (7.3); policy values are at most 4 KiB */
 #define SPF_NAME_STORE	512	/* its room before the heap */
+#define SPF_QUERY_ROOM	1024	/* a query's records and names beyond
+				 * its struct, before a second block */
 
 #define SPF_DEFAULT_EXP "%{i} is not one of %{o}'s designated mail servers"
 
@@ -1039,7 +1041,7 @@ spf_identity_setup(struct spf_query *q)
 struct spf_query *
 spf_query_new(const struct spf_params *p)
 {
-	struct arena *a = arena_new(8192);
+	struct arena *a = arena_new(sizeof(struct spf_query) + SPF_QUERY_ROOM);
 	struct spf_query *q = arena_alloc(a, sizeof(*q));
 	const char *d;
 

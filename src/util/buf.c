@@ -11,6 +11,7 @@
  *			size_t size);
  *	void	buf_free(struct buf *b);
  *	void	buf_reset(struct buf *b);
+ *	int	buf_reserve(struct buf *b, size_t n);
  *	int	buf_append(struct buf *b, const void *p, size_t n);
  *	int	buf_putc(struct buf *b, int c);
  *	int	buf_puts(struct buf *b, const char *s);
@@ -32,6 +33,9 @@
  *	heap; buf_free() frees only what the buffer allocated, and
  *	buf_steal() copies borrowed storage.  The storage must outlive
  *	every use of the buffer.
+ *
+ *	buf_reserve() makes room for n more bytes now (an owner that knows
+ *	the usual size allocates it once, up front); -1 past the maximum.
  *
  *	buf_put_uint() appends a number in decimal, buf_put_cut() at most
  *	max octets of a string: "%llu" and "%.*s" without printf(3),
@@ -93,8 +97,8 @@ buf_reset(struct buf *b)
 		b->data[0] = 0;
 }
 
-/* buf_reserve - make room for n more bytes plus a NUL */
-static int
+/* buf_reserve - make room for n more bytes plus a NUL; -1 past max */
+int
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t want;

@@ -25,6 +25,7 @@ void	buf_init(struct buf *, size_t max);
 void	buf_init_store(struct buf *, size_t max, char *, size_t);
 void	buf_free(struct buf *);
 void	buf_reset(struct buf *);
+int	buf_reserve(struct buf *, size_t);	/* room for n more, now */
 int	buf_append(struct buf *, const void *, size_t);
 int	buf_putc_slow(struct buf *, int);
 int	buf_printf(struct buf *, const char *, ...)

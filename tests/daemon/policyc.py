@@ -7,6 +7,7 @@
 #	policyc.py SOCKET many CONNS FILE [COUNT]
 #	policyc.py SOCKET hold SECONDS
 #	policyc.py SOCKET drop FILE [READ [WAIT [LAST]]]
+#	policyc.py SOCKET burst CONNS FILE HOLD PID
 # DESCRIPTION
 #	SOCKET is unix:PATH or inet:HOST:PORT ([V6] brackets allowed).
 #	send: the request in FILE COUNT times (default 1) on one connection,
@@ -24,8 +25,13 @@
 #	(default 0.3; the reply has come by then) the connection closed
 #	without that reply read, so the server sees a reset (smtpd after
 #	a policy timeout); prints "dropped".
+#	burst: CONNS connections, FILE sent on each at once (all in
+#	flight together), every reply read, then all held open HOLD
+#	seconds; prints "replies=N rss_kb=R hwm_kb=H" with the VmRSS and
+#	VmHWM of process PID at the end of the hold.
 #	Every wait is bounded; exit 0 unless the arguments are wrong or the
 #	connection cannot be made.
+import selectors
 import socket
 import sys
 import threading
@@ -137,6 +143,33 @@ def main():
         print("replies=%d same=%d" % (len(good),
                                       sum(1 for r in good if r == first)))
         print("first: " + first)
+        for s in socks:
+            s.close()
+    elif mode == "burst":
+        conns, req = int(sys.argv[3]), open(sys.argv[4], "rb").read()
+        hold, pid = float(sys.argv[5]), sys.argv[6]
+        socks = [connect(spec) for _ in range(conns)]
+        sel = selectors.DefaultSelector()
+        got = {}
+        for s in socks:
+            s.sendall(req)
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
+            got[s] = b""
+        done, t0 = 0, time.monotonic()
+        while done < conns and time.monotonic() - t0 < TIMEOUT:
+            for key, _ in sel.select(timeout=1.0):
+                chunk = key.fileobj.recv(65536)
+                got[key.fileobj] += chunk
+                if not chunk or got[key.fileobj].endswith(b"\n\n"):
+                    sel.unregister(key.fileobj)
+                    done += 1 if chunk else 0
+        time.sleep(hold)
+        st = dict(line.split(":", 1) for line in
+                  open("/proc/%s/status" % pid).read().splitlines()
+                  if ":" in line)
+        print("replies=%d rss_kb=%s hwm_kb=%s" % (
+            done, st["VmRSS"].split()[0], st["VmHWM"].split()[0]))
         for s in socks:
             s.close()
     elif mode == "hold":

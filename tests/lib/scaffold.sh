@@ -7,6 +7,8 @@
 #				$tmp removed on exit (KEEP=1: kept, and said)
 #	ok STATUS TEXT [DIAG]	one TAP line, numbered by $n; on failure
 #				DIAG follows as "# " lines
+#	skip TEXT		one TAP line for a test that cannot run in
+#				this build or place, and why
 #	wait_for FILE PATTERN	until FILE has a line matching PATTERN, at
 #				most SCAFFOLD_WAIT tenths of a second (50)
 #	run ARGS...		$RMXF ARGS: $out, $err (stderr), $rc
@@ -50,6 +52,12 @@ ok() {
 		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
 	fi
 	return 0
+}
+
+# skip TEXT - one TAP line for a test that cannot run here, and why
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
 }
 
 # wait_for FILE PATTERN - until FILE has a line matching PATTERN
