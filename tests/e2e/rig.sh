@@ -38,8 +38,10 @@
 #	RIG_NO_NS=1 forces that mode.
 #
 #	The DNS server is unbound from Debian: the zones of
-#	tests/e2e/zones/ as auth-zone data, "timeout.test." dropping every
-#	query (local-zone deny) and
+#	tests/e2e/zones/ as auth-zone data (each also "local-zone:
+#	nodefault", so that unbound's own default zones, test. and the
+#	reverse zones of the documentation prefixes, do not hide them),
+#	"timeout.test." dropping every query (local-zone deny) and
 #	"servfail.test." an auth-zone without data
 #	(zones/servfail.test.zone), which unbound answers with SERVFAIL.
 #	It listens on $RIG_DNS_PORT (not 53) of 127.0.0.1 and ::1; inside
@@ -77,7 +79,7 @@
 #	O (build directory, default build), RIG_KEEP, RIG_NO_NS, RIG_DEBUG
 #	(print every started command to stderr).
 # SEE ALSO
-#	tests/lib/netns.sh, tests/e2e/t_rig.sh,
+#	doc/e2e-notes.md, tests/lib/netns.sh, tests/e2e/t_rig.sh,
 #	tests/e2e/t_rmxfd.sh, postconf(5), master(5), unbound.conf(5),
 #	swaks(1).
 
@@ -311,6 +313,8 @@ EOF
 		name=${z##*/}
 		name=${name%.zone}
 		cat >>"$conf" <<EOF
+server:
+	local-zone: "$name." nodefault
 auth-zone:
 	name: "$name."
 	zonefile: "$z"
