@@ -3,13 +3,15 @@
 #
 #   make check           deps, gcc build, unit tests, SPF suites in process,
 #                        tests/cli/run.sh, tests/replay/run.sh,
-#                        tests/daemon/run.sh, tests/dns/run.sh, SPF suite over
-#                        real DNS, fuzz corpus replay; then clang +
+#                        tests/daemon/run.sh, tests/dns/run.sh, SPF suites
+#                        over real DNS, fuzz corpus replay; then clang +
 #                        ASan/UBSan build, unit tests, suites, CLI and
 #                        daemon tests, replay; then lint
 #   make unit-test       unit tests of $(O)
 #   make suite-test      the RFC 7208 and RFC 4408 suites in process
-#   make dns-suite-test  the RFC 7208 suite through dnsd and build/rmxf
+#   make dns-suite-test  both suites through dnsd and build/rmxf with no
+#                        --dns: the resolvers of /etc/resolv.conf, in a
+#                        private namespace (root)
 #   make fuzz-replay     every fuzz target over its seeds
 #   make lint            pure modules do no I/O (nm -u), man pages lint,
 #                        clang-format report (never fails)
@@ -21,7 +23,7 @@
 ASAN_O		:= build/asan
 ASAN_MAKE	:= $(MAKE) CC=clang O=$(ASAN_O) SAN=address,undefined
 FUZZ_O		:= build/fuzz
-SUITE_DIR	?= ../shared/conformance/spf
+SUITE_DIR	:= tests/suite/openspf
 SUITE_FILES	:= $(SUITE_DIR)/rfc7208-tests.yml $(SUITE_DIR)/rfc4408-tests.yml
 DEVIATIONS	:= tests/suite/deviations.txt
 PROVE		:= prove -f
@@ -37,7 +39,7 @@ export O
 export CMOCKA_MESSAGE_OUTPUT := TAP
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-.PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins suite-missing
+.PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins
 
 deps:
 	@sh tools/deps.sh
@@ -69,66 +71,40 @@ check: deps
 unit-test: tests
 	$(PROVE) $(UNIT_BINS)
 
-suite-missing:
-	@echo "*****************************************************************"
-	@echo "*** WARNING: $(SUITE_DIR) not found:"
-	@echo "*** the SPF conformance suites are SKIPPED"
-	@echo "*****************************************************************"
-
 # suite-test: both suites in process, through the zone resolver.
-ifneq ($(wildcard $(SUITE_DIR)/rfc7208-tests.yml),)
 suite-test: tests
 	$(PROVE) --exec '$(SUITE_EXEC)' $(SUITE_FILES)
 
+# dns-suite-test: both suites over real DNS, each scenario's zone served
+# by dnsd on 127.0.0.1:53 of a private namespace whose /etc/resolv.conf
+# names it; rmxf check is given no --dns (tests/suite/dns-suite.sh).
 dns-suite-test: all tests
-	$(PROVE) --exec '$(DNS_SUITE_EXEC)' $(SUITE_DIR)/rfc7208-tests.yml
-else
-suite-test dns-suite-test: suite-missing
-endif
+	$(PROVE) --exec '$(DNS_SUITE_EXEC)' $(SUITE_FILES)
 
-# cli-test: golden-file tests of rmxf check, when they exist.
+# cli-test: golden-file tests of rmxf check.
 cli-test: all
-	@if [ -f tests/cli/run.sh ]; then \
-		echo "RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh"; \
-		RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh; \
-	else \
-		echo "cli-test: no tests/cli/run.sh, nothing to run"; \
-	fi
+	RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh
 
 # replay-test: golden-file tests of rmxf replay (the check pipeline).
 replay-test: all
-	@if [ -f tests/replay/run.sh ]; then \
-		echo "RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh"; \
-		RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh; \
-	else \
-		echo "replay-test: no tests/replay/run.sh, nothing to run"; \
-	fi
+	RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh
 
-# script-test: each tests/NAME/run.sh of SCRIPT_TESTS that exists, under
-# prove, with RMXF and RMXFD naming this build's programs.
+# script-test: each tests/NAME/run.sh of SCRIPT_TESTS under prove, with
+# RMXF and RMXFD naming this build's programs.
 SCRIPT_TESTS	:= ses srs socketmap procmail
-SCRIPT_RUNS	:= $(wildcard $(foreach t,$(SCRIPT_TESTS),tests/$(t)/run.sh))
+SCRIPT_RUNS	:= $(foreach t,$(SCRIPT_TESTS),tests/$(t)/run.sh)
 script-test: all tests $(O)/rmxfd
-	@if [ -n "$(SCRIPT_RUNS)" ]; then \
-		echo "RMXF=$(O)/rmxf RMXFD=$(O)/rmxfd $(PROVE) --exec bash $(SCRIPT_RUNS)"; \
-		RMXF=$(O)/rmxf RMXFD=$(O)/rmxfd O=$(O) $(PROVE) --exec bash $(SCRIPT_RUNS); \
-	else \
-		echo "script-test: no tests/{$(SCRIPT_TESTS)}/run.sh yet"; \
-	fi
+	RMXF=$(O)/rmxf RMXFD=$(O)/rmxfd O=$(O) $(PROVE) --exec bash \
+	    $(SCRIPT_RUNS)
 
 # daemon-test: rmxfd over unix and inet sockets against dnsd
 # (tests/daemon/run.sh).
 daemon-test: all tests
 	$(PROVE) --exec bash tests/daemon/run.sh
 
-# dns-test: the dns module's integration script, when it exists.
+# dns-test: the dns module's integration script.
 dns-test: all tests
-	@if [ -f tests/dns/run.sh ]; then \
-		echo "$(PROVE) --exec bash tests/dns/run.sh"; \
-		$(PROVE) --exec bash tests/dns/run.sh; \
-	else \
-		echo "dns-test: no tests/dns/run.sh, nothing to run"; \
-	fi
+	$(PROVE) --exec bash tests/dns/run.sh
 
 # e2e-test: every tests/e2e/t_*.sh, each at most E2E_TIMEOUT seconds.
 E2E_TIMEOUT	:= 300
@@ -138,12 +114,13 @@ e2e-test: all tests
 
 # fuzz-replay: each replay_fuzz_X over fuzz/seeds/fuzz_X/ (its own TAP;
 # prove cannot take a directory as a test, so the exit status decides).
+# A target without seeds fails.
 fuzz-replay: tests
 	@set -e; for b in $(REPLAY_BINS); do \
 		n=$${b##*/replay_}; \
 		if [ ! -d fuzz/seeds/$$n ]; then \
-			echo "fuzz-replay: WARNING: no fuzz/seeds/$$n, $$n not replayed"; \
-			continue; \
+			echo "fuzz-replay: no fuzz/seeds/$$n" >&2; \
+			exit 1; \
 		fi; \
 		echo "timeout $(REPLAY_TIMEOUT) $$b fuzz/seeds/$$n/"; \
 		timeout $(REPLAY_TIMEOUT) $$b fuzz/seeds/$$n/; \
@@ -157,13 +134,7 @@ lint: $(LIB_FILES)
 	-@$(MAKE) --no-print-directory format-check
 
 man-lint:
-	@set -e; pages=$$(ls doc/*.[1-8] 2>/dev/null || true); \
-	if [ -n "$$pages" ]; then \
-		echo "mandoc -Tlint -Wwarning" $$pages; \
-		mandoc -Tlint -Wwarning $$pages; \
-	else \
-		echo "man-lint: no man pages in doc/"; \
-	fi
+	mandoc -Tlint -Wwarning doc/*.[1-8]
 
 format-check:
 	@if ! command -v clang-format >/dev/null; then \

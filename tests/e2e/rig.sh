@@ -29,7 +29,7 @@
 #	a private network namespace with only lo, /etc/resolv.conf
 #	bind-mounted to a file naming the test DNS server, and a PID
 #	namespace, so that every process of the rig dies with the test and
-#	nobody's DNS leaves the machine (E2E-NOTES item 12).  Where unshare
+#	nobody's DNS leaves the machine (tests/lib/netns.sh).  Where unshare
 #	is refused the rig runs in the host namespaces on free loopback
 #	ports, and Postfix is told not to use DNS at all
 #	(smtpd_peername_lookup = no, smtp_dns_support_level = disabled);
@@ -38,11 +38,16 @@
 #	RIG_NO_NS=1 forces that mode.
 #
 #	The DNS server is unbound from Debian: the zones of
-#	tests/e2e/zones/ as auth-zone data, "timeout.test." dropping every
-#	query (local-zone deny) and "servfail.test." an auth-zone without
-#	data (zones/servfail.test.zone), which unbound answers with SERVFAIL.  It listens on $RIG_DNS_PORT (not 53)
-#	of 127.0.0.1 and ::1; inside the namespace on port 53 too, for the
-#	libc resolver.
+#	tests/e2e/zones/ as auth-zone data (each also "local-zone:
+#	nodefault", so that unbound's own default zones, test. and the
+#	reverse zones of the documentation prefixes, do not hide them),
+#	"timeout.test." dropping every query (local-zone deny) and
+#	"servfail.test." an auth-zone without data
+#	(zones/servfail.test.zone), which unbound answers with SERVFAIL.
+#	It listens on $RIG_DNS_PORT (not 53) of 127.0.0.1 and ::1; inside
+#	the namespace on port 53 too, the server of the private
+#	/etc/resolv.conf: what the libc resolver and a program given no
+#	DNS server (rmxfd without --dns or dns_forwarders) ask.
 #
 #	The Postfix instance has its own config_directory,
 #	queue_directory and data_directory under $RIG_T/pf, chroot n
@@ -74,12 +79,13 @@
 #	O (build directory, default build), RIG_KEEP, RIG_NO_NS, RIG_DEBUG
 #	(print every started command to stderr).
 # SEE ALSO
-#	/work/shared/design/E2E-NOTES.md, tests/e2e/t_rig.sh,
+#	doc/e2e-notes.md, tests/lib/netns.sh, tests/e2e/t_rig.sh,
 #	tests/e2e/t_rmxfd.sh, postconf(5), master(5), unbound.conf(5),
 #	swaks(1).
 
 RIG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RIG_DIR=$RIG_ROOT/tests/e2e
+. "$RIG_ROOT/tests/lib/netns.sh"
 O=${O:-build}
 # shellcheck disable=SC2034  # RIG_O is for the test scripts
 case $O in
@@ -201,11 +207,8 @@ rig_require() {
 # rig_enter ARGS - re-run the calling script in private namespaces, once
 rig_enter() {
 	if [ -z "${RIG_INNER:-}" ] && [ -z "${RIG_NO_NS:-}" ] &&
-	    command -v unshare >/dev/null &&
-	    unshare --net --mount --pid --fork --mount-proc --kill-child \
-	    true 2>/dev/null; then
-		RIG_INNER=1 exec unshare --net --mount --pid --fork \
-		    --mount-proc --kill-child bash "$0" "$@"
+	    netns_can; then
+		RIG_INNER=1 exec "${NETNS_UNSHARE[@]}" bash "$0" "$@"
 	fi
 	RIG_NS=0
 	[ -n "${RIG_INNER:-}" ] && RIG_NS=1
@@ -222,12 +225,7 @@ rig_setup() {
 	chmod 755 "$RIG_T/log" "$RIG_T/dns" "$RIG_T/etc"
 	chown "$RIG_MAIL_UID:$RIG_MAIL_GID" "$RIG_T/mail"
 	if [ "$RIG_NS" = 1 ]; then
-		ip link set lo up || return 1
-		printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' \
-		    >"$RIG_T/etc/resolv.conf"
-		chmod 644 "$RIG_T/etc/resolv.conf"
-		mount --bind "$RIG_T/etc/resolv.conf" /etc/resolv.conf ||
-		    return 1
+		netns_resolv "$RIG_T/etc/resolv.conf" || return 1
 		RIG_DNS_PORT=5399
 		RIG_SMTP_PORT=2525
 		RIG_NEXT_PORT=10030
@@ -315,6 +313,8 @@ EOF
 		name=${z##*/}
 		name=${name%.zone}
 		cat >>"$conf" <<EOF
+server:
+	local-zone: "$name." nodefault
 auth-zone:
 	name: "$name."
 	zonefile: "$z"

@@ -8,17 +8,29 @@
 #	a private Postfix) and build/rmxfd in both of its modes:
 #
 #	  spawn       master.cf "rmxf unix - n n - 0 spawn user=nobody
-#		      argv=rmxfd --stdio -c main.conf --dns ..." behind
-#		      check_policy_service unix:private/rmxf (port SMTP)
-#	  standalone  rmxfd -c main.conf --listen inet:127.0.0.1:PORT
-#		      (and inet:[::1]:PORT, unix:PATH) behind
-#		      check_policy_service inet:... (its own smtpd; one
-#		      smtpd each for the ::1 and the unix socket)
+#		      argv=rmxfd --stdio -c main.conf" behind
+#		      check_policy_service unix:private/rmxf (port SMTP),
+#		      as a site runs it: no --dns, no dns_forwarders, so
+#		      it asks the server of /etc/resolv.conf (the rig's
+#		      unbound on 127.0.0.1:53 of the namespace)
+#	  standalone  rmxfd -c main.conf --dns 127.0.0.1:PORT --listen
+#		      inet:127.0.0.1:PORT (and inet:[::1]:PORT, unix:PATH)
+#		      behind check_policy_service inet:... (its own smtpd;
+#		      one smtpd each for the ::1 and the unix socket)
 #
-#	and sends mail with swaks through XCLIENT (client address, HELO).
+#	The legacy daemon below is given its server by dns_forwarders in
+#	its configuration, the others by --dns: each way rmxfd finds its
+#	DNS server runs here.  Without namespaces (RIG_NO_NS=1, or unshare
+#	refused) the spawned rmxfd gets --dns too, as the machine's own
+#	resolv.conf must not be used, and the resolv.conf check is a SKIP.
+#
+#	Mail is sent with swaks through XCLIENT (client address, HELO).
 #	The common cases run in both modes: pass over IPv4 and IPv6
-#	(delivered, one Received-SPF: pass), fail (550 5.7.23 with the
-#	record's explanation, maillog's reject line), softfail (delivered,
+#	(delivered, one Received-SPF: pass), the ptr mechanism for an IPv4
+#	and an IPv6 client (delivered, pass: the reverse zones of
+#	192.0.2.0/24 and 2001:db8::/32 are the rig server's to answer),
+#	fail (550 5.7.23 with the record's explanation, maillog's reject
+#	line), softfail (delivered,
 #	marked), permerror (delivered, marked), HELO fail (550), DNS timeout
 #	and SERVFAIL (450 4.7.24), ACL skip (delivered, no header) and HMARK
 #	(neutral rejected for others, marked for the HMARK recipient), a
@@ -39,8 +51,7 @@
 # ENVIRONMENT
 #	O (build directory, default build); see rig.sh for the others.
 # SEE ALSO
-#	tests/e2e/rig.sh, rmxfd(8), rmxf.conf(5),
-#	/work/shared/design/E2E-NOTES.md.
+#	tests/e2e/rig.sh, rmxfd(8), rmxf.conf(5), doc/e2e-notes.md.
 set -u
 . "$(dirname "$0")/rig.sh"
 
@@ -82,7 +93,7 @@ write_conf "$R/main.conf" "test_helo = yes" \
     "action_mailfrom_neutral = reject" "acl_file = $R/rmxf.acl" \
     "smarthost_egress = 192.0.2.250" "smarthost_contexts = submission"
 write_conf "$R/legacy.conf" "test_a = yes" "test_mx = yes" \
-    "default_result = fail"
+    "default_result = fail" "dns_forwarders = 127.0.0.1@$RIG_DNS_PORT"
 write_conf "$R/observe.conf" "observe_only = yes"
 write_conf "$R/reload.conf" "action_mailfrom_softfail = mark"
 chmod 644 "$R/rmxf.acl"
@@ -103,8 +114,8 @@ rig_port S_UNIX	# smtpd -> unix:$SOCK
 # rmxfd_start NAME CONF PORT [ARGS...] - a standalone rmxfd, logging to
 # a file
 rmxfd_start() {
-	"$RMXFD" -c "$2" --listen "inet:127.0.0.1:$3" --dns "$RIG_DNS" \
-	    --log stderr "${@:4}" >>"$RIG_T/log/rmxfd-$1.log" 2>&1 &
+	"$RMXFD" -c "$2" --listen "inet:127.0.0.1:$3" --log stderr "${@:4}" \
+	    >>"$RIG_T/log/rmxfd-$1.log" 2>&1 &
 	rig_bg $!
 	printf -v "PID_$1" '%s' "$!"
 	rig_wait_for "$RMXFD_WAIT" rig_smtp_up "$3"
@@ -115,10 +126,12 @@ for d in "main main.conf $P_MAIN" "leg legacy.conf $P_LEG" \
     "obs observe.conf $P_OBS" "rel reload.conf $P_REL"; do
 	read -r dname dconf dport <<<"$d"
 	if [ "$dname" = main ]; then
-		rmxfd_start "$dname" "$R/$dconf" "$dport" \
+		rmxfd_start "$dname" "$R/$dconf" "$dport" --dns "$RIG_DNS" \
 		    --listen "inet:[::1]:$dport" --listen "unix:$SOCK"
-	else
+	elif [ "$dname" = leg ]; then
 		rmxfd_start "$dname" "$R/$dconf" "$dport"
+	else
+		rmxfd_start "$dname" "$R/$dconf" "$dport" --dns "$RIG_DNS"
 	fi
 	ok $? "standalone rmxfd ($dconf) listens on 127.0.0.1:$dport" \
 	    "$(cat "$RIG_T/log/rmxfd-$dname.log")"
@@ -128,7 +141,15 @@ rig_dns_start
 ok $? "unbound answers on $RIG_DNS" || bail_out "no DNS server"
 
 rr="reject_unauth_destination, check_policy_service"
-rig_spawn_service rmxf nobody "$RMXFD --stdio -c $R/main.conf --dns $RIG_DNS"
+# the spawned rmxfd asks the server of /etc/resolv.conf (namespace only)
+spawn_dns=
+[ "$RIG_NS" = 1 ] || spawn_dns=" --dns $RIG_DNS"
+rig_spawn_service rmxf nobody "$RMXFD --stdio -c $R/main.conf$spawn_dns"
+if [ "$RIG_NS" = 1 ]; then
+	diag "spawned rmxfd: no --dns, no dns_forwarders: /etc/resolv.conf"
+else
+	skip "spawned rmxfd through /etc/resolv.conf: needs the namespace"
+fi
 rig_smtpd "$S_MAIN" "$rr inet:127.0.0.1:$P_MAIN"
 rig_smtpd "$S_LEG" "$rr inet:127.0.0.1:$P_LEG"
 rig_smtpd "$S_OBS" "$rr inet:127.0.0.1:$P_OBS"
@@ -207,6 +228,8 @@ $(printf '%s\n' "$sw_out" | grep -E '^ *(<-|<\*\*|->) +(RCPT|MAIL|[245][0-9][0-9
 cases=(
 "pass-v4 192.0.2.10 client.e2e.test a@pass.e2e.test user@dest.test D:pass"
 "pass-v6 IPV6:2001:db8::10 client.e2e.test a@pass.e2e.test user@dest.test D:pass"
+"ptr-v4 192.0.2.10 client.e2e.test a@ptr.e2e.test user@dest.test D:pass"
+"ptr-v6 IPV6:2001:db8::10 client.e2e.test a@ptr.e2e.test user@dest.test D:pass"
 "fail 192.0.2.33 client.e2e.test a@fail.e2e.test user@dest.test R:^550 5\.7\.23 .*192\.0\.2\.33 is not one of fail\.e2e\.test's senders"
 "softfail 192.0.2.10 client.e2e.test a@softfail.e2e.test user@dest.test D:softfail"
 "permerror 192.0.2.10 client.e2e.test a@permerror.e2e.test user@dest.test D:permerror"

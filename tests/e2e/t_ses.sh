@@ -67,7 +67,7 @@
 #	O (build directory, default build); see rig.sh for the others.
 # SEE ALSO
 #	tests/e2e/rig.sh, doc/ses-srs.md, rmxfd(8), rmxf.conf(5),
-#	smtp-sink(1), /work/shared/design/E2E-NOTES.md.
+#	smtp-sink(1), doc/e2e-notes.md.
 set -u
 . "$(dirname "$0")/rig.sh"
 
@@ -218,7 +218,7 @@ reloads() {
 }
 
 # prvs_python KEY SECRET DAYS-FROM-NOW ADDRESS - a prvs address made here,
-# independently of rmxf (the BATV format of PROTOCOLS.md)
+# independently of rmxf (the BATV prvs format of doc/ses-srs.md)
 prvs_python() {
 	python3 - "$@" <<'EOF'
 import hashlib, hmac, sys, time

@@ -38,7 +38,7 @@
  *	NULL or -1 with a message in err ("line N: why").  Memory exhaustion
  *	exits (xmalloc).
  * SEE ALSO
- *	../shared/conformance/spf/README.md (the suite format),
+ *	tests/suite/openspf/README.md (the suites, their format),
  *	doc/zone-format.md, suite_dev.c
  */
 #include <stdarg.h>
