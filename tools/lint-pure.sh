@@ -4,7 +4,7 @@
 # SYNOPSIS
 #	sh tools/lint-pure.sh PURE.a... -- DEP.a...
 # DESCRIPTION
-#	Pure modules (ARCHITECTURE.md: spf, check, acl, ses, policy,
+#	Pure modules (doc/architecture.md: spf, check, acl, ses, policy,
 #	socketmap, conf) never open a file descriptor, read the clock or the
 #	environment, log, or exit.  For each PURE archive this lists the
 #	symbols it leaves undefined (nm -u) and accepts only:
@@ -87,6 +87,6 @@ for a in $pure; do
 done
 if [ $bad != 0 ]; then
 	echo "lint-pure: a pure module may not open files, read the clock or" \
-	    "the environment, log or exit (ARCHITECTURE.md)" >&2
+	    "the environment, log or exit (doc/architecture.md)" >&2
 	exit 1
 fi
