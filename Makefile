@@ -8,10 +8,10 @@
 #   make fuzz            run each libFuzzer target for FUZZ_SECONDS
 #   make O=DIR SAN=address,undefined   an out-of-tree sanitizer build
 #
-# Honours CC CFLAGS CPPFLAGS LDFLAGS DESTDIR PREFIX; WERROR=1 adds -Werror.
+# Honours CC CFLAGS CPPFLAGS LDFLAGS; WERROR=1 adds -Werror.  There is no
+# install target.
 
 O		?= build
-PREFIX		?= /usr/local
 SAN		?=
 WERROR		?=
 FUZZ_SECONDS	?= 60
@@ -49,7 +49,7 @@ REPLAY_BINS	:= $(patsubst %,$(O)/fuzz/replay_%,$(FUZZ_NAMES))
 BENCH_SRCS	:= $(wildcard bench/bench_*.c)
 BENCH_BINS	:= $(patsubst bench/%.c,$(O)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all tests check run bench fuzz lint format-check clean install \
+.PHONY: all tests check run bench fuzz lint format-check clean \
 	deps unit-test suite-test dns-suite-test fuzz-replay man-lint
 
 all: $(O)/rmxf

@@ -216,10 +216,10 @@ const struct conf_opt conf_opts[] = {
 	CONF_DSN(defer_enhanced_code, "4.7.24", 4,
 	    "enhanced status code of the defer action (RFC 7372)"),
 	CONF_BOOL(header_received_spf, "yes",
-	    "add Received-SPF: (RFC 7208 9.1) to checked, accepted mail"),
+	    "report the result in Received-SPF: (RFC 7208 9.1)"),
 	CONF_BOOL(header_authentication_results, "no",
-	    "add Authentication-Results: (RFC 8601) to checked, accepted "
-	    "mail"),
+	    "report it in Authentication-Results: (RFC 8601), by rmxfd if no "
+	    "Received-SPF:"),
 	CONF_STR(authserv_id, "", CONF_F_TOKEN,
 	    "our name in the headers (authserv-id, receiver=); empty: the "
 	    "host name"),

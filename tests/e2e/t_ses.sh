@@ -218,7 +218,7 @@ reloads() {
 }
 
 # prvs_python KEY SECRET DAYS-FROM-NOW ADDRESS - a prvs address made here,
-# independently of rmxf (the BATV prvs format of doc/ses-srs.md)
+# independently of rmxf (the BATV format of doc/protocols.md)
 prvs_python() {
 	python3 - "$@" <<'EOF'
 import hashlib, hmac, sys, time
