@@ -291,6 +291,7 @@ legacy=(
 "far-a 203.0.113.9 client.e2e.test a@near-a.e2e.test user@dest.test R:^550 5\.7\.23 "
 "near-mx 198.51.100.6 client.e2e.test a@near-mx.e2e.test user@dest.test D:none"
 "far-mx 203.0.113.9 client.e2e.test a@near-mx.e2e.test user@dest.test R:^550 5\.7\.23 "
+"mx-timeout 203.0.113.9 client.e2e.test a@mx-slow.e2e.test user@dest.test R:^450 4\.7\.24 .*temporary DNS error in the MX"
 )
 for c in "${legacy[@]}"; do
 	read -r name addr helo from to want <<<"$c"
