@@ -11,9 +11,7 @@
  *	void	daemon_priv_drop(struct daemon *d);
  * DESCRIPTION
  *	daemon_listen_open() binds every --listen of the command line, or
- *	else every listen of the configuration: unix:PATH (a stale socket
- *	at PATH is removed first; the socket is made mode 0666, so that the
- *	directory decides who may connect, as with Postfix's private/) and
+ *	else every listen of the configuration: unix:PATH and
  *	inet:HOST:PORT (every address HOST resolves to, IPv4 and IPv6; on
  *	the command line PORT may be 0 for a free port).  Each bound
  *	address is logged ("listening on inet:127.0.0.1:10031").  Accepted
@@ -22,16 +20,31 @@
  *	socketmap_listen (bound in any case, also with --listen) serve
  *	the socketmap maps instead (daemon_sm(3)).
  *
+ *	unix:PATH: a socket file at PATH that nobody accepts on (connect(2)
+ *	refused: its daemon is gone) is removed and bound anew; one that a
+ *	process accepts on is left alone and rmxfd does not start, so that a
+ *	second rmxfd never takes a living one's socket away from Postfix.
+ *	Anything else at PATH (a file, a socket of another kind, one whose
+ *	state cannot be told) is never removed either.  Every rmxfd takes
+ *	an flock(2) on PATH's directory from that probe until it listens,
+ *	so two starting at once cannot both take a stale socket.  The
+ *	socket is made mode 0666, so that the directory decides who may
+ *	connect, as with Postfix's private/.
+ *
  *	daemon_listen_close() stops accepting (SIGTERM) and removes the
- *	unix sockets it created.
+ *	unix sockets it created, each only while PATH is still that socket
+ *	(the same device and inode as after bind(2)): a socket another
+ *	process made there since stays.
  *
  *	daemon_priv_drop() runs after binding: with a user (--user or
  *	user =) it changes root (chroot =, optional), then group list,
  *	group and user to that user's; without one it keeps the invoking
  *	user and warns once when that is root.
  * DIAGNOSTICS
- *	A listen address that cannot be used, or a user that does not
- *	exist or cannot be switched to: msg_fatal(), EX_CONFIG, EX_OSERR or
+ *	A listen address that another process serves (a unix socket it
+ *	accepts on, an inet port in use): msg_fatal() with EX_UNAVAILABLE.
+ *	One that cannot be used otherwise, or a user that does not exist
+ *	or cannot be switched to: msg_fatal(), EX_CONFIG, EX_OSERR or
  *	EX_NOUSER.
  * SEE ALSO
  *	rmxfd(8), unix(7), ip(7), ipv6(7), setgroups(2), chroot(2).
@@ -40,8 +53,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <sys/file.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -49,6 +65,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -67,6 +84,8 @@ struct daemon_listener {
 	struct daemon  *d;
 	struct evconnlistener *lev;
 	char	       *unix_path;	/* ours to unlink, or NULL */
+	dev_t		unix_dev;	/* ... while it is this file */
+	ino_t		unix_ino;
 	char		name[DAEMON_MAX_PEER];	/* as logged */
 	int		socketmap;	/* 1: socketmap, 0: policy */
 	struct event   *resume;		/* re-arms after accept trouble */
@@ -74,6 +93,8 @@ struct daemon_listener {
 };
 
 #define DAEMON_ACCEPT_PAUSE_MS	1000	/* after EMFILE and friends */
+#define DAEMON_LOCK_TRIES	200	/* directory lock tries, 10 ms apart */
+#define DAEMON_LOCK_PAUSE_MS	10
 
 /* set while the socketmap_listen sockets are bound */
 static int daemon_listen_sm;
@@ -166,9 +187,11 @@ daemon_listen_error(struct evconnlistener *lev, void *arg)
 		evtimer_add(l->resume, &tv);
 }
 
-/* daemon_listen_add - start accepting on a bound socket */
+/* daemon_listen_add - start accepting on a listening socket; st: the
+ * file of unix_path as bound */
 static void
-daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
+daemon_listen_add(struct daemon *d, int fd, const char *unix_path,
+    const struct stat *st)
 {
 	struct daemon_listener *l;
 	struct sockaddr_storage ss;
@@ -183,6 +206,8 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
 		struct buf b;
 
 		l->unix_path = xstrdup(unix_path);
+		l->unix_dev = st->st_dev;
+		l->unix_ino = st->st_ino;
 		buf_init(&b, sizeof(l->name) - 1);
 		buf_printf(&b, "unix:%s", unix_path);
 		memcpy(l->name, b.data, b.len + 1);
@@ -199,8 +224,7 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
 		buf_free(&b);
 	}
 	l->lev = evconnlistener_new(d->base, daemon_listen_accept, l,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-	    DAEMON_LISTEN_BACKLOG, fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (l->lev == NULL)
 		msg_fatal(EX_OSERR, "%s: cannot listen", l->name);
 	evconnlistener_set_error_cb(l->lev, daemon_listen_error);
@@ -210,29 +234,107 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path)
 	    " (socketmap)" : "");
 }
 
+/* daemon_listen_dir - the directory part of a socket path into dir */
+static int
+daemon_listen_dir(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (slash == NULL) {
+		memcpy(dir, ".", 2);
+		return 0;
+	}
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= size)
+		return -1;
+	memcpy(dir, path, len);
+	dir[len] = 0;
+	return 0;
+}
+
 /* daemon_listen_dir_check - the socket is 0666 as Postfix's own in
  * private/ are: warn when its directory does not keep others out */
 static void
 daemon_listen_dir_check(const char *path)
 {
-	const char *slash = strrchr(path, '/');
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct stat st;
-	size_t len;
 
-	if (slash == NULL)
-		memcpy(dir, ".", 2);
-	else {
-		len = slash == path ? 1 : (size_t)(slash - path);
-		if (len >= sizeof(dir))
-			return;
-		memcpy(dir, path, len);
-		dir[len] = 0;
-	}
+	if (daemon_listen_dir(path, dir, sizeof(dir)) < 0)
+		return;
 	if (stat(dir, &st) == 0 && (st.st_mode & S_IXOTH))
 		msg_warn("listen unix:%s: every local user may connect (%s "
 		    "is open to others; use a directory such as Postfix's "
 		    "private/)", path, dir);
+}
+
+/*
+ * daemon_listen_lock - hold an flock(2) on the socket's directory from
+ * the probe of an old socket until the new one listens, so that two
+ * rmxfd starting at once cannot both find a stale socket and replace
+ * each other's; -1 when the directory cannot be opened (nothing held)
+ */
+static int
+daemon_listen_lock(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct timespec pause = {0, DAEMON_LOCK_PAUSE_MS * 1000000L};
+	int fd, i;
+
+	if (daemon_listen_dir(path, dir, sizeof(dir)) < 0 ||
+	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; i++) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) ||
+		    i >= DAEMON_LOCK_TRIES)
+			msg_fatal(EX_UNAVAILABLE, "listen unix:%s: cannot "
+			    "lock %s: %s", path, dir, errno == EWOULDBLOCK ?
+			    "another process holds it" : strerror(errno));
+		(void)nanosleep(&pause, NULL);
+	}
+	return fd;
+}
+
+/*
+ * daemon_listen_clear - make room for our socket at sun: remove a stale
+ * socket (connect(2) refused: nobody accepts), refuse to start when a
+ * process accepts there or when what is there cannot be told apart from
+ * that; never remove anything but a socket
+ */
+static void
+daemon_listen_clear(const struct sockaddr_un *sun, const char *path)
+{
+	struct stat st;
+	int fd, r, err;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (!S_ISSOCK(st.st_mode))
+		msg_fatal(EX_CONFIG, "listen unix:%s: exists and is not a "
+		    "socket", path);
+	/* non-blocking: a full backlog is EAGAIN, not a hang */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0)
+		msg_fatal(EX_OSERR, "socket: %s", strerror(errno));
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	err = errno;
+	(void)close(fd);
+	if (r == 0 || err == EAGAIN || err == EINPROGRESS)
+		msg_fatal(EX_UNAVAILABLE, "listen unix:%s: another process "
+		    "accepts connections there (is rmxfd running?): not "
+		    "started", path);
+	if (err == ENOENT)
+		return;
+	if (err != ECONNREFUSED)
+		msg_fatal(EX_UNAVAILABLE, "listen unix:%s: cannot tell "
+		    "whether another process serves it (connect: %s): left "
+		    "alone, not started", path, strerror(err));
+	if (unlink(path) < 0 && errno != ENOENT)
+		msg_fatal(EX_OSERR, "listen unix:%s: cannot remove the stale "
+		    "socket: %s", path, strerror(errno));
+	msg_info("listen unix:%s: removed a stale socket (nobody accepted "
+	    "on it)", path);
 }
 
 /* daemon_listen_unix - bind unix:PATH */
@@ -242,7 +344,7 @@ daemon_listen_unix(struct daemon *d, const char *path)
 	struct sockaddr_un sun;
 	struct stat st;
 	size_t len = strlen(path);
-	int fd;
+	int fd, lock;
 
 	if (len == 0 || len > sizeof(sun.sun_path) - 1)
 		msg_fatal(EX_CONFIG, "listen unix:%s: path empty or longer "
@@ -250,25 +352,24 @@ daemon_listen_unix(struct daemon *d, const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, path, len);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			msg_fatal(EX_CONFIG, "listen unix:%s: exists and is "
-			    "not a socket", path);
-		if (unlink(path) < 0)
-			msg_fatal(EX_OSERR, "listen unix:%s: cannot remove "
-			    "the old socket: %s", path, strerror(errno));
-	}
+	lock = daemon_listen_lock(path);
+	daemon_listen_clear(&sun, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		msg_fatal(EX_OSERR, "socket: %s", strerror(errno));
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-		msg_fatal(EX_OSERR, "listen unix:%s: bind: %s", path,
-		    strerror(errno));
+		msg_fatal(errno == EADDRINUSE ? EX_UNAVAILABLE : EX_OSERR,
+		    "listen unix:%s: bind: %s", path, strerror(errno));
 	if (chmod(path, DAEMON_UNIX_MODE) < 0)
 		msg_fatal(EX_OSERR, "listen unix:%s: chmod: %s", path,
 		    strerror(errno));
+	if (listen(fd, DAEMON_LISTEN_BACKLOG) < 0 || lstat(path, &st) < 0)
+		msg_fatal(EX_OSERR, "listen unix:%s: %s", path,
+		    strerror(errno));
+	if (lock >= 0)
+		(void)close(lock);
 	daemon_listen_dir_check(path);
 	evutil_make_socket_nonblocking(fd);
-	daemon_listen_add(d, fd, path);
+	daemon_listen_add(d, fd, path, &st);
 }
 
 /* daemon_listen_inet - bind every address of inet:HOST:PORT */
@@ -295,10 +396,15 @@ daemon_listen_inet(struct daemon *d, const char *host, const char *port)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 			    sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
-			msg_fatal(EX_OSERR, "listen inet:%s:%s: bind: %s",
-			    host, port, strerror(errno));
+			msg_fatal(errno == EADDRINUSE ? EX_UNAVAILABLE :
+			    EX_OSERR, "listen inet:%s:%s: bind: %s%s", host,
+			    port, strerror(errno), errno == EADDRINUSE ?
+			    " (is rmxfd running?): not started" : "");
+		if (listen(fd, DAEMON_LISTEN_BACKLOG) < 0)
+			msg_fatal(EX_OSERR, "listen inet:%s:%s: %s", host,
+			    port, strerror(errno));
 		evutil_make_socket_nonblocking(fd);
-		daemon_listen_add(d, fd, NULL);
+		daemon_listen_add(d, fd, NULL, NULL);
 		n++;
 	}
 	freeaddrinfo(res);
@@ -408,6 +514,28 @@ daemon_listen_open(struct daemon *d)
 		    "--stdio)");
 }
 
+/* daemon_listen_unlink - remove our unix socket, if it is still ours */
+static void
+daemon_listen_unlink(const struct daemon_listener *l)
+{
+	struct stat st;
+
+	if (lstat(l->unix_path, &st) < 0) {
+		if (errno != ENOENT)
+			msg_warn("cannot remove %s: %s", l->unix_path,
+			    strerror(errno));
+		return;
+	}
+	if (st.st_dev != l->unix_dev || st.st_ino != l->unix_ino) {
+		msg_info("%s is no longer the socket we bound: left in place",
+		    l->unix_path);
+		return;
+	}
+	if (unlink(l->unix_path) < 0 && errno != ENOENT)
+		msg_warn("cannot remove %s: %s", l->unix_path,
+		    strerror(errno));
+}
+
 /* daemon_listen_close - stop accepting; remove our unix sockets */
 void
 daemon_listen_close(struct daemon *d)
@@ -419,10 +547,8 @@ daemon_listen_close(struct daemon *d)
 		if (l->resume != NULL)
 			event_free(l->resume);
 		evconnlistener_free(l->lev);
-		if (l->unix_path != NULL && unlink(l->unix_path) < 0 &&
-		    errno != ENOENT)
-			msg_warn("cannot remove %s: %s", l->unix_path,
-			    strerror(errno));
+		if (l->unix_path != NULL)
+			daemon_listen_unlink(l);
 		free(l->unix_path);
 		free(l);
 	}

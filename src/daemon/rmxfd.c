@@ -30,9 +30,10 @@
  * DIAGNOSTICS
  *	Exit 0 after SIGTERM or, with --stdio, at the end of input; 64
  *	(EX_USAGE) for a bad command line; 78 (EX_CONFIG) for a bad
- *	configuration (each error logged as "file:line: message"); 71
- *	(EX_OSERR) when a socket cannot be bound; 67 (EX_NOUSER) for an
- *	unknown user.
+ *	configuration (each error logged as "file:line: message"); 69
+ *	(EX_UNAVAILABLE) when another process serves a listen address; 71
+ *	(EX_OSERR) when a socket cannot be bound otherwise; 67 (EX_NOUSER)
+ *	for an unknown user.
  * SEE ALSO
  *	rmxfd(8), rmxf.conf(5), Postfix SMTPD_POLICY_README, spawn(8).
  */

@@ -20,7 +20,11 @@
 #	on stderr, descriptor 2 is /dev/null while it serves); SIGTERM lets
 #	the request in flight answer, starts no request pipelined behind it,
 #	and exits 0; the unix socket is 0666 and a directory open to others
-#	gets a warning;
+#	gets a warning; a second rmxfd on the unix socket or inet port of a
+#	running one exits 69 and the first still answers, a stale socket
+#	(its rmxfd killed) is replaced, a regular file at the path is not,
+#	and at SIGTERM rmxfd removes its socket only while the path is
+#	still that socket;
 #	as root, --user nobody with chroot = drops to nobody in the jail
 #	after binding; a bad option
 #	or configuration at start gives exit 64 or 78 (with --stdio,
@@ -75,7 +79,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..47"
+echo "1..52"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -122,6 +126,80 @@ grep -q "unix:$tmp/open/s.sock: every local user may connect" \
     [ "$(stat -c %a "$sock")" = 666 ]
 ok $? "unix socket 0666; a warning when its directory is open to others" \
     "$(cat "$tmp/open.log")"
+
+# --- whose socket ---------------------------------------------------------
+# a second rmxfd on a path or port a living one serves refuses to start
+# (69, EX_UNAVAILABLE), and the first goes on serving Postfix
+req "$tmp/first" 192.0.2.9 alice@example.com 0.1
+err=$(timeout "$CLIENT_KILL" "$RMXFD" -c /dev/null --log stderr \
+    --listen "unix:$sock" --dns "127.0.0.1:$dnsport" 2>&1 >/dev/null)
+rc=$?
+pc "unix:$sock" send "$tmp/first"
+[ "$rc" = 69 ] && case $err in *"fatal: listen unix:$sock: another process \
+accepts connections there (is rmxfd running?): not started"*) true ;;
+*) false ;; esac && case $out in 'action=PREPEND Received-SPF: pass '*) true ;;
+*) false ;; esac
+ok $? "a second rmxfd on a served unix socket: exit 69; the first answers" \
+    "exit $rc: $err / $out"
+
+err=$(timeout "$CLIENT_KILL" "$RMXFD" -c /dev/null --log stderr \
+    --listen "inet:127.0.0.1:$port" --dns "127.0.0.1:$dnsport" 2>&1 \
+    >/dev/null)
+rc=$?
+[ "$rc" = 69 ] && case $err in *"listen inet:127.0.0.1:$port: bind: "\
+"Address already in use (is rmxfd running?): not started"*) true ;;
+*) false ;; esac
+ok $? "a second rmxfd on a served inet port: exit 69" "exit $rc: $err"
+
+# a socket left by a killed rmxfd is stale: the next one replaces it;
+# a regular file is never removed
+mkdir -m 700 "$tmp/own"
+"$RMXFD" -c /dev/null --listen "unix:$tmp/own/s.sock" \
+    --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/own1.log" &
+own1=$!
+pids+=("$own1")
+wait_for "$tmp/own1.log" ': started'
+kill -KILL "$own1"
+wait "$own1" 2>/dev/null
+"$RMXFD" -c /dev/null --listen "unix:$tmp/own/s.sock" \
+    --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/own2.log" &
+own2=$!
+pids+=("$own2")
+wait_for "$tmp/own2.log" ': started'
+pc "unix:$tmp/own/s.sock" send "$tmp/first"
+grep -q "unix:$tmp/own/s.sock: removed a stale socket" "$tmp/own2.log" &&
+    case $out in 'action=PREPEND Received-SPF: pass '*) true ;;
+    *) false ;; esac
+ok $? "a stale socket (its rmxfd killed) is replaced, the new one answers" \
+    "$out / $(cat "$tmp/own2.log")"
+
+echo data >"$tmp/own/file"
+err=$(timeout "$CLIENT_KILL" "$RMXFD" -c /dev/null --log stderr \
+    --listen "unix:$tmp/own/file" --dns "127.0.0.1:$dnsport" 2>&1)
+rc=$?
+[ "$rc" = 78 ] && [ "$(cat "$tmp/own/file")" = data ] &&
+    case $err in *"exists and is not a socket"*) true ;; *) false ;; esac
+ok $? "a regular file at the path: exit 78, the file stays" "exit $rc: $err"
+
+# at exit rmxfd removes only the socket it made: someone removed it and
+# started another rmxfd there; the old one's SIGTERM leaves the new one's
+rm "$tmp/own/s.sock"
+"$RMXFD" -c /dev/null --listen "unix:$tmp/own/s.sock" \
+    --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/own3.log" &
+own3=$!
+pids+=("$own3")
+wait_for "$tmp/own3.log" ': started'
+kill -TERM "$own2"
+wait "$own2"
+rc=$?
+pc "unix:$tmp/own/s.sock" send "$tmp/first"
+[ "$rc" = 0 ] && [ -S "$tmp/own/s.sock" ] &&
+    case $out in 'action=PREPEND Received-SPF: pass '*) true ;;
+    *) false ;; esac
+ok $? "SIGTERM removes only its own socket: the newer rmxfd still answers" \
+    "exit $rc: $out / $(tail -3 "$tmp/own2.log")"
+kill -TERM "$own3"
+wait "$own3"
 
 if [ "$(id -u)" = 0 ]; then
 	[ "$(grep -c 'warning: running as root' "$tmp/rmxfd.log")" = 1 ]
