@@ -8,8 +8,9 @@
  *
  *	int	cli_conf_main(int argc, char **argv);
  * DESCRIPTION
- *	cli_conf_main() runs `rmxf conf [-c FILE] [-n] [--check]
- *	[--rcpt ADDRESS]... [NAME...]` and `rmxf conf -d`.
+ *	cli_conf_main() runs `rmxf conf [-c FILE] [-n] [NAME...]`,
+ *	`rmxf conf [-c FILE] --check`, `rmxf conf [-c FILE] --rcpt
+ *	ADDRESS...` and `rmxf conf -d`.
  *
  *	It reads the configuration file (-c, else /etc/rmxf/rmxf.conf; a
  *	missing default file means the built-in defaults, as for rmxfd)
@@ -21,9 +22,11 @@
  *	--check prints nothing and only validates: the configuration, and
  *	the ACL file it names (acl_file), if any.
  *
- *	--rcpt ADDRESS shows which entry of the ACL file applies to a
- *	recipient, one line per --rcpt: "ADDRESS: check HMARK (FILE:LINE
+ *	--rcpt ADDRESS... shows which entry of the ACL file applies to a
+ *	recipient, one line per address: "ADDRESS: check HMARK (FILE:LINE
  *	KEY)", or "(no entry)" / "(no acl_file)" for the built-in default.
+ *	With --rcpt the words that would be NAMEs are addresses too, so
+ *	"--rcpt a b" asks for both, as "--rcpt a --rcpt b" does.
  * DIAGNOSTICS
  *	Exit 0 when all is well; 64 (EX_USAGE) for bad arguments or an
  *	unknown NAME; 66 (EX_NOINPUT) when the -c file, or the acl_file
@@ -59,7 +62,7 @@ struct cli_conf_opts {
 	int		check;		/* --check */
 	const char    **rcpts;		/* --rcpt, argc slots */
 	size_t		nrcpts;
-	char	      **names;
+	const char    **names;		/* NAME..., argc slots */
 	size_t		nnames;
 };
 
@@ -94,12 +97,30 @@ cli_conf_usage(FILE *fp)
 	    "what it does\n"
 	    "  --check            print nothing; validate the file and its "
 	    "acl_file\n"
-	    "  --rcpt ADDRESS     the acl_file entry for a recipient "
+	    "  --rcpt ADDRESS...  the acl_file entry of each recipient "
 	    "(repeatable)\n"
 	    "  NAME...            only these parameters\n"
 	    "\nExit 0 valid; 64 bad arguments; 66 unreadable file; "
 	    "78 errors in the file\n(each as file:line: message on "
 	    "stderr).\n", fp);
+}
+
+/*
+ * cli_conf_word - a word that is no option: a NAME, or after --rcpt one
+ * more address ("--rcpt a b" asks for both)
+ */
+static int
+cli_conf_word(struct cli_conf_opts *o, const char *word)
+{
+	if (o->nrcpts == 0) {
+		o->names[o->nnames++] = word;
+		return EX_OK;
+	}
+	if (strlen(word) > CLI_MAX_ARG)
+		return cli_error(EX_USAGE, "conf: --rcpt address is longer "
+		    "than %d bytes", CLI_MAX_ARG);
+	o->rcpts[o->nrcpts++] = word;
+	return EX_OK;
 }
 
 /* cli_conf_parse - the command line; EX_OK, EX_USAGE, or -1 for help */
@@ -111,9 +132,12 @@ cli_conf_parse(int argc, char **argv, struct cli_conf_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->file = CONF_DEFAULT_FILE;
 	o->rcpts = xcalloc((size_t)argc, sizeof(*o->rcpts));
+	o->names = xcalloc((size_t)argc, sizeof(*o->names));
 	optind = 0;			/* glibc: start over */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:dnh", cli_conf_longopts,
+	/* "-": words come back in order (1), so that a word after --rcpt
+	 * is known to follow it */
+	while ((c = getopt_long(argc, argv, "-:c:dnh", cli_conf_longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -135,6 +159,10 @@ cli_conf_parse(int argc, char **argv, struct cli_conf_opts *o)
 				    "longer than %d bytes", CLI_MAX_ARG);
 			o->rcpts[o->nrcpts++] = optarg;
 			break;
+		case 1:			/* a word, in its place */
+			if (cli_conf_word(o, optarg) != EX_OK)
+				return EX_USAGE;
+			break;
 		case 'h':
 		case CLI_CONF_OPT_HELP:
 			return -1;
@@ -153,8 +181,9 @@ cli_conf_parse(int argc, char **argv, struct cli_conf_opts *o)
 			    "(try rmxf conf --help)", argv[optind - 1]);
 		}
 	}
-	o->names = argv + optind;
-	o->nnames = (size_t)(argc - optind);
+	for (; optind < argc; optind++)		/* after "--" */
+		if (cli_conf_word(o, argv[optind]) != EX_OK)
+			return EX_USAGE;
 	if (o->defaults && (o->explicit || o->non_default || o->check ||
 	    o->nrcpts > 0 || o->nnames > 0))
 		return cli_error(EX_USAGE, "conf: -d takes no other option "
@@ -313,6 +342,7 @@ out:
 	acl_free(acl);
 	conf_free(c);
 	free(o.rcpts);
+	free(o.names);
 	buf_free(&out);
 	return status;
 }
