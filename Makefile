@@ -23,8 +23,8 @@ include mk/config.mk
 # after it, never the ones before); a module without sources yet is left
 # out.
 have_src	= $(foreach l,$(1),$(if $(wildcard src/$(l)/*.c),$(l)))
-LIBS		:= $(call have_src,mda dns check ses socketmap policy conf acl \
-		    spf util)
+LIBS		:= $(call have_src,mda env dns check ses socketmap policy \
+		    conf acl spf util)
 PURE_LIBS	:= $(call have_src,spf policy conf acl check ses socketmap)
 
 lib_srcs	= $(wildcard src/$(1)/*.c)

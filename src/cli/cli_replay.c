@@ -20,7 +20,12 @@
  *
  *	The configuration is -c FILE, else the built-in defaults (never
  *	/etc/rmxf/rmxf.conf, so that a replay does not depend on the
- *	host); its acl_file is read.  Answers come from the zone file of
+ *	host); its acl_file and key rings (ses_keys, srs_secrets: the bounce
+ *	check) are read as rmxfd reads them, and the check environment is
+ *	built as rmxfd builds it (env(3)), so every stage of the daemon's
+ *	pipeline runs.  Only rmxfd's memo of recent evaluations is left
+ *	out (rmxfd --result-memo 0): every message is evaluated afresh,
+ *	with the same answers.  Answers come from the zone file of
  *	--zone, or from libunbound forwarding to --dns, or to the servers
  *	of /etc/resolv.conf.  --now sets the time (%{t}), default the
  *	clock; --hostname the receiver name when authserv_id is empty
@@ -29,7 +34,8 @@
  *	Exit 0 when every request was answered; 64 (EX_USAGE) for bad
  *	arguments; 66 (EX_NOINPUT) when a file cannot be read; 65
  *	(EX_DATAERR) for a malformed request (the answers before it are
- *	printed); 78 (EX_CONFIG) for configuration or ACL errors; 69
+ *	printed); 78 (EX_CONFIG) for errors in the configuration, the ACL or
+ *	a key file (or a key file others may read); 69
  *	(EX_UNAVAILABLE) for an unusable zone or resolver.
  * SEE ALSO
  *	rmxf(1), check(3), policy(3), rmxf.conf(5).
@@ -47,6 +53,7 @@
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "dns/dns.h"
+#include "env/env.h"
 #include "policy/policy.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -156,45 +163,46 @@ cli_replay_args(int argc, char **argv, struct cli_replay_opts *o)
 	return EX_OK;
 }
 
-/* cli_replay_conf - the configuration and its ACL */
+/* What the configuration and the files it names give. */
+struct cli_replay_files {
+	struct conf    *conf;
+	struct acl     *acl;		/* NULL: no acl_file */
+	struct env_keys *keys;		/* NULL: no key files */
+};
+
+/*
+ * cli_replay_conf - the configuration, its ACL and its key rings, read
+ * as rmxfd reads them (env(3))
+ */
 static int
-cli_replay_conf(const struct cli_replay_opts *o, struct conf **cp,
-    struct acl **ap)
+cli_replay_conf(const struct cli_replay_opts *o, struct cli_replay_files *f)
 {
 	struct buf err;
 	char *text = NULL;
 	size_t len = 0;
-	int status = EX_OK;
+	int status = EX_OK, failed = 0;
 
-	*cp = NULL;
-	*ap = NULL;
+	memset(f, 0, sizeof(*f));
 	buf_init(&err, CLI_REPLAY_MAX_ERR);
 	if (o->conf == NULL)
-		*cp = conf_default();
+		f->conf = conf_default();
 	else if (file_read(o->conf, CONF_MAX_TEXT, &text,
 	    &len) < 0) {
 		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
 		    o->conf, strerror(errno));
 		goto out;
-	} else if ((*cp = conf_parse(text, len, o->conf, &err)) == NULL) {
+	} else if ((f->conf = conf_parse(text, len, o->conf, &err)) == NULL) {
 		fputs(err.data != NULL ? err.data : "", stderr);
 		status = EX_CONFIG;
 		goto out;
 	}
-	if (*(*cp)->acl_file == 0)
-		goto out;
-	free(text);
-	text = NULL;
-	if (file_read((*cp)->acl_file, ACL_MAX_TEXT, &text,
-	    &len) < 0) {
-		status = cli_error(EX_NOINPUT, "replay: cannot read acl_file "
-		    "%s: %s", (*cp)->acl_file, strerror(errno));
-		goto out;
-	}
-	buf_reset(&err);
-	if ((*ap = acl_parse(text, len, (*cp)->acl_file, &err)) == NULL) {
+	f->acl = env_acl_load(f->conf, &err, &failed);
+	if (failed == 0)
+		f->keys = env_keys_load(f->conf, f->conf->user, &err,
+		    &failed);
+	if (failed != 0) {
 		fputs(err.data != NULL ? err.data : "", stderr);
-		status = EX_CONFIG;
+		status = failed == ENV_ERR_READ ? EX_NOINPUT : EX_CONFIG;
 	}
 out:
 	free(text);
@@ -273,8 +281,7 @@ int
 cli_replay_main(int argc, char **argv)
 {
 	struct cli_replay_opts o;
-	struct conf *conf = NULL;
-	struct acl *acl = NULL;
+	struct cli_replay_files f;
 	struct spf_rcache *rcache = NULL;
 	struct check_memo *memo = NULL;
 	struct check_env env;
@@ -286,6 +293,7 @@ cli_replay_main(int argc, char **argv)
 	size_t len = 0, off = 0, used, i;
 	int status;
 
+	memset(&f, 0, sizeof(f));
 	buf_init(&fwd, CLI_REPLAY_MAX_FWD);
 	if ((status = cli_replay_args(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
@@ -294,10 +302,10 @@ cli_replay_main(int argc, char **argv)
 		}
 		goto out;
 	}
-	if ((status = cli_replay_conf(&o, &conf, &acl)) != EX_OK)
+	if ((status = cli_replay_conf(&o, &f)) != EX_OK)
 		goto out;
 	memset(&ub, 0, sizeof(ub));
-	ub.timeout_ms = conf->request_timeout;
+	ub.timeout_ms = f.conf->request_timeout;
 	if (o.zone != NULL) {
 		err[0] = 0;
 		if ((zone = dns_zone_load(o.zone, err, sizeof(err))) == NULL) {
@@ -323,9 +331,9 @@ cli_replay_main(int argc, char **argv)
 	}
 	rcache = spf_rcache_new(CLI_REPLAY_RCACHE);
 	memo = check_memo_new();
-	memset(&env, 0, sizeof(env));
-	env.conf = conf;
-	env.acl = acl;
+	/* the daemon's environment, but for its memo of recent evaluations
+	 * (as rmxfd --result-memo 0) */
+	env_check_init(&env, f.conf, f.acl, f.keys);
 	env.rcache = rcache;
 	env.hostname = o.hostname;
 	p = policy_parser_new(NULL);
@@ -360,9 +368,10 @@ out:
 	if (rcache != NULL)
 		spf_rcache_free(rcache);
 	dns_zone_free(zone);
-	acl_free(acl);
-	if (conf != NULL)
-		conf_free(conf);
+	env_keys_unref(f.keys);
+	acl_free(f.acl);
+	if (f.conf != NULL)
+		conf_free(f.conf);
 	free(text);
 	buf_free(&fwd);
 	return status;

@@ -35,6 +35,7 @@ struct event_base;
 struct event;
 struct buf;
 struct acl;
+struct env_keys;
 struct dns_ub;
 struct spf_rcache;
 struct policy_request;
@@ -86,7 +87,7 @@ struct daemon_env {
 	struct conf    *conf;
 	struct acl     *acl;
 	struct check_env check;
-	struct daemon_keys *keys;	/* SES/SRS key rings, or NULL */
+	struct env_keys *keys;		/* SES/SRS key rings, or NULL */
 	const char     *source;		/* the file, or "embedded defaults" */
 };
 
@@ -133,15 +134,9 @@ void	daemon_listen_open(struct daemon *);
 void	daemon_listen_close(struct daemon *);
 void	daemon_priv_drop(struct daemon *);
 
-/* daemon_sm.c: the socketmap service and the key rings */
-struct daemon_keys;
+/* daemon_sm.c: the socketmap service */
 struct daemon_sm;
 
-struct daemon_keys *daemon_keys_load(const struct daemon *,
-	    const struct conf *, struct buf *, int *);
-void	daemon_keys_unref(struct daemon_keys *);
-const struct ses_ring *daemon_keys_ses(const struct daemon_keys *);
-const struct ses_ring *daemon_keys_srs(const struct daemon_keys *);
 void	daemon_sm_new(struct daemon *, int, const char *);
 void	daemon_sm_stop_all(struct daemon *);
 

@@ -2,7 +2,8 @@
  * NAME
  *	daemon_env 3
  * SUMMARY
- *	rmxfd's configuration and ACL, loaded as one reference-counted unit
+ *	rmxfd's configuration, ACL and key rings, loaded as one
+ *	reference-counted unit
  * SYNOPSIS
  *	#include "daemon/daemon.h"
  *
@@ -14,21 +15,24 @@
  *	daemon_env_load() reads the configuration file of the command line
  *	(-c, else /etc/rmxf/rmxf.conf; a missing default file means the
  *	embedded defaults, at start, or on SIGHUP when they are in use: a
- *	file that was loaded and is gone at SIGHUP is an error) and the ACL file it names, and returns them
- *	together with the check(3) environment built on them and the
- *	daemon's shared record cache, with one reference.  Nothing is
- *	half-loaded: either both files are good and a new environment is
+ *	file that was loaded and is gone at SIGHUP is an error), the ACL
+ *	file and the key rings it names (env(3); a reload whose rings
+ *	cannot be read keeps the running ones when the paths are the same,
+ *	with a warning), and returns them together with the check(3)
+ *	environment built on them (env_check_init(), as rmxf replay does)
+ *	and the daemon's shared record cache, with one reference.  Nothing
+ *	is half-loaded: either every file is good and a new environment is
  *	returned, or NULL and err holds the reasons ("file:line: message"
  *	lines).  SIGHUP swaps environments this way, atomically.
  *
  *	Each request takes a reference (daemon_env_ref()) for its life, so
  *	that an environment replaced by a reload lives until the last
  *	request started under it is done; daemon_env_unref() frees it then.
- *	Files are read with file_read(3).
+ *	Files are read with file_read(3) and secret_file_read_as(3).
  * DIAGNOSTICS
  *	daemon_env_load(): NULL and text in err.
  * SEE ALSO
- *	rmxf.conf(5), conf(3), acl(3), rmxfd(8).
+ *	rmxf.conf(5), conf(3), acl(3), env(3), rmxfd(8).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,6 +41,7 @@
 
 #include "acl/acl.h"
 #include "daemon/daemon.h"
+#include "env/env.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/msg.h"
@@ -73,32 +78,40 @@ daemon_env_conf(const struct daemon *d, const char **source,
 	return c;
 }
 
-/* daemon_env_acl - the ACL file c names; 0, or -1 with text in err */
-static int
-daemon_env_acl(const struct conf *c, struct acl **acl, struct buf *err)
+/*
+ * daemon_env_keys - the key rings of c (env_keys(3)); a reload whose files
+ * cannot be read (after the privilege drop a root-owned 0600 file no
+ * longer can) keeps the running environment's rings when the paths are
+ * the same, with a warning
+ */
+static struct env_keys *
+daemon_env_keys(const struct daemon *d, const struct conf *c,
+    struct buf *err, int *failed)
 {
-	char *text = NULL;
-	size_t len = 0;
+	struct env_keys *k, *old = d->env != NULL ? d->env->keys : NULL;
+	const char *user = d->opts.user != NULL ? d->opts.user : c->user;
+	struct buf why;
 
-	*acl = NULL;
-	if (*c->acl_file == 0)
-		return 0;
-	if (file_read(c->acl_file, ACL_MAX_TEXT, &text, &len) < 0) {
-		buf_printf(err, "%s: cannot read acl_file: %s\n", c->acl_file,
-		    strerror(errno));
-		return -1;
-	}
-	*acl = acl_parse(text, len, c->acl_file, err);
-	free(text);
-	return *acl == NULL ? -1 : 0;
+	buf_init(&why, DAEMON_MAX_ERR);
+	k = env_keys_load(c, user, &why, failed);
+	if (*failed && env_keys_same(old, c)) {
+		msg_warn("key rings not read again, the old ones stay: %.*s",
+		    (int)(why.len > 0 ? why.len - 1 : 0), why.data != NULL ?
+		    why.data : "");
+		*failed = 0;
+		k = env_keys_ref(old);
+	} else if (*failed)
+		buf_puts(err, why.data != NULL ? why.data : "");
+	buf_free(&why);
+	return k;
 }
 
-/* daemon_env_load - configuration and ACL as one unit, or NULL */
+/* daemon_env_load - configuration, ACL and rings as one unit, or NULL */
 struct daemon_env *
 daemon_env_load(const struct daemon *d, struct buf *err)
 {
 	struct daemon_env *env;
-	struct daemon_keys *keys;
+	struct env_keys *keys = NULL;
 	struct conf *c;
 	struct acl *acl;
 	const char *source = NULL;
@@ -107,25 +120,20 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 
 	if ((c = daemon_env_conf(d, &source, err)) == NULL)
 		return NULL;
-	if (daemon_env_acl(c, &acl, err) < 0) {
-		conf_free(c);
-		return NULL;
-	}
-	keys = daemon_keys_load(d, c, err, &failed);
+	acl = env_acl_load(c, err, &failed);
+	if (!failed)
+		keys = daemon_env_keys(d, c, err, &failed);
 	if (failed) {
 		acl_free(acl);
 		conf_free(c);
 		return NULL;
 	}
 	env = xcalloc(1, sizeof(*env));
-	env->keys = keys;
-	env->check.ses_ring = daemon_keys_ses(keys);
-	env->check.srs_ring = daemon_keys_srs(keys);
 	env->refs = 1;
 	env->conf = c;
 	env->acl = acl;
-	env->check.conf = c;
-	env->check.acl = acl;
+	env->keys = keys;
+	env_check_init(&env->check, c, acl, keys);
 	env->check.rcache = d->rcache;
 	/* recent evaluations belong to this configuration: a reload
 	 * starts with none */
@@ -157,7 +165,7 @@ daemon_env_unref(struct daemon_env *env)
 		msg_panic("daemon_env_unref: no reference left");
 	if (--env->refs > 0)
 		return;
-	daemon_keys_unref(env->keys);
+	env_keys_unref(env->keys);
 	check_cache_free(env->check.cache);
 	acl_free(env->acl);
 	conf_free(env->conf);

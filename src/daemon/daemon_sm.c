@@ -3,32 +3,12 @@
  *	daemon_sm 3
  * SUMMARY
  *	rmxfd's socketmap service (sign, verify, srs_forward, srs_reverse)
- *	and the key rings it and the bounce check use
  * SYNOPSIS
  *	#include "daemon/daemon.h"
- *
- *	struct daemon_keys *daemon_keys_load(const struct daemon *d,
- *			const struct conf *c, struct buf *err, int *failed);
- *	void	daemon_keys_unref(struct daemon_keys *k);
- *	const struct ses_ring *daemon_keys_ses(const struct daemon_keys *k);
- *	const struct ses_ring *daemon_keys_srs(const struct daemon_keys *k);
  *
  *	void	daemon_sm_new(struct daemon *d, int fd, const char *peer);
  *	void	daemon_sm_stop_all(struct daemon *d);
  * DESCRIPTION
- *	daemon_keys_load() reads the key rings the configuration names:
- *	ses_keys (BATV, "K SECRET" lines) and srs_secrets (postsrsd's
- *	file), each through secret_file_read_as(), which refuses a file
- *	that group or others may read or that someone other than root, us
- *	or the user rmxfd runs as (--user, user =) owns.  A ring owned by
- *	that user is read again on SIGHUP, so keys rotate without a
- *	restart; a reload whose files cannot be read (after the privilege
- *	drop a root-owned 0600 file no longer can) keeps the rings of the
- *	running environment when the paths are the same, with a warning.  It returns NULL without error when neither is configured;
- *	on error it sets *failed and says why in err.  Rings are reference-
- *	counted (environments share them); the last unref wipes the
- *	secrets.
- *
  *	daemon_sm_new() serves one socketmap connection (Postfix's
  *	socketmap_table(5) client): netstring requests "MAP KEY", one reply
  *	each, the connection kept for more.  The maps:
@@ -60,13 +40,13 @@
  *	A malformed netstring or a request over the limits is logged and
  *	its connection closed.  SIGTERM closes every socketmap connection
  *	at once (no request is ever in flight: answers need no DNS).
+ *	The key rings are the environment's (daemon_env(3), env_keys(3)).
  * DIAGNOSTICS
- *	Key files: *failed and a "PATH: why" line in err.
+ *	Logged, as above.
  * SEE ALSO
- *	rmxfd(8), socketmap(3), ses(3), socketmap_table(5),
+ *	rmxfd(8), socketmap(3), ses(3), env_keys(3), socketmap_table(5),
  *	canonical(5).
  */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,12 +57,12 @@
 #include <event2/event.h>
 
 #include "daemon/daemon.h"
+#include "env/env.h"
 #include "policy/policy.h"
 #include "ses/ses.h"
 #include "socketmap/socketmap.h"
 #include "util/buf.h"
 #include "util/msg.h"
-#include "util/secret.h"
 #include "util/xmalloc.h"
 
 #define DAEMON_SM_IDLE_S	300	/* an idle socketmap connection */
@@ -91,14 +71,6 @@
 #define DAEMON_SM_DAY		86400	/* seconds: BATV and SRS count days */
 #define DAEMON_SM_MAX_OUT	(1024 * 1024)	/* unread replies: close */
 #define DAEMON_SM_MAX_LOGGED	100	/* refusal lines per connection */
-
-struct daemon_keys {
-	unsigned	refs;
-	struct ses_ring *ses;		/* NULL: no ses_keys */
-	struct ses_ring *srs;		/* NULL: no srs_secrets */
-	char	       *ses_path;
-	char	       *srs_path;
-};
 
 struct daemon_sm {
 	struct daemon_sm *next;
@@ -109,114 +81,6 @@ struct daemon_sm {
 	int		closing;	/* close when the reply is out */
 	unsigned	nlogged;	/* refusals logged on this connection */
 };
-
-/* daemon_keys_ring - one ring file; NULL with text in err on trouble */
-static struct ses_ring *
-daemon_keys_ring(const char *path, uid_t owner, enum ses_ring_kind kind,
-    struct buf *err)
-{
-	struct ses_ring *r;
-	struct buf text, why;
-
-	buf_init(&text, SES_MAX_RING);
-	buf_init(&why, 1024);
-	r = NULL;
-	if (secret_file_read_as(path, owner, &text, &why) < 0)
-		buf_printf(err, "%s\n", why.data != NULL ? why.data : path);
-	else if ((r = ses_ring_parse(text.data != NULL ? text.data : "",
-	    text.len, kind, &why)) == NULL)
-		buf_printf(err, "%s: %s\n", path, why.data != NULL ?
-		    why.data : "no key");
-	secret_buf_wipe(&text);
-	buf_free(&why);
-	return r;
-}
-
-/* daemon_keys_unref - one user less; the last wipes the secrets */
-void
-daemon_keys_unref(struct daemon_keys *k)
-{
-	if (k == NULL)
-		return;
-	if (k->refs == 0)
-		msg_panic("daemon_keys_unref: no reference left");
-	if (--k->refs > 0)
-		return;
-	ses_ring_free(k->ses);
-	ses_ring_free(k->srs);
-	free(k->ses_path);
-	free(k->srs_path);
-	free(k);
-}
-
-/* daemon_keys_ses - the BATV ring, or NULL */
-const struct ses_ring *
-daemon_keys_ses(const struct daemon_keys *k)
-{
-	return k != NULL ? k->ses : NULL;
-}
-
-/* daemon_keys_srs - the SRS ring, or NULL */
-const struct ses_ring *
-daemon_keys_srs(const struct daemon_keys *k)
-{
-	return k != NULL ? k->srs : NULL;
-}
-
-/* daemon_keys_same - does the running environment read the same files? */
-static int
-daemon_keys_same(const struct daemon_keys *old, const struct conf *c)
-{
-	return old != NULL && strcmp(old->ses_path, c->ses_keys) == 0 &&
-	    strcmp(old->srs_path, c->srs_secrets) == 0;
-}
-
-/* daemon_keys_load - the rings of a configuration */
-struct daemon_keys *
-daemon_keys_load(const struct daemon *d, const struct conf *c,
-    struct buf *err, int *failed)
-{
-	struct daemon_keys *k, *old = d->env != NULL ? d->env->keys : NULL;
-	uid_t owner = SECRET_NO_UID;
-	const struct passwd *pw;
-	const char *user;
-	struct buf why;
-
-	*failed = 0;
-	if (*c->ses_keys == 0 && *c->srs_secrets == 0)
-		return NULL;
-	buf_init(&why, DAEMON_MAX_ERR);
-	k = xcalloc(1, sizeof(*k));
-	k->refs = 1;
-	k->ses_path = xstrdup(c->ses_keys);
-	k->srs_path = xstrdup(c->srs_secrets);
-	/* the user rmxfd runs as may own the rings (read again on SIGHUP) */
-	user = d->opts.user != NULL ? d->opts.user : c->user;
-	if (*user != 0 && (pw = getpwnam(user)) != NULL)
-		owner = pw->pw_uid;
-	if (*c->ses_keys != 0)
-		k->ses = daemon_keys_ring(c->ses_keys, owner, SES_RING_BATV,
-		    &why);
-	if (*c->srs_secrets != 0)
-		k->srs = daemon_keys_ring(c->srs_secrets, owner, SES_RING_SRS,
-		    &why);
-	if (why.len == 0) {
-		buf_free(&why);
-		return k;
-	}
-	daemon_keys_unref(k);
-	if (daemon_keys_same(old, c)) {
-		msg_warn("key rings not read again, the old ones stay: %.*s",
-		    (int)(why.len - 1), why.data);
-		buf_free(&why);
-		old->refs++;
-		return old;
-	}
-	buf_puts(err, why.data);
-	buf_free(&why);
-	*failed = 1;
-	return NULL;
-}
 
 /* daemon_sm_in - is the domain of addr (len) in a list? */
 static int
@@ -259,7 +123,8 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
     const char *key, size_t klen, struct buf *out, const char **log)
 {
 	const struct conf *c = env->conf;
-	const struct daemon_keys *k = env->keys;
+	const struct ses_ring *ses = env_keys_ses(env->keys);
+	const struct ses_ring *srs = env_keys_srs(env->keys);
 	struct ses_srs_opts so;
 	const char *dom;
 	size_t dlen;
@@ -276,7 +141,7 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 		char low[SES_MAX_ADDR];
 		size_t i;
 
-		if (k == NULL || k->ses == NULL || dom == NULL ||
+		if (ses == NULL || dom == NULL ||
 		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
 		    ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
@@ -287,31 +152,31 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 		for (i = 0; i < klen; i++)
 			low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ?
 			    key[i] - 'A' + 'a' : key[i]);
-		st = ses_batv_sign(k->ses, low, klen, today, c->ses_lifetime,
+		st = ses_batv_sign(ses, low, klen, today, c->ses_lifetime,
 		    out);
 	} else if (DAEMON_SM_MAP("verify")) {
-		if (k == NULL || k->ses == NULL || dom == NULL ||
+		if (ses == NULL || dom == NULL ||
 		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
 		    !ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
-		st = ses_batv_verify_fold(k->ses, key, klen, today,
+		st = ses_batv_verify_fold(ses, key, klen, today,
 		    c->ses_lifetime, out);
 	} else if (DAEMON_SM_MAP("srs_forward")) {
-		if (k == NULL || k->srs == NULL || dom == NULL ||
+		if (srs == NULL || dom == NULL ||
 		    *c->srs_domain == 0 || daemon_sm_is(dom, dlen,
 		    c->srs_domain) || daemon_sm_in(dom, dlen,
 		    &c->srs_exclude_domains) || daemon_sm_in(dom, dlen,
 		    &c->ses_domains))
 			return SM_R_NOTFOUND;
 		daemon_sm_srs_opts(c, &so);
-		st = ses_srs_forward(k->srs, &so, key, klen, today, out);
+		st = ses_srs_forward(srs, &so, key, klen, today, out);
 	} else if (DAEMON_SM_MAP("srs_reverse")) {
-		if (k == NULL || k->srs == NULL || dom == NULL ||
+		if (srs == NULL || dom == NULL ||
 		    !daemon_sm_is(dom, dlen, c->srs_domain) ||
 		    !ses_srs_is_srs(key, klen))
 			return SM_R_NOTFOUND;
 		daemon_sm_srs_opts(c, &so);
-		st = ses_srs_reverse(k->srs, &so, key, klen, today, out);
+		st = ses_srs_reverse(srs, &so, key, klen, today, out);
 	} else {
 		*log = "unknown map";
 		buf_puts(out, "unknown map name");

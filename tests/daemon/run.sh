@@ -25,6 +25,9 @@
 #	(its rmxfd killed) is replaced, a regular file at the path is not,
 #	and at SIGTERM rmxfd removes its socket only while the path is
 #	still that socket;
+#	the same requests (bounces to signed, forged and unsigned addresses
+#	among them) through rmxfd --stdio and rmxf replay with one
+#	configuration get the same actions;
 #	as root, --user nobody with chroot = drops to nobody in the jail
 #	after binding; a bad option
 #	or configuration at start gives exit 64 or 78 (with --stdio,
@@ -79,7 +82,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..52"
+echo "1..53"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -597,6 +600,53 @@ rc=$?
 [ "$rc" = 0 ] && [ ! -s "$tmp/stdio.out" ] && [ ! -s "$tmp/stdio.err" ]
 ok $? "--stdio: bad input ends the process quietly (exit $rc)" \
     "$(cat "$tmp/stdio.out" "$tmp/stdio.err")"
+
+# --- rmxf replay answers what rmxfd answers ----------------------------------
+# one configuration with the bounce check (SES and SRS keys), the same
+# requests through rmxfd --stdio and through rmxf replay: the same actions
+(umask 077 && printf '0 daemon-ses-secret\n' >"$tmp/ses.keys" &&
+    printf 'daemon-srs-secret\n' >"$tmp/srs.secrets")
+cat "$tmp/good.conf" - >"$tmp/bounce.conf" <<EOF
+authserv_id = mx.test.example
+ses_keys = $tmp/ses.keys
+ses_domains = example.net
+srs_secrets = $tmp/srs.secrets
+srs_domain = example.net
+EOF
+prvs=$("$O/rmxf" ses sign --keys "$tmp/ses.keys" bob@example.net)
+srs0=$("$O/rmxf" srs forward --secrets "$tmp/srs.secrets" \
+    --domain example.net alice@example.com)
+# prvs=KDDDSSSSSS=...: the last hex digit of the tag changed
+case ${prvs:14:1} in 0) d=1 ;; *) d=0 ;; esac
+forged=${prvs:0:14}$d${prvs:15}
+: >"$tmp/bounce.in"
+i=0
+for r in "192.0.2.9||bob@example.net" "192.0.2.9||$prvs" \
+    "192.0.2.9||$forged" "192.0.2.9||$srs0" \
+    "192.0.2.9||bob@example.org" \
+    "192.0.2.9|alice@example.com|bob@example.net" \
+    "198.51.100.9|alice@example.com|bob@example.net" \
+    "198.51.100.9|bob@soft.example.com|bob@example.net"; do
+	IFS='|' read -r ip from to <<<"$r"
+	i=$((i + 1))
+	printf '%s\n' request=smtpd_access_policy protocol_state=RCPT \
+	    "client_address=$ip" helo_name=mail.example.com "sender=$from" \
+	    "recipient=$to" queue_id=Q "instance=r.$i" '' >>"$tmp/bounce.in"
+done
+timeout "$CLIENT_KILL" "$RMXFD" --stdio -c "$tmp/bounce.conf" \
+    --dns "127.0.0.1:$dnsport" <"$tmp/bounce.in" 2>/dev/null |
+    grep '^action=' >"$tmp/bounce.daemon"
+timeout "$CLIENT_KILL" "$O/rmxf" replay -c "$tmp/bounce.conf" \
+    --dns "127.0.0.1:$dnsport" "$tmp/bounce.in" >"$tmp/bounce.replay" \
+    2>"$tmp/bounce.err"
+rc=$?
+[ "$rc" = 0 ] && [ "$(wc -l <"$tmp/bounce.daemon")" = 8 ] &&
+    cmp -s "$tmp/bounce.daemon" "$tmp/bounce.replay" &&
+    [ "$(grep -c '^action=550 5\.7\.1 ' "$tmp/bounce.replay")" = 2 ] &&
+    grep -q 'signed (signature does not match)$' "$tmp/bounce.replay"
+ok $? "rmxf replay gives rmxfd's 8 actions, the bounce check's 550 5.7.1 too" \
+    "exit $rc: $(cat "$tmp/bounce.err"; diff "$tmp/bounce.daemon" \
+    "$tmp/bounce.replay"; cat "$tmp/bounce.daemon")"
 
 # --- out of descriptors -------------------------------------------------------
 # accept(2) failing with EMFILE must not spin or flood the log: one warning,

@@ -11,7 +11,9 @@
 # --now and --hostname, and compares stdout with NAME.ref and the exit
 # status with 0; stderr must be empty.  The log lines (# ...) carry the
 # DNS question count of each request (dns=N): the multi case shows that
-# the later recipients of a message need none.
+# the later recipients of a message need none.  A CONF.conf may name key
+# files as @TMP@/FILE: the run copies tests/replay/FILE there with mode
+# 0600 (a key file others may read is refused, and git keeps 0644).
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -27,6 +29,11 @@ fi
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
+for k in "$DIR"/*.keys "$DIR"/*.secrets; do
+	[ -f "$k" ] || continue
+	cp "$k" "$TMP/" && chmod 600 "$TMP/${k##*/}"
+done
+
 grep -v -e '^#' -e '^[[:space:]]*$' "$DIR/cases" >"$TMP/cases"
 [ -n "$REGEN" ] || echo "1..$(wc -l <"$TMP/cases")"
 
@@ -36,7 +43,12 @@ while read -r name conf; do
 	n=$((n + 1))
 	set -- replay -v --zone "$DIR/replay.zone" --now 1700000000 \
 	    --hostname mx.test.example
-	[ "$conf" = - ] || set -- "$@" -c "$DIR/$conf.conf"
+	if grep -q @TMP@ "$DIR/$conf.conf" 2>/dev/null; then
+		sed "s|@TMP@|$TMP|g" "$DIR/$conf.conf" >"$TMP/$conf.conf"
+		set -- "$@" -c "$TMP/$conf.conf"
+	elif [ "$conf" != - ]; then
+		set -- "$@" -c "$DIR/$conf.conf"
+	fi
 	timeout -k 2 "$LIMIT" "$RMXF" "$@" "$DIR/$name.in" \
 	    >"$TMP/out" 2>"$TMP/err" </dev/null
 	rc=$?
