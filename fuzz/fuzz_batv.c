@@ -8,7 +8,8 @@
  *	an address.  ses_batv_verify() must give a status for any bytes
  *	without reading outside them; when it accepts, the plain address
  *	signed again with the tag's key on the day that yields the tag's
- *	expiry must give the input back (tag case aside).  When
+ *	expiry must give the input back (tag case aside), and
+ *	ses_batv_strip() must give the same plain address.  When
  *	ses_batv_sign() signs the input, the result must verify to the
  *	input on the signing day and at the end of the lifetime, and be
  *	expired one day later.
@@ -90,6 +91,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&back, SES_MAX_ADDR);
 
 	st = ses_batv_verify(ring, in, size, today, lifetime, &out);
+	/* the layout alone: what verify gives when it accepts */
+	if (ses_batv_strip(in, size, &back) == SES_OK ? st == SES_OK &&
+	    (back.len != out.len || memcmp(back.data, out.data, out.len) !=
+	    0) : st == SES_OK || back.len != 0)
+		msg_panic("strip and verify disagree on '%.*s'", (int)size,
+		    in);
 	if (st == SES_OK)
 		fuzz_batv_resign(in, size, &out, lifetime);
 	else if (out.len != 0)

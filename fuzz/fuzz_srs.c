@@ -6,7 +6,8 @@
  * DESCRIPTION
  *	The first input byte picks the day, the separator and the
  *	alphabet, the rest is an address.  ses_srs_reverse() must give a
- *	status for any bytes without reading outside them.  When
+ *	status for any bytes without reading outside them, and
+ *	ses_srs_decode() the same address whenever reverse accepts.  When
  *	ses_srs_forward() rewrites the input, the result must reverse on
  *	the same day: to the input for a plain address, to the SRS0
  *	address at the first hop for SRS0 (the input, "SRS0" aside) and
@@ -59,6 +60,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = ses_srs_reverse(ring, &opts, in, size, today, &out);
 	if (st != SES_OK && out.len != 0)
 		msg_panic("reverse %s with output", ses_status_str(st));
+	/* the layout alone: what reverse gives when it accepts */
+	if (ses_srs_decode(in, size, &back) == SES_OK ? st == SES_OK &&
+	    (back.len != out.len || memcmp(back.data, out.data, out.len) !=
+	    0) : st == SES_OK || back.len != 0)
+		msg_panic("decode and reverse disagree on '%.*s'", (int)size,
+		    in);
 
 	st = ses_srs_forward(ring, &opts, in, size, today, &out);
 	if (st == SES_OK) {

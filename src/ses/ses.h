@@ -60,6 +60,7 @@ enum ses_status ses_batv_verify(const struct ses_ring *, const char *,
 	    size_t, long, unsigned, struct buf *);
 enum ses_status ses_batv_verify_fold(const struct ses_ring *, const char *,
 	    size_t, long, unsigned, struct buf *);
+enum ses_status ses_batv_strip(const char *, size_t, struct buf *);
 
 /* SRS0/SRS1 as postsrsd 1.10, libsrs2 and Mail::SRS */
 struct ses_srs_opts {
@@ -76,6 +77,7 @@ enum ses_status ses_srs_forward(const struct ses_ring *,
 enum ses_status ses_srs_reverse(const struct ses_ring *,
 	    const struct ses_srs_opts *, const char *, size_t, long,
 	    struct buf *);
+enum ses_status ses_srs_decode(const char *, size_t, struct buf *);
 
 const char *ses_addr_domain(const char *, size_t, size_t *);
 

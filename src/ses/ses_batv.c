@@ -16,6 +16,8 @@
  *	enum ses_status ses_batv_verify_fold(const struct ses_ring *ring,
  *			const char *addr, size_t len, long today,
  *			unsigned lifetime, struct buf *plain);
+ *	enum ses_status ses_batv_strip(const char *addr, size_t len,
+ *			struct buf *plain);
  * DESCRIPTION
  *	The tagged form is prvs=KDDDSSSSSS=local@domain: K the key number,
  *	DDD the expiry day (days since 1970-01-01 plus the lifetime) modulo
@@ -36,6 +38,11 @@
  *	expiry: too old when (DDD - today) mod 1000 > lifetime, which also
  *	holds across the 1000-day wrap.  On success the plain address goes
  *	to plain (reset first).
+ *
+ *	ses_batv_strip() takes the tag off a prvs address of the form above
+ *	without checking key, hash or expiry: which address it stands for,
+ *	for someone who cannot read the keys (rmxf procmail); never a
+ *	reason to accept a bounce.
  * DIAGNOSTICS
  *	sign: SES_OK; SES_ALREADY for an address that already has a prvs=
  *	tag; SES_NOT_OURS for an address without local part, '@' or domain
@@ -45,7 +52,8 @@
  *
  *	verify: SES_OK; SES_NOT_OURS without a prvs= tag; SES_MALFORMED for
  *	a tag not of the form above or without local part, '@' or domain;
- *	SES_NO_KEY, SES_BAD_HASH, SES_EXPIRED; SES_TOO_LONG.
+ *	SES_NO_KEY, SES_BAD_HASH, SES_EXPIRED; SES_TOO_LONG.  strip: the
+ *	same but SES_NO_KEY, SES_BAD_HASH and SES_EXPIRED.
  * SEE ALSO
  *	draft-levine-smtp-batv-01, Exim spec chapter 11 (${prvs},
  *	${prvscheck}).
@@ -165,6 +173,40 @@ ses_batv_hexval(int c)
 	return -1;
 }
 
+/*
+ * ses_batv_split - the tag (K DDD SSSSSS, the hash digits lowered into
+ * given) and the plain address of a prvs address
+ */
+static enum ses_status
+ses_batv_split(const char *addr, size_t len, const char **tag,
+    char given[2 * SES_BATV_HASH_OCTETS], const char **rest, size_t *rlen)
+{
+	size_t i;
+	int v;
+
+	if (len > SES_MAX_ADDR)
+		return SES_TOO_LONG;
+	if (!ses_batv_is_prvs(addr, len))
+		return SES_NOT_OURS;
+	*tag = addr + SES_BATV_PREFIX_LEN;
+	if (len - SES_BATV_PREFIX_LEN < SES_BATV_TAG_LEN + 1 ||
+	    (*tag)[SES_BATV_TAG_LEN] != '=')
+		return SES_MALFORMED;
+	for (i = 0; i < 4; i++)
+		if ((*tag)[i] < '0' || (*tag)[i] > '9')
+			return SES_MALFORMED;
+	for (i = 0; i < 2 * SES_BATV_HASH_OCTETS; i++) {
+		if ((v = ses_batv_hexval((unsigned char)(*tag)[4 + i])) < 0)
+			return SES_MALFORMED;
+		given[i] = ses_batv_hex[v];
+	}
+	*rest = *tag + SES_BATV_TAG_LEN + 1;
+	*rlen = len - SES_BATV_PREFIX_LEN - SES_BATV_TAG_LEN - 1;
+	if (!ses_batv_plain_ok(*rest, *rlen))
+		return SES_MALFORMED;
+	return SES_OK;
+}
+
 /* ses_batv_verify - check a prvs tag; the plain address on success */
 enum ses_status
 ses_batv_verify(const struct ses_ring *ring, const char *addr, size_t len,
@@ -175,29 +217,13 @@ ses_batv_verify(const struct ses_ring *ring, const char *addr, size_t len,
 	char hex[2 * SES_BATV_HASH_OCTETS], given[2 * SES_BATV_HASH_OCTETS];
 	size_t i, rlen;
 	long expiry, left;
-	int num, v;
+	enum ses_status st;
+	int num;
 
 	buf_reset(plain);
-	if (len > SES_MAX_ADDR)
-		return SES_TOO_LONG;
-	if (!ses_batv_is_prvs(addr, len))
-		return SES_NOT_OURS;
-	tag = addr + SES_BATV_PREFIX_LEN;
-	if (len - SES_BATV_PREFIX_LEN < SES_BATV_TAG_LEN + 1 ||
-	    tag[SES_BATV_TAG_LEN] != '=')
-		return SES_MALFORMED;
-	for (i = 0; i < 4; i++)
-		if (tag[i] < '0' || tag[i] > '9')
-			return SES_MALFORMED;
-	for (i = 0; i < sizeof(given); i++) {
-		if ((v = ses_batv_hexval((unsigned char)tag[4 + i])) < 0)
-			return SES_MALFORMED;
-		given[i] = ses_batv_hex[v];
-	}
-	rest = tag + SES_BATV_TAG_LEN + 1;
-	rlen = len - SES_BATV_PREFIX_LEN - SES_BATV_TAG_LEN - 1;
-	if (!ses_batv_plain_ok(rest, rlen))
-		return SES_MALFORMED;
+	if ((st = ses_batv_split(addr, len, &tag, given, &rest, &rlen)) !=
+	    SES_OK)
+		return st;
 	num = tag[0] - '0';
 	for (i = 0; ring != NULL && i < ring->nkeys; i++)
 		if (ring->keys[i].num == num)
@@ -213,6 +239,26 @@ ses_batv_verify(const struct ses_ring *ring, const char *addr, size_t len,
 	    SES_BATV_DAYS);
 	if (left > (long)lifetime)
 		return SES_EXPIRED;
+	if (buf_append(plain, rest, rlen) < 0) {
+		buf_reset(plain);
+		return SES_TOO_LONG;
+	}
+	return SES_OK;
+}
+
+/* ses_batv_strip - the plain address of a prvs address, unchecked */
+enum ses_status
+ses_batv_strip(const char *addr, size_t len, struct buf *plain)
+{
+	const char *tag, *rest;
+	char given[2 * SES_BATV_HASH_OCTETS];
+	size_t rlen;
+	enum ses_status st;
+
+	buf_reset(plain);
+	if ((st = ses_batv_split(addr, len, &tag, given, &rest, &rlen)) !=
+	    SES_OK)
+		return st;
 	if (buf_append(plain, rest, rlen) < 0) {
 		buf_reset(plain);
 		return SES_TOO_LONG;

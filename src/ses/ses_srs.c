@@ -13,6 +13,8 @@
  *	enum ses_status ses_srs_reverse(const struct ses_ring *ring,
  *			const struct ses_srs_opts *opts, const char *addr,
  *			size_t len, long today, struct buf *out);
+ *	enum ses_status ses_srs_decode(const char *addr, size_t len,
+ *			struct buf *out);
  * DESCRIPTION
  *	The "guarded" scheme of libsrs2 (postsrsd 1.10 carries a copy) and
  *	Mail::SRS, with S the separator (= + -), opts->domain the SRS domain:
@@ -43,6 +45,12 @@
  *	local@domain, SRS1 the SRS0 address at the first hop, as libsrs2.
  *	The domain after the '@' is not checked (neither does postsrsd): a
  *	valid hash shows that we made it.
+ *
+ *	ses_srs_decode() gives what ses_srs_reverse() would, from the layout
+ *	alone: no secret, no hash and no age checked.  It says which sender
+ *	an SRS address stands for to someone who cannot read the secrets
+ *	(rmxf procmail, run as the mailbox owner); it never decides whether
+ *	to relay.
  * DIAGNOSTICS
  *	forward: SES_OK; SES_NOT_OURS without a local part, '@', domain or
  *	SRS domain, or with a '=' in the domain (no domain has one, and it
@@ -51,6 +59,7 @@
  *	starting with SRS0 or SRS1 and a separator; SES_MALFORMED (missing
  *	fields, a hash not of four characters, a time stamp not of two
  *	base32 digits, no '@'); SES_BAD_HASH; SES_EXPIRED; SES_TOO_LONG.
+ *	decode: the same but SES_BAD_HASH and SES_EXPIRED.
  * SEE ALSO
  *	Shevek, "Sender Rewriting Scheme" (libsrs2, Mail::SRS); postsrsd(8).
  */
@@ -294,68 +303,113 @@ ses_srs_field(const char *p, const char *end, size_t *flen)
 	return e + 1;
 }
 
-/* ses_srs_reverse - check an SRS address, give the one it stands for */
-enum ses_status
-ses_srs_reverse(const struct ses_ring *ring, const struct ses_srs_opts *opts,
-    const char *addr, size_t len, long today, struct buf *out)
-{
-	const char *dom, *end, *hash, *p, *host, *user;
-	size_t dlen, hashlen, hlen, ulen, slen;
-	unsigned max_age;
-	long then, age;
-	enum ses_status st;
-	int kind, r;
+/* The fields of an SRS0 or SRS1 address (pointers into it). */
+struct ses_srs_parts {
+	int		kind;		/* 0: SRS0, 1: SRS1 */
+	const char     *hash;		/* SES_SRS_HASH_LEN characters */
+	const char     *stamp;		/* SRS0: TT; SRS1: NULL */
+	const char     *host;		/* SRS0: domain; SRS1: first hop */
+	size_t		hlen;
+	const char     *user;		/* SRS0: local; SRS1: S' rest */
+	size_t		ulen;
+};
 
-	buf_reset(out);
+/* ses_srs_split - the fields of an SRS address, as libsrs2 lays them out */
+static enum ses_status
+ses_srs_split(const char *addr, size_t len, struct ses_srs_parts *sp)
+{
+	const char *dom, *end, *p;
+	size_t dlen, hashlen, slen;
+
 	if (len > SES_MAX_ADDR)
 		return SES_TOO_LONG;
-	if ((kind = ses_srs_kind(addr, len)) < 0)
+	if ((sp->kind = ses_srs_kind(addr, len)) < 0)
 		return SES_NOT_OURS;
 	if ((dom = ses_addr_domain(addr, len, &dlen)) == NULL)
 		return SES_MALFORMED;
 	end = dom - 1;
-	hash = addr + SES_SRS_TAG_LEN + 1;
-	if (hash > end || (p = ses_srs_field(hash, end, &hashlen)) == NULL)
+	sp->hash = addr + SES_SRS_TAG_LEN + 1;
+	if (sp->hash > end || (p = ses_srs_field(sp->hash, end,
+	    &hashlen)) == NULL || hashlen != SES_SRS_HASH_LEN)
 		return SES_MALFORMED;
-	if (hashlen != SES_SRS_HASH_LEN)
-		return SES_MALFORMED;
-	if (kind == 1) {
-		/* SRS1 S H = hop = rest: hash (hop, rest) */
-		host = p;
-		if ((user = ses_srs_field(host, end, &hlen)) == NULL ||
-		    hlen == 0 || user == end)
+	sp->stamp = NULL;
+	if (sp->kind == 0) {
+		/* SRS0 S H = TT = domain = local */
+		sp->stamp = p;
+		if ((p = ses_srs_field(p, end, &slen)) == NULL ||
+		    slen != SES_SRS_STAMP_LEN || ses_srs_stamp(sp->stamp) < 0)
 			return SES_MALFORMED;
-		ulen = (size_t)(end - user);
-		if ((st = ses_srs_hash_check(ring, hash, host, hlen, user,
-		    ulen, NULL, 0)) != SES_OK)
-			return st;
-		r = buf_append(out, "SRS0", SES_SRS_TAG_LEN) ||
-		    buf_append(out, user, ulen) || buf_putc(out, '@') ||
-		    buf_append(out, host, hlen);
-	} else {
-		/* SRS0 S H = TT = domain = local: hash (TT, domain, local) */
-		if ((host = ses_srs_field(p, end, &slen)) == NULL ||
-		    slen != SES_SRS_STAMP_LEN || (then = ses_srs_stamp(p)) < 0)
-			return SES_MALFORMED;
-		if ((user = ses_srs_field(host, end, &hlen)) == NULL ||
-		    hlen == 0 || user == end)
-			return SES_MALFORMED;
-		ulen = (size_t)(end - user);
-		if ((st = ses_srs_hash_check(ring, hash, p, slen, host, hlen,
-		    user, ulen)) != SES_OK)
-			return st;
-		max_age = opts != NULL && opts->max_age != 0 ? opts->max_age :
-		    SES_SRS_DEFAULT_MAX_AGE;
-		age = ses_day_mod(ses_day_mod(today, SES_SRS_DAYS) - then,
-		    SES_SRS_DAYS);
-		if (age > (long)max_age)
-			return SES_EXPIRED;
-		r = buf_append(out, user, ulen) || buf_putc(out, '@') ||
-		    buf_append(out, host, hlen);
 	}
+	/* SRS0: domain = local; SRS1: hop = S' rest */
+	sp->host = p;
+	if ((sp->user = ses_srs_field(sp->host, end, &sp->hlen)) == NULL ||
+	    sp->hlen == 0 || sp->user == end)
+		return SES_MALFORMED;
+	sp->ulen = (size_t)(end - sp->user);
+	return SES_OK;
+}
+
+/* ses_srs_unwrap - the address an SRS address stands for, into out */
+static enum ses_status
+ses_srs_unwrap(const struct ses_srs_parts *sp, struct buf *out)
+{
+	int r;
+
+	if (sp->kind == 1)
+		r = buf_append(out, "SRS0", SES_SRS_TAG_LEN) ||
+		    buf_append(out, sp->user, sp->ulen) ||
+		    buf_putc(out, '@') || buf_append(out, sp->host, sp->hlen);
+	else
+		r = buf_append(out, sp->user, sp->ulen) ||
+		    buf_putc(out, '@') || buf_append(out, sp->host, sp->hlen);
 	if (r != 0) {
 		buf_reset(out);
 		return SES_TOO_LONG;
 	}
 	return SES_OK;
+}
+
+/* ses_srs_reverse - check an SRS address, give the one it stands for */
+enum ses_status
+ses_srs_reverse(const struct ses_ring *ring, const struct ses_srs_opts *opts,
+    const char *addr, size_t len, long today, struct buf *out)
+{
+	struct ses_srs_parts sp;
+	unsigned max_age;
+	long age;
+	enum ses_status st;
+
+	buf_reset(out);
+	if ((st = ses_srs_split(addr, len, &sp)) != SES_OK)
+		return st;
+	if (sp.kind == 1)
+		st = ses_srs_hash_check(ring, sp.hash, sp.host, sp.hlen,
+		    sp.user, sp.ulen, NULL, 0);
+	else
+		st = ses_srs_hash_check(ring, sp.hash, sp.stamp,
+		    SES_SRS_STAMP_LEN, sp.host, sp.hlen, sp.user, sp.ulen);
+	if (st != SES_OK)
+		return st;
+	if (sp.kind == 0) {
+		max_age = opts != NULL && opts->max_age != 0 ? opts->max_age :
+		    SES_SRS_DEFAULT_MAX_AGE;
+		age = ses_day_mod(ses_day_mod(today, SES_SRS_DAYS) -
+		    ses_srs_stamp(sp.stamp), SES_SRS_DAYS);
+		if (age > (long)max_age)
+			return SES_EXPIRED;
+	}
+	return ses_srs_unwrap(&sp, out);
+}
+
+/* ses_srs_decode - the address an SRS address stands for, unchecked */
+enum ses_status
+ses_srs_decode(const char *addr, size_t len, struct buf *out)
+{
+	struct ses_srs_parts sp;
+	enum ses_status st;
+
+	buf_reset(out);
+	if ((st = ses_srs_split(addr, len, &sp)) != SES_OK)
+		return st;
+	return ses_srs_unwrap(&sp, out);
 }

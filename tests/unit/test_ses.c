@@ -5,7 +5,8 @@
  *	BATV prvs and SRS vectors, key ring parsing
  * DESCRIPTION
  *	Table-driven.  ses_cases: one operation (BATV sign or verify, SRS
- *	forward or reverse) with a ring, a day and options, and the status
+ *	forward or reverse; the tag stripped or the SRS address decoded
+ *	from the layout alone) with a ring, a day and options, and the status
  *	and output it must give: expiry exactly at the lifetime and a day
  *	after, the 1000-day (BATV) and 1024-day (SRS) wraps, key rotation,
  *	case, malformed tags, over-long input, base64 and base64url, SRS1.
@@ -31,6 +32,8 @@ enum ses_op {
 	OP_VERIFY,		/* ses_batv_verify */
 	OP_FWD,			/* ses_srs_forward */
 	OP_REV,			/* ses_srs_reverse */
+	OP_STRIP,		/* ses_batv_strip: no key used */
+	OP_DECODE,		/* ses_srs_decode: no secret used */
 };
 
 #define DAY	20780L		/* 2026-11-23, the day of the Exim vectors */
@@ -285,6 +288,44 @@ static const struct ses_case ses_cases[] = {
 	{"a BATV ring as SRS secrets", OP_FWD, "# shared\n3 tops3cr3t\n",
 	 "User@foo.example.com", 0, DAY, 0, 0, 0, SES_OK,
 	 "SRS0=5xSt=JM=foo.example.com=User@srs.example"},
+	/* the layout alone (rmxf procmail): neither hash nor age counts */
+	{"strip a valid tag", OP_STRIP, RING1,
+	 "prvs=178773a1ad=user@example.com", 0, DAY, 7, 0, 0, SES_OK,
+	 "user@example.com"},
+	{"strip a forged, expired tag of an unknown key", OP_STRIP, RING1,
+	 "PRVS=9000FFFFFF=User@example.com", 0, DAY, 7, 0, 0, SES_OK,
+	 "User@example.com"},
+	{"strip a short tag", OP_STRIP, RING1, "prvs=17877=user@example.com",
+	 0, DAY, 7, 0, 0, SES_MALFORMED, ""},
+	{"strip a tag without local part", OP_STRIP, RING1,
+	 "prvs=178773a1ad=@example.com", 0, DAY, 7, 0, 0, SES_MALFORMED, ""},
+	{"strip a plain address", OP_STRIP, RING1, "user@example.com", 0, DAY,
+	 7, 0, 0, SES_NOT_OURS, ""},
+	{"strip over-long", OP_STRIP, RING1, "prvs=178773a1ad=@example.com",
+	 495, DAY, 7, 0, 0, SES_TOO_LONG, ""},
+	{"decode SRS0", OP_DECODE, SRSR,
+	 "SRS0=5xSt=JM=foo.example.com=User@srs.example", 0, DAY, 0, 0, 0,
+	 SES_OK, "User@foo.example.com"},
+	{"decode a forged, old SRS0", OP_DECODE, SRSR,
+	 "srs0+AAAA=JM=foo.example.com=a=b@elsewhere.example", 0, DAY + 500,
+	 0, 0, 0, SES_OK, "a=b@foo.example.com"},
+	{"decode SRS1: the first hop's SRS0", OP_DECODE, SRSR,
+	 "SRS1=fMn7=hop1.example==abcd=AB=x.org=bob@srs.example", 0, DAY, 0,
+	 0, 0, SES_OK, "SRS0=abcd=AB=x.org=bob@hop1.example"},
+	{"decode a short hash", OP_DECODE, SRSR,
+	 "SRS0=5xS=JM=foo.example.com=User@srs.example", 0, DAY, 0, 0, 0,
+	 SES_MALFORMED, ""},
+	{"decode a stamp not base32", OP_DECODE, SRSR,
+	 "SRS0=5xSt=J1=foo.example.com=User@srs.example", 0, DAY, 0, 0, 0,
+	 SES_MALFORMED, ""},
+	{"decode SRS1 without rest", OP_DECODE, SRSR,
+	 "SRS1=fMn6=hop1.example@srs.example", 0, DAY, 0, 0, 0, SES_MALFORMED,
+	 ""},
+	{"decode a plain address", OP_DECODE, SRSR, "user@srs.example", 0, DAY,
+	 0, 0, 0, SES_NOT_OURS, ""},
+	{"decode over-long", OP_DECODE, SRSR,
+	 "SRS0=5xSt=JM=x.org=a@srs.example", 495, DAY, 0, 0, 0, SES_TOO_LONG,
+	 ""},
 };
 
 /* ses_case_ring - the ring of a case */
@@ -293,8 +334,8 @@ ses_case_ring(const struct ses_case *c)
 {
 	struct buf err;
 	struct ses_ring *ring;
-	enum ses_ring_kind kind = c->op == OP_SIGN || c->op == OP_VERIFY ?
-	    SES_RING_BATV : SES_RING_SRS;
+	enum ses_ring_kind kind = c->op == OP_SIGN || c->op == OP_VERIFY ||
+	    c->op == OP_STRIP ? SES_RING_BATV : SES_RING_SRS;
 
 	buf_init(&err, 256);
 	/* an SRS-only ring for BATV signing: parse as SRS */
@@ -349,6 +390,12 @@ test_ses_table(void **state)
 		case OP_REV:
 			st = ses_srs_reverse(ring, &opts, addr.data, addr.len,
 			    c->today, &out);
+			break;
+		case OP_STRIP:
+			st = ses_batv_strip(addr.data, addr.len, &out);
+			break;
+		case OP_DECODE:
+			st = ses_srs_decode(addr.data, addr.len, &out);
 			break;
 		}
 		if (st != c->want)
