@@ -19,14 +19,22 @@
  *	configuration the tests (test_spf, test_dmp, test_a, test_mx,
  *	legacy_on_neutral and their prefixes), default_result, the SPF
  *	limits, request_timeout, the two header parameters, authserv_id and
- *	procmail_trusted_hops count; the HELO test is skipped and the ACL,
+ *	procmail_trusted_hops, srs_domain and ses_domains count; the HELO
+ *	test is skipped and the ACL,
  *	the smarthost profile and the action table are not used (the
  *	seed): every result is marked with its header.
  *
  *	The header block (at most MDA_MAX_HEADER octets) is read and
  *	parsed (mda_hdr_parse()): the sender from Return-Path, client and
  *	HELO from the first Received: line with [IP] below the
- *	procmail_trusted_hops topmost ones.  That is turned into a policy
+ *	procmail_trusted_hops topmost ones.  A Return-Path that is our own
+ *	SRS0/SRS1 address (of srs_domain) or prvs address (of one of
+ *	ses_domains) is the envelope sender as Postfix rewrote it after the
+ *	SMTP check: the sender it stands for is checked instead, read from
+ *	the address' layout (no key file: procmail runs as the mailbox
+ *	owner), and the log line names the Return-Path (return_path=).
+ *	Another forwarder's SRS address is checked as it is: its client is
+ *	that forwarder.  That is turned into a policy
  *	request and run through check(3), as rmxfd and rmxf replay do,
  *	against the zone of --zone, or libunbound forwarding to --dns, to
  *	dns_forwarders, or to the servers of /etc/resolv.conf.  The header
@@ -64,6 +72,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +82,7 @@
 #include "dns/dns.h"
 #include "mda/mda.h"
 #include "policy/policy.h"
+#include "ses/ses.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/ipaddr.h"
@@ -88,6 +98,7 @@
 #define MDA_MAX_LINES		(4 * 1024)	/* the added header lines */
 #define MDA_MAX_LINE		1024		/* one added line */
 #define MDA_ERRLEN		512		/* zone and resolver errors */
+#define MDA_MAX_LOG		(CHECK_MAX_LOG + 512)	/* a log line */
 #define MDA_RCACHE		100		/* SPF records kept */
 #define MDA_PREPEND		"PREPEND "	/* check's header action */
 #define MDA_TAG			"rmxf procmail"	/* in header comments */
@@ -125,6 +136,8 @@ struct mda_run {
 	int		authres;	/* Authentication-Results wanted */
 	const char     *host;		/* receiver, authserv-id */
 	char		hostbuf[MDA_MAX_HOST];
+	const char     *rpath;		/* our SRS/prvs Return-Path, as
+					 * unwrapped; or NULL */
 };
 
 /* mda_usage - the synopsis */
@@ -344,6 +357,24 @@ mda_give_up(struct mda_run *r, const char *result, const char *why,
 		msg_info("procmail: result=%s why=\"%s\"", result, why);
 }
 
+/* mda_log_decision - the decision's log line, after the Return-Path
+ * it unwrapped, if any */
+static void
+mda_log_decision(const struct mda_run *r, const char *log)
+{
+	struct buf l;
+
+	buf_init(&l, MDA_MAX_LOG);
+	if (r->rpath != NULL) {
+		buf_puts(&l, "return_path=");
+		(void)policy_log_quoted(&l, r->rpath, POLICY_LOG_VALUE_MAX, 1);
+		buf_putc(&l, ' ');
+	}
+	buf_puts(&l, log);
+	msg_info("procmail: %s", l.data != NULL ? l.data : "");
+	buf_free(&l);
+}
+
 /* mda_decide - run one check; 0 with check's header added, 1 with a
  * fallback header, -1 resolver trouble (err says why); log: write the
  * decision's log line */
@@ -390,7 +421,7 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 		ret = 1;
 	}
 	if (log && !r->o.quiet)
-		msg_info("procmail: %s", d->log);
+		mda_log_decision(r, d->log);
 out:
 	check_free(c);
 	return ret;
@@ -415,6 +446,40 @@ mda_forwarders(struct mda_run *r)
 	return r->fwd.overflow ? -1 : 0;
 }
 
+/* mda_ours - is dom (dlen) the domain name d, in any case? */
+static int
+mda_ours(const char *dom, size_t dlen, const char *d)
+{
+	return *d != 0 && strlen(d) == dlen && strncasecmp(dom, d, dlen) == 0;
+}
+
+/*
+ * mda_unwrap - the sender that our own SRS address (of srs_domain) or
+ * prvs address (of one of ses_domains) stands for, into out; 0 for any
+ * other address.  Local delivery writes the envelope sender as Postfix
+ * last rewrote it, so a Return-Path of ours names our domain, not the
+ * one the client at the Received: line sent for.  Only the layout is
+ * read (ses_srs_decode, ses_batv_strip): procmail runs as the mailbox
+ * owner, who cannot read the key files; a forged address gains nothing,
+ * as the sender it names is checked against that same client.
+ */
+static int
+mda_unwrap(const struct conf *c, const char *sender, struct buf *out)
+{
+	size_t len = strlen(sender), dlen, i;
+	const char *dom = ses_addr_domain(sender, len, &dlen);
+
+	if (dom == NULL)
+		return 0;
+	if (mda_ours(dom, dlen, c->srs_domain) && ses_srs_is_srs(sender, len))
+		return ses_srs_decode(sender, len, out) == SES_OK;
+	for (i = 0; i < c->ses_domains.n; i++)
+		if (mda_ours(dom, dlen, c->ses_domains.v[i]))
+			return ses_batv_is_prvs(sender, len) &&
+			    ses_batv_strip(sender, len, out) == SES_OK;
+	return 0;
+}
+
 /* mda_headers - the header lines for this message */
 static void
 mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
@@ -424,6 +489,8 @@ mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
 	struct spf_rcache *rc = NULL;
 	char ip[MDA_MAX_IPLIT + 1], helo[MDA_MAX_HELO + 1];
 	char sender[MDA_MAX_SENDER + 1], err[MDA_ERRLEN];
+	char rpath[MDA_MAX_SENDER + 1];
+	struct buf plain;
 	int both, ret;
 
 	if (m->why != NULL) {
@@ -452,6 +519,13 @@ mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
 	helo[m->helo.len] = 0;
 	memcpy(sender, in + m->sender.off, m->sender.len);
 	sender[m->sender.len] = 0;
+	buf_init(&plain, SES_MAX_ADDR);
+	if (mda_unwrap(r->conf, sender, &plain)) {
+		memcpy(rpath, sender, m->sender.len + 1);
+		memcpy(sender, plain.data, plain.len + 1);
+		r->rpath = rpath;
+	}
+	buf_free(&plain);
 	memset(&req, 0, sizeof(req));
 	req.request = POLICY_REQUEST_TYPE;
 	req.protocol_state = "RCPT";

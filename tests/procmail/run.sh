@@ -10,7 +10,11 @@
 # first, an over-long header block passes through, ~/.rmxf.conf
 # overrides -c, configuration and resolver trouble give temperror, a
 # write error (/dev/full) exits 75, and real procmail (when installed)
-# delivers the filtered message once.  Every command runs under timeout.
+# delivers the filtered message once, and a message whose Return-Path is
+# our own SRS0 address with the header about the sender it stands for
+# (srs, srs1 and prvs: our SRS and BATV Return-Paths are unwrapped;
+# srs-foreign: another forwarder's is not).  Every command runs under
+# timeout.
 #
 # Regenerating the goldens (review the diff): REGEN=1 bash run.sh
 set -u
@@ -35,7 +39,7 @@ pm() {
 }
 
 cases=$(cd "$dir" && ls -- *.in | sed 's/\.in$//')
-echo "1..$(($(echo "$cases" | wc -l) + 18))"
+echo "1..$(($(echo "$cases" | wc -l) + 19))"
 
 # 1. goldens
 for c in $cases; do
@@ -203,7 +207,25 @@ EOF
 	    [ "$(wc -c < "$tmp/pm/mail/big")" -gt $((5 << 20)) ]
 	ok $? "procmail -m: the 5 MiB message delivered with its header" \
 	    "exit $st; $(tail -3 "$tmp/pm/mail/log" 2>&1)"
+	# our own SRS0 Return-Path (Postfix rewrote a local delivery): the
+	# header is about the sender it stands for, not about our domain
+	sed "s|-c $tmp/empty.conf\$|-c $dir/srs.conf|; s|/inbox\$|/srs|" \
+	    "$tmp/pm/rc" > "$tmp/pm/rc.srs"
+	HOME=$tmp/pm $T procmail -m "$tmp/pm/rc.srs" < "$dir/srs.in"
+	st=$?
+	mbox=$tmp/pm/mail/srs
+	alice='alice@pass\.example\.com'
+	rp='SRS0=YGhK=JM=pass\.example\.com=alice@example\.org'
+	[ $st = 0 ] && [ "$(grep -c '^Received-SPF: ' "$mbox")" = 1 ] &&
+	    grep -q "^Received-SPF: pass .*envelope-from=\"$alice\";" \
+	    "$mbox" && grep -q \
+	    "return_path=\"<$rp>\" .*sender=<$alice> .*result=pass" \
+	    "$tmp/pm/mail/log"
+	ok $? "procmail -m: our SRS0 Return-Path, pass for its sender" \
+	    "exit $st; $(grep Received-SPF "$mbox" 2>&1
+	    tail -2 "$tmp/pm/mail/log" 2>&1)"
 else
 	ok 0 "procmail -m # SKIP procmail is not installed"
 	ok 0 "procmail -m big # SKIP procmail is not installed"
+	ok 0 "procmail -m srs # SKIP procmail is not installed"
 fi
