@@ -6,7 +6,8 @@
 #	rig_require CMD...		(skips the file unless root and CMDs)
 #	rig_enter "$@"			(re-executes the test in a namespace)
 #	rig_dns_start
-#	rig_postfix_start POLICY [NAME=VALUE...]
+#	rig_postfix_start POLICY [NAME=VALUE...]	(replace or add main.cf
+#					settings)
 #	rig_smtpd PORT RESTRICTIONS [NAME=VALUE...]	(before the start)
 #	rig_spawn_service NAME USER ARGV...	(before rig_postfix_start)
 #	rig_master_lines TEXT		(more master.cf lines, before the start)
@@ -365,6 +366,22 @@ $name unix - n n - 0 spawn
   user=$user argv=$*"
 }
 
+# rig_main_set FILE "NAME = VALUE" - replace the rig's own setting of NAME
+# in main.cf FILE, or append it (Postfix warns about a second one)
+rig_main_set() {
+	local name=${2%%=*}
+	name=${name%%[ 	]*}
+	if grep -q "^$name[ 	]*=" "$1"; then
+		RIG_KV=$2 RIG_NAME=$name awk '
+			$0 ~ "^" ENVIRON["RIG_NAME"] "[ \t]*=" {
+				print ENVIRON["RIG_KV"]; next
+			}
+			{ print }' "$1" >"$1.new" && mv "$1.new" "$1"
+	else
+		printf '%s\n' "$2" >>"$1"
+	fi
+}
+
 # rig_postfix_start POLICY [NAME=VALUE...] - the private Postfix
 rig_postfix_start() {
 	local policy=$1 pf=$RIG_T/pf kv rr
@@ -427,7 +444,7 @@ biff = no
 $RIG_MAIN_EXTRA
 EOF
 	for kv in "$@"; do
-		printf '%s\n' "$kv" >>"$pf/etc/main.cf"
+		rig_main_set "$pf/etc/main.cf" "$kv"
 	done
 	cat >"$pf/etc/master.cf" <<EOF
 # written by tests/e2e/rig.sh; chroot n everywhere

@@ -9,15 +9,17 @@
 #	tests/e2e/zones, a private Postfix), one standalone build/rmxfd
 #	(policy on inet:127.0.0.1:P_POL, socketmap on
 #	unix:QUEUE/private/rmxf-map, ses_domains = srs_domain = dest.test)
-#	and Postfix's smtp-sink as the next hop for remote.test and
-#	pass.e2e.test (transport_maps).
+#	and Postfix's smtp-sink as the relayhost (every remote domain).
 #	The Postfix wiring is the one of doc/ses-srs.md and
 #	conf/postfix/main.cf-ses, master.cf-ses:
 #
 #	  MX (the rig's smtpd)  check_policy_service rmxfd;
-#				recipient_canonical_maps verify, srs_reverse;
-#				the main cleanup: sender_canonical_maps
-#				srs_forward
+#				recipient_canonical_maps verify, srs_reverse
+#	  mail that leaves	default_transport srsout (smtp) hands it to
+#	  (P_SRS)		a loopback smtpd whose cleanup srscleanup has
+#				sender_canonical_maps srs_forward; that
+#				smtpd's content_filter smtp:$relayhost sends
+#				it on
 #	  submission (S_SUB)	permit_sasl_authenticated, reject (relay and
 #				recipient); swaks authenticates with XCLIENT
 #				LOGIN=user (Postfix sets sasl_username, no
@@ -47,9 +49,10 @@
 #	    a bounce to that address is accepted and relayed to the
 #	    original sender (captured at the next hop as RCPT TO); a bounce
 #	    to a forged SRS0 address gets 550 5.7.1;
-#	  5 a foreign sender on the submission port leaves unsigned; mail
-#	    from a foreign sender delivered locally has an SRS0 Return-Path
-#	    (the main cleanup rewrites every foreign envelope sender);
+#	  5 a foreign sender on the submission port leaves unsigned, as an
+#	    SRS0 address; mail from a foreign sender delivered locally keeps
+#	    its Return-Path, and of a message to an alias both here and away
+#	    the local copy keeps it while the copy that leaves has SRS0;
 #	  6 key rotation: a new first key in the ring and SIGHUP, new mail
 #	    is signed with key 1, bounces to key-0 addresses still arrive;
 #	  7 grace period (ses_signing_since = today, SIGHUP): an unsigned
@@ -102,7 +105,8 @@ MAP=socketmap:unix:private/rmxf-map
 rig_port P_POL		# rmxfd's policy service
 rig_port S_SUB		# submission smtpd (signing cleanup)
 rig_port S_NOPOL	# MX smtpd without the policy check
-rig_port P_SINK		# smtp-sink, next hop of remote.test
+rig_port P_SINK		# smtp-sink, the relayhost
+rig_port P_SRS		# the SRS pass: smtpd with the srs_forward cleanup
 
 cat >"$R/rmxf.conf" <<EOF
 # written by tests/e2e/t_ses.sh
@@ -125,11 +129,10 @@ rig_sink_start "$P_SINK" "$SINK"
 ok $? "smtp-sink listens on 127.0.0.1:$P_SINK" \
     "$(cat "$RIG_T/log/smtp-sink-$P_SINK.log")" || bail_out "no smtp-sink"
 
-# the next hop and the forwarding alias
-printf 'remote.test smtp:[127.0.0.1]:%s\npass.e2e.test smtp:[127.0.0.1]:%s\n' \
-    "$P_SINK" "$P_SINK" >"$R/transport"
-printf 'fwd@dest.test far@remote.test\n' >"$R/valias"
-chmod 644 "$R/transport" "$R/valias"
+# the forwarding aliases: one away, one away and here
+printf '%s\n' 'fwd@dest.test far@remote.test' \
+    'both@dest.test user@dest.test, far@remote.test' >"$R/valias"
+chmod 644 "$R/valias"
 
 # submission: its own cleanup signs the envelope sender
 rig_smtpd "$S_SUB" "permit_sasl_authenticated, reject" \
@@ -139,15 +142,39 @@ rig_smtpd "$S_SUB" "permit_sasl_authenticated, reject" \
 rig_master_lines "subcleanup unix n - y - 0 cleanup
   -o sender_canonical_maps=$MAP:sign
   -o sender_canonical_classes=envelope_sender"
+# SRS only for mail that leaves (conf/postfix/master.cf-ses): the
+# default transport hands it to a loopback smtpd whose cleanup has the
+# srs_forward map; that smtpd's content_filter sends it on to the
+# relayhost (here smtp-sink), so it does not come back
+rig_master_lines "srsout unix - - n - - smtp
+  -o syslog_name=postfix/srsout
+127.0.0.1:$P_SRS inet n - n - - smtpd
+  -o syslog_name=postfix/srsin
+  -o cleanup_service_name=srscleanup
+  -o content_filter=smtp:\$relayhost
+  -o mynetworks=127.0.0.0/8
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
+  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+  -o smtpd_client_restrictions=
+  -o smtpd_helo_restrictions=
+  -o smtpd_sender_restrictions=
+  -o smtpd_data_restrictions=
+  -o smtpd_milters=
+  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
+srscleanup unix n - y - 0 cleanup
+  -o syslog_name=postfix/srscleanup
+  -o sender_canonical_maps=$MAP:srs_forward
+  -o sender_canonical_classes=envelope_sender
+  -o recipient_canonical_maps=
+  -o virtual_alias_maps="
 # an MX listener without the policy check: the canonical map alone
 rig_smtpd "$S_NOPOL" "reject_unauth_destination"
 rig_postfix_start "inet:127.0.0.1:$P_POL" \
     "recipient_canonical_maps = $MAP:verify, $MAP:srs_reverse" \
     "recipient_canonical_classes = envelope_recipient" \
-    "sender_canonical_maps = $MAP:srs_forward" \
-    "sender_canonical_classes = envelope_sender" \
     "virtual_alias_maps = texthash:$R/valias" \
-    "transport_maps = texthash:$R/transport"
+    "relayhost = [127.0.0.1]:$P_SINK" \
+    "default_transport = srsout:[127.0.0.1]:$P_SRS"
 ok $? "postfix starts" "$(cat "$RIG_T/log/postfix-start.out"
     tail -20 "$RIG_T/log/maillog")" || bail_out "postfix did not start"
 
@@ -379,19 +406,33 @@ bad=${srs/SRS0=????=/SRS0=AAAA=}
 mx "$RIG_SMTP_PORT" srs-bounce-forged '<>' "$bad"
 rcpt_is '^550 5\.7\.1 ' "4 a bounce to a forged SRS0 address: 550 5.7.1"
 
-# 5. what is not rewritten, and where SRS shows locally
+# 5. SRS only for mail that leaves: local deliveries keep their sender
 submit ses-submit-foreign other@pass.e2e.test far@remote.test
 cap=$(rig_sink_captured ses-submit-foreign "$SINK")
-[ -n "$cap" ] && [ "$(envelope "$cap" Mail)" = other@pass.e2e.test ]
-ok $? "5 submission: a sender outside ses_domains leaves unsigned" \
-    "MAIL FROM seen: <$(envelope "$cap" Mail 2>/dev/null)>"
+out=
+[ -n "$cap" ] && out=$(envelope "$cap" Mail)
+case $out in SRS0=*=pass.e2e.test=other@dest.test) true ;; *) false ;; esac
+ok $? "5 submission: a sender outside ses_domains leaves unsigned, in SRS0" \
+    "MAIL FROM seen: <$out>"
 mx "$RIG_SMTP_PORT" srs-local a@pass.e2e.test user@dest.test
 f=$(rig_delivered srs-local user)
 ok $? "5 MX: a@pass.e2e.test -> user@dest.test delivered"
 rp=$(sed -n 's/^Return-Path: <\(.*\)>$/\1/p' "$f" 2>/dev/null)
-case $rp in SRS0=*=pass.e2e.test=a@dest.test) true ;; *) false ;; esac
-ok $? "5 ... with an SRS0 Return-Path (every foreign sender is rewritten)" \
+[ "$rp" = a@pass.e2e.test ]
+ok $? "5 ... with its own Return-Path: SRS rewrites only what leaves" \
     "Return-Path: <$rp>"
+# one alias here and away: the local copy keeps the sender, the one that
+# leaves has the SRS0 address
+mx "$RIG_SMTP_PORT" srs-both b@pass.e2e.test both@dest.test
+f=$(rig_delivered srs-both user)
+rp=$(sed -n 's/^Return-Path: <\(.*\)>$/\1/p' "$f" 2>/dev/null)
+cap=$(rig_sink_captured srs-both "$SINK")
+out=
+[ -n "$cap" ] && out=$(envelope "$cap" Mail)
+[ "$rp" = b@pass.e2e.test ] &&
+    case $out in SRS0=*=pass.e2e.test=b@dest.test) true ;; *) false ;; esac
+ok $? "5 an alias here and away: Return-Path <b@pass.e2e.test> here, SRS0 away" \
+    "Return-Path: <$rp>, MAIL FROM seen: <$out>"
 
 # 6. key rotation: a new first key signs, the old one still verifies
 (umask 077 && printf '1 e2e-ses-secret-one\n0 e2e-ses-secret-zero\n' \
