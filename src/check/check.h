@@ -235,4 +235,32 @@ void	check_free(struct check *);
 
 const char *check_method_str(enum check_method);	/* "spf" ... */
 
+/* Test mode: what the legacy tests would allow (check_list.c). */
+enum check_list_kind {
+	CHECK_LIST_NET,		/* A, MX: net/bits; text: the host */
+	CHECK_LIST_DMP,		/* DMP default: qual '+' or '-'; text: domain */
+	CHECK_LIST_NOTE,	/* text */
+	CHECK_LIST_ERROR,	/* text: a DNS failure */
+};
+
+struct check_list_line {
+	enum check_method test;		/* CHECK_M_DMP, _A or _MX */
+	enum check_list_kind kind;
+	char		qual;
+	struct ipaddr	net;
+	unsigned	bits;
+	const char     *text;
+};
+
+struct check_list;
+
+struct check_list *check_list_new(const struct conf *, const char *domain);
+enum spf_step check_list_step(struct check_list *,
+	    const struct spf_question **, size_t *);
+int	check_list_feed(struct check_list *, const struct spf_answer *);
+void	check_list_expire(struct check_list *);
+size_t	check_list_lines(const struct check_list *,
+	    const struct check_list_line **);
+void	check_list_free(struct check_list *);
+
 #endif

@@ -606,7 +606,8 @@ check_decide(const struct check_ctx *ctx, struct check_eval *ev,
 		check_log_kv(log, "spf_mailfrom", spf_result_str(mf->result));
 	if (r != NULL)
 		check_log_kv(log, "mechanism", r->mechanism);
-	if (r != NULL && (res == SPF_PERMERROR || res == SPF_TEMPERROR))
+	if (r != NULL && r->checked && (r->result == SPF_PERMERROR ||
+	    r->result == SPF_TEMPERROR))
 		check_log_kv(log, "problem", r->problem);
 	check_log_kv(log, "identity", use_helo ? "helo" : "mailfrom");
 	check_log_kv(log, "method", check_method_str(d->method));

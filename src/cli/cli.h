@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "check/check.h"
 #include "spf/spf.h"
 
 struct buf;
@@ -34,6 +35,22 @@ int	cli_write(FILE *, const struct buf *);
 
 /* cli_check.c */
 int	cli_check_main(int, char **);
+
+/* cli_env.c: the daemon's check environment, from a configuration */
+struct conf;
+struct acl;
+struct env_keys;
+
+struct cli_env {
+	struct conf    *conf;
+	struct acl     *acl;		/* NULL: no acl_file */
+	struct env_keys *keys;		/* NULL: no key files */
+	struct spf_rcache *rcache;
+	struct check_env check;
+};
+
+int	cli_env_load(const char *, const char *, struct cli_env *);
+void	cli_env_free(struct cli_env *);
 
 /* cli_conf.c */
 int	cli_conf_main(int, char **);
@@ -70,6 +87,11 @@ int	cli_out_check_json(const struct cli_report *, struct buf *);
 int	cli_out_policy_text(const char *, const struct spf_policy_line *,
 	    size_t, struct buf *);
 int	cli_out_policy_json(const char *, const char *,
-	    const struct spf_policy_line *, size_t, struct buf *);
+	    const struct spf_policy_line *, size_t,
+	    const struct check_list_line *, size_t, struct buf *);
+int	cli_out_legacy_text(const struct check_list_line *, size_t,
+	    struct buf *);
+int	cli_out_decision_text(const struct check_decision *, struct buf *);
+int	cli_out_decision_json(const struct check_decision *, struct buf *);
 
 #endif

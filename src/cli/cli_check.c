@@ -39,8 +39,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check/check.h"
 #include "cli/cli.h"
 #include "dns/dns.h"
+#include "policy/policy.h"
 #include "spf/spf.h"
 #include "util/buf.h"
 #include "util/ipaddr.h"
@@ -59,6 +61,8 @@ struct cli_check_opts {
 	const char     *receiver;
 	const char     *dns;
 	const char     *zone;
+	const char     *conf;		/* -c: decide as rmxfd would */
+	const char     *rcpt;		/* ... for this recipient */
 	const char     *address;	/* test mode */
 	unsigned	timeout;	/* seconds */
 	int		trace;
@@ -76,6 +80,7 @@ enum {
 	CLI_CHECK_OPT_TIMEOUT,
 	CLI_CHECK_OPT_TRACE,
 	CLI_CHECK_OPT_JSON,
+	CLI_CHECK_OPT_RCPT,
 	CLI_CHECK_OPT_HELP,
 };
 
@@ -90,6 +95,7 @@ static const struct option cli_check_longopts[] = {
 	{"timeout", required_argument, NULL, CLI_CHECK_OPT_TIMEOUT},
 	{"trace", no_argument, NULL, CLI_CHECK_OPT_TRACE},
 	{"json", no_argument, NULL, CLI_CHECK_OPT_JSON},
+	{"rcpt", required_argument, NULL, CLI_CHECK_OPT_RCPT},
 	{"help", no_argument, NULL, CLI_CHECK_OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -111,8 +117,12 @@ cli_check_usage(FILE *fp)
 	    "[--receiver NAME]\n"
 	    "                  [--dns HOST:PORT | --zone FILE] "
 	    "[--timeout SECONDS]\n"
-	    "       rmxf check [--json] [--dns HOST:PORT | --zone FILE] "
-	    "USER@DOMAIN\n\n"
+	    "       rmxf check -c FILE [--json] --ip ADDRESS --sender "
+	    "MAILFROM [--helo NAME]\n"
+	    "                  [--rcpt ADDRESS] [--receiver NAME] "
+	    "[--dns HOST:PORT | --zone FILE]\n"
+	    "       rmxf check [-c FILE] [--json] [--dns HOST:PORT | "
+	    "--zone FILE] USER@DOMAIN\n\n"
 	    "  --ip ADDRESS        client address, IPv4 or IPv6\n"
 	    "  --sender MAILFROM   envelope sender as received ('' for "
 	    "the null sender)\n"
@@ -128,8 +138,11 @@ cli_check_usage(FILE *fp)
 	    "  --trace             show every record, term, query and "
 	    "limit on # lines\n"
 	    "  --json              print one JSON object instead of text\n"
+	    "  -c FILE             rmxf.conf: answer what rmxfd would, the "
+	    "whole pipeline\n"
+	    "  --rcpt ADDRESS      with -c: the recipient (the ACL's key)\n"
 	    "\nWith USER@DOMAIN and no --ip, list what the domain's SPF "
-	    "policy allows.\n"
+	    "policy allows,\nand with -c what its legacy tests allow.\n"
 	    "Exit 0 with any result; 64 bad arguments; 69 unusable "
 	    "resolver or zone.\n", fp);
 }
@@ -169,10 +182,16 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 	o->identity = "mailfrom";
 	optind = 0;			/* glibc: start over */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", cli_check_longopts,
+	while ((c = getopt_long(argc, argv, ":hc:", cli_check_longopts,
 	    NULL)) != -1) {
 		slot = NULL;
 		switch (c) {
+		case 'c':
+			slot = &o->conf;
+			break;
+		case CLI_CHECK_OPT_RCPT:
+			slot = &o->rcpt;
+			break;
 		case CLI_CHECK_OPT_IP:
 			slot = &o->ip;
 			break;
@@ -259,6 +278,15 @@ cli_check_validate(const struct cli_check_opts *o, struct spf_params *p)
 	else
 		return cli_error(EX_USAGE, "check: bad --identity '%s' "
 		    "(mailfrom or helo)", o->identity);
+	if (o->rcpt != NULL && o->conf == NULL)
+		return cli_error(EX_USAGE, "check: --rcpt goes with -c");
+	if (o->conf != NULL && o->trace)
+		return cli_error(EX_USAGE, "check: --trace shows one SPF "
+		    "evaluation: leave out -c");
+	if (o->conf != NULL && o->address == NULL &&
+	    p->identity != SPF_ID_MAILFROM)
+		return cli_error(EX_USAGE, "check: -c checks both identities, "
+		    "as rmxfd: leave out --identity");
 	if (o->address != NULL) {
 		if (o->ip != NULL)
 			return cli_error(EX_USAGE, "check: ADDRESS lists a "
@@ -387,17 +415,76 @@ out:
 	return status;
 }
 
-/* cli_check_policy - test mode: list what the domain's policy allows */
+/* cli_check_request - the policy request Postfix would send; -1 when a
+ * value holds what no request line can */
+static int
+cli_check_request(const struct cli_check_opts *o, struct buf *req)
+{
+	const char *v[4] = {o->ip, o->helo, o->sender, o->rcpt};
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (v[i] != NULL && strpbrk(v[i], "\r\n") != NULL)
+			return -1;
+	buf_printf(req, "request=smtpd_access_policy\nprotocol_state=RCPT\n"
+	    "protocol_name=ESMTP\nclient_address=%s\nhelo_name=%s\n"
+	    "sender=%s\ninstance=rmxf-check\n", o->ip, o->helo, o->sender);
+	if (o->rcpt != NULL)
+		buf_printf(req, "recipient=%s\n", o->rcpt);
+	buf_putc(req, '\n');
+	return req->overflow ? -1 : 0;
+}
+
+/* cli_check_decide - with -c: what rmxfd would answer, whole pipeline */
+static int
+cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
+    struct cli_check_dns *d, struct cli_env *e)
+{
+	struct policy_parser *pp = policy_parser_new(NULL);
+	struct check *c = NULL;
+	struct dns_job job;
+	struct buf req, out;
+	size_t used;
+	int status;
+
+	buf_init(&req, POLICY_MAX_REQUEST);
+	buf_init(&out, CLI_MAX_JSON);
+	if (cli_check_request(o, &req) < 0 || policy_parser_feed(pp, req.data,
+	    req.len, &used) != POLICY_REQUEST) {
+		status = cli_error(EX_USAGE, "check: these values make no "
+		    "policy request (a line break, or too long)");
+		goto out;
+	}
+	e->check.hostname = o->receiver;
+	c = check_new(&e->check, NULL, policy_parser_request(pp), p->now);
+	dns_job_check(&job, c);
+	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+		goto out;
+	status = cli_check_print(o->json ?
+	    cli_out_decision_json(check_decision(c), &out) :
+	    cli_out_decision_text(check_decision(c), &out), &out);
+out:
+	check_free(c);
+	policy_parser_free(pp);
+	buf_free(&req);
+	buf_free(&out);
+	return status;
+}
+
+/* cli_check_policy - test mode: list what the domain's policy allows,
+ * and with a configuration what its legacy tests allow */
 static int
 cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
-    struct cli_check_dns *d)
+    struct cli_check_dns *d, const struct cli_env *e)
 {
 	const struct spf_policy_line *lines;
+	const struct check_list_line *leg = NULL;
+	struct check_list *list = NULL;
 	struct spf_policy *pol;
 	struct dns_job job;
 	const char *at, *domain;
 	struct buf out;
-	size_t n;
+	size_t n, nleg = 0;
 	int status;
 
 	at = strrchr(o->address, '@');
@@ -412,10 +499,22 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	n = spf_policy_lines(pol, &lines);
-	status = cli_check_print(o->json ?
-	    cli_out_policy_json(o->address, domain, lines, n, &out) :
-	    cli_out_policy_text(o->address, lines, n, &out), &out);
+	if (e->conf != NULL) {
+		list = check_list_new(e->conf, domain);
+		dns_job_check_list(&job, list);
+		if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+			goto out;
+		nleg = check_list_lines(list, &leg);
+	}
+	if (o->json)
+		status = cli_out_policy_json(o->address, domain, lines, n,
+		    leg, nleg, &out);
+	else if ((status = cli_out_policy_text(o->address, lines, n,
+	    &out)) == 0 && leg != NULL)
+		status = cli_out_legacy_text(leg, nleg, &out);
+	status = cli_check_print(status, &out);
 out:
+	check_list_free(list);
 	spf_policy_free(pol);
 	buf_free(&out);
 	return status;
@@ -427,11 +526,13 @@ cli_check_main(int argc, char **argv)
 {
 	struct cli_check_opts o;
 	struct cli_check_dns d;
+	struct cli_env e;
 	struct spf_params p;
 	char host[CLI_CHECK_MAX_HOST];
 	int status;
 
 	memset(&d, 0, sizeof(d));
+	memset(&e, 0, sizeof(e));
 	buf_init(&d.fwd, CLI_CHECK_MAX_FWD);
 	if ((status = cli_check_parse(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
@@ -456,13 +557,19 @@ cli_check_main(int argc, char **argv)
 	p.limits.timeout_ms = o.timeout * 1000;
 	if (o.trace)
 		p.flags |= SPF_F_TRACE;
+	if (o.conf != NULL &&
+	    (status = cli_env_load("check", o.conf, &e)) != EX_OK)
+		goto out;
 	if ((status = cli_check_dns_open(&o, &d)) != EX_OK)
 		goto out;
 	if (o.address != NULL)
-		status = cli_check_policy(&o, &p, &d);
+		status = cli_check_policy(&o, &p, &d, &e);
+	else if (o.conf != NULL)
+		status = cli_check_decide(&o, &p, &d, &e);
 	else
 		status = cli_check_query(&o, &p, &d);
 out:
+	cli_env_free(&e);
 	dns_zone_free(d.zone);
 	buf_free(&d.fwd);
 	return status;

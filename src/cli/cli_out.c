@@ -13,6 +13,13 @@
  *			struct buf *b);
  *	int	cli_out_policy_json(const char *address, const char *domain,
  *			const struct spf_policy_line *l, size_t n,
+ *			const struct check_list_line *legacy,
+ *			size_t nlegacy, struct buf *b);
+ *	int	cli_out_legacy_text(const struct check_list_line *l,
+ *			size_t n, struct buf *b);
+ *	int	cli_out_decision_text(const struct check_decision *d,
+ *			struct buf *b);
+ *	int	cli_out_decision_json(const struct check_decision *d,
  *			struct buf *b);
  * DESCRIPTION
  *	These functions only format; they read no clock, file or network.
@@ -40,7 +47,21 @@
  *	spaces per level below the first.  Terms that depend on the
  *	client ("exists:%{i}...") are listed as they are written; notes,
  *	warnings and errors as "note:", "warning:" and "error:" lines.
- *	cli_out_policy_json() appends the same lines as a JSON object.
+ *	cli_out_policy_json() appends the same lines as a JSON object,
+ *	with a "legacy" array of the legacy tests' lines when legacy is
+ *	not NULL.
+ *
+ *	cli_out_legacy_text() appends the seed's sections after the SPF
+ *	listing: "Test dmp:" ("[+] domain" for a default of allow, "[-]"
+ *	for deny), "Test a:" ("[+] net/bits"), "Test mx:" ("[mx+] net/bits
+ *	host"), with their notes and errors, one section per test that has
+ *	lines.
+ *
+ *	cli_out_decision_text() appends what rmxfd would answer: the
+ *	verdict (dunno, prepend, reject, defer, defer_if_permit) on the
+ *	first line, then "# action:", "# method:", "# result:",
+ *	"# identity:" and the daemon's log line as "# log:".
+ *	cli_out_decision_json() appends the same as one JSON object.
  * DIAGNOSTICS
  *	All return 0, or -1 when the output buffer overflowed.
  * SEE ALSO
@@ -50,12 +71,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/check.h"
 #include "cli/cli.h"
 #include "spf/spf.h"
 #include "util/buf.h"
 #include "util/ipaddr.h"
 
 #define CLI_OUT_MAX_INDENT 16		/* deeper levels share the indent */
+
+static void cli_out_legacy_json(struct buf *, const struct check_list_line *,
+	    size_t);
 
 /* One JSON object being written: members and their separator. */
 struct cli_out_obj {
@@ -584,7 +609,8 @@ cli_out_policy_kind(enum spf_pl_kind kind)
 /* cli_out_policy_json - the test-mode listing as one JSON object */
 int
 cli_out_policy_json(const char *address, const char *domain,
-    const struct spf_policy_line *l, size_t n, struct buf *b)
+    const struct spf_policy_line *l, size_t n,
+    const struct check_list_line *legacy, size_t nlegacy, struct buf *b)
 {
 	struct cli_out_obj top = {b, ",\n  ", 0};
 	struct cli_out_obj o;
@@ -627,6 +653,134 @@ cli_out_policy_json(const char *address, const char *domain,
 		}
 		buf_putc(b, '}');
 	}
-	buf_puts(b, n ? "\n  ]\n}\n" : "]\n}\n");
+	buf_puts(b, n ? "\n  ]" : "]");
+	if (legacy != NULL)
+		cli_out_legacy_json(b, legacy, nlegacy);
+	buf_puts(b, "\n}\n");
+	return b->overflow ? -1 : 0;
+}
+
+/* cli_out_legacy_test - the name of a legacy test */
+static const char *
+cli_out_legacy_test(enum check_method m)
+{
+	return m == CHECK_M_DMP ? "dmp" : m == CHECK_M_A ? "a" : "mx";
+}
+
+/* cli_out_legacy_json - the "legacy" member of the listing */
+static void
+cli_out_legacy_json(struct buf *b, const struct check_list_line *l,
+    size_t n)
+{
+	struct cli_out_obj o;
+	char ip[IPADDR_STRLEN], qual[2] = {0, 0};
+	size_t i;
+
+	buf_puts(b, ",\n  \"legacy\": [");
+	for (i = 0; i < n; i++, l++) {
+		buf_puts(b, i ? ",\n    {" : "\n    {");
+		o = (struct cli_out_obj){b, ", ", 0};
+		cli_out_str(&o, "test", cli_out_legacy_test(l->test));
+		cli_out_str(&o, "kind", l->kind == CHECK_LIST_NET ? "net" :
+		    l->kind == CHECK_LIST_DMP ? "dmp" : l->kind ==
+		    CHECK_LIST_NOTE ? "note" : "error");
+		if (l->kind == CHECK_LIST_NET) {
+			ipaddr_format(&l->net, ip);
+			cli_out_str(&o, "net", ip);
+			cli_out_num(&o, "bits", l->bits);
+		} else if (l->kind == CHECK_LIST_DMP) {
+			qual[0] = l->qual;
+			cli_out_str(&o, "qual", qual);
+		}
+		cli_out_str(&o, "text", l->text);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, n ? "\n  ]" : "]");
+}
+
+/* cli_out_legacy_text - the seed's Test dmp/a/mx sections */
+int
+cli_out_legacy_text(const struct check_list_line *l, size_t n,
+    struct buf *b)
+{
+	char ip[IPADDR_STRLEN];
+	enum check_method cur = CHECK_M_NONE;
+	size_t i;
+
+	for (i = 0; i < n; i++, l++) {
+		if (l->test != cur) {
+			cur = l->test;
+			buf_printf(b, "Test %s:\n", cli_out_legacy_test(cur));
+		}
+		switch (l->kind) {
+		case CHECK_LIST_NET:
+			ipaddr_format(&l->net, ip);
+			buf_printf(b, "[%s+] %s/%u", l->test == CHECK_M_MX ?
+			    "mx" : "", ip, l->bits);
+			if (l->test == CHECK_M_MX && l->text != NULL) {
+				buf_putc(b, ' ');
+				cli_esc_textz(b, l->text);
+			}
+			break;
+		case CHECK_LIST_DMP:
+			buf_printf(b, "[%c] ", l->qual);
+			cli_esc_textz(b, l->text);
+			break;
+		case CHECK_LIST_NOTE:
+			buf_puts(b, "note: ");
+			cli_esc_textz(b, l->text);
+			break;
+		case CHECK_LIST_ERROR:
+			buf_puts(b, "error: ");
+			cli_esc_textz(b, l->text);
+			break;
+		}
+		buf_putc(b, '\n');
+	}
+	return b->overflow ? -1 : 0;
+}
+
+static const char *const cli_out_verdicts[] = {
+	[CHECK_V_DUNNO] = "dunno",
+	[CHECK_V_PREPEND] = "prepend",
+	[CHECK_V_REJECT] = "reject",
+	[CHECK_V_DEFER] = "defer",
+	[CHECK_V_DEFER_IF_PERMIT] = "defer_if_permit",
+};
+
+/* cli_out_decision_text - what rmxfd would answer, as text */
+int
+cli_out_decision_text(const struct check_decision *d, struct buf *b)
+{
+	buf_puts(b, cli_out_verdicts[d->verdict]);
+	buf_puts(b, "\n# action: ");
+	cli_esc_textz(b, d->action);
+	buf_puts(b, "\n# method: ");
+	buf_puts(b, check_method_str(d->method));
+	buf_puts(b, "\n# result: ");
+	buf_puts(b, spf_result_str(d->result));
+	buf_puts(b, "\n# identity: ");
+	buf_puts(b, d->identity == SPF_ID_HELO ? "helo" : "mailfrom");
+	buf_puts(b, "\n# log: ");
+	cli_esc_textz(b, d->log);
+	buf_putc(b, '\n');
+	return b->overflow ? -1 : 0;
+}
+
+/* cli_out_decision_json - what rmxfd would answer, as JSON */
+int
+cli_out_decision_json(const struct check_decision *d, struct buf *b)
+{
+	struct cli_out_obj top = {b, ",\n  ", 0};
+
+	buf_puts(b, "{\n  ");
+	cli_out_str(&top, "verdict", cli_out_verdicts[d->verdict]);
+	cli_out_str(&top, "action", d->action);
+	cli_out_str(&top, "method", check_method_str(d->method));
+	cli_out_str(&top, "result", spf_result_str(d->result));
+	cli_out_str(&top, "identity", d->identity == SPF_ID_HELO ? "helo" :
+	    "mailfrom");
+	cli_out_str(&top, "log", d->log);
+	buf_puts(b, "\n}\n");
 	return b->overflow ? -1 : 0;
 }

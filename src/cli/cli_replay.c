@@ -48,12 +48,10 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include "acl/acl.h"
 #include "check/check.h"
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "dns/dns.h"
-#include "env/env.h"
 #include "policy/policy.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -61,9 +59,7 @@
 #include "util/xmalloc.h"
 
 #define CLI_REPLAY_MAX_FILE	(64 * 1024 * 1024)	/* request file */
-#define CLI_REPLAY_MAX_ERR	(64 * 1024)	/* error text */
 #define CLI_REPLAY_MAX_OUT	(16 * 1024)	/* one output line */
-#define CLI_REPLAY_RCACHE	1000	/* parsed records kept */
 #define CLI_REPLAY_MAX_FWD	64	/* "IP@PORT" */
 #define CLI_REPLAY_ERRLEN	512	/* zone and resolver error text */
 
@@ -163,74 +159,6 @@ cli_replay_args(int argc, char **argv, struct cli_replay_opts *o)
 	return EX_OK;
 }
 
-/* What the configuration and the files it names give. */
-struct cli_replay_files {
-	struct conf    *conf;
-	struct acl     *acl;		/* NULL: no acl_file */
-	struct env_keys *keys;		/* NULL: no key files */
-};
-
-/*
- * cli_replay_conf - the configuration, its ACL and its key rings, read
- * as rmxfd reads them (env(3))
- */
-static int
-cli_replay_conf(const struct cli_replay_opts *o, struct cli_replay_files *f)
-{
-	struct buf err;
-	char *text = NULL;
-	size_t len = 0;
-	int status = EX_OK, failed = 0;
-
-	memset(f, 0, sizeof(*f));
-	buf_init(&err, CLI_REPLAY_MAX_ERR);
-	if (o->conf == NULL)
-		f->conf = conf_default();
-	else if (file_read(o->conf, CONF_MAX_TEXT, &text,
-	    &len) < 0) {
-		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
-		    o->conf, strerror(errno));
-		goto out;
-	} else if ((f->conf = conf_parse(text, len, o->conf, &err)) == NULL) {
-		fputs(err.data != NULL ? err.data : "", stderr);
-		status = EX_CONFIG;
-		goto out;
-	}
-	f->acl = env_acl_load(f->conf, &err, &failed);
-	if (failed == 0)
-		f->keys = env_keys_load(f->conf, f->conf->user, &err,
-		    &failed);
-	if (failed != 0) {
-		fputs(err.data != NULL ? err.data : "", stderr);
-		status = failed == ENV_ERR_READ ? EX_NOINPUT : EX_CONFIG;
-	}
-out:
-	free(text);
-	buf_free(&err);
-	return status;
-}
-
-/* cli_replay_step - dns_job step around a check */
-static enum spf_step
-cli_replay_step(void *obj, const struct spf_question **qs, size_t *n)
-{
-	return check_step(obj, qs, n);
-}
-
-/* cli_replay_feed - dns_job feed around a check */
-static int
-cli_replay_feed(void *obj, const struct spf_answer *a)
-{
-	return check_feed(obj, a);
-}
-
-/* cli_replay_expire - dns_job expire around a check */
-static void
-cli_replay_expire(void *obj)
-{
-	check_expire(obj);
-}
-
 /* cli_replay_one - run one request and print its answer */
 static int
 cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
@@ -245,10 +173,7 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
 	int status = EX_OK;
 
 	c = check_new(env, memo, req, o->now);
-	job.obj = c;
-	job.step = cli_replay_step;
-	job.feed = cli_replay_feed;
-	job.expire = cli_replay_expire;
+	dns_job_check(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {
@@ -281,10 +206,8 @@ int
 cli_replay_main(int argc, char **argv)
 {
 	struct cli_replay_opts o;
-	struct cli_replay_files f;
-	struct spf_rcache *rcache = NULL;
+	struct cli_env e;
 	struct check_memo *memo = NULL;
-	struct check_env env;
 	struct policy_parser *p = NULL;
 	struct dns_zone *zone = NULL;
 	struct dns_ub_opts ub;
@@ -293,7 +216,7 @@ cli_replay_main(int argc, char **argv)
 	size_t len = 0, off = 0, used, i;
 	int status;
 
-	memset(&f, 0, sizeof(f));
+	memset(&e, 0, sizeof(e));
 	buf_init(&fwd, CLI_REPLAY_MAX_FWD);
 	if ((status = cli_replay_args(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
@@ -302,10 +225,11 @@ cli_replay_main(int argc, char **argv)
 		}
 		goto out;
 	}
-	if ((status = cli_replay_conf(&o, &f)) != EX_OK)
+	if ((status = cli_env_load("replay", o.conf, &e)) != EX_OK)
 		goto out;
+	e.check.hostname = o.hostname;
 	memset(&ub, 0, sizeof(ub));
-	ub.timeout_ms = f.conf->request_timeout;
+	ub.timeout_ms = e.conf->request_timeout;
 	if (o.zone != NULL) {
 		err[0] = 0;
 		if ((zone = dns_zone_load(o.zone, err, sizeof(err))) == NULL) {
@@ -329,19 +253,13 @@ cli_replay_main(int argc, char **argv)
 		    o.file, strerror(errno));
 		goto out;
 	}
-	rcache = spf_rcache_new(CLI_REPLAY_RCACHE);
 	memo = check_memo_new();
-	/* the daemon's environment, but for its memo of recent evaluations
-	 * (as rmxfd --result-memo 0) */
-	env_check_init(&env, f.conf, f.acl, f.keys);
-	env.rcache = rcache;
-	env.hostname = o.hostname;
 	p = policy_parser_new(NULL);
 	while (off < len && status == EX_OK) {
 		switch (policy_parser_feed(p, text + off, len - off, &used)) {
 		case POLICY_REQUEST:
 			off += used;
-			status = cli_replay_one(&o, &env, memo, zone, &ub,
+			status = cli_replay_one(&o, &e.check, memo, zone, &ub,
 			    policy_parser_request(p));
 			policy_parser_reset(p);
 			break;
@@ -365,13 +283,8 @@ cli_replay_main(int argc, char **argv)
 out:
 	policy_parser_free(p);
 	check_memo_free(memo);
-	if (rcache != NULL)
-		spf_rcache_free(rcache);
 	dns_zone_free(zone);
-	env_keys_unref(f.keys);
-	acl_free(f.acl);
-	if (f.conf != NULL)
-		conf_free(f.conf);
+	cli_env_free(&e);
 	free(text);
 	buf_free(&fwd);
 	return status;

@@ -30,9 +30,14 @@ struct dns_job {
 	void	(*expire)(void *);	/* deadline passed: finish now */
 };
 
-/* A job around an spf_query, or around the test-mode policy walker. */
+/* A job around an spf_query, the test-mode walkers, or a check. */
+struct check;
+struct check_list;
+
 void	dns_job_spf(struct dns_job *, struct spf_query *);
 void	dns_job_policy(struct dns_job *, struct spf_policy *);
+void	dns_job_check(struct dns_job *, struct check *);
+void	dns_job_check_list(struct dns_job *, struct check_list *);
 
 /* --- In-memory zone (tests, benchmarks, rmxf check --zone) --- */
 

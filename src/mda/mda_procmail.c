@@ -300,27 +300,6 @@ mda_conf_procmail(struct conf *c)
 	}
 }
 
-/* mda_step - dns_job step around a check */
-static enum spf_step
-mda_step(void *obj, const struct spf_question **qs, size_t *n)
-{
-	return check_step(obj, qs, n);
-}
-
-/* mda_feed - dns_job feed around a check */
-static int
-mda_feed(void *obj, const struct spf_answer *a)
-{
-	return check_feed(obj, a);
-}
-
-/* mda_expire - dns_job expire around a check */
-static void
-mda_expire(void *obj)
-{
-	check_expire(obj);
-}
-
 /* mda_fallback - the header lines when nothing could be checked */
 static void
 mda_fallback(struct mda_run *r, const char *result, const char *why,
@@ -396,10 +375,7 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 	env.rcache = rc;
 	env.hostname = r->host;
 	c = check_new(&env, NULL, req, (long long)time(NULL));
-	job.obj = c;
-	job.step = mda_step;
-	job.feed = mda_feed;
-	job.expire = mda_expire;
+	dns_job_check(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {

@@ -426,27 +426,6 @@ static const struct pipe_case pipe_cases[] = {
 	 "sender=a@pass.example\n\n", "DUNNO", CHECK_M_NONE, 0, 0},
 };
 
-/* test_check_step - dns_job step around a check */
-static enum spf_step
-test_check_step(void *obj, const struct spf_question **qs, size_t *n)
-{
-	return check_step(obj, qs, n);
-}
-
-/* test_check_feed - dns_job feed around a check */
-static int
-test_check_feed(void *obj, const struct spf_answer *a)
-{
-	return check_feed(obj, a);
-}
-
-/* test_check_expire - dns_job expire around a check */
-static void
-test_check_expire(void *obj)
-{
-	check_expire(obj);
-}
-
 /* test_parse - one request; the parser holds it */
 static const struct policy_request *
 test_parse(struct policy_parser *p, const char *text)
@@ -468,10 +447,7 @@ test_check_run(struct dns_zone *zone, const struct check_env *env,
 	struct check *c;
 
 	c = check_new(env, memo, req, 1700000000);
-	job.obj = c;
-	job.step = test_check_step;
-	job.feed = test_check_feed;
-	job.expire = test_check_expire;
+	dns_job_check(&job, c);
 	dns_zone_run(zone, &job);
 	return c;
 }
