@@ -24,10 +24,11 @@
  *	that user is read again on SIGHUP, so keys rotate without a
  *	restart; a reload whose files cannot be read (after the privilege
  *	drop a root-owned 0600 file no longer can) keeps the rings of the
- *	running environment when the paths are the same, with a warning.  It returns NULL without error when neither is configured;
- *	on error it sets *failed and says why in err.  Rings are reference-
- *	counted (environments share them); the last unref wipes the
- *	secrets.
+ *	running environment when the paths are the same, with one warning
+ *	per file.  It returns NULL without error when neither is
+ *	configured; on error it sets *failed and says why in err.  Rings
+ *	are reference-counted (environments share them); the last unref
+ *	wipes the secrets.
  *
  *	daemon_sm_new() serves one socketmap connection (Postfix's
  *	socketmap_table(5) client): netstring requests "MAP KEY", one reply
@@ -171,6 +172,20 @@ daemon_keys_same(const struct daemon_keys *old, const struct conf *c)
 	    strcmp(old->srs_path, c->srs_secrets) == 0;
 }
 
+/* daemon_keys_warn - each line of why, a warning of its own */
+static void
+daemon_keys_warn(const struct buf *why)
+{
+	const char *p = why->data, *end = why->data + why->len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		msg_warn("key rings not read again, the old ones stay: %.*s",
+		    (int)(nl - p), p);
+	}
+}
+
 /* daemon_keys_load - the rings of a configuration */
 struct daemon_keys *
 daemon_keys_load(const struct daemon *d, const struct conf *c,
@@ -206,8 +221,7 @@ daemon_keys_load(const struct daemon *d, const struct conf *c,
 	}
 	daemon_keys_unref(k);
 	if (daemon_keys_same(old, c)) {
-		msg_warn("key rings not read again, the old ones stay: %.*s",
-		    (int)(why.len - 1), why.data);
+		daemon_keys_warn(&why);
 		buf_free(&why);
 		old->refs++;
 		return old;
