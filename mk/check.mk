@@ -117,9 +117,10 @@ script-test: all tests $(O)/rmxfd
 	fi
 
 # daemon-test: rmxfd over unix and inet sockets against dnsd
-# (tests/daemon/run.sh).
+# (tests/daemon/run.sh); where its log goes, with and without a syslog
+# daemon (tests/daemon/log.sh).
 daemon-test: all tests
-	$(PROVE) --exec bash tests/daemon/run.sh
+	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh
 
 # dns-test: the dns module's integration script, when it exists.
 dns-test: all tests
