@@ -178,7 +178,7 @@ main(int argc, char **argv)
 	char *end;
 	int c, lfd;
 
-	msg_open("bench_bare", MSG_STDERR, 0);
+	msg_open("bench_bare", MSG_STDERR, 0, 0);
 	while ((c = getopt(argc, argv, "s:t:")) != -1) {
 		switch (c) {
 		case 's':

@@ -740,7 +740,7 @@ main(int argc, char **argv)
 	unsigned secs = BENCH_POL_DEF_SECONDS;
 	int ch;
 
-	msg_open("bench_policy", MSG_STDERR, 0);
+	msg_open("bench_policy", MSG_STDERR, 0, 0);
 	(void)signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt(argc, argv, "s:c:t:l:i:p:e:n:D:")) != -1) {
 		switch (ch) {

@@ -710,7 +710,7 @@ main(int argc, char **argv)
 	char err[BENCH_ERR_MAX];
 	int ch, verbose = 0, status = 1;
 
-	msg_open("bench_spf", MSG_STDERR, 0);
+	msg_open("bench_spf", MSG_STDERR, 0, 0);
 	while ((ch = getopt(argc, argv, "vz:n:w:o:")) != -1) {
 		switch (ch) {
 		case 'v':

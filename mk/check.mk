@@ -98,9 +98,10 @@ script-test: all tests $(O)/rmxfd
 	    $(SCRIPT_RUNS)
 
 # daemon-test: rmxfd over unix and inet sockets against dnsd
-# (tests/daemon/run.sh).
+# (tests/daemon/run.sh); where its log goes, with and without a syslog
+# daemon (tests/daemon/log.sh).
 daemon-test: all tests
-	$(PROVE) --exec bash tests/daemon/run.sh
+	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh
 
 # dns-test: the dns module's integration script.
 dns-test: all tests

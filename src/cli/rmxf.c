@@ -103,7 +103,7 @@ main(int argc, char **argv)
 	size_t i;
 	int status;
 
-	msg_open(CLI_PROG, MSG_STDERR, 0);
+	msg_open(CLI_PROG, MSG_STDERR, 0, 0);
 	if (argc < 2)
 		return cli_error(EX_USAGE, "missing command (try rmxf --help)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -78,11 +78,26 @@ daemon_env_conf(const struct daemon *d, const char **source,
 	return c;
 }
 
+/* daemon_env_keys_warn - each line of why, a warning of its own */
+static void
+daemon_env_keys_warn(const struct buf *why)
+{
+	const char *p = why->data, *end = why->data + why->len, *nl;
+
+	for (; p != NULL && p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl > p)
+			msg_warn("key rings not read again, the old ones "
+			    "stay: %.*s", (int)(nl - p), p);
+	}
+}
+
 /*
  * daemon_env_keys - the key rings of c (env_keys(3)); a reload whose files
  * cannot be read (after the privilege drop a root-owned 0600 file no
  * longer can) keeps the running environment's rings when the paths are
- * the same, with a warning
+ * the same, with one warning per file
  */
 static struct env_keys *
 daemon_env_keys(const struct daemon *d, const struct conf *c,
@@ -95,9 +110,7 @@ daemon_env_keys(const struct daemon *d, const struct conf *c,
 	buf_init(&why, DAEMON_MAX_ERR);
 	k = env_keys_load(c, user, &why, failed);
 	if (*failed && env_keys_same(old, c)) {
-		msg_warn("key rings not read again, the old ones stay: %.*s",
-		    (int)(why.len > 0 ? why.len - 1 : 0), why.data != NULL ?
-		    why.data : "");
+		daemon_env_keys_warn(&why);
 		*failed = 0;
 		k = env_keys_ref(old);
 	} else if (*failed)

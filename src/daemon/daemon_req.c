@@ -42,11 +42,12 @@
  *	and one event (daemon_req_init() makes it) calls the done
  *	functions from the loop.
  *
- *	When the log goes to stderr, the decision lines of one turn of the
- *	loop are queued and written together, in one write(2), at the end
- *	of the turn (a line costs no system call of its own); other
- *	messages are written at once, so they may come before decision
- *	lines of the same turn.  Syslog gets one message per line.
+ *	When the log goes to stderr (also while syslog is unreachable:
+ *	msg(3)), the decision lines of one turn of the loop are queued and
+ *	written together, in one write(2), at the end of the turn (a line
+ *	costs no system call of its own); other messages are written at
+ *	once, so they may come before decision lines of the same turn.
+ *	Syslog gets one message per line.
  *	daemon_req_fini() writes what is queued and frees the memo (and
  *	the park of daemon_park(3), which it makes for a daemon on sockets).
  *
@@ -310,10 +311,11 @@ daemon_req_tenths(char *out, double ms)
 static void
 daemon_req_log(struct daemon *d, const char *log, double ms)
 {
-	char num[DAEMON_REQ_MS_MAX];
-	size_t mark, len, nlen;
+	char num[DAEMON_REQ_MS_MAX], pre[MSG_PREFIX_MAX];
+	size_t mark, len, nlen, plen;
 
-	if (!d->log_batch) {
+	if (!d->log_batch ||
+	    (plen = msg_stderr_prefix(pre, sizeof(pre))) == 0) {
 		msg_info("%s time_ms=%.1f", log, ms);
 		return;
 	}
@@ -323,7 +325,7 @@ daemon_req_log(struct daemon *d, const char *log, double ms)
 	if ((len = strlen(log)) > DAEMON_LOG_LINE_MAX - 64)
 		len = DAEMON_LOG_LINE_MAX - 64;		/* as msg(3) cuts */
 	nlen = daemon_req_tenths(num, ms);
-	if (buf_puts(d->logq, DAEMON_PROG ": ") < 0 ||
+	if (buf_append(d->logq, pre, plen) < 0 ||
 	    buf_append(d->logq, log, len) < 0 ||
 	    buf_puts(d->logq, " time_ms=") < 0 ||
 	    buf_append(d->logq, num, nlen) < 0 ||
@@ -406,8 +408,6 @@ void
 daemon_req_init(struct daemon *d)
 {
 	long ms = d->opts.memo_ms >= 0 ? d->opts.memo_ms : DAEMON_MEMO_MS;
-	int to = d->opts.log_to >= 0 ? d->opts.log_to :
-	    (int)d->env->conf->log_to;
 
 	d->memo = ms > 0 ? daemon_memo_new(DAEMON_MEMO_MAX, ms) : NULL;
 	/* --stdio serves one connection: nothing to go on with */
@@ -417,7 +417,7 @@ daemon_req_init(struct daemon *d)
 	d->log_flush = event_new(d->base, -1, 0, daemon_req_flush_cb, d);
 	if (d->req_ready == NULL || d->log_flush == NULL)
 		msg_fatal(1, "event_new: out of memory");
-	d->log_batch = !d->opts.stdio && to != CONF_LOG_SYSLOG;
+	d->log_batch = !d->opts.stdio;
 	d->logq = xmalloc(sizeof(*d->logq));
 	buf_init(d->logq, DAEMON_LOG_QUEUE);
 }

@@ -12,9 +12,11 @@
  * DESCRIPTION
  *	main() reads the command line, loads the configuration and ACL
  *	(daemon_env(3); options override the file), opens the log (syslog
- *	with the configured facility, or stderr; always syslog with
- *	--stdio, whose stderr belongs to Postfix: from then on descriptor 2
- *	is /dev/null and libunbound is silent), makes the one event
+ *	with the configured facility, or stderr with time stamps unless it
+ *	is the journal; always syslog with --stdio, whose stderr belongs to
+ *	Postfix: from then on descriptor 2 is /dev/null and libunbound is
+ *	silent; while syslog is unreachable, stderr, or nothing with
+ *	--stdio: msg(3)), makes the one event
  *	loop with the one shared resolver (dns_ub on the loop, forwarding
  *	to --dns, dns_forwarders, or resolv.conf) and record cache, binds
  *	the listeners (or serves stdin/stdout for spawn(8)), drops
@@ -274,6 +276,14 @@ daemon_log_errors(const struct buf *err)
 	}
 }
 
+/* daemon_log_flags - --stdio: never stderr (Postfix's); else time
+ * stamps on stderr unless it is the journal */
+static int
+daemon_log_flags(int stdio)
+{
+	return stdio ? MSG_NO_STDERR : MSG_STAMP;
+}
+
 /* daemon_log_open - where the log goes, from the options and the config */
 static void
 daemon_log_open(const struct daemon *d)
@@ -285,10 +295,8 @@ daemon_log_open(const struct daemon *d)
 	if ((size_t)c->syslog_facility < sizeof(daemon_facilities) /
 	    sizeof(daemon_facilities[0]))
 		fac = daemon_facilities[c->syslog_facility];
-	if (d->opts.stdio || to == CONF_LOG_SYSLOG)
-		msg_open(DAEMON_PROG, MSG_SYSLOG, fac);
-	else
-		msg_open(DAEMON_PROG, MSG_STDERR, 0);
+	msg_open(DAEMON_PROG, d->opts.stdio || to == CONF_LOG_SYSLOG ?
+	    MSG_SYSLOG : MSG_STDERR, fac, daemon_log_flags(d->opts.stdio));
 }
 
 /* daemon_forwarders - --dns, or dns_forwarders as "IP@PORT ..." */
@@ -480,12 +488,14 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 	struct buf err;
+	int stdio;
 
 	memset(&d, 0, sizeof(d));
 	event_set_log_callback(daemon_event_log);
 	/* spawn(8): stderr belongs to Postfix from the first line on */
-	msg_open(DAEMON_PROG, daemon_stdio_wanted(argc, argv) ? MSG_SYSLOG :
-	    MSG_STDERR, LOG_MAIL);
+	stdio = daemon_stdio_wanted(argc, argv);
+	msg_open(DAEMON_PROG, stdio ? MSG_SYSLOG : MSG_STDERR, LOG_MAIL,
+	    daemon_log_flags(stdio));
 	daemon_args(&d, argc, argv);
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		memcpy(d.hostname, "localhost", sizeof("localhost"));

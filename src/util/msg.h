@@ -2,9 +2,18 @@
 #ifndef RMXF_MSG_H
 #define RMXF_MSG_H
 
-enum msg_sink { MSG_STDERR, MSG_SYSLOG, MSG_NONE };
+#include <stddef.h>
 
-void	msg_open(const char *progname, enum msg_sink, int facility);
+enum msg_sink { MSG_STDERR, MSG_SYSLOG };
+
+#define MSG_STAMP	(1 << 0)	/* stderr: time, pid; not journal */
+#define MSG_NO_STDERR	(1 << 1)	/* syslog or nothing */
+
+#define MSG_PREFIX_MAX	96	/* msg_stderr_prefix() out, octets */
+
+void	msg_open(const char *progname, enum msg_sink, int facility,
+	    int flags);
+size_t	msg_stderr_prefix(char *out, size_t size);
 void	msg_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	msg_error(const char *, ...) __attribute__((format(printf, 1, 2)));

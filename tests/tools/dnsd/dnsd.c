@@ -783,7 +783,7 @@ main(int argc, char **argv)
 	unsigned max_seconds = DNSD_MAX_SECONDS;
 	int i, tries;
 
-	msg_open("dnsd", MSG_STDERR, 0);
+	msg_open("dnsd", MSG_STDERR, 0, 0);
 	memset(&d, 0, sizeof(d));
 	d.udp_limit = DNSD_UDP_LIMIT;
 	d.ttl = DNSD_TTL;

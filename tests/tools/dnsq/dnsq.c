@@ -285,7 +285,7 @@ main(int argc, char **argv)
 	size_t n, i;
 	int argi, shared = 0, parallel = 0, status = 0;
 
-	msg_open("dnsq", MSG_STDERR, 0);
+	msg_open("dnsq", MSG_STDERR, 0, 0);
 	memset(&opts, 0, sizeof(opts));
 	opts.timeout_ms = DNSQ_TIMEOUT_MS;
 	for (argi = 1; argi < argc && strncmp(argv[argi], "--", 2) == 0;
