@@ -990,11 +990,39 @@ spf_run(struct spf_query *q)
 		ev->domain = q->d.domain;
 }
 
+/*
+ * spf_strip_route - the mailbox of a path with a source route
+ * ("@a.example,@b.example:user@dom"): RFC 5321 4.1.2 and C.6 tell a
+ * server to ignore the route, and Postfix's smtpd drops it before a
+ * policy service sees the sender.  The domain of the sender is otherwise
+ * the part after its last '@' (Postfix's internal form has unquoted
+ * local parts, so "a@b"@dom arrives as a@b@dom): the domain Postfix
+ * would send a bounce to.
+ */
+static const char *
+spf_strip_route(const char *s)
+{
+	int bracket = 0;
+	size_t i;
+
+	if (s[0] != '@')
+		return s;
+	for (i = 1; s[i] != 0; i++) {
+		if (s[i] == '[')
+			bracket = 1;
+		else if (s[i] == ']')
+			bracket = 0;
+		else if (s[i] == ':' && !bracket)
+			return s + i + 1;
+	}
+	return s;
+}
+
 /* spf_identity_setup - <sender>, <domain> and the macro values (2.4, 4.3) */
 static void
 spf_identity_setup(struct spf_query *q)
 {
-	const char *sender = q->p.sender ? q->p.sender : "";
+	const char *sender = spf_strip_route(q->p.sender ? q->p.sender : "");
 	const char *helo = q->p.helo ? q->p.helo : "";
 	const char *at;
 

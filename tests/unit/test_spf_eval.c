@@ -89,7 +89,10 @@ static const char eval_zone[] =
     "v4mx2.example.com MX 30 m3.v4mx2.example.com\n"
     "m1.v4mx2.example.com A 192.0.2.61\n"
     "m2.v4mx2.example.com A 192.0.2.62\n"
-    "m3.v4mx2.example.com A 192.0.2.63\n";
+    "m3.v4mx2.example.com A 192.0.2.63\n"
+    /* the sender's parts: a source route is no part of the mailbox */
+    "rt.example.com TXT \"v=spf1 exists:%{l}.u.rt.example.com -all\"\n"
+    "bob.u.rt.example.com A 127.0.0.2\n";
 
 /* a local part of 201 octets, dotted: six of them overflow any small
  * expansion buffer; 7.3 says cut from the left, not fail */
@@ -239,6 +242,18 @@ static const struct eval_case eval_cases[] = {
 	 SPF_PERMERROR, NULL, "void_lookups"},
 	{"192.0.2.63", "a@v4mx2.example.com", "mx", SPF_ID_MAILFROM,
 	 SPF_PASS, "mx", NULL},
+	/* a source route is ignored (RFC 5321 4.1.2; Postfix drops it): the
+	 * local part is bob, the domain rt.example.com */
+	{"192.0.2.1", "@x.example:bob@rt.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_PASS, NULL, NULL},
+	{"192.0.2.1", "@[IPv6:2001:db8::1],@y.example:bob@rt.example.com",
+	 "mx", SPF_ID_MAILFROM, SPF_PASS, NULL, NULL},
+	{"192.0.2.1", "@x.example:eve@rt.example.com", "mx", SPF_ID_MAILFROM,
+	 SPF_FAIL, "-all", NULL},
+	/* the domain is after the last '@', as Postfix reads an address
+	 * ("a@b"@dom reaches a policy service as a@b@dom) */
+	{"192.0.2.1", "alice@b@example.com", "mx", SPF_ID_MAILFROM, SPF_PASS,
+	 "ip4:192.0.2.0/24", NULL},
 	/* long expansions are cut from the left (7.3), not an error */
 	{"192.0.2.1", LONG_LOCAL "@long.example.com", "mx", SPF_ID_MAILFROM,
 	 SPF_FAIL, "-all", NULL},
