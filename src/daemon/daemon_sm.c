@@ -136,6 +136,12 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 	if (dom == NULL || dom == key + 1 || dlen == 0 ||
 	    klen > SES_MAX_ADDR)
 		dom = NULL;			/* "user", "@dom", too long */
+	else if (!ses_addr_plain(key, klen)) {
+		/* " user@dom", "a b@dom": no key Postfix sends for an
+		 * address a tag could go in front of; left alone */
+		*log = "not a plain address";
+		dom = NULL;
+	}
 #define DAEMON_SM_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
 	if (DAEMON_SM_MAP("sign")) {
 		char low[SES_MAX_ADDR];

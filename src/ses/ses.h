@@ -80,5 +80,6 @@ enum ses_status ses_srs_reverse(const struct ses_ring *,
 enum ses_status ses_srs_decode(const char *, size_t, struct buf *);
 
 const char *ses_addr_domain(const char *, size_t, size_t *);
+int	ses_addr_plain(const char *, size_t);
 
 #endif

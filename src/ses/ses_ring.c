@@ -14,6 +14,7 @@
  *	const char *ses_status_str(enum ses_status status);
  *	const char *ses_addr_domain(const char *addr, size_t len,
  *			size_t *dlen);
+ *	int	ses_addr_plain(const char *addr, size_t len);
  * DESCRIPTION
  *	ses_ring_parse() reads the text of a key ring file (the caller read
  *	it, see secret_file_read(3)).  Lines end in LF, a CR before it is
@@ -237,6 +238,41 @@ ses_day_mod(long day, long m)
 	long r = day % m;
 
 	return r < 0 ? r + m : r;
+}
+
+/*
+ * ses_addr_plain - an address we may rewrite: a local part that is an
+ * RFC 5322 dot-atom (atext and single dots, none at either end) and a
+ * domain of letters, digits, '-', '_' and dots.  Anything else (blanks,
+ * quotes, a second '@', controls) would need quoting once a tag is put
+ * in front of it, or is no address Postfix sends; it is left alone.
+ */
+int
+ses_addr_plain(const char *addr, size_t len)
+{
+	static const char atext[] = "!#$%&'*+-/=?^_`{|}~";
+	size_t dlen, llen, i;
+	const char *dom = ses_addr_domain(addr, len, &dlen);
+	unsigned char c;
+
+	if (dom == NULL || dlen == 0 || (llen = (size_t)(dom - 1 - addr)) == 0)
+		return 0;
+	for (i = 0; i < llen; i++) {
+		c = (unsigned char)addr[i];
+		if (c == '.') {
+			if (i == 0 || i == llen - 1 || addr[i - 1] == '.')
+				return 0;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (c != 0 && strchr(atext, c))))
+			return 0;
+	}
+	for (i = 0; i < dlen; i++) {
+		c = (unsigned char)dom[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
 }
 
 /* ses_addr_domain - the bytes after the last '@' */

@@ -39,7 +39,7 @@ if [ ! -x "$RMXFD" ]; then
 	echo "1..0 # SKIP $RMXFD not built"
 	exit 0
 fi
-echo "1..29"
+echo "1..30"
 
 SECRET='s3cret-one'
 printf '# the ring\n1 %s\n0 older-secret\n' "$SECRET" >"$tmp/batv.keys"
@@ -129,6 +129,13 @@ srs=${out#OK }
 q "srs_reverse $srs"
 [ "$out" = "OK bob@far.example" ]
 ok $? "srs_reverse: back to the original" "$out"
+# keys Postfix does not send, or addresses a tag in front would need
+# quoted: left alone, never "prvs=...= user@..." or SRS0=...="a b"@...
+q "sign  u@ours.example" 'sign a b@ours.example' 'sign "a"@ours.example' \
+    "srs_forward  bob@far.example" 'srs_forward "a b"@far.example' \
+    "srs_forward a@b@far.example"
+[ "$out" = "$(printf 'NOTFOUND \nNOTFOUND \nNOTFOUND \nNOTFOUND \nNOTFOUND \nNOTFOUND ')" ]
+ok $? "sign, srs_forward: NOTFOUND for a blank, a quote, a second @" "$out"
 q "srs_forward u@ours.example" "srs_forward u@local.example" \
     "srs_forward x@fwd.example" "srs_forward x@FWD.example"
 [ "$out" = "$(printf 'NOTFOUND \nNOTFOUND \nNOTFOUND \nNOTFOUND ')" ]
