@@ -101,7 +101,8 @@ script-test: all tests $(O)/rmxfd
 # (tests/daemon/run.sh); where its log goes, with and without a syslog
 # daemon (tests/daemon/log.sh).
 daemon-test: all tests
-	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh
+	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh \
+	    tests/daemon/attack.sh
 
 # dns-test: the dns module's integration script.
 dns-test: all tests

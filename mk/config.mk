@@ -1,8 +1,8 @@
 # Compiler and dependency flags.
 
-PKGS		:= libunbound libevent ldns libcrypto
+PKGS		:= libunbound libevent ldns libcrypto libpsl
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lunbound -levent -lldns -lcrypto)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lunbound -levent -lldns -lcrypto -lpsl)
 TEST_LIBS	:= $(shell $(PKG_CONFIG) --libs cmocka yaml-0.1 2>/dev/null || echo -lcmocka -lyaml)
 
 CFLAGS		?= -O2 -g

@@ -5,7 +5,9 @@
 set -eu
 
 # build: compilers (clang also for the sanitizer and libFuzzer builds, whose
-# runtimes are in libclang-rt-dev), make, pkg-config, the libraries;
+# runtimes are in libclang-rt-dev), make, pkg-config, the libraries
+# (libpsl and the publicsuffix list: registered domains for the DNS
+# bounds of dns_guard);
 # test: cmocka, libyaml (suite reader), perl (prove), binutils (nm for
 # make lint), mandoc (man page lint), clang-format (format report),
 # coreutils (timeout), bash (test scripts), python3 (tests/cli checks
@@ -18,7 +20,7 @@ set -eu
 # only recommended by swaks), libsasl2-modules (Cyrus SASL mechanisms,
 # so that smtpd_sasl_auth_enable works for XCLIENT LOGIN).
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
-libunbound-dev libldns-dev libevent-dev libssl-dev
+libunbound-dev libldns-dev libevent-dev libssl-dev libpsl-dev publicsuffix
 libcmocka-dev libyaml-dev
 perl binutils mandoc clang-format coreutils bash python3 strace
 postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules

@@ -167,6 +167,8 @@ struct conf {
 	/* DNS and SPF limits */
 	struct conf_fwds dns_forwarders;	/* none: /etc/resolv.conf */
 	unsigned	dns_timeout;		/* ms */
+	unsigned	dns_domain_queries;	/* per registered domain */
+	unsigned	dns_slow_domain_time;	/* ms */
 	unsigned	spf_max_dns_terms;
 	unsigned	spf_max_void_lookups;
 	unsigned	spf_max_mx_addrs;

@@ -242,7 +242,7 @@ const struct conf_opt conf_opts[] = {
 	    "policy_context values that select the smarthost profile"),
 
 	/* the daemon */
-	CONF_LIST(listen, CONF_T_LISTEN, "inet:127.0.0.1:10031",
+	CONF_LIST(listen, CONF_T_LISTEN, "unix:/var/spool/postfix/private/rmxf",
 	    "sockets of rmxfd: unix:PATH or inet:HOST:PORT"),
 	CONF_STR(user, "", CONF_F_WORD,
 	    "user to run as after binding; empty: the invoking user"),
@@ -253,7 +253,7 @@ const struct conf_opt conf_opts[] = {
 	CONF_ENUM(syslog_facility, "mail", conf_facility_names,
 	    "syslog facility: mail, daemon, user, local0 to local7"),
 	CONF_UINT(max_connections, "1000", 1, 100000,
-	    "most policy connections open at once"),
+	    "most policy (and socketmap) connections open at once"),
 	CONF_TIME(request_timeout, "20s", 1 * CONF_SEC, 90 * CONF_SEC,
 	    "deadline of one policy request (below Postfix's policy "
 	    "timeout)"),
@@ -265,6 +265,10 @@ const struct conf_opt conf_opts[] = {
 	CONF_TIME(dns_timeout, "20s", 100, 300 * CONF_SEC,
 	    "deadline of the DNS lookups of one SPF evaluation "
 	    "(RFC 7208 4.6.4)"),
+	CONF_UINT(dns_domain_queries, "16", 0, 10000,
+	    "DNS questions in flight per registered domain (0: no bound)"),
+	CONF_TIME(dns_slow_domain_time, "30s", 0, 3600 * CONF_SEC,
+	    "a domain whose lookups timed out is not asked this long"),
 	CONF_UINT(spf_max_dns_terms, "10", 1, 100,
 	    "DNS-querying terms per evaluation (RFC 7208 4.6.4)"),
 	CONF_UINT(spf_max_void_lookups, "2", 0, 100,

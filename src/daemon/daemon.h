@@ -92,6 +92,9 @@ struct daemon_env {
 };
 
 #define DAEMON_FD_MARGIN	64	/* descriptors beyond the connections */
+#define DAEMON_DNS_PORTS	1024	/* UDP queries out at once (standalone) */
+#define DAEMON_ROOM_LOG_MS	1000	/* "max_connections reached" at most */
+#define DAEMON_DNS_PORTS_STDIO	64	/* ... one connection's (--stdio) */
 
 struct daemon_listener;
 struct daemon_conn;
@@ -117,6 +120,9 @@ struct daemon {
 	unsigned	nsms;
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
+	unsigned long	nevicted;	/* ... closed to admit new ones */
+	unsigned long	nrefused;	/* ... new ones refused: all busy */
+	long		room_logged_ms;	/* the last "max_connections" line */
 	int		stopping;	/* SIGTERM: finish and exit */
 	struct event   *sig_hup;
 	struct event   *sig_term;
@@ -142,6 +148,7 @@ void	daemon_sm_stop_all(struct daemon *);
 
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);
+int	daemon_conn_evict(struct daemon *);
 void	daemon_conn_stop_all(struct daemon *);
 void	daemon_maybe_exit(struct daemon *);
 

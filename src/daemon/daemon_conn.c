@@ -79,6 +79,7 @@ struct daemon_conn {
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
 	int		lost;		/* a reply may not have reached the peer */
+	long		idle_since;	/* ms: connected, or last replied */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
 };
@@ -197,13 +198,6 @@ daemon_conn_write_cb(evutil_socket_t fd, short what, void *arg)
 	daemon_conn_flush(arg);
 }
 
-/* daemon_conn_stall_cb - a request was not completed in time */
-static void
-daemon_conn_stall_cb(evutil_socket_t fd, short what, void *arg)
-{
-	daemon_conn_bad(arg, "request incomplete after the stall timeout");
-}
-
 /* daemon_conn_stall_ms - how long a request may take to arrive */
 static long
 daemon_conn_stall_ms(const struct daemon_conn *c)
@@ -212,6 +206,33 @@ daemon_conn_stall_ms(const struct daemon_conn *c)
 		return c->d->opts.stall_ms;
 	return (long)c->d->env->conf->request_timeout;
 }
+
+/* daemon_conn_stall_cb - a request was not completed in time, or a new
+ * connection said nothing */
+static void
+daemon_conn_stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon_conn *c = arg;
+
+	daemon_conn_bad(c, c->nreq == 0 && policy_parser_pending(c->parser)
+	    == 0 && evbuffer_get_length(c->in) == 0 ? "no request within "
+	    "the stall timeout of connecting" : "request incomplete after "
+	    "the stall timeout");
+}
+
+/* daemon_conn_stall_arm - the stall timer from now */
+static void
+daemon_conn_stall_arm(struct daemon_conn *c)
+{
+	struct timeval tv;
+	long ms = daemon_conn_stall_ms(c);
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	event_add(c->stall, &tv);
+	c->stall_armed = 1;
+}
+
 
 /* daemon_conn_done - a request's action: reply, then the next request */
 static void
@@ -223,6 +244,7 @@ daemon_conn_done(void *arg, const char *action)
 
 	c->req = NULL;
 	c->nreq++;
+	c->idle_since = daemon_now_ms();
 	buf_init_store(&b, sizeof(reply) - 1, reply, sizeof(reply));
 	if (policy_format_reply(&b, action) < 0) {
 		msg_error("connection from %s: unusable action \"%.100s\": "
@@ -312,15 +334,8 @@ daemon_conn_process(struct daemon_conn *c)
 		if (daemon_conn_feed(c, (const char *)p, len, 1) != 0)
 			return;		/* freed, or a request started */
 	}
-	if (policy_parser_pending(c->parser) > 0 && !c->stall_armed) {
-		struct timeval tv;
-		long ms = daemon_conn_stall_ms(c);
-
-		tv.tv_sec = ms / 1000;
-		tv.tv_usec = (ms % 1000) * 1000;
-		event_add(c->stall, &tv);
-		c->stall_armed = 1;
-	}
+	if (policy_parser_pending(c->parser) > 0 && !c->stall_armed)
+		daemon_conn_stall_arm(c);
 	if (c->eof) {
 		if (policy_parser_pending(c->parser) > 0)
 			daemon_conn_bad(c, "connection closed in the middle "
@@ -439,8 +454,48 @@ daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
 	d->conns = c;
 	d->nconns++;
 	d->nserved++;
+	c->idle_since = daemon_now_ms();
 	event_add(c->rev, NULL);
+	/* a socket's peer says something soon (smtpd sends its request as
+	 * it connects), or leaves its place to others; --stdio is Postfix's
+	 * own pipe */
+	if (c->own_fds)
+		daemon_conn_stall_arm(c);
 	return c;
+}
+
+/*
+ * daemon_conn_evict - max_connections reached: close the connection
+ * that has waited longest without a request in flight, one that never
+ * sent a request first, so that a new one (Postfix's, most likely) gets
+ * its place.  Silent connections cost an attacker nothing to hold;
+ * smtpd reconnects when its idle connection is gone.  1: one closed.
+ */
+int
+daemon_conn_evict(struct daemon *d)
+{
+	struct daemon_conn *c, *best = NULL;
+	int best_silent = 0, silent;
+
+	for (c = d->conns; c != NULL; c = c->next) {
+		if (c->req != NULL || c->closing ||
+		    evbuffer_get_length(c->out) > 0 ||
+		    policy_parser_pending(c->parser) > 0 ||
+		    evbuffer_get_length(c->in) > 0)
+			continue;	/* busy, or a request on its way */
+		silent = c->nreq == 0;
+		if (best == NULL || silent > best_silent ||
+		    (silent == best_silent &&
+		    c->idle_since < best->idle_since)) {
+			best = c;
+			best_silent = silent;
+		}
+	}
+	if (best == NULL)
+		return 0;
+	d->nevicted++;
+	daemon_conn_free(best);
+	return 1;
 }
 
 /* daemon_conn_stop_all - SIGTERM: idle connections go now, busy ones later */

@@ -14,7 +14,7 @@
  *	else every listen of the configuration: unix:PATH and
  *	inet:HOST:PORT (every address HOST resolves to, IPv4 and IPv6; on
  *	the command line PORT may be 0 for a free port).  Each bound
- *	address is logged ("listening on inet:127.0.0.1:10031").  Accepted
+ *	address is logged ("listening on unix:/var/spool/postfix/private/rmxf").  Accepted
  *	connections become daemon_conn(3) objects; past max_connections a
  *	new connection is logged and closed at once.  The sockets of
  *	socketmap_listen (bound in any case, also with --listen) serve
@@ -120,6 +120,32 @@ daemon_listen_peer(const struct sockaddr *sa, socklen_t len, char *out,
 	buf_free(&b);
 }
 
+/*
+ * daemon_listen_room - max_connections reached: make room for a new
+ * policy connection by closing the one idle longest (daemon_conn_evict);
+ * 0 when every connection is busy.  Logged at most once a second, with
+ * the count, so that a flood of connections is not a flood of lines.
+ */
+static int
+daemon_listen_room(struct daemon *d, struct daemon_listener *l,
+    const char *peer)
+{
+	long now = daemon_now_ms();
+	int made = daemon_conn_evict(d);
+
+	if (!made)
+		d->nrefused++;
+	if (now - d->room_logged_ms >= DAEMON_ROOM_LOG_MS) {
+		d->room_logged_ms = now;
+		msg_warn("max_connections (%u) reached on %s: %lu idle "
+		    "connection(s) closed for new ones, %lu new refused "
+		    "(all busy) so far; last from %s",
+		    d->env->conf->max_connections, l->name, d->nevicted,
+		    d->nrefused, peer);
+	}
+	return made;
+}
+
 /* daemon_listen_accept - a new policy connection */
 static void
 daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
@@ -134,10 +160,8 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	if (!l->socketmap && d->nconns >= d->env->conf->max_connections) {
-		msg_warn("connection from %s on %s: max_connections (%u) "
-		    "reached: closed", peer, l->name,
-		    d->env->conf->max_connections);
+	if (!l->socketmap && d->nconns >= d->env->conf->max_connections &&
+	    !daemon_listen_room(d, l, peer)) {
 		close(fd);
 		return;
 	}

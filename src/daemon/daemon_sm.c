@@ -66,8 +66,8 @@
 #include "util/xmalloc.h"
 
 #define DAEMON_SM_IDLE_S	300	/* an idle socketmap connection */
+#define DAEMON_SM_FIRST_S	10	/* a new one, before its first request */
 #define DAEMON_SM_MAX_IN	(SM_MAX_QUERY + 16)	/* netstring + head */
-#define DAEMON_SM_MAX_CONNS	1000	/* socketmap connections at once */
 #define DAEMON_SM_DAY		86400	/* seconds: BATV and SRS count days */
 #define DAEMON_SM_MAX_OUT	(1024 * 1024)	/* unread replies: close */
 #define DAEMON_SM_MAX_LOGGED	100	/* refusal lines per connection */
@@ -80,6 +80,8 @@ struct daemon_sm {
 	char		peer[DAEMON_MAX_PEER];
 	int		closing;	/* close when the reply is out */
 	unsigned	nlogged;	/* refusals logged on this connection */
+	unsigned long	nreq;		/* requests answered */
+	long		idle_since;	/* ms: connected, or last answered */
 };
 
 /* daemon_sm_in - is the domain of addr (len) in a list? */
@@ -288,6 +290,41 @@ daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
 	return rc;
 }
 
+/* daemon_sm_timeouts - how long the connection may stay silent */
+static void
+daemon_sm_timeouts(struct daemon_sm *s, int secs)
+{
+	struct timeval tv = {secs, 0};
+
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+}
+
+/*
+ * daemon_sm_evict - every place taken: close the connection idle longest,
+ * one that never sent a request first (Postfix's client sends as it
+ * connects), so that a new one gets its place.  1: one closed.
+ */
+static int
+daemon_sm_evict(struct daemon *d)
+{
+	struct daemon_sm *s, *best = NULL;
+
+	for (s = d->sms; s != NULL; s = s->next) {
+		if (s->closing || evbuffer_get_length(bufferevent_get_input(
+		    s->bev)) > 0 || evbuffer_get_length(
+		    bufferevent_get_output(s->bev)) > 0)
+			continue;
+		if (best == NULL || (s->nreq == 0 && best->nreq > 0) ||
+		    ((s->nreq == 0) == (best->nreq == 0) &&
+		    s->idle_since < best->idle_since))
+			best = s;
+	}
+	if (best == NULL)
+		return 0;
+	daemon_sm_free(best);
+	return 1;
+}
+
 /* daemon_sm_read - requests in: answer each complete one */
 static void
 daemon_sm_read(struct bufferevent *bev, void *arg)
@@ -327,6 +364,9 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		evbuffer_drain(in, used);
+		if (s->nreq++ == 0)
+			daemon_sm_timeouts(s, DAEMON_SM_IDLE_S);
+		s->idle_since = daemon_now_ms();
 		/* a client that does not read its replies is cut off
 		 * before they pile up (Postfix reads each one) */
 		if (evbuffer_get_length(bufferevent_get_output(bev)) >
@@ -365,7 +405,8 @@ daemon_sm_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_TIMEOUT)
 		msg_info("socketmap peer=%s: idle for %d s: connection "
-		    "closed", s->peer, DAEMON_SM_IDLE_S);
+		    "closed", s->peer, s->nreq > 0 ? DAEMON_SM_IDLE_S :
+		    DAEMON_SM_FIRST_S);
 	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF))
 		msg_warn("socketmap peer=%s: connection error", s->peer);
 	else if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
@@ -380,13 +421,13 @@ daemon_sm_event(struct bufferevent *bev, short what, void *arg)
 void
 daemon_sm_new(struct daemon *d, int fd, const char *peer)
 {
-	struct timeval idle = {DAEMON_SM_IDLE_S, 0};
 	struct daemon_sm *s;
 	size_t n;
 
-	if (d->nsms >= DAEMON_SM_MAX_CONNS) {
-		msg_warn("socketmap connection from %s: %d connections open: "
-		    "closed", peer, DAEMON_SM_MAX_CONNS);
+	if (d->nsms >= d->env->conf->max_connections && !daemon_sm_evict(d)) {
+		msg_warn("socketmap connection from %s: %u connections open "
+		    "(max_connections), none idle: closed", peer,
+		    d->env->conf->max_connections);
 		evutil_closesocket(fd);
 		return;
 	}
@@ -407,7 +448,8 @@ daemon_sm_new(struct daemon *d, int fd, const char *peer)
 	bufferevent_setcb(s->bev, daemon_sm_read, daemon_sm_written,
 	    daemon_sm_event, s);
 	bufferevent_setwatermark(s->bev, EV_READ, 0, DAEMON_SM_MAX_IN);
-	bufferevent_set_timeouts(s->bev, &idle, &idle);
+	daemon_sm_timeouts(s, DAEMON_SM_FIRST_S);
+	s->idle_since = daemon_now_ms();
 	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) < 0) {
 		msg_warn("socketmap connection from %s: cannot enable: "
 		    "closed", peer);

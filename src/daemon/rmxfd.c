@@ -350,6 +350,8 @@ daemon_reload(evutil_socket_t sig, short what, void *arg)
 			daemon_log_cache(d->env, "before reload");
 		daemon_env_unref(d->env);
 		d->env = env;
+		dns_ub_limits(d->ub, env->conf->dns_domain_queries,
+		    env->conf->dns_slow_domain_time);
 		msg_info("reloaded %s%s%s", env->source,
 		    *env->conf->acl_file ? " and " : "", env->conf->acl_file);
 	}
@@ -440,6 +442,9 @@ daemon_resolver(struct daemon *d)
 	memset(&uo, 0, sizeof(uo));
 	uo.forwarders = fwd.len > 0 ? fwd.data : NULL;
 	uo.timeout_ms = d->env->conf->dns_timeout;
+	uo.ports = d->opts.stdio ? DAEMON_DNS_PORTS_STDIO : DAEMON_DNS_PORTS;
+	uo.per_domain = d->env->conf->dns_domain_queries;
+	uo.slow_ms = d->env->conf->dns_slow_domain_time;
 	if ((d->ub = dns_ub_new(d->base, &uo, err, sizeof(err))) == NULL)
 		msg_fatal(EX_CONFIG, "resolver: %s", err);
 	if (d->opts.stdio)
@@ -466,7 +471,7 @@ daemon_fd_limit(const struct daemon *d)
 {
 	struct rlimit rl;
 	rlim_t need = (rlim_t)d->env->conf->max_connections +
-	    DAEMON_FD_MARGIN;
+	    DAEMON_DNS_PORTS + DAEMON_FD_MARGIN;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
@@ -479,7 +484,8 @@ daemon_fd_limit(const struct daemon *d)
 		msg_warn("open files limit %llu is below max_connections (%u) "
 		    "plus %d for DNS and logging: raise LimitNOFILE or "
 		    "lower max_connections", (unsigned long long)rl.rlim_cur,
-		    d->env->conf->max_connections, DAEMON_FD_MARGIN);
+		    d->env->conf->max_connections,
+		    DAEMON_DNS_PORTS + DAEMON_FD_MARGIN);
 }
 
 /* main - start, serve until SIGTERM (or the end of stdin), exit 0 */

@@ -104,6 +104,12 @@ struct dns_ub_opts {
 	int	tcp_only;		/* for tests */
 	unsigned timeout_ms;		/* per-evaluation deadline */
 	int	recursive;		/* full recursion instead of forwarding */
+	unsigned ports;			/* UDP queries out at once; 0: the
+					 * library's own (16) */
+	unsigned per_domain;		/* distinct questions in flight per
+					 * registered domain; 0: no bound */
+	unsigned slow_ms;		/* a domain that timed out is answered
+					 * as a timeout this long; 0: never */
 };
 
 struct dns_ub;
@@ -112,6 +118,9 @@ struct dns_ub *dns_ub_new(struct event_base *, const struct dns_ub_opts *,
 	    char *err, size_t errlen);
 void	dns_ub_free(struct dns_ub *);
 void	dns_ub_quiet(struct dns_ub *);	/* no libunbound text on stderr */
+void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms);
+struct dns_guard_stats;
+void	dns_ub_guard_stats(const struct dns_ub *, struct dns_guard_stats *);
 
 /*
  * Start a job on the loop.  done(arg) is called once, from the loop (never

@@ -58,12 +58,14 @@
 #include <stdarg.h>
 #include <string.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <unbound.h>
 #include <unbound-event.h>
 
 #include "dns/dns.h"
+#include "dns/dns_guard.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/msg.h"
@@ -123,6 +125,7 @@ struct dns_ub {
 	struct ub_ctx  *ctx;
 	unsigned	timeout_ms;
 	struct dns_ub_run *runs;	/* runs going on */
+	struct dns_guard *guard;	/* bounds per registered domain */
 };
 
 /* One question sent. */
@@ -134,6 +137,8 @@ struct dns_ub_q {
 	char	       *name;		/* owned copy, for parsing the answer */
 	int		async_id;	/* 0: answered during the send */
 	int		pending;	/* no answer yet */
+	long		sent_ms;	/* when it went out */
+	struct dns_guard_flight *flight; /* the guard's, until answered */
 };
 
 struct dns_ub_run {
@@ -150,6 +155,7 @@ struct dns_ub_run {
 	struct arena   *arena;		/* one answer's records */
 	struct spf_question *copy;	/* questions of the current step */
 	size_t		copycap;
+	unsigned	timeout_ms;	/* the deadline, after the start */
 };
 
 /* dns_ub_err - reason into the caller's buffer */
@@ -322,6 +328,37 @@ out:
 	return ret;
 }
 
+/*
+ * dns_ub_ports - how many UDP queries may be out at once.  libunbound
+ * allows 16 in library use, and a query waits for a free one: 16 names
+ * whose servers never answer, retried for minutes, would hold them all
+ * and stall every other lookup.  Its table of queries in progress gets
+ * room for as many again waiting on answers of others.
+ */
+static int
+dns_ub_ports(struct ub_ctx *ctx, unsigned ports, char *err, size_t errlen)
+{
+	char v[16];
+	struct buf b;
+	int r;
+
+	buf_init_store(&b, sizeof(v) - 1, v, sizeof(v));
+	(void)buf_put_uint(&b, ports);
+	if ((r = ub_ctx_set_option(ctx, "outgoing-range:", v)) != 0) {
+		dns_ub_err(err, errlen, "outgoing-range: %s", ub_strerror(r));
+		return -1;
+	}
+	buf_reset(&b);
+	(void)buf_put_uint(&b, 2 * (unsigned long long)ports);
+	if ((r = ub_ctx_set_option(ctx, "num-queries-per-thread:", v)) != 0) {
+		dns_ub_err(err, errlen, "num-queries-per-thread: %s",
+		    ub_strerror(r));
+		return -1;
+	}
+	buf_free(&b);
+	return 0;
+}
+
 /* dns_ub_new - a libunbound context on an event base */
 struct dns_ub *
 dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
@@ -352,6 +389,9 @@ dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
 		dns_ub_err(err, errlen, "tcp-upstream: %s", ub_strerror(r));
 		goto bad;
 	}
+	if (opts->ports > 0 && dns_ub_ports(ctx, opts->ports, err,
+	    errlen) < 0)
+		goto bad;
 	/*
 	 * A stub that forwards lets the site's resolver answer every name,
 	 * private reverse zones and .test included.  Last: changing local
@@ -363,11 +403,33 @@ dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
 	ub->base = base;
 	ub->ctx = ctx;
 	ub->timeout_ms = opts->timeout_ms;
+	ub->guard = dns_guard_new(opts->per_domain, opts->slow_ms);
 	return ub;
 
 bad:
 	ub_ctx_delete(ctx);
 	return NULL;
+}
+
+/* dns_ub_now_ms - the monotonic clock the guard counts in */
+static long
+dns_ub_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* dns_ub_q_free - forget a question; the guard hears that it ended */
+static void
+dns_ub_q_free(struct dns_ub *ub, struct dns_ub_q *q, int timed_out)
+{
+	if (q->flight != NULL)
+		dns_guard_leave(ub->guard, q->flight, timed_out,
+		    dns_ub_now_ms());
+	free(q->name);
+	free(q);
 }
 
 /* dns_ub_run_free - cancel what is outstanding, release a run */
@@ -380,8 +442,7 @@ dns_ub_run_free(struct dns_ub_run *run)
 		next = q->next;
 		if (q->pending && q->async_id != 0)
 			(void)ub_cancel(run->ub->ctx, q->async_id);
-		free(q->name);
-		free(q);
+		dns_ub_q_free(run->ub, q, 0);
 	}
 	if (run->next)
 		run->next->prevp = run->prevp;
@@ -427,8 +488,7 @@ dns_ub_reap(struct dns_ub_run *run)
 			continue;
 		}
 		*qp = q->next;
-		free(q->name);
-		free(q);
+		dns_ub_q_free(run->ub, q, 0);
 	}
 }
 
@@ -458,6 +518,8 @@ dns_ub_callback(void *arg, int rcode, void *pkt, int len, int sec,
 	a.id = q->id;
 	q->pending = 0;
 	run->pending--;
+	dns_guard_leave(run->ub->guard, q->flight, 0, dns_ub_now_ms());
+	q->flight = NULL;
 	dns_ub_feed(run, &a);
 	dns_ub_schedule(run);
 }
@@ -478,12 +540,19 @@ dns_ub_send(struct dns_ub_run *run, const struct spf_question *sq)
 	q->next = run->qs;
 	run->qs = q;
 	run->pending++;
-	r = ub_resolve_event(run->ub->ctx, q->name, (int)q->type,
-	    DNS_UB_CLASS_IN, q, dns_ub_callback, &aid);
+	q->sent_ms = dns_ub_now_ms();
+	/* a slow or busy registered domain is not asked: a timeout now */
+	if ((q->flight = dns_guard_enter(run->ub->guard, (unsigned)q->type,
+	    q->name, q->sent_ms)) == NULL)
+		r = -1;
+	else
+		r = ub_resolve_event(run->ub->ctx, q->name, (int)q->type,
+		    DNS_UB_CLASS_IN, q, dns_ub_callback, &aid);
 	if (r != 0 && q->pending) {
 		memset(&a, 0, sizeof(a));
 		a.id = q->id;
-		a.status = SPF_DNS_SERVFAIL;
+		a.status = q->flight == NULL ? SPF_DNS_TIMEOUT :
+		    SPF_DNS_SERVFAIL;
 		q->pending = 0;
 		run->pending--;
 		dns_ub_feed(run, &a);
@@ -542,11 +611,20 @@ dns_ub_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	struct spf_answer a;
 	size_t n, i;
 	unsigned steps;
+	long now;
 
+	now = dns_ub_now_ms();
 	for (q = run->qs; q; q = q->next) {
-		if (q->pending && q->async_id != 0)
+		if (!q->pending)
+			continue;
+		if (q->async_id != 0)
 			(void)ub_cancel(run->ub->ctx, q->async_id);
 		q->pending = 0;
+		/* a question that had half the time and no answer marks its
+		 * domain slow; one asked just before the end does not */
+		dns_guard_leave(run->ub->guard, q->flight, now - q->sent_ms >=
+		    (long)run->timeout_ms / 2, now);
+		q->flight = NULL;
 	}
 	run->pending = 0;
 	dns_ub_reap(run);
@@ -584,6 +662,20 @@ dns_ub_quiet(struct dns_ub *ub)
 	(void)ub_ctx_debuglevel(ub->ctx, 0);
 }
 
+/* dns_ub_limits - the guard's bounds (a reload) */
+void
+dns_ub_limits(struct dns_ub *ub, unsigned per_domain, unsigned slow_ms)
+{
+	dns_guard_limits(ub->guard, per_domain, slow_ms);
+}
+
+/* dns_ub_guard_stats - the guard's counters */
+void
+dns_ub_guard_stats(const struct dns_ub *ub, struct dns_guard_stats *st)
+{
+	dns_guard_stats(ub->guard, st);
+}
+
 /* dns_ub_start - run a job on the loop */
 struct dns_ub_run *
 dns_ub_start(struct dns_ub *ub, struct dns_job *job, unsigned timeout_ms,
@@ -608,6 +700,7 @@ dns_ub_start(struct dns_ub *ub, struct dns_job *job, unsigned timeout_ms,
 		ub->runs->prevp = &run->next;
 	run->prevp = &ub->runs;
 	ub->runs = run;
+	run->timeout_ms = timeout_ms;
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	evtimer_add(run->deadline_ev, &tv);
@@ -632,6 +725,7 @@ dns_ub_free(struct dns_ub *ub)
 	while (ub->runs)
 		dns_ub_run_free(ub->runs);
 	ub_ctx_delete(ub->ctx);
+	dns_guard_free(ub->guard);
 	free(ub);
 }
 

@@ -17,8 +17,10 @@
 #	the server closed the connection, else "open".  many: CONNS
 #	connections at once, each sending FILE COUNT times (default 2);
 #	prints "replies=N same=M" (M replies equal to the first) and the
-#	first reply.  hold: a connection kept idle for SECONDS; prints
-#	"open" when the server did not close it meanwhile, else "closed".
+#	first reply.  hold: one request (from 127.0.0.1, exempt), then the
+#	connection kept idle for SECONDS, as smtpd keeps it between
+#	messages; prints "open" when the server did not close it
+#	meanwhile, else "closed".
 #	drop: FILE READ times (default 0) as send does, printing each
 #	reply's action line, then FILE (or LAST) once more, and WAIT
 #	seconds later
@@ -38,6 +40,9 @@ import threading
 import time
 
 TIMEOUT = 30.0
+HOLD_REQUEST = (b"request=smtpd_access_policy\nprotocol_state=RCPT\n"
+                b"client_address=127.0.0.1\nsender=a@example.com\n"
+                b"recipient=b@example.net\ninstance=hold\n\n")
 
 
 def connect(spec):
@@ -175,6 +180,9 @@ def main():
     elif mode == "hold":
         wait = float(sys.argv[3])
         s = connect(spec)
+        # first a request, as smtpd sends one as it connects: a
+        # connection that never says anything is closed by rmxfd
+        send(s, HOLD_REQUEST, 1)
         s.settimeout(wait)
         try:
             chunk = s.recv(1)

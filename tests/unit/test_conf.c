@@ -470,9 +470,9 @@ test_conf_default(void **state)
 	assert_int_equal(c->smarthost_egress.n, 0);
 	assert_int_equal(c->smarthost_contexts.n, 0);
 	assert_int_equal(c->listen.n, 1);
-	assert_int_equal(c->listen.v[0].kind, CONF_LISTEN_INET);
-	assert_string_equal(c->listen.v[0].host, "127.0.0.1");
-	assert_int_equal(c->listen.v[0].port, 10031);
+	assert_int_equal(c->listen.v[0].kind, CONF_LISTEN_UNIX);
+	assert_string_equal(c->listen.v[0].path,
+	    "/var/spool/postfix/private/rmxf");
 	assert_string_equal(c->user, "");
 	assert_string_equal(c->chroot, "");
 	assert_int_equal(c->log_to, CONF_LOG_SYSLOG);

@@ -60,7 +60,7 @@ test_forwarders(void **state)
 	assert_non_null(base);
 	for (i = 0; i < sizeof(fwd_rows) / sizeof(*fwd_rows); i++) {
 		const struct fwd_row *r = &fwd_rows[i];
-		struct dns_ub_opts opts = {r->fwd, 0, 1000, 0};
+		struct dns_ub_opts opts = {r->fwd, 0, 1000, 0, 0, 0, 0};
 		char err[256] = "";
 		struct dns_ub *ub = dns_ub_new(base, &opts, err, sizeof(err));
 
@@ -81,7 +81,7 @@ test_forwarders(void **state)
 static void
 test_run_sync_error(void **state)
 {
-	struct dns_ub_opts opts = {"nonsense", 0, 1000, 0};
+	struct dns_ub_opts opts = {"nonsense", 0, 1000, 0, 0, 0, 0};
 	struct dns_job job = {NULL, NULL, NULL, NULL};
 	char err[256];
 
@@ -213,7 +213,7 @@ test_local_answers(void **state)
 		{2, SPF_RR_PTR, "1.0.0.127.in-addr.arpa"},
 		{3, SPF_RR_TXT, "localhost"},
 	};
-	struct dns_ub_opts opts = {NULL, 0, 2000, 1};
+	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0};
 	struct one_job j;
 	char ip[IPADDR_STRLEN];
 
@@ -248,7 +248,7 @@ test_deadline(void **state)
 	};
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
-	struct dns_ub_opts opts = {NULL, 0, 0, 0};
+	struct dns_ub_opts opts = {NULL, 0, 0, 0, 0, 0, 0};
 	struct one_job j;
 	char fwd[64];
 	long long t0, ms;
@@ -287,7 +287,7 @@ test_cancel(void **state)
 	static const struct spf_question qs[] = {
 		{0, SPF_RR_A, "localhost"},
 	};
-	struct dns_ub_opts opts = {NULL, 0, 2000, 1};
+	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0};
 	struct event_base *base = event_base_new();
 	struct one_job j1, j2;
 	struct dns_job job1 = {&j1, one_step, one_feed, one_expire};

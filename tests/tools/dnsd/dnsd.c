@@ -7,6 +7,7 @@
  *	dnsd --zone FILE --listen 127.0.0.1:PORT [--listen [::1]:PORT]
  *		[--port-file F] [--pid-file F] [--udp-limit N]
  *		[--max-seconds N] [--ttl N] [--log FILE] [--delay MS]
+ *		[--drop SUFFIX]
  * DESCRIPTION
  *	Serves the zone file (doc/zone-format.md) over UDP and TCP on the
  *	given loopback addresses, with the answers of dns_zone_lookup(), so
@@ -25,6 +26,10 @@
  *	--listen given with 0; --port-file receives it (written whole, by
  *	rename).  --log gets one line per query: name, type, outcome
  *	(RCODE, or TIMEOUT), udp or tcp, and "tc" when truncated.
+ *
+ *	--drop SUFFIX drops every query for SUFFIX and the names under it
+ *	(as a TIMEOUT name, whatever the zone holds): a sender's domain
+ *	whose servers never answer, with random names below it.
  *
  *	--delay MS (0 by default) holds every UDP answer for MS
  *	milliseconds before sending it, on a timer of its own, so that
@@ -62,6 +67,7 @@
 
 #include "dns/dns.h"
 #include "util/buf.h"
+#include "util/domain.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -121,6 +127,7 @@ struct dnsd {
 	struct dnsd_conn *conns;	/* open TCP connections */
 	unsigned	delay_ms;	/* --delay */
 	struct dnsd_held *held;		/* UDP answers waiting */
+	const char     *drop;		/* --drop: never answer under it */
 };
 
 /* dnsd_usage - complain and exit */
@@ -130,7 +137,7 @@ dnsd_usage(void)
 	fprintf(stderr, "usage: dnsd --zone FILE --listen ADDR:PORT "
 	    "[--listen [V6]:PORT] [--port-file F] [--pid-file F]\n"
 	    "\t[--udp-limit N] [--max-seconds N] [--ttl N] [--log FILE]"
-	    " [--delay MS]\n");
+	    " [--delay MS] [--drop SUFFIX]\n");
 	exit(EX_USAGE);
 }
 
@@ -543,6 +550,9 @@ dnsd_respond(struct dnsd *d, const unsigned char *msg, size_t len, int tcp,
 	}
 
 	dns_zone_lookup(d->zone, name, nlen, type, &res);
+	if (d->drop != NULL && domain_is_within(name, nlen, d->drop,
+	    strlen(d->drop)))
+		res.status = SPF_DNS_TIMEOUT;
 	if (res.status == SPF_DNS_TIMEOUT) {
 		dnsd_log(d, name, nlen, type, "TIMEOUT", tcp, 0);
 		goto out;			/* never answered */
@@ -816,6 +826,8 @@ main(int argc, char **argv)
 		else if (strcmp(opt, "--delay") == 0)
 			d.delay_ms = dnsd_number(opt, val, 0,
 			    DNSD_MAX_DELAY_MS);
+		else if (strcmp(opt, "--drop") == 0)
+			d.drop = val;
 		else
 			dnsd_usage();
 	}
