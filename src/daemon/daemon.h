@@ -186,6 +186,5 @@ struct daemon_req *daemon_req_start(struct daemon *, struct check_memo *,
 void	daemon_req_cancel(struct daemon_req *);
 void	daemon_req_init(struct daemon *);
 void	daemon_req_fini(struct daemon *);
-long	daemon_now_ms(void);		/* the monotonic clock */
 
 #endif

@@ -60,6 +60,7 @@
 #include "daemon/daemon.h"
 #include "policy/policy.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -244,7 +245,7 @@ daemon_conn_done(void *arg, const char *action)
 
 	c->req = NULL;
 	c->nreq++;
-	c->idle_since = daemon_now_ms();
+	c->idle_since = clock_now_ms();
 	buf_init_store(&b, sizeof(reply) - 1, reply, sizeof(reply));
 	if (policy_format_reply(&b, action) < 0) {
 		msg_error("connection from %s: unusable action \"%.100s\": "
@@ -454,7 +455,7 @@ daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
 	d->conns = c;
 	d->nconns++;
 	d->nserved++;
-	c->idle_since = daemon_now_ms();
+	c->idle_since = clock_now_ms();
 	event_add(c->rev, NULL);
 	/* a socket's peer says something soon (smtpd sends its request as
 	 * it connects), or leaves its place to others; --stdio is Postfix's

@@ -73,6 +73,7 @@
 
 #include "daemon/daemon.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -130,7 +131,7 @@ static int
 daemon_listen_room(struct daemon *d, struct daemon_listener *l,
     const char *peer)
 {
-	long now = daemon_now_ms();
+	long now = clock_now_ms();
 	int made = daemon_conn_evict(d);
 
 	if (!made)

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
+#include "util/clock.h"
 #include "policy/policy.h"
 #include "util/lru.h"
 #include "util/xmalloc.h"
@@ -144,7 +145,7 @@ daemon_park_put(struct daemon_park *p, struct check_memo *m)
 		check_memo_free(m);
 		return;
 	}
-	now = daemon_now_ms();
+	now = clock_now_ms();
 	h = daemon_park_hash(instance);
 	if ((e = daemon_park_find(p, h, instance)) != NULL)
 		daemon_park_drop(p, e, 0);
@@ -172,7 +173,7 @@ daemon_park_take(struct daemon_park *p, const struct check_memo *cur,
 	    (e = daemon_park_find(p, daemon_park_hash(req->instance),
 	    req->instance)) == NULL)
 		return NULL;
-	if (daemon_park_expired(p, e, daemon_now_ms())) {
+	if (daemon_park_expired(p, e, clock_now_ms())) {
 		daemon_park_drop(p, e, 0);
 		return NULL;
 	}

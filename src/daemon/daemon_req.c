@@ -52,7 +52,7 @@
  *	the park of daemon_park(3), which it makes for a daemon on sockets).
  *
  *	daemon_req_cancel() drops a request whose connection went away;
- *	done is not called.  daemon_now_ms() is the monotonic clock, in
+ *	done is not called.  clock_now_ms() is the monotonic clock, in
  *	milliseconds, that the memos' lifetimes count in.
  * DIAGNOSTICS
  *	None: every request gets an action.
@@ -71,6 +71,7 @@
 #include "dns/dns.h"
 #include "policy/policy.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -105,16 +106,6 @@ struct daemon_req {
 	struct daemon_req_asked *asked;	/* sent, not answered yet */
 	size_t		nasked, asked_cap;
 };
-
-/* daemon_now_ms - the monotonic clock in milliseconds */
-long
-daemon_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* daemon_req_ts_ms - a timespec in milliseconds */
 static long
@@ -215,7 +206,7 @@ daemon_req_feed(void *obj, const struct spf_answer *a)
 		if (r->asked[i].id != a->id)
 			continue;
 		daemon_memo_put(r->d->memo, r->asked[i].type,
-		    r->asked[i].name, a, daemon_now_ms());
+		    r->asked[i].name, a, clock_now_ms());
 		r->asked[i] = r->asked[--r->nasked];
 		break;
 	}

@@ -62,6 +62,7 @@
 #include "ses/ses.h"
 #include "socketmap/socketmap.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -366,7 +367,7 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, used);
 		if (s->nreq++ == 0)
 			daemon_sm_timeouts(s, DAEMON_SM_IDLE_S);
-		s->idle_since = daemon_now_ms();
+		s->idle_since = clock_now_ms();
 		/* a client that does not read its replies is cut off
 		 * before they pile up (Postfix reads each one) */
 		if (evbuffer_get_length(bufferevent_get_output(bev)) >
@@ -449,7 +450,7 @@ daemon_sm_new(struct daemon *d, int fd, const char *peer)
 	    daemon_sm_event, s);
 	bufferevent_setwatermark(s->bev, EV_READ, 0, DAEMON_SM_MAX_IN);
 	daemon_sm_timeouts(s, DAEMON_SM_FIRST_S);
-	s->idle_since = daemon_now_ms();
+	s->idle_since = clock_now_ms();
 	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) < 0) {
 		msg_warn("socketmap connection from %s: cannot enable: "
 		    "closed", peer);

@@ -58,7 +58,6 @@
 #include <stdarg.h>
 #include <string.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <unbound.h>
@@ -68,6 +67,7 @@
 #include "dns/dns_guard.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -411,23 +411,13 @@ bad:
 	return NULL;
 }
 
-/* dns_ub_now_ms - the monotonic clock the guard counts in */
-static long
-dns_ub_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* dns_ub_q_free - forget a question; the guard hears that it ended */
 static void
 dns_ub_q_free(struct dns_ub *ub, struct dns_ub_q *q, int timed_out)
 {
 	if (q->flight != NULL)
 		dns_guard_leave(ub->guard, q->flight, timed_out,
-		    dns_ub_now_ms());
+		    clock_now_ms());
 	free(q->name);
 	free(q);
 }
@@ -518,7 +508,7 @@ dns_ub_callback(void *arg, int rcode, void *pkt, int len, int sec,
 	a.id = q->id;
 	q->pending = 0;
 	run->pending--;
-	dns_guard_leave(run->ub->guard, q->flight, 0, dns_ub_now_ms());
+	dns_guard_leave(run->ub->guard, q->flight, 0, clock_now_ms());
 	q->flight = NULL;
 	dns_ub_feed(run, &a);
 	dns_ub_schedule(run);
@@ -540,7 +530,7 @@ dns_ub_send(struct dns_ub_run *run, const struct spf_question *sq)
 	q->next = run->qs;
 	run->qs = q;
 	run->pending++;
-	q->sent_ms = dns_ub_now_ms();
+	q->sent_ms = clock_now_ms();
 	/* a slow or busy registered domain is not asked: a timeout now */
 	if ((q->flight = dns_guard_enter(run->ub->guard, (unsigned)q->type,
 	    q->name, q->sent_ms)) == NULL)
@@ -613,7 +603,7 @@ dns_ub_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned steps;
 	long now;
 
-	now = dns_ub_now_ms();
+	now = clock_now_ms();
 	for (q = run->qs; q; q = q->next) {
 		if (!q->pending)
 			continue;
