@@ -1021,3 +1021,34 @@ check_free(struct check *c)
 	buf_free(&c->log);
 	free(c);
 }
+
+/* check_job_step - the job's step */
+static enum spf_step
+check_job_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return check_step(obj, qs, n);
+}
+
+/* check_job_feed - the job's feed */
+static int
+check_job_feed(void *obj, const struct spf_answer *a)
+{
+	return check_feed(obj, a);
+}
+
+/* check_job_expire - the job's deadline */
+static void
+check_job_expire(void *obj)
+{
+	check_expire(obj);
+}
+
+/* check_job - a job around c, for the drivers of dns(3) */
+void
+check_job(struct spf_job *job, struct check *c)
+{
+	job->obj = c;
+	job->step = check_job_step;
+	job->feed = check_job_feed;
+	job->expire = check_job_expire;
+}

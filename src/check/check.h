@@ -28,6 +28,7 @@
  *	void	check_expire(struct check *);
  *	const struct check_decision *check_decision(const struct check *);
  *	void	check_free(struct check *);
+void	check_job(struct spf_job *, struct check *);
  *
  *	const char *check_method_str(enum check_method);
  *
@@ -95,7 +96,7 @@
  *
  *	Driving a check with the dns(3) drivers is the caller's business:
  *	the module must not depend on dns, so the daemon and rmxf replay
- *	each fill a struct dns_job with three two-line wrappers around
+ *	each fill a struct spf_job with three two-line wrappers around
  *	check_step, check_feed and check_expire.
  *	The decision's log line is one greppable line without a newline,
  *	for the caller to log with its own prefix (and time_ms=):
@@ -232,6 +233,7 @@ int	check_feed(struct check *, const struct spf_answer *);
 void	check_expire(struct check *);
 const struct check_decision *check_decision(const struct check *);
 void	check_free(struct check *);
+void	check_job(struct spf_job *, struct check *);
 
 const char *check_method_str(enum check_method);	/* "spf" ... */
 
@@ -262,5 +264,6 @@ void	check_list_expire(struct check_list *);
 size_t	check_list_lines(const struct check_list *,
 	    const struct check_list_line **);
 void	check_list_free(struct check_list *);
+void	check_list_job(struct spf_job *, struct check_list *);
 
 #endif

@@ -356,7 +356,7 @@ cli_check_dns_open(const struct cli_check_opts *o, struct cli_check_dns *d)
 
 /* cli_check_dns_run - run a job against the zone or libunbound */
 static int
-cli_check_dns_run(struct cli_check_dns *d, struct dns_job *job)
+cli_check_dns_run(struct cli_check_dns *d, struct spf_job *job)
 {
 	char err[CLI_CHECK_MAX_ERR];
 
@@ -389,14 +389,14 @@ cli_check_query(const struct cli_check_opts *o, struct spf_params *p,
     struct cli_check_dns *d)
 {
 	struct spf_query *q;
-	struct dns_job job;
+	struct spf_job job;
 	struct cli_report r;
 	struct buf out;
 	int status;
 
 	buf_init(&out, CLI_MAX_JSON);
 	q = spf_query_new(p);
-	dns_job_spf(&job, q);
+	spf_query_job(&job, q);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	memset(&r, 0, sizeof(r));
@@ -442,7 +442,7 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
 {
 	struct policy_parser *pp = policy_parser_new(NULL);
 	struct check *c = NULL;
-	struct dns_job job;
+	struct spf_job job;
 	struct buf req, out;
 	size_t used;
 	int status;
@@ -457,7 +457,7 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
 	}
 	e->check.hostname = o->receiver;
 	c = check_new(&e->check, NULL, policy_parser_request(pp), p->now);
-	dns_job_check(&job, c);
+	check_job(&job, c);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	status = cli_check_print(o->json ?
@@ -481,7 +481,7 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 	const struct check_list_line *leg = NULL;
 	struct check_list *list = NULL;
 	struct spf_policy *pol;
-	struct dns_job job;
+	struct spf_job job;
 	const char *at, *domain;
 	struct buf out;
 	size_t n, nleg = 0;
@@ -495,13 +495,13 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
 	pol = spf_policy_new(o->address, p);
-	dns_job_policy(&job, pol);
+	spf_policy_job(&job, pol);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	n = spf_policy_lines(pol, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
-		dns_job_check_list(&job, list);
+		check_list_job(&job, list);
 		if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 			goto out;
 		nleg = check_list_lines(list, &leg);

@@ -166,14 +166,14 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
     const struct dns_ub_opts *ub, const struct policy_request *req)
 {
 	const struct check_decision *d;
-	struct dns_job job;
+	struct spf_job job;
 	struct check *c;
 	struct buf out;
 	char err[CLI_REPLAY_ERRLEN];
 	int status = EX_OK;
 
 	c = check_new(env, memo, req, o->now);
-	dns_job_check(&job, c);
+	check_job(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {

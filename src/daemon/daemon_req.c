@@ -90,7 +90,7 @@ struct daemon_req {
 	struct daemon  *d;
 	struct daemon_env *env;
 	struct check   *chk;
-	struct dns_job	job;
+	struct spf_job	job;
 	struct dns_ub_run *run;
 	struct timespec	start;
 	void		(*done)(void *, const char *);

@@ -12,11 +12,11 @@
  *	void	dns_ub_free(struct dns_ub *ub);
  *	void	dns_ub_quiet(struct dns_ub *ub);
  *	struct dns_ub_run *dns_ub_start(struct dns_ub *ub,
- *			struct dns_job *job, unsigned timeout_ms,
+ *			struct spf_job *job, unsigned timeout_ms,
  *			void (*done)(void *), void *arg);
  *	void	dns_ub_cancel(struct dns_ub_run *run);
  *	int	dns_ub_run_sync(const struct dns_ub_opts *opts,
- *			struct dns_job *job, char *err, size_t errlen);
+ *			struct spf_job *job, char *err, size_t errlen);
  * DESCRIPTION
  *	dns_ub_new() makes a libunbound context on the caller's event base:
  *	forwarding to the servers of /etc/resolv.conf, or to opts->forwarders
@@ -145,7 +145,7 @@ struct dns_ub_run {
 	struct dns_ub_run *next;
 	struct dns_ub_run **prevp;
 	struct dns_ub  *ub;
-	struct dns_job	job;		/* a copy of the caller's */
+	struct spf_job	job;		/* a copy of the caller's */
 	struct event   *step_ev;	/* zero-delay: step the job */
 	struct event   *deadline_ev;
 	void		(*done)(void *);
@@ -668,7 +668,7 @@ dns_ub_guard_stats(const struct dns_ub *ub, struct dns_guard_stats *st)
 
 /* dns_ub_start - run a job on the loop */
 struct dns_ub_run *
-dns_ub_start(struct dns_ub *ub, struct dns_job *job, unsigned timeout_ms,
+dns_ub_start(struct dns_ub *ub, struct spf_job *job, unsigned timeout_ms,
     void (*done)(void *), void *arg)
 {
 	struct dns_ub_run *run = xcalloc(1, sizeof(*run));
@@ -730,7 +730,7 @@ dns_ub_sync_done(void *arg)
 
 /* dns_ub_run_sync - one job on a private loop */
 int
-dns_ub_run_sync(const struct dns_ub_opts *opts, struct dns_job *job,
+dns_ub_run_sync(const struct dns_ub_opts *opts, struct spf_job *job,
     char *err, size_t errlen)
 {
 	struct event_base *base;

@@ -365,7 +365,7 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 	const struct check_decision *d;
 	struct check_env env;
 	struct dns_ub_opts ub;
-	struct dns_job job;
+	struct spf_job job;
 	struct check *c;
 	size_t n = strlen(MDA_PREPEND);
 	int ret = 0;
@@ -375,7 +375,7 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 	env.rcache = rc;
 	env.hostname = r->host;
 	c = check_new(&env, NULL, req, (long long)time(NULL));
-	dns_job_check(&job, c);
+	check_job(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {

@@ -502,3 +502,34 @@ spf_policy_free(struct spf_policy *pl)
 	spf_cache_free(&pl->c);
 	arena_free(pl->arena);
 }
+
+/* spf_policy_job_step - the job's step */
+static enum spf_step
+spf_policy_job_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return spf_policy_step(obj, qs, n);
+}
+
+/* spf_policy_job_feed - the job's feed */
+static int
+spf_policy_job_feed(void *obj, const struct spf_answer *a)
+{
+	return spf_policy_feed(obj, a);
+}
+
+/* spf_policy_job_expire - the job's deadline */
+static void
+spf_policy_job_expire(void *obj)
+{
+	spf_policy_expire(obj);
+}
+
+/* spf_policy_job - a job around the walker, for the drivers of dns(3) */
+void
+spf_policy_job(struct spf_job *job, struct spf_policy *pl)
+{
+	job->obj = pl;
+	job->step = spf_policy_job_step;
+	job->feed = spf_policy_job_feed;
+	job->expire = spf_policy_job_expire;
+}

@@ -443,11 +443,11 @@ static struct check *
 test_check_run(struct dns_zone *zone, const struct check_env *env,
     struct check_memo *memo, const struct policy_request *req)
 {
-	struct dns_job job;
+	struct spf_job job;
 	struct check *c;
 
 	c = check_new(env, memo, req, 1700000000);
-	dns_job_check(&job, c);
+	check_job(&job, c);
 	dns_zone_run(zone, &job);
 	return c;
 }

@@ -82,7 +82,7 @@ static void
 test_run_sync_error(void **state)
 {
 	struct dns_ub_opts opts = {"nonsense", 0, 1000, 0, 0, 0, 0};
-	struct dns_job job = {NULL, NULL, NULL, NULL};
+	struct spf_job job = {NULL, NULL, NULL, NULL};
 	char err[256];
 
 	(void)state;
@@ -180,7 +180,7 @@ static void
 run_job(const struct dns_ub_opts *opts, struct one_job *j, unsigned tmo)
 {
 	struct event_base *base = event_base_new();
-	struct dns_job job = {j, one_step, one_feed, one_expire};
+	struct spf_job job = {j, one_step, one_feed, one_expire};
 	struct dns_ub *ub;
 	char err[256];
 	int loops;
@@ -290,8 +290,8 @@ test_cancel(void **state)
 	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0};
 	struct event_base *base = event_base_new();
 	struct one_job j1, j2;
-	struct dns_job job1 = {&j1, one_step, one_feed, one_expire};
-	struct dns_job job2 = {&j2, one_step, one_feed, one_expire};
+	struct spf_job job1 = {&j1, one_step, one_feed, one_expire};
+	struct spf_job job2 = {&j2, one_step, one_feed, one_expire};
 	struct dns_ub_run *run;
 	struct dns_ub *ub;
 	char err[256];

@@ -27,11 +27,11 @@ policy_run(struct dns_zone *z, const char *address)
 {
 	struct spf_params p;
 	struct spf_policy *pl;
-	struct dns_job job;
+	struct spf_job job;
 
 	spf_params_init(&p);
 	pl = spf_policy_new(address, &p);
-	dns_job_policy(&job, pl);
+	spf_policy_job(&job, pl);
 	dns_zone_run(z, &job);
 	return pl;
 }

@@ -241,7 +241,7 @@ dnsq_expire(void *obj)
 
 /* dnsq_job_init - a job over n items from first */
 static void
-dnsq_job_init(struct dnsq_job *j, struct dns_job *job,
+dnsq_job_init(struct dnsq_job *j, struct spf_job *job,
     struct dnsq_item *items, size_t first, size_t n)
 {
 	memset(j, 0, sizeof(*j));
@@ -280,7 +280,7 @@ main(int argc, char **argv)
 	struct dns_ub_opts opts;
 	struct dnsq_item *items;
 	struct dnsq_job j;
-	struct dns_job job;
+	struct spf_job job;
 	char err[256];
 	size_t n, i;
 	int argi, shared = 0, parallel = 0, status = 0;
