@@ -28,7 +28,7 @@
  *	void	check_expire(struct check *);
  *	const struct check_decision *check_decision(const struct check *);
  *	void	check_free(struct check *);
-void	check_job(struct spf_job *, struct check *);
+ *	void	check_job(struct spf_job *job, struct check *c);
  *
  *	const char *check_method_str(enum check_method);
  *
