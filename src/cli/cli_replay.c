@@ -26,8 +26,10 @@
  *	pipeline runs.  Only rmxfd's memo of recent evaluations is left
  *	out (rmxfd --result-memo 0): every message is evaluated afresh,
  *	with the same answers.  Answers come from the zone file of
- *	--zone, or from libunbound forwarding to --dns, or to the servers
- *	of /etc/resolv.conf.  --now sets the time (%{t}), default the
+ *	--zone, or from libunbound forwarding to --dns, to the
+ *	configuration's dns_forwarders, or to the servers of
+ *	/etc/resolv.conf, with rmxfd's deadline (dns_timeout or
+ *	request_timeout, whichever is shorter).  --now sets the time (%{t}), default the
  *	clock; --hostname the receiver name when authserv_id is empty
  *	(default "localhost").
  * DIAGNOSTICS
@@ -60,7 +62,6 @@
 
 #define CLI_REPLAY_MAX_FILE	(64 * 1024 * 1024)	/* request file */
 #define CLI_REPLAY_MAX_OUT	(16 * 1024)	/* one output line */
-#define CLI_REPLAY_MAX_FWD	64	/* "IP@PORT" */
 #define CLI_REPLAY_ERRLEN	512	/* zone and resolver error text */
 
 enum {
@@ -217,7 +218,7 @@ cli_replay_main(int argc, char **argv)
 	int status;
 
 	memset(&e, 0, sizeof(e));
-	buf_init(&fwd, CLI_REPLAY_MAX_FWD);
+	buf_init(&fwd, CONF_MAX_FORWARDERS_TEXT);
 	if ((status = cli_replay_args(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
 			cli_replay_usage(stdout);
@@ -229,7 +230,8 @@ cli_replay_main(int argc, char **argv)
 		goto out;
 	e.check.hostname = o.hostname;
 	memset(&ub, 0, sizeof(ub));
-	ub.timeout_ms = e.conf->request_timeout;
+	ub.timeout_ms = e.conf->dns_timeout < e.conf->request_timeout ?
+	    e.conf->dns_timeout : e.conf->request_timeout;
 	if (o.zone != NULL) {
 		err[0] = 0;
 		if ((zone = dns_zone_load(o.zone, err, sizeof(err))) == NULL) {
@@ -243,6 +245,13 @@ cli_replay_main(int argc, char **argv)
 		if (ipaddr_format_forwarder(o.dns, &fwd) < 0) {
 			status = cli_error(EX_USAGE, "replay: bad --dns '%s' "
 			    "(IP, IP:PORT or [IPv6]:PORT)", o.dns);
+			goto out;
+		}
+		ub.forwarders = fwd.data;
+	} else if (e.conf->dns_forwarders.n > 0) {
+		if (conf_print_forwarders(e.conf, &fwd) < 0) {
+			status = cli_error(EX_CONFIG, "replay: dns_forwarders: "
+			    "too many");
 			goto out;
 		}
 		ub.forwarders = fwd.data;
