@@ -14,7 +14,7 @@
  *	/etc/resolv.conf), runs the job to completion and prints the
  *	answer through cli_out.  With --ip it runs check_host() (an
  *	spf_query); with a single ADDRESS argument and no --ip it runs
- *	the test-mode policy walker (spf_policy) on the address's domain.
+ *	the test-mode walker (spf_list) on the address's domain.
  *
  *	The engine gets the strings as they were given: an empty, odd or
  *	local-part-less --sender is the engine's to judge (it answers
@@ -471,16 +471,16 @@ out:
 	return status;
 }
 
-/* cli_check_policy - test mode: list what the domain's policy allows,
+/* cli_check_list - test mode: list what the domain's policy allows,
  * and with a configuration what its legacy tests allow */
 static int
-cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
+cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
     struct cli_check_dns *d, const struct cli_env *e)
 {
-	const struct spf_policy_line *lines;
+	const struct spf_list_line *lines;
 	const struct check_list_line *leg = NULL;
 	struct check_list *list = NULL;
-	struct spf_policy *pol;
+	struct spf_list *sl;
 	struct dns_job job;
 	const char *at, *domain;
 	struct buf out;
@@ -494,11 +494,11 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		    o->address);
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
-	pol = spf_policy_new(o->address, p);
-	dns_job_policy(&job, pol);
+	sl = spf_list_new(o->address, p);
+	dns_job_list(&job, sl);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
-	n = spf_policy_lines(pol, &lines);
+	n = spf_list_lines(sl, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
 		dns_job_check_list(&job, list);
@@ -507,15 +507,15 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		nleg = check_list_lines(list, &leg);
 	}
 	if (o->json)
-		status = cli_out_policy_json(o->address, domain, lines, n,
+		status = cli_out_list_json(o->address, domain, lines, n,
 		    leg, nleg, &out);
-	else if ((status = cli_out_policy_text(o->address, lines, n,
+	else if ((status = cli_out_list_text(o->address, lines, n,
 	    &out)) == 0 && leg != NULL)
 		status = cli_out_legacy_text(leg, nleg, &out);
 	status = cli_check_print(status, &out);
 out:
 	check_list_free(list);
-	spf_policy_free(pol);
+	spf_list_free(sl);
 	buf_free(&out);
 	return status;
 }
@@ -563,7 +563,7 @@ cli_check_main(int argc, char **argv)
 	if ((status = cli_check_dns_open(&o, &d)) != EX_OK)
 		goto out;
 	if (o.address != NULL)
-		status = cli_check_policy(&o, &p, &d, &e);
+		status = cli_check_list(&o, &p, &d, &e);
 	else if (o.conf != NULL)
 		status = cli_check_decide(&o, &p, &d, &e);
 	else
