@@ -195,18 +195,16 @@ spf_list_target(struct spf_list *sl, const char *domain, const char *spec,
 	return s;
 }
 
-/* spf_list_term - list what one term allows */
-static void
-spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
+/*
+ * spf_list_direct - list a term that needs no lookup of its own (ip4,
+ * ip6, all; ptr and exists, which depend on the client); 0 for the others
+ */
+static int
+spf_list_direct(struct spf_list *sl, const char *domain, unsigned depth,
     const struct spf_term *t)
 {
-	const struct spf_ent *e;
 	struct spf_list_line *l;
-	const char *target;
-	size_t i;
 
-	if (spf_mech_counts(t->mech))
-		sl->terms++;
 	switch (t->mech) {
 	case SPF_M_IP4:
 	case SPF_M_IP6:
@@ -215,7 +213,7 @@ spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
 		l->mech = spf_mech_name(t->mech);
 		l->net = t->net;
 		l->bits = t->mech == SPF_M_IP4 ? t->cidr4 : t->cidr6;
-		return;
+		return 1;
 	case SPF_M_ALL:
 		l = spf_list_add(sl, SPF_LIST_NET, depth, domain, t->text);
 		l->qual = t->qual;
@@ -224,7 +222,7 @@ spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
 		if (t->qual == '+')
 			spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
 			    "+all allows every host on the Internet:", t->text);
-		return;
+		return 1;
 	case SPF_M_PTR:
 		spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
 		    "ptr is slow and unreliable (RFC 7208 5.5: SHOULD NOT "
@@ -234,10 +232,55 @@ spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
 		l = spf_list_add(sl, SPF_LIST_CLIENT, depth, domain, t->text);
 		l->qual = t->qual;
 		l->mech = spf_mech_name(t->mech);
-		return;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
+}
+
+/* spf_list_mx - NET lines for the addresses of target's MX hosts */
+static void
+spf_list_mx(struct spf_list *sl, const char *domain, unsigned depth,
+    const struct spf_term *t, const char *target)
+{
+	const struct spf_ent *e;
+	size_t i;
+
+	if ((e = spf_list_lookup(sl, target, SPF_RR_MX)) == NULL)
+		return;
+	if (spf_ent_error(e)) {
+		spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
+		    "DNS error looking up MX of", target);
+		return;
+	}
+	if (spf_ent_void(e)) {
+		spf_list_void(sl);
+		spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
+		    "no MX records (a void lookup) for", target);
+		return;
+	}
+	if (e->nrr > sl->p.limits.mx_addrs)
+		spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
+		    "more than 10 MX hosts: receivers return "
+		    "permerror for", t->text);
+	for (i = 0; i < e->nrr; i++)
+		if (e->rr[i].len > 0)
+			spf_list_nets(sl, depth, domain, t, "mx",
+			    e->rr[i].data);
+}
+
+/* spf_list_term - list what one term allows */
+static void
+spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
+    const struct spf_term *t)
+{
+	struct spf_list_line *l;
+	const char *target;
+
+	if (spf_mech_counts(t->mech))
+		sl->terms++;
+	if (spf_list_direct(sl, domain, depth, t))
+		return;
 	if (t->spec && spf_list_client_dep(t->spec, t->speclen)) {
 		l = spf_list_add(sl, SPF_LIST_CLIENT, depth, domain, t->text);
 		l->qual = t->qual;
@@ -258,76 +301,71 @@ spf_list_term(struct spf_list *sl, const char *domain, unsigned depth,
 		spf_list_nets(sl, depth, domain, t, "a", target);
 		return;
 	case SPF_M_MX:
-		if ((e = spf_list_lookup(sl, target, SPF_RR_MX)) == NULL)
-			return;
-		if (spf_ent_error(e)) {
-			spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
-			    "DNS error looking up MX of", target);
-			return;
-		}
-		if (spf_ent_void(e)) {
-			spf_list_void(sl);
-			spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
-			    "no MX records (a void lookup) for", target);
-			return;
-		}
-		if (e->nrr > sl->p.limits.mx_addrs)
-			spf_list_msg(sl, SPF_LIST_WARN, depth, domain,
-			    "more than 10 MX hosts: receivers return "
-			    "permerror for", t->text);
-		for (i = 0; i < e->nrr; i++)
-			if (e->rr[i].len > 0)
-				spf_list_nets(sl, depth, domain, t, "mx",
-				    e->rr[i].data);
+		spf_list_mx(sl, domain, depth, t, target);
 		return;
 	default:
 		return;
 	}
 }
 
-/* spf_list_walk - list one domain's record, recursively */
-static void
-spf_list_walk(struct spf_list *sl, const char *domain, unsigned depth)
+/*
+ * spf_list_enter - may the walk list this domain's record?  No when
+ * nested too deep, when the listing is full, when the record is listed
+ * already (an include loop, or a domain included twice) or when the
+ * name is no domain; a line says why.
+ */
+static int
+spf_list_enter(struct spf_list *sl, const char *domain, unsigned depth)
 {
-	const struct spf_ent *e;
-	const struct spf_rr *found = NULL;
-	struct spf_record *rec;
-	const char *err, *target;
-	size_t i, n = 0, size = SPF_TXT_OVERHEAD;
-	struct buf b;
+	size_t i;
 
 	if (depth > SPF_LIST_MAX_DEPTH) {
 		spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
 		    "nesting too deep at", domain);
-		return;
+		return 0;
 	}
 	if (sl->nlines >= SPF_LIST_MAX_LINES) {
 		if (!sl->truncated)
 			spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
 			    "listing cut: more than 2000 lines at", domain);
 		sl->truncated = 1;
-		return;
+		return 0;
 	}
-	/* an include loop or a domain included twice: list it once */
 	for (i = 0; i < sl->nlines; i++)
 		if (sl->lines[i].kind == SPF_LIST_RECORD &&
 		    domain_eq(sl->lines[i].domain, strlen(sl->lines[i].domain),
 		    domain, strlen(domain))) {
 			spf_list_msg(sl, SPF_LIST_NOTE, depth, domain,
 			    "listed above:", domain);
-			return;
+			return 0;
 		}
 	if (domain_check(domain, strlen(domain)) != DOMAIN_OK) {
 		spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
 		    "not a valid domain name:", domain);
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+/*
+ * spf_list_find - the domain's one SPF record among its TXT records, or
+ * NULL: not answered yet, or a line says why there is none to list.
+ * Warns when the TXT answer would not fit a UDP reply.
+ */
+static const struct spf_rr *
+spf_list_find(struct spf_list *sl, const char *domain, unsigned depth)
+{
+	const struct spf_ent *e;
+	const struct spf_rr *found = NULL;
+	size_t i, n = 0, size = SPF_TXT_OVERHEAD;
+	struct buf b;
+
 	if ((e = spf_list_lookup(sl, domain, SPF_RR_TXT)) == NULL)
-		return;
+		return NULL;
 	if (spf_ent_error(e)) {
 		spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
 		    "DNS error looking up TXT of", domain);
-		return;
+		return NULL;
 	}
 	for (i = 0; e->status == SPF_DNS_OK && i < e->nrr; i++) {
 		size += e->rr[i].len + 12 + e->rr[i].len / 255 + 1;
@@ -341,12 +379,12 @@ spf_list_walk(struct spf_list *sl, const char *domain, unsigned depth)
 			spf_list_void(sl);
 		spf_list_msg(sl, depth > 1 ? SPF_LIST_ERROR : SPF_LIST_NOTE,
 		    depth, domain, "no SPF record at", domain);
-		return;
+		return NULL;
 	}
 	if (n > 1) {
 		spf_list_msg(sl, SPF_LIST_ERROR, depth, domain,
 		    "more than one SPF record (permerror) at", domain);
-		return;
+		return NULL;
 	}
 	if (size > SPF_UDP_MAX) {
 		buf_init(&b, 256);
@@ -355,6 +393,21 @@ spf_list_walk(struct spf_list *sl, const char *domain, unsigned depth)
 		spf_list_add(sl, SPF_LIST_WARN, depth, domain, b.data);
 		buf_free(&b);
 	}
+	return found;
+}
+
+/* spf_list_walk - list one domain's record, recursively */
+static void
+spf_list_walk(struct spf_list *sl, const char *domain, unsigned depth)
+{
+	const struct spf_rr *found;
+	struct spf_record *rec;
+	const char *err, *target;
+	size_t i;
+
+	if (!spf_list_enter(sl, domain, depth) ||
+	    (found = spf_list_find(sl, domain, depth)) == NULL)
+		return;
 	spf_list_add(sl, SPF_LIST_RECORD, depth, domain, NULL)->text =
 	    arena_memdup(sl->arena, found->data, found->len);
 	if (spf_record_parse(sl->arena, found->data, found->len, &rec,
