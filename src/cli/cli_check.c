@@ -169,6 +169,51 @@ cli_check_number(const char *s, unsigned long max, unsigned *out)
 	return 0;
 }
 
+/* cli_check_slot - where a string-valued option goes; NULL for others */
+static const char **
+cli_check_slot(struct cli_check_opts *o, int c)
+{
+	switch (c) {
+	case 'c':
+		return &o->conf;
+	case CLI_CHECK_OPT_RCPT:
+		return &o->rcpt;
+	case CLI_CHECK_OPT_IP:
+		return &o->ip;
+	case CLI_CHECK_OPT_SENDER:
+		return &o->sender;
+	case CLI_CHECK_OPT_HELO:
+		return &o->helo;
+	case CLI_CHECK_OPT_IDENTITY:
+		return &o->identity;
+	case CLI_CHECK_OPT_RECEIVER:
+		return &o->receiver;
+	case CLI_CHECK_OPT_DNS:
+		return &o->dns;
+	case CLI_CHECK_OPT_ZONE:
+		return &o->zone;
+	default:
+		return NULL;
+	}
+}
+
+/* cli_check_bad_option - the usage error for what getopt_long refused */
+static int
+cli_check_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		return cli_error(EX_USAGE, "check: option %s needs a value",
+		    argv[optind - 1]);
+	if (optopt >= CLI_CHECK_OPT_IP)
+		return cli_error(EX_USAGE, "check: option %s takes no value",
+		    argv[optind - 1]);
+	if (optopt != 0)
+		return cli_error(EX_USAGE, "check: unknown option -%c (try "
+		    "rmxf check --help)", optopt);
+	return cli_error(EX_USAGE, "check: unknown or ambiguous option %s "
+	    "(try rmxf check --help)", argv[optind - 1]);
+}
+
 /* cli_check_parse - the command line into opts; EX_OK or EX_USAGE */
 static int
 cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
@@ -184,35 +229,15 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hc:", cli_check_longopts,
 	    NULL)) != -1) {
-		slot = NULL;
+		if ((slot = cli_check_slot(o, c)) != NULL) {
+			if (strlen(optarg) > CLI_MAX_ARG)
+				return cli_error(EX_USAGE, "check: %s is "
+				    "longer than %d bytes", argv[optind - 1],
+				    CLI_MAX_ARG);
+			*slot = optarg;
+			continue;
+		}
 		switch (c) {
-		case 'c':
-			slot = &o->conf;
-			break;
-		case CLI_CHECK_OPT_RCPT:
-			slot = &o->rcpt;
-			break;
-		case CLI_CHECK_OPT_IP:
-			slot = &o->ip;
-			break;
-		case CLI_CHECK_OPT_SENDER:
-			slot = &o->sender;
-			break;
-		case CLI_CHECK_OPT_HELO:
-			slot = &o->helo;
-			break;
-		case CLI_CHECK_OPT_IDENTITY:
-			slot = &o->identity;
-			break;
-		case CLI_CHECK_OPT_RECEIVER:
-			slot = &o->receiver;
-			break;
-		case CLI_CHECK_OPT_DNS:
-			slot = &o->dns;
-			break;
-		case CLI_CHECK_OPT_ZONE:
-			slot = &o->zone;
-			break;
 		case CLI_CHECK_OPT_TIMEOUT:
 			if (cli_check_number(optarg, CLI_MAX_TIMEOUT,
 			    &o->timeout) < 0)
@@ -229,27 +254,8 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 		case 'h':
 		case CLI_CHECK_OPT_HELP:
 			return -1;
-		case ':':
-			return cli_error(EX_USAGE, "check: option %s needs "
-			    "a value", argv[optind - 1]);
 		default:
-			if (optopt >= CLI_CHECK_OPT_IP)
-				return cli_error(EX_USAGE, "check: option %s "
-				    "takes no value", argv[optind - 1]);
-			if (optopt != 0)
-				return cli_error(EX_USAGE, "check: unknown "
-				    "option -%c (try rmxf check --help)",
-				    optopt);
-			return cli_error(EX_USAGE, "check: unknown or "
-			    "ambiguous option %s (try rmxf check --help)",
-			    argv[optind - 1]);
-		}
-		if (slot != NULL) {
-			if (strlen(optarg) > CLI_MAX_ARG)
-				return cli_error(EX_USAGE, "check: %s is "
-				    "longer than %d bytes", argv[optind - 1],
-				    CLI_MAX_ARG);
-			*slot = optarg;
+			return cli_check_bad_option(c, argv);
 		}
 	}
 	if (argc - optind > 1)
