@@ -537,19 +537,19 @@ static enum spf_tr
 spf_term_mx(struct spf_query *q, struct spf_frame *fr,
     const struct spf_term *t, const char *target)
 {
-	const struct spf_ent *e, *ae;
+	const struct spf_ent *mx, *addrs;
 	size_t i;
 	int wait = 0;
 
-	if ((e = spf_lookup(q, target, SPF_RR_MX)) == NULL)
+	if ((mx = spf_lookup(q, target, SPF_RR_MX)) == NULL)
 		return SPF_T_NEED;
-	if (spf_ent_error(e))
-		return spf_dns_error(q, e);
-	if (spf_ent_void(e))
+	if (spf_ent_error(mx))
+		return spf_dns_error(q, mx);
+	if (spf_ent_void(mx))
 		return spf_count_void(q, fr) < 0 ? SPF_T_ERROR : SPF_T_NOMATCH;
-	if (e->nrr > q->p.limits.mx_addrs) {
+	if (mx->nrr > q->p.limits.mx_addrs) {
 		spf_trace_count(q, SPF_TR_LIMIT, "mx_addrs",
-		    (unsigned)e->nrr, q->p.limits.mx_addrs);
+		    (unsigned)mx->nrr, q->p.limits.mx_addrs);
 		return spf_finish(q, SPF_PERMERROR,
 		    spf_problem(q, "more MX records than allowed "
 		    "(limit mx_addrs) at", target), "mx_addrs");
@@ -557,32 +557,32 @@ spf_term_mx(struct spf_query *q, struct spf_frame *fr,
 	if (!fr->mx_counted) {
 		fr->mx_counted = 1;
 		spf_trace_count(q, SPF_TR_COUNT, "mx_addrs",
-		    (unsigned)e->nrr, q->p.limits.mx_addrs);
+		    (unsigned)mx->nrr, q->p.limits.mx_addrs);
 	}
 	/* ask for every MX host's addresses at once */
-	for (i = 0; i < e->nrr; i++)
-		if (e->rr[i].len > 0 &&
-		    spf_lookup(q, e->rr[i].data, spf_addr_type(q)) == NULL)
+	for (i = 0; i < mx->nrr; i++)
+		if (mx->rr[i].len > 0 &&
+		    spf_lookup(q, mx->rr[i].data, spf_addr_type(q)) == NULL)
 			wait = 1;
 	if (wait)
 		return SPF_T_NEED;
-	if (spf_mx_count_voids(q, fr, e) < 0)
+	if (spf_mx_count_voids(q, fr, mx) < 0)
 		return SPF_T_ERROR;
 	/* a match anywhere wins over a failed lookup elsewhere, so the
 	 * result does not depend on the order of the RRset */
-	for (i = 0; i < e->nrr; i++) {
-		if (e->rr[i].len == 0)
+	for (i = 0; i < mx->nrr; i++) {
+		if (mx->rr[i].len == 0)
 			continue;	/* null MX, RFC 7505 */
-		ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
-		if (!spf_ent_error(ae) && spf_addrs_match(q, ae, t))
+		addrs = spf_lookup(q, mx->rr[i].data, spf_addr_type(q));
+		if (!spf_ent_error(addrs) && spf_addrs_match(q, addrs, t))
 			return SPF_T_MATCH;
 	}
-	for (i = 0; i < e->nrr; i++) {
-		if (e->rr[i].len == 0)
+	for (i = 0; i < mx->nrr; i++) {
+		if (mx->rr[i].len == 0)
 			continue;
-		ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
-		if (spf_ent_error(ae))
-			return spf_dns_error(q, ae);
+		addrs = spf_lookup(q, mx->rr[i].data, spf_addr_type(q));
+		if (spf_ent_error(addrs))
+			return spf_dns_error(q, addrs);
 	}
 	return SPF_T_NOMATCH;
 }
