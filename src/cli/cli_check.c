@@ -14,7 +14,7 @@
  *	/etc/resolv.conf), runs the job to completion and prints the
  *	answer through cli_out.  With --ip it runs check_host() (an
  *	spf_query); with a single ADDRESS argument and no --ip it runs
- *	the test-mode policy walker (spf_policy) on the address's domain.
+ *	the test-mode walker (spf_list) on the address's domain.
  *
  *	The engine gets the strings as they were given: an empty, odd or
  *	local-part-less --sender is the engine's to judge (it answers
@@ -175,6 +175,51 @@ cli_check_number(const char *s, unsigned long max, unsigned *out)
 	return 0;
 }
 
+/* cli_check_slot - where a string-valued option goes; NULL for others */
+static const char **
+cli_check_slot(struct cli_check_opts *o, int c)
+{
+	switch (c) {
+	case 'c':
+		return &o->conf;
+	case CLI_CHECK_OPT_RCPT:
+		return &o->rcpt;
+	case CLI_CHECK_OPT_IP:
+		return &o->ip;
+	case CLI_CHECK_OPT_SENDER:
+		return &o->sender;
+	case CLI_CHECK_OPT_HELO:
+		return &o->helo;
+	case CLI_CHECK_OPT_IDENTITY:
+		return &o->identity;
+	case CLI_CHECK_OPT_RECEIVER:
+		return &o->receiver;
+	case CLI_CHECK_OPT_DNS:
+		return &o->dns;
+	case CLI_CHECK_OPT_ZONE:
+		return &o->zone;
+	default:
+		return NULL;
+	}
+}
+
+/* cli_check_bad_option - the usage error for what getopt_long refused */
+static int
+cli_check_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		return cli_error(EX_USAGE, "check: option %s needs a value",
+		    argv[optind - 1]);
+	if (optopt >= CLI_CHECK_OPT_IP)
+		return cli_error(EX_USAGE, "check: option %s takes no value",
+		    argv[optind - 1]);
+	if (optopt != 0)
+		return cli_error(EX_USAGE, "check: unknown option -%c (try "
+		    "rmxf check --help)", optopt);
+	return cli_error(EX_USAGE, "check: unknown or ambiguous option %s "
+	    "(try rmxf check --help)", argv[optind - 1]);
+}
+
 /* cli_check_parse - the command line into opts; EX_OK or EX_USAGE */
 static int
 cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
@@ -189,35 +234,15 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hc:", cli_check_longopts,
 	    NULL)) != -1) {
-		slot = NULL;
+		if ((slot = cli_check_slot(o, c)) != NULL) {
+			if (strlen(optarg) > CLI_MAX_ARG)
+				return cli_error(EX_USAGE, "check: %s is "
+				    "longer than %d bytes", argv[optind - 1],
+				    CLI_MAX_ARG);
+			*slot = optarg;
+			continue;
+		}
 		switch (c) {
-		case 'c':
-			slot = &o->conf;
-			break;
-		case CLI_CHECK_OPT_RCPT:
-			slot = &o->rcpt;
-			break;
-		case CLI_CHECK_OPT_IP:
-			slot = &o->ip;
-			break;
-		case CLI_CHECK_OPT_SENDER:
-			slot = &o->sender;
-			break;
-		case CLI_CHECK_OPT_HELO:
-			slot = &o->helo;
-			break;
-		case CLI_CHECK_OPT_IDENTITY:
-			slot = &o->identity;
-			break;
-		case CLI_CHECK_OPT_RECEIVER:
-			slot = &o->receiver;
-			break;
-		case CLI_CHECK_OPT_DNS:
-			slot = &o->dns;
-			break;
-		case CLI_CHECK_OPT_ZONE:
-			slot = &o->zone;
-			break;
 		case CLI_CHECK_OPT_TIMEOUT:
 			if (cli_check_number(optarg, CLI_MAX_TIMEOUT,
 			    &o->timeout) < 0)
@@ -234,27 +259,8 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 		case 'h':
 		case CLI_CHECK_OPT_HELP:
 			return -1;
-		case ':':
-			return cli_error(EX_USAGE, "check: option %s needs "
-			    "a value", argv[optind - 1]);
 		default:
-			if (optopt >= CLI_CHECK_OPT_IP)
-				return cli_error(EX_USAGE, "check: option %s "
-				    "takes no value", argv[optind - 1]);
-			if (optopt != 0)
-				return cli_error(EX_USAGE, "check: unknown "
-				    "option -%c (try rmxf check --help)",
-				    optopt);
-			return cli_error(EX_USAGE, "check: unknown or "
-			    "ambiguous option %s (try rmxf check --help)",
-			    argv[optind - 1]);
-		}
-		if (slot != NULL) {
-			if (strlen(optarg) > CLI_MAX_ARG)
-				return cli_error(EX_USAGE, "check: %s is "
-				    "longer than %d bytes", argv[optind - 1],
-				    CLI_MAX_ARG);
-			*slot = optarg;
+			return cli_check_bad_option(c, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -495,16 +501,16 @@ out:
 	return status;
 }
 
-/* cli_check_policy - test mode: list what the domain's policy allows,
+/* cli_check_list - test mode: list what the domain's policy allows,
  * and with a configuration what its legacy tests allow */
 static int
-cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
+cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
     struct cli_check_dns *d, const struct cli_env *e)
 {
-	const struct spf_policy_line *lines;
+	const struct spf_list_line *lines;
 	const struct check_list_line *leg = NULL;
 	struct check_list *list = NULL;
-	struct spf_policy *pol;
+	struct spf_list *sl;
 	struct dns_job job;
 	const char *at, *domain;
 	struct buf out;
@@ -518,11 +524,11 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		    o->address);
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
-	pol = spf_policy_new(o->address, p);
-	dns_job_policy(&job, pol);
+	sl = spf_list_new(o->address, p);
+	dns_job_list(&job, sl);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
-	n = spf_policy_lines(pol, &lines);
+	n = spf_list_lines(sl, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
 		dns_job_check_list(&job, list);
@@ -531,15 +537,15 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		nleg = check_list_lines(list, &leg);
 	}
 	if (o->json)
-		status = cli_out_policy_json(o->address, domain, lines, n,
+		status = cli_out_list_json(o->address, domain, lines, n,
 		    leg, nleg, &out);
-	else if ((status = cli_out_policy_text(o->address, lines, n,
+	else if ((status = cli_out_list_text(o->address, lines, n,
 	    &out)) == 0 && leg != NULL)
 		status = cli_out_legacy_text(leg, nleg, &out);
 	status = cli_check_print(status, &out);
 out:
 	check_list_free(list);
-	spf_policy_free(pol);
+	spf_list_free(sl);
 	buf_free(&out);
 	return status;
 }
@@ -593,7 +599,7 @@ cli_check_main(int argc, char **argv)
 	if ((status = cli_check_dns_open(&o, e.conf, &d)) != EX_OK)
 		goto out;
 	if (o.address != NULL)
-		status = cli_check_policy(&o, &p, &d, &e);
+		status = cli_check_list(&o, &p, &d, &e);
 	else if (o.conf != NULL)
 		status = cli_check_decide(&o, &p, &d, &e);
 	else

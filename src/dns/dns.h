@@ -1,4 +1,4 @@
-/* dns.h - resolvers that answer the questions of spf (and later check) */
+/* dns.h - resolvers that answer the questions of spf and check */
 #ifndef RMXF_DNS_H
 #define RMXF_DNS_H
 
@@ -18,10 +18,9 @@ struct arena;
 
 /*
  * A job is anything with the step/feed contract of spf.h: an SPF query,
- * the test-mode policy walker, later the check pipeline.  The drivers
- * below run any job.  A driver copies the question array it is given
- * before feeding the first answer; a question's name must stay valid
- * until that question is answered.
+ * a test-mode walker, a check.  The drivers below run any job.  A driver
+ * copies the question array it is given before feeding the first answer;
+ * a question's name must stay valid until that question is answered.
  */
 struct dns_job {
 	void   *obj;
@@ -35,7 +34,7 @@ struct check;
 struct check_list;
 
 void	dns_job_spf(struct dns_job *, struct spf_query *);
-void	dns_job_policy(struct dns_job *, struct spf_policy *);
+void	dns_job_list(struct dns_job *, struct spf_list *);
 void	dns_job_check(struct dns_job *, struct check *);
 void	dns_job_check_list(struct dns_job *, struct check_list *);
 

@@ -7,16 +7,17 @@
  *	#include "dns/dns.h"
  *
  *	void	dns_job_spf(struct dns_job *job, struct spf_query *q);
- *	void	dns_job_policy(struct dns_job *job, struct spf_policy *p);
+ *	void	dns_job_list(struct dns_job *job, struct spf_list *sl);
  *	void	dns_job_check(struct dns_job *job, struct check *c);
  *	void	dns_job_check_list(struct dns_job *job,
  *			struct check_list *l);
  * DESCRIPTION
  *	A struct dns_job is what the drivers (dns_zone_run(), dns_ub_start(),
  *	dns_ub_run_sync()) run.  These fill one in for an spf_query, an
- *	spf_policy, a check or a check_list; the object stays the caller's, borrowed by the job until
- *	the driver is done with it.  The wrappers exist so that every call
- *	goes through a function of the exact pointer type.
+ *	spf_list, a check or a check_list; the object stays the caller's,
+ *	borrowed by the job until the driver is done with it.  The
+ *	wrappers exist so that every call goes through a function of the
+ *	exact pointer type.
  * DIAGNOSTICS
  *	None.
  * SEE ALSO
@@ -56,35 +57,35 @@ dns_job_spf(struct dns_job *job, struct spf_query *q)
 	job->expire = dns_job_spf_expire;
 }
 
-/* dns_job_policy_step - step the policy walker */
+/* dns_job_list_step - step the test-mode walker */
 static enum spf_step
-dns_job_policy_step(void *obj, const struct spf_question **qs, size_t *n)
+dns_job_list_step(void *obj, const struct spf_question **qs, size_t *n)
 {
-	return spf_policy_step(obj, qs, n);
+	return spf_list_step(obj, qs, n);
 }
 
-/* dns_job_policy_feed - feed the policy walker */
+/* dns_job_list_feed - feed the test-mode walker */
 static int
-dns_job_policy_feed(void *obj, const struct spf_answer *a)
+dns_job_list_feed(void *obj, const struct spf_answer *a)
 {
-	return spf_policy_feed(obj, a);
+	return spf_list_feed(obj, a);
 }
 
-/* dns_job_policy_expire - the policy walker's deadline passed */
+/* dns_job_list_expire - the test-mode walker's deadline passed */
 static void
-dns_job_policy_expire(void *obj)
+dns_job_list_expire(void *obj)
 {
-	spf_policy_expire(obj);
+	spf_list_expire(obj);
 }
 
-/* dns_job_policy - a job around the test-mode policy walker */
+/* dns_job_list - a job around the test-mode walker (spf_list) */
 void
-dns_job_policy(struct dns_job *job, struct spf_policy *p)
+dns_job_list(struct dns_job *job, struct spf_list *sl)
 {
-	job->obj = p;
-	job->step = dns_job_policy_step;
-	job->feed = dns_job_policy_feed;
-	job->expire = dns_job_policy_expire;
+	job->obj = sl;
+	job->step = dns_job_list_step;
+	job->feed = dns_job_list_feed;
+	job->expire = dns_job_list_expire;
 }
 
 /* dns_job_check_step - step a check */
@@ -118,23 +119,23 @@ dns_job_check(struct dns_job *job, struct check *c)
 	job->expire = dns_job_check_expire;
 }
 
-/* dns_job_list_step - step the legacy tests' listing */
+/* dns_job_check_list_step - step the legacy tests' listing */
 static enum spf_step
-dns_job_list_step(void *obj, const struct spf_question **qs, size_t *n)
+dns_job_check_list_step(void *obj, const struct spf_question **qs, size_t *n)
 {
 	return check_list_step(obj, qs, n);
 }
 
-/* dns_job_list_feed - feed the legacy tests' listing */
+/* dns_job_check_list_feed - feed the legacy tests' listing */
 static int
-dns_job_list_feed(void *obj, const struct spf_answer *a)
+dns_job_check_list_feed(void *obj, const struct spf_answer *a)
 {
 	return check_list_feed(obj, a);
 }
 
-/* dns_job_list_expire - the listing's deadline passed */
+/* dns_job_check_list_expire - the listing's deadline passed */
 static void
-dns_job_list_expire(void *obj)
+dns_job_check_list_expire(void *obj)
 {
 	check_list_expire(obj);
 }
@@ -144,7 +145,7 @@ void
 dns_job_check_list(struct dns_job *job, struct check_list *l)
 {
 	job->obj = l;
-	job->step = dns_job_list_step;
-	job->feed = dns_job_list_feed;
-	job->expire = dns_job_list_expire;
+	job->step = dns_job_check_list_step;
+	job->feed = dns_job_check_list_feed;
+	job->expire = dns_job_check_list_expire;
 }
