@@ -49,7 +49,7 @@ REPLAY_BINS	:= $(patsubst %,$(O)/fuzz/replay_%,$(FUZZ_NAMES))
 BENCH_SRCS	:= $(wildcard bench/bench_*.c)
 BENCH_BINS	:= $(patsubst bench/%.c,$(O)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all tests check run bench fuzz lint format-check clean \
+.PHONY: all tests check run bench fuzz lint clean \
 	deps unit-test suite-test dns-suite-test fuzz-replay man-lint
 
 all: $(O)/rmxf

@@ -11,7 +11,7 @@
  *	Asserted: it terminates in a bounded number of steps and questions,
  *	the result is a valid value, the counters respect their limits (at
  *	most one over, the one that trips), and the test-mode walker
- *	terminates on the same zone too.
+ *	(spf_list) terminates on the same zone too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dns_zone *z = NULL;
 	struct spf_params params;
 	struct spf_query *q;
-	struct spf_policy *pl;
+	struct spf_list *sl;
 	const struct spf_detail *d;
 	struct spf_job job;
 	enum spf_result r;
@@ -119,10 +119,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		msg_panic("fail without explanation");
 	spf_query_free(q);
 
-	pl = spf_policy_new(sender, &params);
-	spf_policy_job(&job, pl);
+	sl = spf_list_new(sender, &params);
+	spf_list_job(&job, sl);
 	fuzz_drive(z, &job, -1);
-	spf_policy_free(pl);
+	spf_list_free(sl);
 out:
 	dns_zone_free(z);
 	free(copy);

@@ -13,8 +13,7 @@
 #                        --dns: the resolvers of /etc/resolv.conf, in a
 #                        private namespace (root)
 #   make fuzz-replay     every fuzz target over its seeds
-#   make lint            pure modules do no I/O (nm -u), man pages lint,
-#                        clang-format report (never fails)
+#   make lint            pure modules do no I/O (nm -u), man pages lint
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang)
 #   make e2e-test        tests/e2e/t_*.sh: rmxfd under a real Postfix with
 #                        unbound and swaks, on loopback (root; skips
@@ -128,27 +127,16 @@ fuzz-replay: tests
 		timeout $(REPLAY_TIMEOUT) $$b fuzz/seeds/$$n/; \
 	done
 
-# lint: pure modules do no I/O; man pages; formatting (report only).
+# lint: pure modules do no I/O; man pages.  Formatting is not checked:
+# the house style (KNF, tabs, 4-space continuation lines, declarations
+# aligned with tabs) is one clang-format does not reproduce.
 lint: $(LIB_FILES)
 	sh tools/lint-pure.sh $(PURE_LIB_FILES) -- $(O)/lib/libutil.a \
 	    $(PURE_LIB_FILES)
 	$(MAKE) man-lint
-	-@$(MAKE) --no-print-directory format-check
 
 man-lint:
 	mandoc -Tlint -Wwarning doc/*.[1-8]
-
-format-check:
-	@if ! command -v clang-format >/dev/null; then \
-		echo "format-check: clang-format not installed, skipped"; \
-		exit 0; \
-	fi; \
-	n=0; for f in $$(find src tests fuzz bench -name '*.[ch]' 2>/dev/null); do \
-		if ! clang-format --dry-run -Werror $$f >/dev/null 2>&1; then \
-			n=$$((n + 1)); \
-		fi; \
-	done; \
-	echo "format-check: $$n files differ from .clang-format (report only)"
 
 # fuzz: libFuzzer builds of every fuzz/fuzz_*.c, each run FUZZ_SECONDS
 # over a copy of its seeds; crashes land in $(FUZZ_O)/artifacts.

@@ -9,11 +9,11 @@ set -eu
 # (libpsl and the publicsuffix list: registered domains for the DNS
 # bounds of dns_guard);
 # test: cmocka, libyaml (suite reader), perl (prove), binutils (nm for
-# make lint), mandoc (man page lint), clang-format (format report),
-# coreutils (timeout), bash (test scripts), python3 (tests/cli checks
-# --json output with json.tool), strace (tests/daemon/log.sh counts
-# rmxfd's connect(2) calls to /dev/log: at most one a second when no
-# syslog daemon listens, not one per log line);
+# make lint), mandoc (man page lint), coreutils (timeout), bash (test
+# scripts), python3 (tests/cli checks --json output with json.tool),
+# strace (tests/daemon/log.sh counts rmxfd's connect(2) calls to
+# /dev/log: at most one a second when no syslog daemon listens, not one
+# per log line);
 # end-to-end tests (tests/e2e): postfix, swaks, unbound (the DNS
 # server, with unbound-checkconf), dnsutils (dig), iproute2 (ip, ss),
 # util-linux (unshare, mount), libio-socket-inet6-perl (swaks over IPv6;
@@ -22,7 +22,7 @@ set -eu
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev libpsl-dev publicsuffix
 libcmocka-dev libyaml-dev
-perl binutils mandoc clang-format coreutils bash python3 strace
+perl binutils mandoc coreutils bash python3 strace
 postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules
 postsrsd libmail-srs-perl
 procmail"

@@ -34,7 +34,7 @@
  *
  *	Lines and their strings belong to the walker.
  * SEE ALSO
- *	check(3), spf_policy(3), rmxf(1).
+ *	check(3), spf_list(3), rmxf(1).
  */
 #include <stdlib.h>
 #include <string.h>

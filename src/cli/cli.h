@@ -84,10 +84,10 @@ struct cli_report {
 
 int	cli_out_check_text(const struct cli_report *, struct buf *);
 int	cli_out_check_json(const struct cli_report *, struct buf *);
-int	cli_out_policy_text(const char *, const struct spf_policy_line *,
+int	cli_out_list_text(const char *, const struct spf_list_line *,
 	    size_t, struct buf *);
-int	cli_out_policy_json(const char *, const char *,
-	    const struct spf_policy_line *, size_t,
+int	cli_out_list_json(const char *, const char *,
+	    const struct spf_list_line *, size_t,
 	    const struct check_list_line *, size_t, struct buf *);
 int	cli_out_legacy_text(const struct check_list_line *, size_t,
 	    struct buf *);

@@ -14,7 +14,7 @@
  *	/etc/resolv.conf), runs the job to completion and prints the
  *	answer through cli_out.  With --ip it runs check_host() (an
  *	spf_query); with a single ADDRESS argument and no --ip it runs
- *	the test-mode policy walker (spf_policy) on the address's domain.
+ *	the test-mode walker (spf_list) on the address's domain.
  *
  *	The engine gets the strings as they were given: an empty, odd or
  *	local-part-less --sender is the engine's to judge (it answers
@@ -24,11 +24,17 @@
  *	--dns takes HOST:PORT, [HOST]:PORT, or HOST alone (port 53) where
  *	HOST is an IPv4 or IPv6 address, and becomes the libunbound
  *	forwarder "IP@PORT".
+ *
+ *	With -c, what the options leave unsaid comes from the
+ *	configuration, as rmxfd takes it: the forwarders of dns_forwarders,
+ *	the deadline dns_timeout or request_timeout (whichever is
+ *	shorter), and the spf_max_* limits of test mode.
  * DIAGNOSTICS
  *	Returns EX_OK (0) whenever a result was produced, whatever it is;
  *	EX_USAGE (64) with one line on stderr for bad arguments;
  *	EX_UNAVAILABLE (69) for an unusable zone file ("file:line: why")
- *	or resolver; EX_SOFTWARE (70) when the output would exceed its
+ *	or resolver; EX_CONFIG (78) for dns_forwarders too long to pass
+ *	on; EX_SOFTWARE (70) when the output would exceed its
  *	bound; EX_IOERR (74) when stdout cannot be written.
  * SEE ALSO
  *	rmxf(1), RFC 7208 section 4 (check_host), section 4.6.4 (limits).
@@ -41,14 +47,13 @@
 
 #include "check/check.h"
 #include "cli/cli.h"
+#include "conf/conf.h"
 #include "dns/dns.h"
 #include "policy/policy.h"
 #include "spf/spf.h"
 #include "util/buf.h"
 #include "util/ipaddr.h"
 
-#define CLI_CHECK_DEFAULT_TIMEOUT (SPF_TIMEOUT_MS / 1000)	/* seconds */
-#define CLI_CHECK_MAX_FWD	64	/* "IPv6@65535" and more */
 #define CLI_CHECK_MAX_ERR	512	/* resolver and zone error text */
 #define CLI_CHECK_MAX_HOST	256	/* gethostname() buffer */
 
@@ -64,7 +69,7 @@ struct cli_check_opts {
 	const char     *conf;		/* -c: decide as rmxfd would */
 	const char     *rcpt;		/* ... for this recipient */
 	const char     *address;	/* test mode */
-	unsigned	timeout;	/* seconds */
+	unsigned	timeout;	/* seconds; 0: not given */
 	int		trace;
 	int		json;
 };
@@ -104,7 +109,7 @@ static const struct option cli_check_longopts[] = {
 struct cli_check_dns {
 	struct dns_zone *zone;
 	struct dns_ub_opts ub;
-	struct buf	fwd;		/* "IP@PORT" for --dns */
+	struct buf	fwd;		/* "IP@PORT ..." */
 };
 
 /* cli_check_usage - the help text of rmxf check */
@@ -134,7 +139,8 @@ cli_check_usage(FILE *fp)
 	    "([::1]:5353 for IPv6)\n"
 	    "  --zone FILE         answer from a zone file instead of DNS\n"
 	    "  --timeout SECONDS   deadline of the whole evaluation "
-	    "(default 20)\n"
+	    "(default 20, or\n"
+	    "                      with -c dns_timeout or request_timeout)\n"
 	    "  --trace             show every record, term, query and "
 	    "limit on # lines\n"
 	    "  --json              print one JSON object instead of text\n"
@@ -169,6 +175,51 @@ cli_check_number(const char *s, unsigned long max, unsigned *out)
 	return 0;
 }
 
+/* cli_check_slot - where a string-valued option goes; NULL for others */
+static const char **
+cli_check_slot(struct cli_check_opts *o, int c)
+{
+	switch (c) {
+	case 'c':
+		return &o->conf;
+	case CLI_CHECK_OPT_RCPT:
+		return &o->rcpt;
+	case CLI_CHECK_OPT_IP:
+		return &o->ip;
+	case CLI_CHECK_OPT_SENDER:
+		return &o->sender;
+	case CLI_CHECK_OPT_HELO:
+		return &o->helo;
+	case CLI_CHECK_OPT_IDENTITY:
+		return &o->identity;
+	case CLI_CHECK_OPT_RECEIVER:
+		return &o->receiver;
+	case CLI_CHECK_OPT_DNS:
+		return &o->dns;
+	case CLI_CHECK_OPT_ZONE:
+		return &o->zone;
+	default:
+		return NULL;
+	}
+}
+
+/* cli_check_bad_option - the usage error for what getopt_long refused */
+static int
+cli_check_bad_option(int c, char **argv)
+{
+	if (c == ':')
+		return cli_error(EX_USAGE, "check: option %s needs a value",
+		    argv[optind - 1]);
+	if (optopt >= CLI_CHECK_OPT_IP)
+		return cli_error(EX_USAGE, "check: option %s takes no value",
+		    argv[optind - 1]);
+	if (optopt != 0)
+		return cli_error(EX_USAGE, "check: unknown option -%c (try "
+		    "rmxf check --help)", optopt);
+	return cli_error(EX_USAGE, "check: unknown or ambiguous option %s "
+	    "(try rmxf check --help)", argv[optind - 1]);
+}
+
 /* cli_check_parse - the command line into opts; EX_OK or EX_USAGE */
 static int
 cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
@@ -177,42 +228,21 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->timeout = CLI_CHECK_DEFAULT_TIMEOUT;
 	o->helo = "";
 	o->identity = "mailfrom";
 	optind = 0;			/* glibc: start over */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hc:", cli_check_longopts,
 	    NULL)) != -1) {
-		slot = NULL;
+		if ((slot = cli_check_slot(o, c)) != NULL) {
+			if (strlen(optarg) > CLI_MAX_ARG)
+				return cli_error(EX_USAGE, "check: %s is "
+				    "longer than %d bytes", argv[optind - 1],
+				    CLI_MAX_ARG);
+			*slot = optarg;
+			continue;
+		}
 		switch (c) {
-		case 'c':
-			slot = &o->conf;
-			break;
-		case CLI_CHECK_OPT_RCPT:
-			slot = &o->rcpt;
-			break;
-		case CLI_CHECK_OPT_IP:
-			slot = &o->ip;
-			break;
-		case CLI_CHECK_OPT_SENDER:
-			slot = &o->sender;
-			break;
-		case CLI_CHECK_OPT_HELO:
-			slot = &o->helo;
-			break;
-		case CLI_CHECK_OPT_IDENTITY:
-			slot = &o->identity;
-			break;
-		case CLI_CHECK_OPT_RECEIVER:
-			slot = &o->receiver;
-			break;
-		case CLI_CHECK_OPT_DNS:
-			slot = &o->dns;
-			break;
-		case CLI_CHECK_OPT_ZONE:
-			slot = &o->zone;
-			break;
 		case CLI_CHECK_OPT_TIMEOUT:
 			if (cli_check_number(optarg, CLI_MAX_TIMEOUT,
 			    &o->timeout) < 0)
@@ -229,27 +259,8 @@ cli_check_parse(int argc, char **argv, struct cli_check_opts *o)
 		case 'h':
 		case CLI_CHECK_OPT_HELP:
 			return -1;
-		case ':':
-			return cli_error(EX_USAGE, "check: option %s needs "
-			    "a value", argv[optind - 1]);
 		default:
-			if (optopt >= CLI_CHECK_OPT_IP)
-				return cli_error(EX_USAGE, "check: option %s "
-				    "takes no value", argv[optind - 1]);
-			if (optopt != 0)
-				return cli_error(EX_USAGE, "check: unknown "
-				    "option -%c (try rmxf check --help)",
-				    optopt);
-			return cli_error(EX_USAGE, "check: unknown or "
-			    "ambiguous option %s (try rmxf check --help)",
-			    argv[optind - 1]);
-		}
-		if (slot != NULL) {
-			if (strlen(optarg) > CLI_MAX_ARG)
-				return cli_error(EX_USAGE, "check: %s is "
-				    "longer than %d bytes", argv[optind - 1],
-				    CLI_MAX_ARG);
-			*slot = optarg;
+			return cli_check_bad_option(c, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -329,14 +340,29 @@ cli_check_zone_error(const char *path, const char *err)
 	return cli_error(EX_UNAVAILABLE, "%s: %s", path, err);
 }
 
-/* cli_check_dns_open - load the zone or prepare libunbound's options */
+/* cli_check_timeout - the deadline in ms: --timeout, else as rmxfd's
+ * with -c, else SPF_TIMEOUT_MS */
+static unsigned
+cli_check_timeout(const struct cli_check_opts *o, const struct conf *c)
+{
+	if (o->timeout > 0)
+		return o->timeout * 1000;
+	if (c != NULL)
+		return c->dns_timeout < c->request_timeout ? c->dns_timeout :
+		    c->request_timeout;
+	return SPF_TIMEOUT_MS;
+}
+
+/* cli_check_dns_open - load the zone or prepare libunbound's options:
+ * --dns, else the configuration's dns_forwarders, else resolv.conf */
 static int
-cli_check_dns_open(const struct cli_check_opts *o, struct cli_check_dns *d)
+cli_check_dns_open(const struct cli_check_opts *o, const struct conf *c,
+    struct cli_check_dns *d)
 {
 	char err[CLI_CHECK_MAX_ERR];
 
 	memset(&d->ub, 0, sizeof(d->ub));
-	d->ub.timeout_ms = o->timeout * 1000;
+	d->ub.timeout_ms = cli_check_timeout(o, c);
 	if (o->zone != NULL) {
 		err[0] = 0;
 		d->zone = dns_zone_load(o->zone, err, sizeof(err));
@@ -349,6 +375,10 @@ cli_check_dns_open(const struct cli_check_opts *o, struct cli_check_dns *d)
 		if (ipaddr_format_forwarder(o->dns, &d->fwd) < 0)
 			return cli_error(EX_USAGE, "check: bad --dns '%s' "
 			    "(IP, IP:PORT or [IPv6]:PORT)", o->dns);
+		d->ub.forwarders = d->fwd.data;
+	} else if (c != NULL && c->dns_forwarders.n > 0) {
+		if (conf_print_forwarders(c, &d->fwd) < 0)
+			return cli_error(EX_CONFIG, "dns_forwarders: too many");
 		d->ub.forwarders = d->fwd.data;
 	}
 	return EX_OK;
@@ -471,16 +501,16 @@ out:
 	return status;
 }
 
-/* cli_check_policy - test mode: list what the domain's policy allows,
+/* cli_check_list - test mode: list what the domain's policy allows,
  * and with a configuration what its legacy tests allow */
 static int
-cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
+cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
     struct cli_check_dns *d, const struct cli_env *e)
 {
-	const struct spf_policy_line *lines;
+	const struct spf_list_line *lines;
 	const struct check_list_line *leg = NULL;
 	struct check_list *list = NULL;
-	struct spf_policy *pol;
+	struct spf_list *sl;
 	struct spf_job job;
 	const char *at, *domain;
 	struct buf out;
@@ -494,11 +524,11 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		    o->address);
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
-	pol = spf_policy_new(o->address, p);
-	spf_policy_job(&job, pol);
+	sl = spf_list_new(o->address, p);
+	spf_list_job(&job, sl);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
-	n = spf_policy_lines(pol, &lines);
+	n = spf_list_lines(sl, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
 		check_list_job(&job, list);
@@ -507,15 +537,15 @@ cli_check_policy(const struct cli_check_opts *o, struct spf_params *p,
 		nleg = check_list_lines(list, &leg);
 	}
 	if (o->json)
-		status = cli_out_policy_json(o->address, domain, lines, n,
+		status = cli_out_list_json(o->address, domain, lines, n,
 		    leg, nleg, &out);
-	else if ((status = cli_out_policy_text(o->address, lines, n,
+	else if ((status = cli_out_list_text(o->address, lines, n,
 	    &out)) == 0 && leg != NULL)
 		status = cli_out_legacy_text(leg, nleg, &out);
 	status = cli_check_print(status, &out);
 out:
 	check_list_free(list);
-	spf_policy_free(pol);
+	spf_list_free(sl);
 	buf_free(&out);
 	return status;
 }
@@ -533,7 +563,7 @@ cli_check_main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	memset(&e, 0, sizeof(e));
-	buf_init(&d.fwd, CLI_CHECK_MAX_FWD);
+	buf_init(&d.fwd, CONF_MAX_FORWARDERS_TEXT);
 	if ((status = cli_check_parse(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
 			cli_check_usage(stdout);
@@ -554,16 +584,22 @@ cli_check_main(int argc, char **argv)
 	p.helo = o.helo;
 	p.receiver = o.receiver;
 	p.now = (long long)time(NULL);
-	p.limits.timeout_ms = o.timeout * 1000;
 	if (o.trace)
 		p.flags |= SPF_F_TRACE;
 	if (o.conf != NULL &&
 	    (status = cli_env_load("check", o.conf, &e)) != EX_OK)
 		goto out;
-	if ((status = cli_check_dns_open(&o, &d)) != EX_OK)
+	p.limits.timeout_ms = cli_check_timeout(&o, e.conf);
+	if (e.conf != NULL) {
+		p.limits.dns_terms = e.conf->spf_max_dns_terms;
+		p.limits.void_lookups = e.conf->spf_max_void_lookups;
+		p.limits.mx_addrs = e.conf->spf_max_mx_addrs;
+		p.limits.ptr_addrs = e.conf->spf_max_ptr_addrs;
+	}
+	if ((status = cli_check_dns_open(&o, e.conf, &d)) != EX_OK)
 		goto out;
 	if (o.address != NULL)
-		status = cli_check_policy(&o, &p, &d, &e);
+		status = cli_check_list(&o, &p, &d, &e);
 	else if (o.conf != NULL)
 		status = cli_check_decide(&o, &p, &d, &e);
 	else

@@ -2,17 +2,17 @@
  * NAME
  *	cli_out 3
  * SUMMARY
- *	what rmxf check prints: result lines, trace, JSON, policy listing
+ *	what rmxf check prints: result lines, trace, JSON, test-mode listing
  * SYNOPSIS
  *	#include "cli/cli.h"
  *
  *	int	cli_out_check_text(const struct cli_report *r, struct buf *b);
  *	int	cli_out_check_json(const struct cli_report *r, struct buf *b);
- *	int	cli_out_policy_text(const char *address,
- *			const struct spf_policy_line *l, size_t n,
+ *	int	cli_out_list_text(const char *address,
+ *			const struct spf_list_line *l, size_t n,
  *			struct buf *b);
- *	int	cli_out_policy_json(const char *address, const char *domain,
- *			const struct spf_policy_line *l, size_t n,
+ *	int	cli_out_list_json(const char *address, const char *domain,
+ *			const struct spf_list_line *l, size_t n,
  *			const struct check_list_line *legacy,
  *			size_t nlegacy, struct buf *b);
  *	int	cli_out_legacy_text(const struct check_list_line *l,
@@ -40,14 +40,14 @@
  *	cli_out_check_json() appends the same as one JSON object, and
  *	with r->show_trace a "trace" array of event objects.
  *
- *	cli_out_policy_text() appends the test-mode listing in the format
+ *	cli_out_list_text() appends the test-mode listing in the format
  *	of RMXF's "mxfilter user@domain": a "RMXF test:" and a "Test
  *	spf1:" line, then per record "[answer level:N] terms" and per
  *	network "[mech+] addr/bits" ("0/0" for all), indented by two
  *	spaces per level below the first.  Terms that depend on the
  *	client ("exists:%{i}...") are listed as they are written; notes,
  *	warnings and errors as "note:", "warning:" and "error:" lines.
- *	cli_out_policy_json() appends the same lines as a JSON object,
+ *	cli_out_list_json() appends the same lines as a JSON object,
  *	with a "legacy" array of the legacy tests' lines when legacy is
  *	not NULL.
  *
@@ -499,9 +499,9 @@ cli_out_record_terms(const char *text)
 	return text;
 }
 
-/* cli_out_policy_term - a client-dependent term without qualifier or "mech:" */
+/* cli_out_list_term - a client-dependent term without qualifier or "mech:" */
 static void
-cli_out_policy_term(const struct spf_policy_line *l, struct buf *b)
+cli_out_list_term(const struct spf_list_line *l, struct buf *b)
 {
 	const char *t = l->text != NULL ? l->text : "";
 	size_t ml = l->mech != NULL ? strlen(l->mech) : 0;
@@ -519,9 +519,9 @@ cli_out_policy_term(const struct spf_policy_line *l, struct buf *b)
 	cli_esc_textz(b, t);
 }
 
-/* cli_out_policy_net - "addr/bits", or "0/0" for all */
+/* cli_out_list_net - "addr/bits", or "0/0" for all */
 static void
-cli_out_policy_net(const struct spf_policy_line *l, struct buf *b)
+cli_out_list_net(const struct spf_list_line *l, struct buf *b)
 {
 	char ip[IPADDR_STRLEN];
 
@@ -534,9 +534,9 @@ cli_out_policy_net(const struct spf_policy_line *l, struct buf *b)
 	buf_printf(b, "%s/%u", ip, l->bits);
 }
 
-/* cli_out_policy_text - the seed's test-mode listing */
+/* cli_out_list_text - the seed's test-mode listing */
 int
-cli_out_policy_text(const char *address, const struct spf_policy_line *l,
+cli_out_list_text(const char *address, const struct spf_list_line *l,
     size_t n, struct buf *b)
 {
 	const char *terms;
@@ -548,7 +548,7 @@ cli_out_policy_text(const char *address, const struct spf_policy_line *l,
 	for (i = 0; i < n; i++, l++) {
 		cli_out_indent(b, l->depth > 1 ? l->depth - 1 : 0);
 		switch (l->kind) {
-		case SPF_PL_RECORD:
+		case SPF_LIST_RECORD:
 			buf_printf(b, "[answer level:%u]", l->depth);
 			terms = cli_out_record_terms(l->text);
 			if (*terms != 0) {
@@ -556,26 +556,26 @@ cli_out_policy_text(const char *address, const struct spf_policy_line *l,
 				cli_esc_textz(b, terms);
 			}
 			break;
-		case SPF_PL_NET:
+		case SPF_LIST_NET:
 			buf_printf(b, "[%s%c] ", l->mech ? l->mech : "?",
 			    l->qual ? l->qual : '+');
-			cli_out_policy_net(l, b);
+			cli_out_list_net(l, b);
 			break;
-		case SPF_PL_CLIENT:
+		case SPF_LIST_CLIENT:
 			buf_printf(b, "[%s%c] ", l->mech ? l->mech : "?",
 			    l->qual ? l->qual : '+');
-			cli_out_policy_term(l, b);
+			cli_out_list_term(l, b);
 			buf_puts(b, " (depends on the client)");
 			break;
-		case SPF_PL_NOTE:
+		case SPF_LIST_NOTE:
 			buf_puts(b, "note: ");
 			cli_esc_textz(b, l->text);
 			break;
-		case SPF_PL_WARN:
+		case SPF_LIST_WARN:
 			buf_puts(b, "warning: ");
 			cli_esc_textz(b, l->text);
 			break;
-		case SPF_PL_ERROR:
+		case SPF_LIST_ERROR:
 			buf_puts(b, "error: ");
 			cli_esc_textz(b, l->text);
 			break;
@@ -585,31 +585,31 @@ cli_out_policy_text(const char *address, const struct spf_policy_line *l,
 	return b->overflow ? -1 : 0;
 }
 
-/* cli_out_policy_kind - name of a policy line in JSON */
+/* cli_out_list_kind - name of a listing line in JSON */
 static const char *
-cli_out_policy_kind(enum spf_pl_kind kind)
+cli_out_list_kind(enum spf_list_kind kind)
 {
 	switch (kind) {
-	case SPF_PL_RECORD:
+	case SPF_LIST_RECORD:
 		return "record";
-	case SPF_PL_NET:
+	case SPF_LIST_NET:
 		return "net";
-	case SPF_PL_CLIENT:
+	case SPF_LIST_CLIENT:
 		return "client";
-	case SPF_PL_NOTE:
+	case SPF_LIST_NOTE:
 		return "note";
-	case SPF_PL_WARN:
+	case SPF_LIST_WARN:
 		return "warning";
-	case SPF_PL_ERROR:
+	case SPF_LIST_ERROR:
 		return "error";
 	}
 	return "unknown";
 }
 
-/* cli_out_policy_json - the test-mode listing as one JSON object */
+/* cli_out_list_json - the test-mode listing as one JSON object */
 int
-cli_out_policy_json(const char *address, const char *domain,
-    const struct spf_policy_line *l, size_t n,
+cli_out_list_json(const char *address, const char *domain,
+    const struct spf_list_line *l, size_t n,
     const struct check_list_line *legacy, size_t nlegacy, struct buf *b)
 {
 	struct cli_out_obj top = {b, ",\n  ", 0};
@@ -625,17 +625,17 @@ cli_out_policy_json(const char *address, const char *domain,
 	for (i = 0; i < n; i++, l++) {
 		buf_puts(b, i ? ",\n    {" : "\n    {");
 		o = (struct cli_out_obj){b, ", ", 0};
-		cli_out_str(&o, "kind", cli_out_policy_kind(l->kind));
+		cli_out_str(&o, "kind", cli_out_list_kind(l->kind));
 		cli_out_num(&o, "depth", l->depth);
 		cli_out_str(&o, "domain", l->domain);
 		switch (l->kind) {
-		case SPF_PL_NET:
-		case SPF_PL_CLIENT:
+		case SPF_LIST_NET:
+		case SPF_LIST_CLIENT:
 			qual[0] = l->qual ? l->qual : '+';
 			qual[1] = 0;
 			cli_out_str(&o, "qual", qual);
 			cli_out_str(&o, "mech", l->mech);
-			if (l->kind == SPF_PL_CLIENT) {
+			if (l->kind == SPF_LIST_CLIENT) {
 				cli_out_str(&o, "term", l->text);
 				break;
 			}

@@ -26,8 +26,10 @@
  *	pipeline runs.  Only rmxfd's memo of recent evaluations is left
  *	out (rmxfd --result-memo 0): every message is evaluated afresh,
  *	with the same answers.  Answers come from the zone file of
- *	--zone, or from libunbound forwarding to --dns, or to the servers
- *	of /etc/resolv.conf.  --now sets the time (%{t}), default the
+ *	--zone, or from libunbound forwarding to --dns, to the
+ *	configuration's dns_forwarders, or to the servers of
+ *	/etc/resolv.conf, with rmxfd's deadline (dns_timeout or
+ *	request_timeout, whichever is shorter).  --now sets the time (%{t}), default the
  *	clock; --hostname the receiver name when authserv_id is empty
  *	(default "localhost").
  * DIAGNOSTICS
@@ -60,7 +62,6 @@
 
 #define CLI_REPLAY_MAX_FILE	(64 * 1024 * 1024)	/* request file */
 #define CLI_REPLAY_MAX_OUT	(16 * 1024)	/* one output line */
-#define CLI_REPLAY_MAX_FWD	64	/* "IP@PORT" */
 #define CLI_REPLAY_ERRLEN	512	/* zone and resolver error text */
 
 enum {
@@ -201,23 +202,101 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
 	return status;
 }
 
+/*
+ * cli_replay_dns - where answers come from: the zone of --zone (*zone,
+ * the caller's to free), or libunbound forwarding to --dns, to the
+ * configuration's dns_forwarders (fwd holds the text) or to the servers
+ * of /etc/resolv.conf, with rmxfd's deadline; EX_OK, EX_USAGE,
+ * EX_CONFIG or EX_UNAVAILABLE
+ */
+static int
+cli_replay_dns(const struct cli_replay_opts *o, const struct conf *conf,
+    struct dns_zone **zone, struct dns_ub_opts *ub, struct buf *fwd)
+{
+	char err[CLI_REPLAY_ERRLEN];
+
+	memset(ub, 0, sizeof(*ub));
+	ub->timeout_ms = conf->dns_timeout < conf->request_timeout ?
+	    conf->dns_timeout : conf->request_timeout;
+	if (o->zone != NULL) {
+		err[0] = 0;
+		if ((*zone = dns_zone_load(o->zone, err, sizeof(err))) ==
+		    NULL)
+			return strncmp(err, o->zone, strlen(o->zone)) == 0 ?
+			    cli_error(EX_UNAVAILABLE, "%s", err) :
+			    cli_error(EX_UNAVAILABLE, "%s: %s", o->zone,
+			    err[0] ? err : "cannot load");
+	} else if (o->dns != NULL) {
+		if (ipaddr_format_forwarder(o->dns, fwd) < 0)
+			return cli_error(EX_USAGE, "replay: bad --dns '%s' "
+			    "(IP, IP:PORT or [IPv6]:PORT)", o->dns);
+		ub->forwarders = fwd->data;
+	} else if (conf->dns_forwarders.n > 0) {
+		if (conf_print_forwarders(conf, fwd) < 0)
+			return cli_error(EX_CONFIG, "replay: dns_forwarders: "
+			    "too many");
+		ub->forwarders = fwd->data;
+	}
+	return EX_OK;
+}
+
+/*
+ * cli_replay_run - every request of text, in order, through one memo as
+ * over one connection; stops at the first that fails
+ */
+static int
+cli_replay_run(const struct cli_replay_opts *o, const struct check_env *env,
+    struct dns_zone *zone, const struct dns_ub_opts *ub, const char *text,
+    size_t len)
+{
+	struct check_memo *memo = check_memo_new();
+	struct policy_parser *p = policy_parser_new(NULL);
+	size_t off = 0, used, i;
+	int status = EX_OK;
+
+	while (off < len && status == EX_OK) {
+		switch (policy_parser_feed(p, text + off, len - off, &used)) {
+		case POLICY_REQUEST:
+			off += used;
+			status = cli_replay_one(o, env, memo, zone, ub,
+			    policy_parser_request(p));
+			policy_parser_reset(p);
+			break;
+		case POLICY_NEED_MORE:
+			for (i = off; i < len; i++)
+				if (text[i] != '\n' && text[i] != '\r')
+					break;
+			if (i < len)
+				status = cli_error(EX_DATAERR, "replay: %s: "
+				    "incomplete request at the end", o->file);
+			off = len;
+			break;
+		case POLICY_ERROR:
+			status = cli_error(EX_DATAERR, "replay: %s: %s",
+			    o->file, policy_parser_error(p));
+			break;
+		}
+	}
+	policy_parser_free(p);
+	check_memo_free(memo);
+	return status;
+}
+
 /* cli_replay_main - rmxf replay */
 int
 cli_replay_main(int argc, char **argv)
 {
 	struct cli_replay_opts o;
 	struct cli_env e;
-	struct check_memo *memo = NULL;
-	struct policy_parser *p = NULL;
 	struct dns_zone *zone = NULL;
 	struct dns_ub_opts ub;
 	struct buf fwd;
-	char *text = NULL, err[CLI_REPLAY_ERRLEN];
-	size_t len = 0, off = 0, used, i;
+	char *text = NULL;
+	size_t len = 0;
 	int status;
 
 	memset(&e, 0, sizeof(e));
-	buf_init(&fwd, CLI_REPLAY_MAX_FWD);
+	buf_init(&fwd, CONF_MAX_FORWARDERS_TEXT);
 	if ((status = cli_replay_args(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
 			cli_replay_usage(stdout);
@@ -228,61 +307,18 @@ cli_replay_main(int argc, char **argv)
 	if ((status = cli_env_load("replay", o.conf, &e)) != EX_OK)
 		goto out;
 	e.check.hostname = o.hostname;
-	memset(&ub, 0, sizeof(ub));
-	ub.timeout_ms = e.conf->request_timeout;
-	if (o.zone != NULL) {
-		err[0] = 0;
-		if ((zone = dns_zone_load(o.zone, err, sizeof(err))) == NULL) {
-			status = strncmp(err, o.zone, strlen(o.zone)) == 0 ?
-			    cli_error(EX_UNAVAILABLE, "%s", err) :
-			    cli_error(EX_UNAVAILABLE, "%s: %s", o.zone,
-			    err[0] ? err : "cannot load");
-			goto out;
-		}
-	} else if (o.dns != NULL) {
-		if (ipaddr_format_forwarder(o.dns, &fwd) < 0) {
-			status = cli_error(EX_USAGE, "replay: bad --dns '%s' "
-			    "(IP, IP:PORT or [IPv6]:PORT)", o.dns);
-			goto out;
-		}
-		ub.forwarders = fwd.data;
-	}
+	if ((status = cli_replay_dns(&o, e.conf, &zone, &ub, &fwd)) != EX_OK)
+		goto out;
 	if (file_read(o.file, CLI_REPLAY_MAX_FILE, &text, &len) < 0 ||
 	    (len > CLI_REPLAY_MAX_FILE && (errno = EFBIG) != 0)) {
 		status = cli_error(EX_NOINPUT, "replay: cannot read %s: %s",
 		    o.file, strerror(errno));
 		goto out;
 	}
-	memo = check_memo_new();
-	p = policy_parser_new(NULL);
-	while (off < len && status == EX_OK) {
-		switch (policy_parser_feed(p, text + off, len - off, &used)) {
-		case POLICY_REQUEST:
-			off += used;
-			status = cli_replay_one(&o, &e.check, memo, zone, &ub,
-			    policy_parser_request(p));
-			policy_parser_reset(p);
-			break;
-		case POLICY_NEED_MORE:
-			for (i = off; i < len; i++)
-				if (text[i] != '\n' && text[i] != '\r')
-					break;
-			if (i < len)
-				status = cli_error(EX_DATAERR, "replay: %s: "
-				    "incomplete request at the end", o.file);
-			off = len;
-			break;
-		case POLICY_ERROR:
-			status = cli_error(EX_DATAERR, "replay: %s: %s",
-			    o.file, policy_parser_error(p));
-			break;
-		}
-	}
+	status = cli_replay_run(&o, &e.check, zone, &ub, text, len);
 	if (status == EX_OK && fflush(stdout) != 0)
 		status = cli_error(EX_IOERR, "replay: cannot write stdout");
 out:
-	policy_parser_free(p);
-	check_memo_free(memo);
 	dns_zone_free(zone);
 	cli_env_free(&e);
 	free(text);

@@ -166,6 +166,7 @@ struct conf {
 
 	/* DNS and SPF limits */
 	struct conf_fwds dns_forwarders;	/* none: /etc/resolv.conf */
+#define CONF_MAX_FORWARDERS_TEXT 4096	/* conf_print_forwarders() */
 	unsigned	dns_timeout;		/* ms */
 	unsigned	dns_domain_queries;	/* per registered domain */
 	unsigned	dns_slow_domain_time;	/* ms */
@@ -206,6 +207,7 @@ long	conf_date_days(const char *, long *);
 int	conf_print(const struct conf *, struct buf *, int only_non_default);
 int	conf_print_param(const struct conf *, const char *name, struct buf *);
 int	conf_print_docs(struct buf *);
+int	conf_print_forwarders(const struct conf *, struct buf *);
 
 size_t	conf_param_count(void);
 const char *conf_param_name(size_t);

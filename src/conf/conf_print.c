@@ -11,6 +11,7 @@
  *	int	conf_print_param(const struct conf *c, const char *name,
  *			struct buf *out);
  *	int	conf_print_docs(struct buf *out);
+ *	int	conf_print_forwarders(const struct conf *c, struct buf *out);
  * DESCRIPTION
  *	conf_print() appends one "name = value" line per parameter, sorted
  *	by name, as postconf(1) prints them; with only_non_default, only
@@ -25,6 +26,10 @@
  *
  *	conf_print_docs() appends every parameter's default, sorted, each
  *	after a "# " comment line with its doc line (rmxf conf -d).
+ *
+ *	conf_print_forwarders() appends dns_forwarders as libunbound's
+ *	forward-addr values want them: "IP@PORT" separated by spaces;
+ *	nothing when the list is empty (the servers of resolv.conf).
  * DIAGNOSTICS
  *	Each returns 0, or -1 when out is full (its hard maximum);
  *	conf_print_param() also returns -1, appending nothing, for a name
@@ -37,6 +42,7 @@
 
 #include "conf/conf_int.h"
 #include "util/buf.h"
+#include "util/ipaddr.h"
 #include "util/xmalloc.h"
 
 #define CONF_PRINT_WIDTH 79		/* columns before a list folds */
@@ -146,4 +152,19 @@ conf_print_docs(struct buf *out)
 	conf_free(d);
 	free(v);
 	return r;
+}
+
+/* conf_print_forwarders - dns_forwarders as "IP@PORT ..." */
+int
+conf_print_forwarders(const struct conf *c, struct buf *out)
+{
+	const struct conf_fwds *f = &c->dns_forwarders;
+	char ip[IPADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		ipaddr_format(&f->v[i].addr, ip);
+		buf_printf(out, "%s%s@%u", i ? " " : "", ip, f->v[i].port);
+	}
+	return out->overflow ? -1 : 0;
 }

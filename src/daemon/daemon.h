@@ -51,7 +51,6 @@ struct policy_request;
 #define DAEMON_MAX_ERR		(64 * 1024)	/* config error text */
 #define DAEMON_MAX_HOST		256	/* our host name */
 #define DAEMON_MAX_PEER		128	/* a peer's name in logs */
-#define DAEMON_MAX_FWD		4096	/* forwarders as dns_ub wants them */
 #define DAEMON_LISTEN_BACKLOG	512
 #define DAEMON_MEMO_MS		1000	/* DNS answers reused this long */
 #define DAEMON_MEMO_MAX_MS	60000	/* --dns-memo, at most */
@@ -94,6 +93,7 @@ struct daemon_env {
 #define DAEMON_FD_MARGIN	64	/* descriptors beyond the connections */
 #define DAEMON_DNS_PORTS	1024	/* UDP queries out at once (standalone) */
 #define DAEMON_ROOM_LOG_MS	1000	/* "max_connections reached" at most */
+#define DAEMON_EVICT_YOUNG_MS	1000	/* silent younger: evicted last */
 #define DAEMON_DNS_PORTS_STDIO	64	/* ... one connection's (--stdio) */
 
 struct daemon_listener;
@@ -149,6 +149,7 @@ void	daemon_sm_stop_all(struct daemon *);
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);
 int	daemon_conn_evict(struct daemon *);
+int	daemon_evict_rank(unsigned long nreq, long idle_since, long now);
 void	daemon_conn_stop_all(struct daemon *);
 void	daemon_maybe_exit(struct daemon *);
 

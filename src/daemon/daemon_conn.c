@@ -466,17 +466,34 @@ daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
 }
 
 /*
+ * daemon_evict_rank - which idle connection goes first when every place
+ * is taken, the highest rank: 2 silent (no request ever) for
+ * DAEMON_EVICT_YOUNG_MS or more, 1 one that has sent requests, 0 a
+ * silent one younger than that
+ */
+int
+daemon_evict_rank(unsigned long nreq, long idle_since, long now)
+{
+	if (nreq > 0)
+		return 1;
+	return now - idle_since >= DAEMON_EVICT_YOUNG_MS ? 2 : 0;
+}
+
+/*
  * daemon_conn_evict - max_connections reached: close the connection
  * that has waited longest without a request in flight, one that never
  * sent a request first, so that a new one (Postfix's, most likely) gets
  * its place.  Silent connections cost an attacker nothing to hold;
- * smtpd reconnects when its idle connection is gone.  1: one closed.
+ * smtpd reconnects when its idle connection is gone.  A silent one
+ * younger than DAEMON_EVICT_YOUNG_MS goes last: its request may be on
+ * its way.  1: one closed.
  */
 int
 daemon_conn_evict(struct daemon *d)
 {
 	struct daemon_conn *c, *best = NULL;
-	int best_silent = 0, silent;
+	long now = clock_now_ms();
+	int best_rank = 0, rank;
 
 	for (c = d->conns; c != NULL; c = c->next) {
 		if (c->req != NULL || c->closing ||
@@ -484,12 +501,11 @@ daemon_conn_evict(struct daemon *d)
 		    policy_parser_pending(c->parser) > 0 ||
 		    evbuffer_get_length(c->in) > 0)
 			continue;	/* busy, or a request on its way */
-		silent = c->nreq == 0;
-		if (best == NULL || silent > best_silent ||
-		    (silent == best_silent &&
+		rank = daemon_evict_rank(c->nreq, c->idle_since, now);
+		if (best == NULL || rank > best_rank || (rank == best_rank &&
 		    c->idle_since < best->idle_since)) {
 			best = c;
-			best_silent = silent;
+			best_rank = rank;
 		}
 	}
 	if (best == NULL)

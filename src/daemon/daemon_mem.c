@@ -42,8 +42,10 @@
 #define DAEMON_TRIM_FREE	(1u << 20)	/* bytes free in the heap */
 #define DAEMON_TRIM_PERIOD_S	1	/* at most one look per period */
 
-#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33)
+#ifdef __GLIBC__
+#if __GLIBC_PREREQ(2, 33)
 #define DAEMON_CAN_TRIM		1
+#endif
 #endif
 
 /* daemon_mem_tick - the period ended: hand back what a burst left */

@@ -303,22 +303,26 @@ daemon_sm_timeouts(struct daemon_sm *s, int secs)
 /*
  * daemon_sm_evict - every place taken: close the connection idle longest,
  * one that never sent a request first (Postfix's client sends as it
- * connects), so that a new one gets its place.  1: one closed.
+ * connects), as daemon_conn_evict() chooses.  1: one closed.
  */
 static int
 daemon_sm_evict(struct daemon *d)
 {
 	struct daemon_sm *s, *best = NULL;
+	long now = clock_now_ms();
+	int best_rank = 0, rank;
 
 	for (s = d->sms; s != NULL; s = s->next) {
 		if (s->closing || evbuffer_get_length(bufferevent_get_input(
 		    s->bev)) > 0 || evbuffer_get_length(
 		    bufferevent_get_output(s->bev)) > 0)
 			continue;
-		if (best == NULL || (s->nreq == 0 && best->nreq > 0) ||
-		    ((s->nreq == 0) == (best->nreq == 0) &&
-		    s->idle_since < best->idle_since))
+		rank = daemon_evict_rank(s->nreq, s->idle_since, now);
+		if (best == NULL || rank > best_rank || (rank == best_rank &&
+		    s->idle_since < best->idle_since)) {
 			best = s;
+			best_rank = rank;
+		}
 	}
 	if (best == NULL)
 		return 0;

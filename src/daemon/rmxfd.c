@@ -303,19 +303,9 @@ daemon_log_open(const struct daemon *d)
 static void
 daemon_forwarders(const struct daemon *d, struct buf *out)
 {
-	const struct conf_fwds *f = &d->env->conf->dns_forwarders;
-	char ip[IPADDR_STRLEN];
-	size_t i;
-
-	if (d->opts.dns != NULL) {
+	if (d->opts.dns != NULL)
 		buf_puts(out, d->opts.dns);
-		return;
-	}
-	for (i = 0; i < f->n; i++) {
-		ipaddr_format(&f->v[i].addr, ip);
-		buf_printf(out, "%s%s@%u", i ? " " : "", ip, f->v[i].port);
-	}
-	if (out->overflow)
+	else if (conf_print_forwarders(d->env->conf, out) < 0)
 		msg_fatal(EX_CONFIG, "dns_forwarders: too many");
 }
 
@@ -437,7 +427,7 @@ daemon_resolver(struct daemon *d)
 	struct buf fwd;
 	char err[256];
 
-	buf_init(&fwd, DAEMON_MAX_FWD);
+	buf_init(&fwd, CONF_MAX_FORWARDERS_TEXT);
 	daemon_forwarders(d, &fwd);
 	memset(&uo, 0, sizeof(uo));
 	uo.forwarders = fwd.len > 0 ? fwd.data : NULL;

@@ -1,4 +1,4 @@
-/* dns.h - resolvers that answer the questions of spf (and later check) */
+/* dns.h - resolvers that answer the questions of spf and check */
 #ifndef RMXF_DNS_H
 #define RMXF_DNS_H
 

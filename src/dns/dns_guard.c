@@ -24,7 +24,9 @@
  *	its asker a timeout; it must not cost anybody else.  The guard
  *	sits before the resolver and counts, per registered domain (the
  *	name one label below its public suffix, from the Public Suffix
- *	List), the distinct questions (type and name) in flight:
+ *	List; for reverse names the /24 network under in-addr.arpa and
+ *	the /48 under ip6.arpa, one site's addresses), the distinct
+ *	questions (type and name) in flight:
  *
  *	dns_guard_enter() is asked before a question goes out.  It refuses
  *	(NULL: answer it as a timeout at once) when the question's
@@ -60,6 +62,8 @@
 #include "util/xmalloc.h"
 
 #define DNS_GUARD_MAX_NAME	255	/* RFC 1035 2.3.4, text form */
+#define DNS_GUARD_REV4_LABELS	3	/* a /24 under in-addr.arpa */
+#define DNS_GUARD_REV6_LABELS	12	/* a /48 under ip6.arpa */
 
 /* A registered domain with questions in flight or a slow mark. */
 struct dns_guard_domain {
@@ -180,17 +184,50 @@ dns_guard_domain_drop(struct dns_guard *g, struct dns_guard_domain *d)
 	free(d);
 }
 
+/* dns_guard_reverse - the network part of a reverse name, or NULL */
+static const char *
+dns_guard_reverse(const char *lower, size_t len)
+{
+	static const struct {
+		const char *suffix;
+		unsigned labels;
+	} rev[] = {
+		{".in-addr.arpa", DNS_GUARD_REV4_LABELS},
+		{".ip6.arpa", DNS_GUARD_REV6_LABELS},
+	};
+	const char *p;
+	size_t i, n;
+	unsigned k;
+
+	for (i = 0; i < sizeof(rev) / sizeof(rev[0]); i++) {
+		n = strlen(rev[i].suffix);
+		if (len <= n || strcmp(lower + len - n, rev[i].suffix) != 0)
+			continue;
+		/* back over up to labels labels before the suffix */
+		p = lower + len - n;
+		for (k = 0; k < rev[i].labels && p > lower; k++) {
+			p--;
+			while (p > lower && p[-1] != '.')
+				p--;
+		}
+		return p;
+	}
+	return NULL;
+}
+
 /* dns_guard_domain_get - the registered domain of a name, made known */
 static struct dns_guard_domain *
 dns_guard_domain_get(struct dns_guard *g, const char *lower, size_t len,
     long now)
 {
-	const char *reg = psl_registrable_domain(g->psl, lower);
+	const char *reg = dns_guard_reverse(lower, len);
 	struct dns_guard_domain *d;
 	struct lru_link *l, *next;
 	unsigned hash;
 	size_t n;
 
+	if (reg == NULL)
+		reg = psl_registrable_domain(g->psl, lower);
 	if (reg == NULL)
 		reg = lower;		/* a public suffix, or no name at all */
 	n = len - (size_t)(reg - lower);

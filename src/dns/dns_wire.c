@@ -69,7 +69,8 @@ dns_wire_plain(const unsigned char *d, size_t size)
 		for (i = pos + 1; i <= pos + l; i++) {
 			unsigned char c = d[i];
 
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			if (!((c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') ||
 			    (c >= '0' && c <= '9') || c == '-' || c == '_'))
 				return 0;
 		}
@@ -171,7 +172,8 @@ dns_wire_txt(const ldns_rr *rr, struct arena *arena, struct spf_rr *out)
 	for (i = 0; i < nrd; i++) {
 		const ldns_rdf *f = ldns_rr_rdf(rr, i);
 
-		memcpy(data + total, ldns_rdf_data(f) + 1, ldns_rdf_size(f) - 1);
+		memcpy(data + total, ldns_rdf_data(f) + 1,
+		    ldns_rdf_size(f) - 1);
 		total += ldns_rdf_size(f) - 1;
 	}
 	data[total] = 0;
@@ -227,6 +229,74 @@ dns_wire_rr(const ldns_rr *rr, enum spf_rrtype qtype, struct arena *arena,
 	return 0;
 }
 
+/* dns_wire_owned - is rr of this type, class IN, and owned by name? */
+static int
+dns_wire_owned(const ldns_rr *rr, unsigned type, const ldns_rdf *name)
+{
+	return (unsigned)ldns_rr_get_type(rr) == type &&
+	    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+	    ldns_dname_compare(ldns_rr_owner(rr), name) == 0;
+}
+
+/*
+ * dns_wire_follow - follow the answer's CNAMEs from *target, in whatever
+ * order they come; *target ends as the last name, the caller's to free
+ * either way.  -1 for more than DNS_WIRE_MAX_CNAME hops (a loop) or a
+ * CNAME whose data is no name.
+ */
+static int
+dns_wire_follow(const ldns_rr_list *ans, size_t n, ldns_rdf **target)
+{
+	const ldns_rr *cn;
+	size_t i, hops;
+
+	for (hops = 0;; hops++) {
+		cn = NULL;
+		for (i = 0; i < n && cn == NULL; i++)
+			if (dns_wire_owned(ldns_rr_list_rr(ans, i),
+			    DNS_RR_CNAME, *target))
+				cn = ldns_rr_list_rr(ans, i);
+		if (cn == NULL)
+			return 0;
+		if (hops == DNS_WIRE_MAX_CNAME || ldns_rr_rd_count(cn) != 1 ||
+		    ldns_rdf_get_type(ldns_rr_rdf(cn, 0)) !=
+		    LDNS_RDF_TYPE_DNAME)
+			return -1;
+		ldns_rdf_deep_free(*target);
+		*target = ldns_rdf_clone(ldns_rr_rdf(cn, 0));
+	}
+}
+
+/*
+ * dns_wire_records - a NOERROR answer of the records of qtype owned by
+ * target, from the arena; -1 for a record of the wrong shape
+ */
+static int
+dns_wire_records(const ldns_rr_list *ans, size_t n, enum spf_rrtype qtype,
+    const ldns_rdf *target, struct arena *arena, struct spf_answer *a)
+{
+	struct spf_rr *rrs;
+	size_t i, count;
+
+	for (count = 0, i = 0; i < n; i++)
+		if (dns_wire_owned(ldns_rr_list_rr(ans, i), qtype, target))
+			count++;
+	rrs = count ? arena_alloc(arena, count * sizeof(*rrs)) : NULL;
+	for (count = 0, i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
+
+		if (!dns_wire_owned(rr, qtype, target))
+			continue;
+		if (dns_wire_rr(rr, qtype, arena, &rrs[count]) < 0)
+			return -1;
+		count++;
+	}
+	a->status = SPF_DNS_OK;
+	a->rr = rrs;
+	a->nrr = count;
+	return 0;
+}
+
 /* dns_wire_parse - one response packet to an answer */
 int
 dns_wire_parse(const unsigned char *pkt, size_t len, const char *qname,
@@ -234,10 +304,8 @@ dns_wire_parse(const unsigned char *pkt, size_t len, const char *qname,
 {
 	ldns_pkt *p = NULL;
 	ldns_rdf *target = NULL;
-	const ldns_rdf *owner;
 	ldns_rr_list *ans;
-	struct spf_rr *rrs;
-	size_t i, n, count, hops;
+	size_t n;
 	int ret = -1;
 
 	a->status = SPF_DNS_SERVFAIL;
@@ -264,55 +332,11 @@ dns_wire_parse(const unsigned char *pkt, size_t len, const char *qname,
 		goto out;
 	ans = ldns_pkt_answer(p);
 	n = ans ? ldns_rr_list_rr_count(ans) : 0;
-
-	/* Follow CNAMEs from qname, in whatever order they come. */
-	for (hops = 0; (unsigned)qtype != DNS_RR_CNAME; hops++) {
-		const ldns_rr *cn = NULL;
-
-		for (i = 0; i < n; i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(ans, i);
-
-			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
-			    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-			    ldns_dname_compare(ldns_rr_owner(rr), target) == 0) {
-				cn = rr;
-				break;
-			}
-		}
-		if (cn == NULL)
-			break;
-		if (hops == DNS_WIRE_MAX_CNAME || ldns_rr_rd_count(cn) != 1 ||
-		    ldns_rdf_get_type(ldns_rr_rdf(cn, 0)) !=
-		    LDNS_RDF_TYPE_DNAME)
-			goto out;
-		ldns_rdf_deep_free(target);
-		target = ldns_rdf_clone(ldns_rr_rdf(cn, 0));
-	}
-
-	for (count = 0, i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
-
-		if ((unsigned)ldns_rr_get_type(rr) == (unsigned)qtype &&
-		    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-		    ldns_dname_compare(ldns_rr_owner(rr), target) == 0)
-			count++;
-	}
-	rrs = count ? arena_alloc(arena, count * sizeof(*rrs)) : NULL;
-	for (count = 0, i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(ans, i);
-
-		owner = ldns_rr_owner(rr);
-		if ((unsigned)ldns_rr_get_type(rr) != (unsigned)qtype ||
-		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN ||
-		    ldns_dname_compare(owner, target) != 0)
-			continue;
-		if (dns_wire_rr(rr, qtype, arena, &rrs[count]) < 0)
-			goto out;
-		count++;
-	}
-	a->status = SPF_DNS_OK;
-	a->rr = rrs;
-	a->nrr = count;
+	if ((unsigned)qtype != DNS_RR_CNAME &&
+	    dns_wire_follow(ans, n, &target) < 0)
+		goto out;
+	if (dns_wire_records(ans, n, qtype, target, arena, a) < 0)
+		goto out;
 	ret = 0;
 
 out:

@@ -436,83 +436,87 @@ dns_zone_rec_add(struct dns_zone_parser *zp, size_t node,
 	return 0;
 }
 
-/* dns_zone_line - parse one line (without its newline) */
-static int
-dns_zone_line(struct dns_zone_parser *zp)
+/* dns_zone_type_get - the type or keyword token, NULL when unknown */
+static const struct dns_zone_type *
+dns_zone_type_get(struct dns_zone_parser *zp)
 {
-	const struct dns_zone_type *zt = NULL;
-	struct dns_zone *zone = zp->zone;
-	struct dns_zone_rec rec;
-	struct dns_zone_node *node;
-	char lname[DOMAIN_MAX_LEN + 1];
 	const char *tok;
-	size_t len, nlen, i;
-	long idx;
-	unsigned flag;
+	size_t len, i;
 
-	if ((len = dns_zone_token(zp, &tok)) == 0)
-		return 0;			/* blank or comment */
-	if (dns_zone_name(zp, tok, len, 0, lname, &nlen) < 0)
-		return -1;
-	for (i = 0; i < nlen; i++)
-		lname[i] = (char)dns_zone_lower((unsigned char)lname[i]);
 	if ((len = dns_zone_token(zp, &tok)) == 0) {
 		zp->why = "missing type";
-		return -1;
+		return NULL;
 	}
 	for (i = 0; i < sizeof(dns_zone_types) / sizeof(*dns_zone_types);
-	    i++) {
+	    i++)
 		if (strlen(dns_zone_types[i].name) == len &&
-		    dns_zone_caseeq(dns_zone_types[i].name, tok, len)) {
-			zt = &dns_zone_types[i];
-			break;
-		}
-	}
-	if (zt == NULL)
-		return dns_zone_fail(zp, "unknown type \"%.*s\"",
-		    (int)(len > 32 ? 32 : len), tok);
+		    dns_zone_caseeq(dns_zone_types[i].name, tok, len))
+			return &dns_zone_types[i];
+	dns_zone_fail(zp, "unknown type \"%.*s\"",
+	    (int)(len > 32 ? 32 : len), tok);
+	return NULL;
+}
 
-	memset(&rec, 0, sizeof(rec));
-	rec.rr.type = zt->type;
-	rec.rr.line = zp->line;
+/* dns_zone_data - the record data of one type, up to the end of line */
+static int
+dns_zone_data(struct dns_zone_parser *zp, const struct dns_zone_type *zt,
+    struct dns_zone_rec *rec)
+{
+	struct dns_zone *zone = zp->zone;
+
 	switch (zt->type) {
 	case 0:
 		break;
 	case SPF_RR_A:
 	case SPF_RR_AAAA:
-		if (dns_zone_addr(zp, zt->type, &rec.rr.addr) < 0)
+		if (dns_zone_addr(zp, zt->type, &rec->rr.addr) < 0)
 			return -1;
 		break;
 	case SPF_RR_MX:
-		if (dns_zone_pref(zp, &rec.rr.pref) < 0)
+		if (dns_zone_pref(zp, &rec->rr.pref) < 0)
 			return -1;
 		/* FALLTHROUGH */
 	case SPF_RR_PTR:
 	case DNS_RR_CNAME:
-		if (dns_zone_target(zp, &rec) < 0)
+		if (dns_zone_target(zp, rec) < 0)
 			return -1;
 		break;
 	case SPF_RR_TXT:
 	case DNS_RR_SPF:
 		if (dns_zone_strings(zp) < 0)
 			return -1;
-		rec.rr.data = arena_memdup(zone->arena, zp->joined.data ?
+		rec->rr.data = arena_memdup(zone->arena, zp->joined.data ?
 		    zp->joined.data : "", zp->joined.len);
-		rec.rr.len = zp->joined.len;
-		rec.rr.wire = (const unsigned char *)arena_memdup(zone->arena,
+		rec->rr.len = zp->joined.len;
+		rec->rr.wire = (const unsigned char *)arena_memdup(zone->arena,
 		    zp->wire.data, zp->wire.len);
-		rec.rr.wlen = zp->wire.len;
+		rec->rr.wlen = zp->wire.len;
 		break;
 	default:
-		msg_panic("dns_zone_line: type %u", zt->type);
+		msg_panic("dns_zone_data: type %u", zt->type);
 	}
 	if (!dns_zone_skip(zp)) {
 		zp->why = zt->type == 0 ? "keyword takes no data" :
 		    "unexpected text after the data";
 		return -1;
 	}
+	return 0;
+}
 
-	if ((idx = dns_zone_node_get(zone, lname, nlen)) < 0)
+/*
+ * dns_zone_place - mark the name with the keyword or record, and keep
+ * the record: a name with a CNAME has nothing else (RFC 1034 3.6.2)
+ */
+static int
+dns_zone_place(struct dns_zone_parser *zp, const struct dns_zone_type *zt,
+    const char *name, size_t nlen, const struct dns_zone_rec *rec)
+{
+	struct dns_zone *zone = zp->zone;
+	struct dns_zone_node *node;
+	unsigned flag;
+	long idx;
+
+	if ((idx = dns_zone_node_get(zone, name, nlen)) < 0)
 		return dns_zone_fail(zp, "more than %d names",
 		    DNS_ZONE_MAX_NAMES);
 	node = &zone->nodes[idx];
@@ -525,7 +529,33 @@ dns_zone_line(struct dns_zone_parser *zp)
 	node->flags |= flag | zt->flag;
 	if (zt->type == 0)
 		return 0;
-	return dns_zone_rec_add(zp, (size_t)idx, &rec);
+	return dns_zone_rec_add(zp, (size_t)idx, rec);
+}
+
+/* dns_zone_line - parse one line (without its newline) */
+static int
+dns_zone_line(struct dns_zone_parser *zp)
+{
+	const struct dns_zone_type *zt;
+	struct dns_zone_rec rec;
+	char lname[DOMAIN_MAX_LEN + 1];
+	const char *tok;
+	size_t len, nlen, i;
+
+	if ((len = dns_zone_token(zp, &tok)) == 0)
+		return 0;			/* blank or comment */
+	if (dns_zone_name(zp, tok, len, 0, lname, &nlen) < 0)
+		return -1;
+	for (i = 0; i < nlen; i++)
+		lname[i] = (char)dns_zone_lower((unsigned char)lname[i]);
+	if ((zt = dns_zone_type_get(zp)) == NULL)
+		return -1;
+	memset(&rec, 0, sizeof(rec));
+	rec.rr.type = zt->type;
+	rec.rr.line = zp->line;
+	if (dns_zone_data(zp, zt, &rec) < 0)
+		return -1;
+	return dns_zone_place(zp, zt, lname, nlen, &rec);
 }
 
 /* dns_zone_copy_err - "line N: why" into the caller's buffer */

@@ -565,16 +565,89 @@ mda_read(char *p, size_t n)
 	return got;
 }
 
+/* mda_io_error - log a failed read or write of the message; EX_TEMPFAIL */
+static int
+mda_io_error(const char *what)
+{
+	msg_warn("procmail: cannot %s the message: %s", what, strerror(errno));
+	return EX_TEMPFAIL;
+}
+
+/*
+ * mda_read_head - read stdin into in (MDA_MAX_HEADER + 1 octets of
+ * room) until the header block ends or outgrows it; *len is what was
+ * read, *end where the block ends, *eof whether stdin is at its end.
+ * -1 on a read error.
+ */
+static int
+mda_read_head(char *in, size_t *len, size_t *end, int *eof,
+    enum mda_end *e)
+{
+	ssize_t got;
+
+	*e = MDA_END_MORE;
+	while (*e == MDA_END_MORE) {
+		if ((got = mda_read(in + *len, MDA_MAX_HEADER + 1 - *len)) < 0)
+			return -1;
+		*eof = got == 0;
+		*len += (size_t)got;
+		*e = mda_hdr_end(in, *len, *eof, MDA_MAX_HEADER, end);
+	}
+	return 0;
+}
+
+/*
+ * mda_mark - load the configuration, parse the header block and make
+ * the header lines to add: the decision's, or the reason nothing was
+ * checked
+ */
+static void
+mda_mark(struct mda_run *r, const char *in, size_t len, size_t end,
+    enum mda_end e, struct mda_msg *m)
+{
+	r->conf = mda_conf(&r->o);
+	r->authres = r->conf != NULL &&
+	    r->conf->header_authentication_results;
+	if (e == MDA_END_TOOBIG) {
+		mda_hdr_parse(in, len, 0, m);
+		mda_give_up(r, "none", "header block too long", m->crlf);
+		return;
+	}
+	mda_hdr_parse(in, end, r->conf != NULL ?
+	    r->conf->procmail_trusted_hops : 0, m);
+	if (r->conf == NULL) {
+		mda_give_up(r, "temperror", "configuration error", m->crlf);
+		return;
+	}
+	mda_conf_procmail(r->conf);
+	mda_headers(r, in, m);
+}
+
+/* mda_copy_body - the rest of stdin to stdout; EX_OK or EX_TEMPFAIL */
+static int
+mda_copy_body(char *in, int eof)
+{
+	ssize_t got;
+
+	while (!eof) {
+		if ((got = mda_read(in, MDA_MAX_HEADER + 1)) < 0)
+			return mda_io_error("read");
+		eof = got == 0;
+		if (got > 0 && mda_write(NULL, in, (size_t)got) < 0)
+			return mda_io_error("write");
+	}
+	return EX_OK;
+}
+
 /* mda_procmail_main - rmxf procmail */
 int
 mda_procmail_main(int argc, char **argv)
 {
 	struct mda_run r;
 	struct mda_msg m;
-	enum mda_end e = MDA_END_MORE;
+	enum mda_end e;
 	char *in = NULL;
 	size_t len = 0, end = 0;
-	ssize_t got;
 	int eof = 0, status;
 
 	memset(&r, 0, sizeof(r));
@@ -600,57 +673,16 @@ mda_procmail_main(int argc, char **argv)
 	r.hostbuf[sizeof(r.hostbuf) - 1] = 0;
 	r.host = r.o.hostname != NULL ? r.o.hostname :
 	    r.hostbuf[0] ? r.hostbuf : "localhost";
-
-	/* the header block, whatever it holds */
 	in = xmalloc(MDA_MAX_HEADER + 1);
-	while (e == MDA_END_MORE) {
-		got = mda_read(in + len, MDA_MAX_HEADER + 1 - len);
-		if (got < 0) {
-			msg_warn("procmail: cannot read the message: %s",
-			    strerror(errno));
-			status = EX_TEMPFAIL;
-			goto out;
-		}
-		eof = got == 0;
-		len += (size_t)got;
-		e = mda_hdr_end(in, len, eof, MDA_MAX_HEADER, &end);
+	if (mda_read_head(in, &len, &end, &eof, &e) < 0) {
+		status = mda_io_error("read");
+		goto out;
 	}
-
-	r.conf = mda_conf(&r.o);
-	r.authres = r.conf != NULL && r.conf->header_authentication_results;
-	if (e == MDA_END_TOOBIG) {
-		mda_hdr_parse(in, len, 0, &m);
-		mda_give_up(&r, "none", "header block too long", m.crlf);
-	} else {
-		mda_hdr_parse(in, end, r.conf != NULL ?
-		    r.conf->procmail_trusted_hops : 0, &m);
-		if (r.conf == NULL)
-			mda_give_up(&r, "temperror", "configuration error",
-			    m.crlf);
-		else {
-			mda_conf_procmail(r.conf);
-			mda_headers(&r, in, &m);
-		}
-	}
+	mda_mark(&r, in, len, end, e, &m);
 	if (mda_pass_head(in, len, &m, &r.hdrs, mda_write, NULL) < 0)
-		goto write_error;
-	while (!eof) {
-		got = mda_read(in, MDA_MAX_HEADER + 1);
-		if (got < 0) {
-			msg_warn("procmail: cannot read the message: %s",
-			    strerror(errno));
-			status = EX_TEMPFAIL;
-			goto out;
-		}
-		eof = got == 0;
-		if (got > 0 && mda_write(NULL, in, (size_t)got) < 0)
-			goto write_error;
-	}
-	status = EX_OK;
-	goto out;
-write_error:
-	msg_warn("procmail: cannot write the message: %s", strerror(errno));
-	status = EX_TEMPFAIL;
+		status = mda_io_error("write");
+	else
+		status = mda_copy_body(in, eof);
 out:
 	free(in);
 	if (r.conf != NULL)

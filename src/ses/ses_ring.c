@@ -243,9 +243,11 @@ ses_day_mod(long day, long m)
 /*
  * ses_addr_plain - an address we may rewrite: a local part that is an
  * RFC 5322 dot-atom (atext and single dots, none at either end) and a
- * domain of letters, digits, '-', '_' and dots.  Anything else (blanks,
- * quotes, a second '@', controls) would need quoting once a tag is put
- * in front of it, or is no address Postfix sends; it is left alone.
+ * domain of letters, digits, '-', '_' and dots; in both, octets over
+ * 0x7f as well (the UTF-8 of RFC 6531 SMTPUTF8 addresses, taken as
+ * they come).  Anything else (blanks, quotes, a second '@', controls)
+ * would need quoting once a tag is put in front of it, or is no address
+ * Postfix sends; it is left alone.
  */
 int
 ses_addr_plain(const char *addr, size_t len)
@@ -263,13 +265,15 @@ ses_addr_plain(const char *addr, size_t len)
 			if (i == 0 || i == llen - 1 || addr[i - 1] == '.')
 				return 0;
 		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || (c != 0 && strchr(atext, c))))
+		    (c >= '0' && c <= '9') || c >= 0x80 ||
+		    (c != 0 && strchr(atext, c))))
 			return 0;
 	}
 	for (i = 0; i < dlen; i++) {
 		c = (unsigned char)dom[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+		    c >= 0x80))
 			return 0;
 	}
 	return 1;

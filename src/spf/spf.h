@@ -218,18 +218,19 @@ int	spf_format_authres_method(const struct spf_detail *, struct buf *);
  * an error, and list what it allows as networks with their qualifiers,
  * plus warnings a domain owner must see.  Same step/feed contract.
  */
-enum spf_pl_kind {
-	SPF_PL_RECORD,		/* depth, domain, text=record */
-	SPF_PL_NET,		/* qual, mech, net/bits (all: 0/0, bits=0) */
-	SPF_PL_CLIENT,		/* qual, mech, text=term: depends on the client */
-	SPF_PL_NOTE,		/* text: e.g. "no SPF record" */
-	SPF_PL_WARN,		/* text: lookup count over 10, void lookups,
+enum spf_list_kind {
+	SPF_LIST_RECORD,	/* depth, domain, text=record */
+	SPF_LIST_NET,		/* qual, mech, net/bits (all: 0/0, bits=0) */
+	SPF_LIST_CLIENT,	/* qual, mech, text=term: depends on the
+				 * client */
+	SPF_LIST_NOTE,		/* text: e.g. "no SPF record" */
+	SPF_LIST_WARN,		/* text: lookup count over 10, void lookups,
 				 * ptr or +all in use, record too big for UDP */
-	SPF_PL_ERROR,		/* text: a syntax or DNS error (walk goes on) */
+	SPF_LIST_ERROR,		/* text: a syntax or DNS error (walk goes on) */
 };
 
-struct spf_policy_line {
-	enum spf_pl_kind kind;
+struct spf_list_line {
+	enum spf_list_kind kind;
 	unsigned	depth;		/* 1 for the sender domain's record */
 	const char     *domain;		/* record's domain */
 	char		qual;		/* '+' '-' '~' '?' */
@@ -241,15 +242,15 @@ struct spf_policy_line {
 	int		all;		/* the term matches every address */
 };
 
-struct spf_policy *spf_policy_new(const char *address,	/* or a domain */
+struct spf_list *spf_list_new(const char *address,	/* or a domain */
 	    const struct spf_params *);
-enum spf_step spf_policy_step(struct spf_policy *,
+enum spf_step spf_list_step(struct spf_list *,
 	    const struct spf_question **, size_t *);
-int	spf_policy_feed(struct spf_policy *, const struct spf_answer *);
-void	spf_policy_expire(struct spf_policy *);
-size_t	spf_policy_lines(const struct spf_policy *,
-	    const struct spf_policy_line **);
-void	spf_policy_free(struct spf_policy *);
-void	spf_policy_job(struct spf_job *, struct spf_policy *);
+int	spf_list_feed(struct spf_list *, const struct spf_answer *);
+void	spf_list_expire(struct spf_list *);
+size_t	spf_list_lines(const struct spf_list *,
+	    const struct spf_list_line **);
+void	spf_list_free(struct spf_list *);
+void	spf_list_job(struct spf_job *, struct spf_list *);
 
 #endif

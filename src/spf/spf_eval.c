@@ -128,46 +128,6 @@ struct spf_query {
 	char		name_store[SPF_NAME_STORE];	/* name starts here */
 };
 
-/* spf_limits_default - RFC 7208 4.6.4 values */
-void
-spf_limits_default(struct spf_limits *l)
-{
-	l->dns_terms = SPF_MAX_DNS_TERMS;
-	l->void_lookups = SPF_MAX_VOID_LOOKUPS;
-	l->mx_addrs = SPF_MAX_MX_ADDRS;
-	l->ptr_addrs = SPF_MAX_PTR_ADDRS;
-	l->timeout_ms = SPF_TIMEOUT_MS;
-}
-
-/* spf_params_ip - set the client address from its text; note whether
- * IPv6 hex was written in upper case (%{i} follows it) */
-int
-spf_params_ip(struct spf_params *p, const char *text)
-{
-	const char *s;
-
-	if (ipaddr_parse(text, &p->ip) < 0)
-		return -1;
-	p->flags &= ~SPF_F_IP_UPPER;
-	if (p->ip.family == 6)
-		for (s = text; *s; s++)
-			if (*s >= 'A' && *s <= 'F') {
-				p->flags |= SPF_F_IP_UPPER;
-				break;
-			}
-	return 0;
-}
-
-/* spf_params_init - zeroed parameters with default limits */
-void
-spf_params_init(struct spf_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->sender = "";
-	p->helo = "";
-	spf_limits_default(&p->limits);
-}
-
 /* spf_trace_add - record one event (SPF_F_TRACE only) */
 static struct spf_trace_ev *
 spf_trace_add(struct spf_query *q, enum spf_trace_kind kind, const char *text)
@@ -532,15 +492,129 @@ spf_push(struct spf_query *q, const char *domain, int include)
 	return SPF_T_PUSH;
 }
 
+/* spf_term_include - include: the included domain's result, once it is in */
+static enum spf_tr
+spf_term_include(struct spf_query *q, struct spf_frame *fr,
+    const char *target)
+{
+	if (!fr->has_sub)
+		return spf_push(q, target, 1);
+	switch (fr->sub) {
+	case SPF_PASS:
+		return SPF_T_MATCH;
+	case SPF_FAIL:
+	case SPF_SOFTFAIL:
+	case SPF_NEUTRAL:
+		return SPF_T_NOMATCH;
+	default:
+		return spf_finish(q, SPF_PERMERROR, spf_problem(q,
+		    "included domain has no SPF record:", target), NULL);
+	}
+}
+
+/* spf_term_a - a: an address of target is the client's; exists: any A */
+static enum spf_tr
+spf_term_a(struct spf_query *q, struct spf_frame *fr,
+    const struct spf_term *t, const char *target)
+{
+	const struct spf_ent *e;
+
+	e = spf_lookup(q, target,
+	    t->mech == SPF_M_EXISTS ? SPF_RR_A : spf_addr_type(q));
+	if (e == NULL)
+		return SPF_T_NEED;
+	if (spf_ent_error(e))
+		return spf_dns_error(q, e);
+	if (spf_ent_void(e))
+		return spf_count_void(q, fr) < 0 ? SPF_T_ERROR : SPF_T_NOMATCH;
+	if (t->mech == SPF_M_EXISTS)
+		return SPF_T_MATCH;
+	return spf_addrs_match(q, e, t) ? SPF_T_MATCH : SPF_T_NOMATCH;
+}
+
+/* spf_term_mx - mx: an address of one of target's MX hosts is the client's */
+static enum spf_tr
+spf_term_mx(struct spf_query *q, struct spf_frame *fr,
+    const struct spf_term *t, const char *target)
+{
+	const struct spf_ent *mx, *addrs;
+	size_t i;
+	int wait = 0;
+
+	if ((mx = spf_lookup(q, target, SPF_RR_MX)) == NULL)
+		return SPF_T_NEED;
+	if (spf_ent_error(mx))
+		return spf_dns_error(q, mx);
+	if (spf_ent_void(mx))
+		return spf_count_void(q, fr) < 0 ? SPF_T_ERROR : SPF_T_NOMATCH;
+	if (mx->nrr > q->p.limits.mx_addrs) {
+		spf_trace_count(q, SPF_TR_LIMIT, "mx_addrs",
+		    (unsigned)mx->nrr, q->p.limits.mx_addrs);
+		return spf_finish(q, SPF_PERMERROR,
+		    spf_problem(q, "more MX records than allowed "
+		    "(limit mx_addrs) at", target), "mx_addrs");
+	}
+	if (!fr->mx_counted) {
+		fr->mx_counted = 1;
+		spf_trace_count(q, SPF_TR_COUNT, "mx_addrs",
+		    (unsigned)mx->nrr, q->p.limits.mx_addrs);
+	}
+	/* ask for every MX host's addresses at once */
+	for (i = 0; i < mx->nrr; i++)
+		if (mx->rr[i].len > 0 &&
+		    spf_lookup(q, mx->rr[i].data, spf_addr_type(q)) == NULL)
+			wait = 1;
+	if (wait)
+		return SPF_T_NEED;
+	if (spf_mx_count_voids(q, fr, mx) < 0)
+		return SPF_T_ERROR;
+	/* a match anywhere wins over a failed lookup elsewhere, so the
+	 * result does not depend on the order of the RRset */
+	for (i = 0; i < mx->nrr; i++) {
+		if (mx->rr[i].len == 0)
+			continue;	/* null MX, RFC 7505 */
+		addrs = spf_lookup(q, mx->rr[i].data, spf_addr_type(q));
+		if (!spf_ent_error(addrs) && spf_addrs_match(q, addrs, t))
+			return SPF_T_MATCH;
+	}
+	for (i = 0; i < mx->nrr; i++) {
+		if (mx->rr[i].len == 0)
+			continue;
+		addrs = spf_lookup(q, mx->rr[i].data, spf_addr_type(q));
+		if (spf_ent_error(addrs))
+			return spf_dns_error(q, addrs);
+	}
+	return SPF_T_NOMATCH;
+}
+
+/* spf_term_ptr - ptr: a validated name of the client is within target */
+static enum spf_tr
+spf_term_ptr(struct spf_query *q, const char *target)
+{
+	size_t i, n;
+	int r;
+
+	if ((r = spf_validated_names(q)) <= 0) {
+		if (r == 0)
+			return SPF_T_NEED;
+		spf_ptr_deadline(q);
+		return SPF_T_ERROR;
+	}
+	n = strlen(target);
+	for (i = 0; i < q->nptr_names; i++)
+		if (domain_is_within(q->ptr_names[i], strlen(q->ptr_names[i]),
+		    target, n))
+			return SPF_T_MATCH;
+	return SPF_T_NOMATCH;
+}
+
 /* spf_term_eval - evaluate the current term of the top frame */
 static enum spf_tr
 spf_term_eval(struct spf_query *q, struct spf_frame *fr,
     const struct spf_term *t)
 {
-	const struct spf_ent *e, *ae;
 	const char *target = NULL;
-	size_t i, n;
-	int r, wait = 0;
+	int r;
 
 	switch (t->mech) {
 	case SPF_M_ALL:
@@ -558,99 +632,16 @@ spf_term_eval(struct spf_query *q, struct spf_frame *fr,
 		return SPF_T_ERROR;
 	if ((r = spf_target(q, t, &target)) <= 0)
 		return r == 0 ? SPF_T_NEED : SPF_T_ERROR;
-
 	switch (t->mech) {
 	case SPF_M_INCLUDE:
-		if (fr->has_sub) {
-			switch (fr->sub) {
-			case SPF_PASS:
-				return SPF_T_MATCH;
-			case SPF_FAIL:
-			case SPF_SOFTFAIL:
-			case SPF_NEUTRAL:
-				return SPF_T_NOMATCH;
-			default:
-				return spf_finish(q, SPF_PERMERROR,
-				    spf_problem(q, "included domain has no "
-				    "SPF record:", target), NULL);
-			}
-		}
-		return spf_push(q, target, 1);
+		return spf_term_include(q, fr, target);
 	case SPF_M_A:
 	case SPF_M_EXISTS:
-		e = spf_lookup(q, target,
-		    t->mech == SPF_M_EXISTS ? SPF_RR_A : spf_addr_type(q));
-		if (e == NULL)
-			return SPF_T_NEED;
-		if (spf_ent_error(e))
-			return spf_dns_error(q, e);
-		if (spf_ent_void(e))
-			return spf_count_void(q, fr) < 0 ? SPF_T_ERROR :
-			    SPF_T_NOMATCH;
-		if (t->mech == SPF_M_EXISTS)
-			return SPF_T_MATCH;
-		return spf_addrs_match(q, e, t) ? SPF_T_MATCH : SPF_T_NOMATCH;
+		return spf_term_a(q, fr, t, target);
 	case SPF_M_MX:
-		e = spf_lookup(q, target, SPF_RR_MX);
-		if (e == NULL)
-			return SPF_T_NEED;
-		if (spf_ent_error(e))
-			return spf_dns_error(q, e);
-		if (spf_ent_void(e))
-			return spf_count_void(q, fr) < 0 ? SPF_T_ERROR :
-			    SPF_T_NOMATCH;
-		if (e->nrr > q->p.limits.mx_addrs) {
-			spf_trace_count(q, SPF_TR_LIMIT, "mx_addrs",
-			    (unsigned)e->nrr, q->p.limits.mx_addrs);
-			return spf_finish(q, SPF_PERMERROR,
-			    spf_problem(q, "more MX records than allowed "
-			    "(limit mx_addrs) at", target), "mx_addrs");
-		}
-		if (!fr->mx_counted) {
-			fr->mx_counted = 1;
-			spf_trace_count(q, SPF_TR_COUNT, "mx_addrs",
-			    (unsigned)e->nrr, q->p.limits.mx_addrs);
-		}
-		/* ask for every MX host's addresses at once */
-		for (i = 0; i < e->nrr; i++)
-			if (e->rr[i].len > 0 &&
-			    spf_lookup(q, e->rr[i].data, spf_addr_type(q)) ==
-			    NULL)
-				wait = 1;
-		if (wait)
-			return SPF_T_NEED;
-		if (spf_mx_count_voids(q, fr, e) < 0)
-			return SPF_T_ERROR;
-		/* a match anywhere wins over a failed lookup elsewhere, so
-		 * the result does not depend on the order of the RRset */
-		for (i = 0; i < e->nrr; i++) {
-			if (e->rr[i].len == 0)
-				continue;	/* null MX, RFC 7505 */
-			ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
-			if (!spf_ent_error(ae) && spf_addrs_match(q, ae, t))
-				return SPF_T_MATCH;
-		}
-		for (i = 0; i < e->nrr; i++) {
-			if (e->rr[i].len == 0)
-				continue;
-			ae = spf_lookup(q, e->rr[i].data, spf_addr_type(q));
-			if (spf_ent_error(ae))
-				return spf_dns_error(q, ae);
-		}
-		return SPF_T_NOMATCH;
+		return spf_term_mx(q, fr, t, target);
 	case SPF_M_PTR:
-		if ((r = spf_validated_names(q)) <= 0) {
-			if (r == 0)
-				return SPF_T_NEED;
-			spf_ptr_deadline(q);
-			return SPF_T_ERROR;
-		}
-		n = strlen(target);
-		for (i = 0; i < q->nptr_names; i++)
-			if (domain_is_within(q->ptr_names[i],
-			    strlen(q->ptr_names[i]), target, n))
-				return SPF_T_MATCH;
-		return SPF_T_NOMATCH;
+		return spf_term_ptr(q, target);
 	default:
 		break;
 	}

@@ -327,26 +327,73 @@ spf_macro_cut(struct buf *out, size_t from)
 	buf_truncate(out, from + len);
 }
 
+/* spf_macro_escape - the text of "%%", "%_" or "%-"; 0 for another c */
+static int
+spf_macro_escape(char c, struct buf *out)
+{
+	switch (c) {
+	case '%':
+		buf_putc(out, '%');
+		return 1;
+	case '_':
+		buf_putc(out, ' ');
+		return 1;
+	case '-':
+		buf_puts(out, "%20");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * spf_macro_one - expand the macro whose '{' is at s[*pos] into out,
+ * with val and tmp as scratch; *pos moves past its '}'
+ */
+static enum spf_macro_status
+spf_macro_one(const struct spf_macro_ctx *ctx, const char *s, size_t len,
+    size_t *pos, unsigned flags, struct buf *val, struct buf *tmp,
+    struct buf *out, const char **err)
+{
+	char letter;
+	unsigned digits;
+	int reverse;
+	const char *delims;
+	size_t ndelims;
+	enum spf_macro_status st;
+
+	if (spf_macro_parse_one(s, len, pos, flags, &letter, &digits,
+	    &reverse, &delims, &ndelims, err) < 0)
+		return SPF_MACRO_SYNTAX;
+	buf_reset(val);
+	buf_reset(tmp);
+	if ((st = spf_macro_value(ctx, letter, val)) != SPF_MACRO_OK)
+		return st;
+	spf_macro_transform(val->data ? val->data : "", val->len, digits,
+	    reverse, delims, ndelims, tmp);
+	if (isupper((unsigned char)letter))
+		spf_macro_urlescape(tmp->data ? tmp->data : "", tmp->len, out);
+	else if (flags & SPF_MACRO_DOMAIN)
+		spf_macro_put_name(tmp->data ? tmp->data : "", tmp->len, out);
+	else
+		buf_append(out, tmp->data ? tmp->data : "", tmp->len);
+	return SPF_MACRO_OK;
+}
+
 /* spf_macro_expand - expand a macro-string into out */
 enum spf_macro_status
 spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
     unsigned flags, struct buf *out, const char **err)
 {
-	size_t i = 0, from = out->len;
+	size_t i = 0, run, from = out->len;
 	char vstore[SPF_MACRO_STORE], tstore[SPF_MACRO_STORE];
 	struct buf val, tmp;
-	enum spf_macro_status st = SPF_MACRO_OK, vst;
+	enum spf_macro_status st = SPF_MACRO_OK, mst;
 	int need_p = 0;
 
 	buf_init_store(&val, out->max, vstore, sizeof(vstore));
 	buf_init_store(&tmp, out->max, tstore, sizeof(tstore));
 	while (i < len) {
-		char letter;
-		unsigned digits;
-		int reverse;
-		const char *delims;
-		size_t ndelims, run;
-
 		/* a run of literal characters at once */
 		for (run = i; run < len && s[run] != '%'; run++) {
 			unsigned char c = (unsigned char)s[run];
@@ -368,17 +415,7 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 			st = SPF_MACRO_SYNTAX;
 			goto out;
 		}
-		switch (s[i + 1]) {
-		case '%':
-			buf_putc(out, '%');
-			i += 2;
-			continue;
-		case '_':
-			buf_putc(out, ' ');
-			i += 2;
-			continue;
-		case '-':
-			buf_puts(out, "%20");
+		if (spf_macro_escape(s[i + 1], out)) {
 			i += 2;
 			continue;
 		}
@@ -388,33 +425,17 @@ spf_macro_expand(const struct spf_macro_ctx *ctx, const char *s, size_t len,
 			goto out;
 		}
 		i++;
-		if (spf_macro_parse_one(s, len, &i, flags, &letter, &digits,
-		    &reverse, &delims, &ndelims, err) < 0) {
-			st = SPF_MACRO_SYNTAX;
-			goto out;
-		}
-		buf_reset(&val);
-		buf_reset(&tmp);
-		if ((vst = spf_macro_value(ctx, letter, &val)) ==
-		    SPF_MACRO_NEED_P) {
+		mst = spf_macro_one(ctx, s, len, &i, flags, &val, &tmp, out,
+		    err);
+		if (mst == SPF_MACRO_NEED_P) {
 			/* go on: a syntax error further on wins */
 			need_p = 1;
 			continue;
 		}
-		if (vst != SPF_MACRO_OK) {
-			st = vst;
+		if (mst != SPF_MACRO_OK) {
+			st = mst;
 			goto out;
 		}
-		spf_macro_transform(val.data ? val.data : "", val.len, digits,
-		    reverse, delims, ndelims, &tmp);
-		if (isupper((unsigned char)letter))
-			spf_macro_urlescape(tmp.data ? tmp.data : "", tmp.len,
-			    out);
-		else if (flags & SPF_MACRO_DOMAIN)
-			spf_macro_put_name(tmp.data ? tmp.data : "", tmp.len,
-			    out);
-		else
-			buf_append(out, tmp.data ? tmp.data : "", tmp.len);
 	}
 	if (need_p) {
 		st = SPF_MACRO_NEED_P;

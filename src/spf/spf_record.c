@@ -259,7 +259,8 @@ spf_directive_parse(struct arena *a, const char *t, size_t tlen,
 	term->qual = '+';
 	if (p < end && strchr("+-~?", *p) != NULL)
 		term->qual = *p++;
-	for (nlen = 0; p + nlen < end && isalnum((unsigned char)p[nlen]); nlen++)
+	for (nlen = 0; p + nlen < end && isalnum((unsigned char)p[nlen]);
+	    nlen++)
 		;
 	for (i = 0; i < SPF_NMECH; i++)
 		if (strlen(spf_mech_table[i].name) == nlen &&
@@ -328,6 +329,59 @@ spf_directive_parse(struct arena *a, const char *t, size_t tlen,
 	return spf_record_error(a, err, "unknown mechanism", t, tlen);
 }
 
+/*
+ * spf_modifier_len - the length of a modifier's name, 0 when t is no
+ * modifier: name "=" ... with name = ALPHA *( ALPHA / DIGIT / "-" / "_"
+ * / "." ) (RFC 7208 12)
+ */
+static size_t
+spf_modifier_len(const char *t, size_t tlen)
+{
+	size_t nlen = 0;
+
+	if (isalpha((unsigned char)t[0])) {
+		nlen = 1;
+		while (nlen < tlen && (isalnum((unsigned char)t[nlen]) ||
+		    strchr("-_.", t[nlen]) != NULL))
+			nlen++;
+	}
+	return nlen > 0 && nlen < tlen && t[nlen] == '=' ? nlen : 0;
+}
+
+/*
+ * spf_modifier_parse - keep redirect= and exp=, each at most once
+ * (RFC 7208 6); any other modifier's value must be a valid
+ * macro-string and is ignored
+ */
+static int
+spf_modifier_parse(struct arena *a, struct spf_record *rec, const char *t,
+    size_t tlen, size_t nlen, const char **err)
+{
+	const char *v = t + nlen + 1, *why = NULL;
+	size_t vlen = tlen - nlen - 1;
+
+	if (nlen == 8 && strncasecmp(t, "redirect", 8) == 0) {
+		if (rec->redirect != NULL)
+			return spf_record_error(a, err,
+			    "more than one redirect=", t, tlen);
+		if (!spf_domain_spec_ok(v, vlen, &why))
+			return spf_record_error(a, err, why, t, tlen);
+		rec->redirect = arena_memdup(a, v, vlen);
+		rec->redirectlen = vlen;
+	} else if (nlen == 3 && strncasecmp(t, "exp", 3) == 0) {
+		if (rec->exp != NULL)
+			return spf_record_error(a, err,
+			    "more than one exp=", t, tlen);
+		if (!spf_domain_spec_ok(v, vlen, &why))
+			return spf_record_error(a, err, why, t, tlen);
+		rec->exp = arena_memdup(a, v, vlen);
+		rec->explen = vlen;
+	} else if (spf_macro_check(v, vlen, 0, &why) < 0) {
+		return spf_record_error(a, err, why, t, tlen);
+	}
+	return 0;
+}
+
 /* spf_record_parse - whole-record syntax check and parse */
 int
 spf_record_parse(struct arena *a, const char *s, size_t len,
@@ -335,8 +389,8 @@ spf_record_parse(struct arena *a, const char *s, size_t len,
 {
 	struct spf_record *rec;
 	struct spf_term terms[SPF_MAX_TERMS];
-	size_t i, n = 0;
-	const char *why = NULL;
+	size_t i, n = 0, start, tlen, nlen;
+	const char *t;
 
 	*out = NULL;
 	if (!spf_record_is_spf(s, len))
@@ -355,9 +409,6 @@ spf_record_parse(struct arena *a, const char *s, size_t len,
 	rec->text = arena_memdup(a, s, len);
 	i = 6;
 	while (i < len) {
-		size_t start, tlen, nlen = 0;
-		const char *t;
-
 		while (i < len && s[i] == ' ')
 			i++;
 		if (i == len)
@@ -367,40 +418,9 @@ spf_record_parse(struct arena *a, const char *s, size_t len,
 			i++;
 		t = rec->text + start;
 		tlen = i - start;
-
-		/* modifier: name "=" ... with name = ALPHA *( ALPHA / DIGIT
-		 * / "-" / "_" / "." ) */
-		if (isalpha((unsigned char)t[0])) {
-			nlen = 1;
-			while (nlen < tlen && (isalnum((unsigned char)t[nlen]) ||
-			    strchr("-_.", t[nlen]) != NULL))
-				nlen++;
-		}
-		if (nlen > 0 && nlen < tlen && t[nlen] == '=') {
-			const char *v = t + nlen + 1;
-			size_t vlen = tlen - nlen - 1;
-
-			if (nlen == 8 && strncasecmp(t, "redirect", 8) == 0) {
-				if (rec->redirect != NULL)
-					return spf_record_error(a, err,
-					    "more than one redirect=", t, tlen);
-				if (!spf_domain_spec_ok(v, vlen, &why))
-					return spf_record_error(a, err, why, t,
-					    tlen);
-				rec->redirect = arena_memdup(a, v, vlen);
-				rec->redirectlen = vlen;
-			} else if (nlen == 3 && strncasecmp(t, "exp", 3) == 0) {
-				if (rec->exp != NULL)
-					return spf_record_error(a, err,
-					    "more than one exp=", t, tlen);
-				if (!spf_domain_spec_ok(v, vlen, &why))
-					return spf_record_error(a, err, why, t,
-					    tlen);
-				rec->exp = arena_memdup(a, v, vlen);
-				rec->explen = vlen;
-			} else if (spf_macro_check(v, vlen, 0, &why) < 0) {
-				return spf_record_error(a, err, why, t, tlen);
-			}
+		if ((nlen = spf_modifier_len(t, tlen)) > 0) {
+			if (spf_modifier_parse(a, rec, t, tlen, nlen, err) < 0)
+				return -1;
 			continue;
 		}
 		if (n == SPF_MAX_TERMS)

@@ -28,6 +28,7 @@ scaffold_start dns
 O=${O:-build}
 DNSD=$O/tests/dnsd
 DNSQ=$O/tests/dnsq
+RMXF=$O/rmxf
 ZONE=tests/dns/zone.txt
 DNSD_MAX=120		# dnsd's own --max-seconds
 DNSQ_KILL=15		# seconds before a hung dnsq is killed
@@ -57,11 +58,11 @@ logged() {
 	grep -qxF -- "$1" "$tmp/log"
 }
 
-if [ ! -x "$DNSD" ] || [ ! -x "$DNSQ" ]; then
-	echo "1..0 # SKIP $DNSD or $DNSQ not built (make tests)"
-	exit 0
+if [ ! -x "$DNSD" ] || [ ! -x "$DNSQ" ] || [ ! -x "$RMXF" ]; then
+	echo "Bail out! $DNSD, $DNSQ or $RMXF not built (make tests)"
+	exit 1
 fi
-echo "1..25"
+echo "1..27"
 
 # The zone, plus one TXT record of three 250-octet strings (750 octets).
 cp "$ZONE" "$tmp/zone"
@@ -216,6 +217,25 @@ else
 	n=$((n + 1))
 	echo "ok $n # SKIP no ::1 on lo"
 fi
+
+# rmxf check -c asks the configuration's dns_forwarders (not resolv.conf)
+# and keeps rmxfd's deadline, dns_timeout here, not the 20 s of bare check.
+printf 'dns_forwarders = 127.0.0.1@%s\ndns_timeout = 1s\n' "$port" \
+    >"$tmp/rmxf.conf"
+out=$(timeout "$DNSQ_KILL" "$RMXF" check -c "$tmp/rmxf.conf" \
+    --ip 192.0.2.5 --sender a@example.com --helo example.com \
+    --receiver mx.test 2>&1)
+printf '%s\n' "$out" | head -1 | grep -qx prepend &&
+    has '# result: pass'
+ok $? "check -c: dns_forwarders answer, no --dns" "$out"
+
+start=$(date +%s%N)
+out=$(timeout "$DNSQ_KILL" "$RMXF" check -c "$tmp/rmxf.conf" \
+    --ip 192.0.2.5 --sender a@slow.example.com --helo example.com \
+    --receiver mx.test 2>&1)
+ms=$((($(date +%s%N) - start) / 1000000))
+has '# result: temperror' && [ "$ms" -lt 5000 ]
+ok $? "check -c: a TIMEOUT name is temperror at dns_timeout ($ms ms)" "$out"
 
 # A bad zone: refused with its line, exit status 65 (EX_DATAERR).
 printf 'a.example A 192.0.2.1\nb.example TXT "\\q"\n' >"$tmp/bad"

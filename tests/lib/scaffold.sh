@@ -8,7 +8,9 @@
 #	ok STATUS TEXT [DIAG]	one TAP line, numbered by $n; on failure
 #				DIAG follows as "# " lines
 #	skip TEXT		one TAP line for a test that cannot run in
-#				this build or place, and why
+#				this place (not root, no ::1, a peer not
+#				installed), and why; a program not built is
+#				a failure, never a skip
 #	wait_for FILE PATTERN	until FILE has a line matching PATTERN, at
 #				most SCAFFOLD_WAIT tenths of a second (50)
 #	run ARGS...		$RMXF ARGS: $out, $err (stderr), $rc

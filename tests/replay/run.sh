@@ -23,8 +23,8 @@ LIMIT=${RMXF_CASE_SECONDS:-20}		# wall-clock bound of one run
 REGEN=${RMXF_REGEN:-}
 
 if [ ! -x "$RMXF" ]; then
-	echo "1..0 # SKIP $RMXF not built (make all)"
-	exit 0
+	echo "Bail out! $RMXF not built (make all)"
+	exit 1
 fi
 TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM

@@ -9,7 +9,7 @@
 
 #include "dns/dns_guard.h"
 
-#define TEST_SLOTS	16
+#define TEST_SLOTS	24
 #define A		1	/* RR types */
 #define TXT		16
 
@@ -53,6 +53,27 @@ static const struct guard_step steps[] = {
 	{"d.co.uk is another domain", 0, 12, TXT, "y.d.co.uk", 2000, 1},
 	{"b.co.uk again", 0, 13, TXT, "z.b.co.uk", 2000, 1},
 	{"b.co.uk: a third is busy", 0, 14, TXT, "w.b.co.uk", 2000, 0},
+	/* reverse names: one /24 or /48 is one site, not all of 1/8 */
+	{"a PTR in 10.1.1/24", 0, 15, 12, "1.1.1.10.in-addr.arpa", 2000, 1},
+	{"another in 10.1.1/24", 0, 16, 12, "2.1.1.10.in-addr.arpa", 2000, 1},
+	{"10.1.1/24: a third is busy", 0, 17, 12, "3.1.1.10.in-addr.arpa",
+	    2000, 0},
+	{"10.1.2/24 is another network", 0, 18, 12,
+	    "3.2.1.10.in-addr.arpa", 2000, 1},
+	{"2001:db8:1::1", 0, 19, 12,
+	    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2"
+	    ".ip6.arpa", 2000, 1},
+	{"2001:db8:1::2, same /48", 0, 20, 12,
+	    "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2"
+	    ".ip6.arpa", 2000, 1},
+	{"2001:db8:1:ff::3, same /48: busy", 0, 21, 12,
+	    "3.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.0.0.1.0.0.0.8.b.d.0.1.0.0.2"
+	    ".ip6.arpa", 2000, 0},
+	{"2001:db8:2::1 is another /48", 0, 22, 12,
+	    "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.8.b.d.0.1.0.0.2"
+	    ".ip6.arpa", 2000, 1},
+	{"a short reverse name is its own group", 0, 23, 12,
+	    "10.in-addr.arpa", 2000, 1},
 };
 
 /* test_guard_steps - walk the steps */
@@ -79,7 +100,7 @@ test_guard_steps(void **state)
 		assert_int_equal(slot[s->slot] != NULL, s->admitted);
 	}
 	dns_guard_stats(g, &st);
-	assert_int_equal(st.refused_busy, 3);
+	assert_int_equal(st.refused_busy, 5);
 	assert_int_equal(st.refused_slow, 2);
 	assert_int_equal(st.marked_slow, 1);
 	for (i = 0; i < TEST_SLOTS; i++)

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "dns/dns.h"
+#include "dns/dns_guard.h"
 #include "util/ipaddr.h"
 
 /* One forwarder list and whether dns_ub_new takes it. */
@@ -175,6 +176,17 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* assert_flights_left - every question a finished run asked has left
+ * the guard, answered or given up (else its domain stays busy) */
+static void
+assert_flights_left(const struct dns_ub *ub)
+{
+	struct dns_guard_stats st;
+
+	dns_ub_guard_stats(ub, &st);
+	assert_int_equal(st.flights, 0);
+}
+
 /* run_job - start a job on a fresh dns_ub and loop until it is done */
 static void
 run_job(const struct dns_ub_opts *opts, struct one_job *j, unsigned tmo)
@@ -194,6 +206,7 @@ run_job(const struct dns_ub_opts *opts, struct one_job *j, unsigned tmo)
 	j->in_start = 0;
 	for (loops = 0; !j->done && loops < 10000; loops++)
 		event_base_loop(base, EVLOOP_ONCE);
+	assert_flights_left(ub);
 	dns_ub_free(ub);
 	event_base_free(base);
 }
@@ -313,6 +326,7 @@ test_cancel(void **state)
 	assert_int_equal(j2.done, 1);
 	assert_int_equal(j1.done, 0);
 	assert_false(j1.asked);
+	assert_flights_left(ub);
 
 	/* Runs still going when the resolver goes are cancelled. */
 	memset(&j1, 0, sizeof(j1));

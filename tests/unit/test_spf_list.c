@@ -1,4 +1,4 @@
-/* test_spf_policy - the test-mode walker (the seed's "mxfilter user@dom") */
+/* test_spf_list - the test-mode walker (the seed's "mxfilter user@dom") */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include "dns/dns.h"
 #include "spf/spf.h"
 
-static const char policy_zone[] =
+static const char list_zone[] =
     "ex.com TXT \"v=spf1 mx ip4:192.0.2.0/28 include:inc.ex.com "
     "a:%{l}.u.ex.com ptr exists:%{i}.x.ex.com -all\"\n"
     "ex.com MX 10 mx.ex.com\n"
@@ -21,24 +21,24 @@ static const char policy_zone[] =
     "loop.com TXT \"v=spf1 include:loop.com include:loop.com "
     "include:loop.com -all\"\n";
 
-/* policy_run - walk the policy of an address */
-static struct spf_policy *
-policy_run(struct dns_zone *z, const char *address)
+/* list_run - walk the policy of an address */
+static struct spf_list *
+list_run(struct dns_zone *z, const char *address)
 {
 	struct spf_params p;
-	struct spf_policy *pl;
+	struct spf_list *sl;
 	struct spf_job job;
 
 	spf_params_init(&p);
-	pl = spf_policy_new(address, &p);
-	spf_policy_job(&job, pl);
+	sl = spf_list_new(address, &p);
+	spf_list_job(&job, sl);
 	dns_zone_run(z, &job);
-	return pl;
+	return sl;
 }
 
-/* policy_find - is there a line of this kind whose text contains s? */
+/* list_find - is there a line of this kind whose text contains s? */
 static int
-policy_find(const struct spf_policy_line *l, size_t n, enum spf_pl_kind kind,
+list_find(const struct spf_list_line *l, size_t n, enum spf_list_kind kind,
     const char *s)
 {
 	size_t i;
@@ -49,26 +49,26 @@ policy_find(const struct spf_policy_line *l, size_t n, enum spf_pl_kind kind,
 	return 0;
 }
 
-/* test_policy_listing - networks, client-dependent terms, warnings */
+/* test_list_listing - networks, client-dependent terms, warnings */
 static void
-test_policy_listing(void **state)
+test_list_listing(void **state)
 {
 	char err[128];
-	struct dns_zone *z = dns_zone_parse(policy_zone, strlen(policy_zone),
+	struct dns_zone *z = dns_zone_parse(list_zone, strlen(list_zone),
 	    err, sizeof(err));
-	struct spf_policy *pl;
-	const struct spf_policy_line *l;
+	struct spf_list *sl;
+	const struct spf_list_line *l;
 	size_t n, i;
 	int mx4 = 0, mx6 = 0, bob = 0, pm = 0, all = 0;
 
 	(void)state;
 	assert_non_null(z);
-	pl = policy_run(z, "bob@ex.com");
-	n = spf_policy_lines(pl, &l);
+	sl = list_run(z, "bob@ex.com");
+	n = spf_list_lines(sl, &l);
 	for (i = 0; i < n; i++) {
 		char ip[IPADDR_STRLEN];
 
-		if (l[i].kind != SPF_PL_NET)
+		if (l[i].kind != SPF_LIST_NET)
 			continue;
 		if (l[i].all) {
 			all++;
@@ -86,33 +86,33 @@ test_policy_listing(void **state)
 	assert_int_equal(bob, 1);
 	assert_int_equal(pm, 0);
 	assert_int_equal(all, 2);	/* +all of the include, -all */
-	assert_true(policy_find(l, n, SPF_PL_CLIENT, "exists:%{i}.x.ex.com"));
-	assert_true(policy_find(l, n, SPF_PL_WARN, "ptr"));
-	assert_true(policy_find(l, n, SPF_PL_WARN, "+all"));
-	spf_policy_free(pl);
+	assert_true(list_find(l, n, SPF_LIST_CLIENT, "exists:%{i}.x.ex.com"));
+	assert_true(list_find(l, n, SPF_LIST_WARN, "ptr"));
+	assert_true(list_find(l, n, SPF_LIST_WARN, "+all"));
+	spf_list_free(sl);
 	dns_zone_free(z);
 }
 
-/* test_policy_loop - an include loop is listed once, and quickly */
+/* test_list_loop - an include loop is listed once, and quickly */
 static void
-test_policy_loop(void **state)
+test_list_loop(void **state)
 {
 	char err[128];
-	struct dns_zone *z = dns_zone_parse(policy_zone, strlen(policy_zone),
+	struct dns_zone *z = dns_zone_parse(list_zone, strlen(list_zone),
 	    err, sizeof(err));
-	struct spf_policy *pl;
-	const struct spf_policy_line *l;
+	struct spf_list *sl;
+	const struct spf_list_line *l;
 	size_t n, i, records = 0;
 
 	(void)state;
-	pl = policy_run(z, "a@loop.com");
-	n = spf_policy_lines(pl, &l);
+	sl = list_run(z, "a@loop.com");
+	n = spf_list_lines(sl, &l);
 	for (i = 0; i < n; i++)
-		records += l[i].kind == SPF_PL_RECORD;
+		records += l[i].kind == SPF_LIST_RECORD;
 	assert_int_equal(records, 1);
 	assert_true(n < 20);
-	assert_true(policy_find(l, n, SPF_PL_NOTE, "listed above"));
-	spf_policy_free(pl);
+	assert_true(list_find(l, n, SPF_LIST_NOTE, "listed above"));
+	spf_list_free(sl);
 	dns_zone_free(z);
 }
 
@@ -120,9 +120,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy_listing),
-		cmocka_unit_test(test_policy_loop),
+		cmocka_unit_test(test_list_listing),
+		cmocka_unit_test(test_list_loop),
 	};
 
-	return cmocka_run_group_tests_name("spf_policy", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("spf_list", tests, NULL, NULL);
 }
