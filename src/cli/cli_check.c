@@ -471,6 +471,7 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
     struct cli_check_dns *d, struct cli_env *e)
 {
 	struct policy_parser *pp = policy_parser_new(NULL);
+	struct check_envelope in;
 	struct check *c = NULL;
 	struct spf_job job;
 	struct buf req, out;
@@ -486,7 +487,8 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
 		goto out;
 	}
 	e->check.hostname = o->receiver;
-	c = check_new(&e->check, NULL, policy_parser_request(pp), p->now);
+	check_envelope_policy(&in, policy_parser_request(pp));
+	c = check_new(&e->check, NULL, &in, p->now);
 	check_job(&job, c);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;

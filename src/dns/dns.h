@@ -87,6 +87,8 @@ struct dns_ub_opts {
 					 * registered domain; 0: no bound */
 	unsigned slow_ms;		/* a domain that timed out is answered
 					 * as a timeout this long; 0: never */
+	unsigned recent_ms;		/* answers reused this long without
+					 * asking libunbound; 0: never */
 };
 
 struct dns_ub;
@@ -95,7 +97,8 @@ struct dns_ub *dns_ub_new(struct event_base *, const struct dns_ub_opts *,
 	    char *err, size_t errlen);
 void	dns_ub_free(struct dns_ub *);
 void	dns_ub_quiet(struct dns_ub *);	/* no libunbound text on stderr */
-void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms);
+void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms,
+	    unsigned recent_ms);
 struct dns_guard_stats;
 void	dns_ub_guard_stats(const struct dns_ub *, struct dns_guard_stats *);
 
