@@ -135,10 +135,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		p += used;
 		check_recent_clock(env.recent, nreq);
-		if (check_message_begin(msg, policy_parser_request(pp)->
-		    instance))
-			header_sent = 0;
 		check_envelope_policy(&in, policy_parser_request(pp));
+		if (check_message_begin(msg, policy_parser_request(pp)->
+		    instance, &in))
+			header_sent = 0;
 		in.header_sent = header_sent;
 		c = check_new(&env, size % 3 ? msg : NULL, &in, 1700000000);
 		fuzz_drive(z, c, size % 4 == 0 ? 2 : -1);

@@ -161,8 +161,8 @@ start_dnsd dns 127.0.0.1:0 || exit 1
 start_rmxfd rmxfd "$dnsport" || exit 1
 rmxfd_pid=$rpid
 # the miss path: every message evaluated (SPF over the recent answers)
-start_rmxfd nomemo "$dnsport" "result_reuse_time = 0" || exit 1
-nomemo_pid=$rpid
+start_rmxfd noreuse "$dnsport" "result_reuse_time = 0" || exit 1
+noreuse_pid=$rpid
 "${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -i "$IDLE" -p "$rmxfd_pid" \
     -l rmxfd
 
@@ -229,15 +229,15 @@ for c in 1 8 64 256; do
 		# virtual machine one CPU can be the slower for minutes
 		if [ ${#SRV[@]} -gt 0 ]; then
 			CLI=(taskset -c $((r % 2)))
-			for pid in "$rmxfd_pid" "$nomemo_pid" $bare_pid; do
+			for pid in "$rmxfd_pid" "$noreuse_pid" $bare_pid; do
 				taskset -pc $(((r + 1) % 2)) "$pid" >/dev/null
 			done
 		fi
 		"${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -c "$c" \
 		    -t "$SECS" -l rmxfd -p "$rmxfd_pid" | tee -a "$tmp/results"
 		if [ "$c" = 64 ]; then
-			"${CLI[@]}" "$BP" -s "unix:$tmp/nomemo.sock" -c "$c" \
-			    -t "$SECS" -l rmxfd-nomemo -p "$nomemo_pid" |
+			"${CLI[@]}" "$BP" -s "unix:$tmp/noreuse.sock" -c "$c" \
+			    -t "$SECS" -l rmxfd-noreuse -p "$noreuse_pid" |
 			    tee -a "$tmp/results"
 		fi
 		if [ -n "$bare_pid" ]; then
@@ -259,7 +259,7 @@ printf '%-9s %-37s%s  %s\n' rmxfd 'after the load runs:' \
     "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
     "$(grep VmRSS "/proc/$rmxfd_pid/status")"
 stop_rmxfd rmxfd "$rmxfd_pid"
-stop_rmxfd nomemo "$nomemo_pid"
+stop_rmxfd noreuse "$noreuse_pid"
 [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null
 
 # --- the table ---------------------------------------------------------------
@@ -292,7 +292,7 @@ awk '{ k = $1 "/" $2; v[k, ++n[k]] = $6 }
 		printf "%6d %9s %9s %9s %12s %12s %12s\n", c, f(x), f(b), \
 		    f(p), r(x, p), r(b, p), r(x, b)
 	}
-	x = med("rmxfd-nomemo/64"); p = med("pypolicyd/64")
+	x = med("rmxfd-noreuse/64"); p = med("pypolicyd/64")
 	b = med("bare/64")
 	printf "%6s %9s %9s %9s %12s %12s %12s\n", "64 *", f(x), f(b), \
 	    f(p), r(x, p), r(b, p), r(x, b)

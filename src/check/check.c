@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl/acl.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 #include "check_int.h"
@@ -70,7 +69,8 @@ struct check_out {
 struct check {
 	const struct check_env *env;
 	struct check_message *msg;
-	const struct check_envelope *in;
+	const struct check_envelope *in;	/* &envelope */
+	struct check_envelope envelope;	/* a copy; its strings borrowed */
 	long long	now;
 	const char     *authserv_id;
 	struct check_gate gate;
@@ -94,9 +94,17 @@ struct check {
 	char		action_store[CHECK_ACTION_STORE];
 	char		log_store[CHECK_LOG_STORE];
 	char		text_store[CHECK_TEXT_STORE];
+	char		header_store[CHECK_HDR_STORE];
 	struct check_out out_store[CHECK_VEC_STORE];
 	struct spf_question asked_store[CHECK_VEC_STORE];
 };
+
+/* check_new zeroes everything before action_store: the stores come last */
+_Static_assert(offsetof(struct check, asked_store) > offsetof(struct check,
+    action_store) && sizeof(struct check) - offsetof(struct check,
+    asked_store) - sizeof(((struct check *)0)->asked_store) <
+    _Alignof(struct check),
+    "the stores of struct check must be its last members");
 
 /* check_grow - room for more in a vector that starts in its store */
 static void *
@@ -132,25 +140,12 @@ static void
 check_spf_part(struct check *c, enum check_part_kind kind,
     const struct ipaddr *ip, enum spf_identity id)
 {
-	const struct conf *conf = c->env->conf;
 	struct check_part *p = &c->parts[c->nparts++];
-	struct spf_params *sp = &p->params;
 
 	p->kind = kind;
-	spf_params_init(sp);
-	sp->ip = *ip;
-	sp->sender = c->in->sender != NULL ? c->in->sender : "";
-	sp->helo = c->in->helo != NULL ? c->in->helo : "";
-	sp->receiver = c->authserv_id;
-	sp->identity = id;
-	sp->now = c->now;
-	sp->rcache = c->env->rcache;
-	sp->limits.dns_terms = conf->spf_max_dns_terms;
-	sp->limits.void_lookups = conf->spf_max_void_lookups;
-	sp->limits.mx_addrs = conf->spf_max_mx_addrs;
-	sp->limits.ptr_addrs = conf->spf_max_ptr_addrs;
-	sp->limits.timeout_ms = conf->request_timeout;
-	p->q = spf_query_new(sp);
+	check_spf_params(c->env, c->in, ip, id, c->now, c->authserv_id,
+	    &p->params);
+	p->q = spf_query_new(&p->params);
 	spf_query_job(&p->job, p->q);
 }
 
@@ -271,7 +266,8 @@ check_new(const struct check_env *env, struct check_message *msg,
 	memset(c, 0, offsetof(struct check, action_store));
 	c->env = env;
 	c->msg = msg;
-	c->in = in;
+	c->envelope = *in;
+	c->in = &c->envelope;
 	c->now = now;
 	buf_init_store(&c->texts.action, CHECK_MAX_ACTION, c->action_store,
 	    sizeof(c->action_store));
@@ -279,7 +275,8 @@ check_new(const struct check_env *env, struct check_message *msg,
 	    sizeof(c->log_store));
 	buf_init_store(&c->texts.text, CHECK_TEXT_MAX, c->text_store,
 	    sizeof(c->text_store));
-	buf_init(&c->texts.header, CHECK_HDR_MAX);
+	buf_init_store(&c->texts.header, CHECK_HDR_MAX, c->header_store,
+	    sizeof(c->header_store));
 	c->out = c->out_store;
 	c->outcap = CHECK_VEC_STORE;
 	c->asked = c->asked_store;

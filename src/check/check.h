@@ -15,7 +15,7 @@
  *	struct check_message *check_message_new(void);
  *	void	check_message_free(struct check_message *msg);
  *	int	check_message_begin(struct check_message *msg,
- *			const char *id);
+ *			const char *id, const struct check_envelope *in);
  *
  *	struct check *check_new(const struct check_env *env,
  *			struct check_message *msg,
@@ -82,7 +82,8 @@
  *	"cached=recent dns=0".  The owner sets its clock
  *	(check_recent_clock()) before check_new().
  *
- *	The env and the envelope's strings are borrowed until check_free();
+ *	check_new() copies the envelope; its strings and the env are
+ *	borrowed until check_free();
  *	the conf, acl and rcache may be shared by any number of checks.
  *	The decision's log line is one greppable line without a newline,
  *	for the caller to log with its own prefix (and time_ms=):
@@ -232,7 +233,8 @@ void	check_recent_stats(const struct check_recent *,
 
 struct check_message *check_message_new(void);
 void	check_message_free(struct check_message *);
-int	check_message_begin(struct check_message *, const char *id);
+int	check_message_begin(struct check_message *, const char *id,
+	    const struct check_envelope *);
 
 struct check *check_new(const struct check_env *, struct check_message *,
 	    const struct check_envelope *, long long now);

@@ -9,6 +9,11 @@
  *	void	check_gate(const struct check_env *env,
  *			const struct check_envelope *in, long long now,
  *			struct check_gate *g);
+ *	void	check_spf_params(const struct check_env *env,
+ *			const struct check_envelope *in,
+ *			const struct ipaddr *ip, enum spf_identity id,
+ *			long long now, const char *receiver,
+ *			struct spf_params *p);
  *
  *	#include "check/check.h"
  *
@@ -34,6 +39,12 @@
  *	Fixed answers carry the method and a why for the log; g->acl is the
  *	recipient's ACL entry (NULL: none), g->ip the client address once
  *	it parsed.
+ *
+ *	check_spf_params() fills the parameters of one SPF query for the
+ *	envelope: the address (the client's, or an egress address), the
+ *	identity, the receiver name for %{r} and the headers, and the
+ *	configuration's limits, request_timeout its deadline.  p borrows
+ *	the envelope's strings.
  *
  *	check_envelope_policy() fills an envelope from a Postfix policy
  *	request (borrowing its strings): the stage is RCPT when
@@ -161,4 +172,27 @@ check_envelope_policy(struct check_envelope *in,
 	    *req->protocol_state == 0 ||
 	    strcasecmp(req->protocol_state, "RCPT") == 0 ?
 	    CHECK_STAGE_RCPT : CHECK_STAGE_OTHER;
+}
+
+/* check_spf_params - one SPF query's parameters for the envelope */
+void
+check_spf_params(const struct check_env *env, const struct check_envelope *in,
+    const struct ipaddr *ip, enum spf_identity id, long long now,
+    const char *receiver, struct spf_params *p)
+{
+	const struct conf *conf = env->conf;
+
+	spf_params_init(p);
+	p->ip = *ip;
+	p->sender = in->sender != NULL ? in->sender : "";
+	p->helo = in->helo != NULL ? in->helo : "";
+	p->receiver = receiver;
+	p->identity = id;
+	p->now = now;
+	p->rcache = env->rcache;
+	p->limits.dns_terms = conf->spf_max_dns_terms;
+	p->limits.void_lookups = conf->spf_max_void_lookups;
+	p->limits.mx_addrs = conf->spf_max_mx_addrs;
+	p->limits.ptr_addrs = conf->spf_max_ptr_addrs;
+	p->limits.timeout_ms = conf->request_timeout;
 }

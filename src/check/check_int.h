@@ -15,6 +15,7 @@ struct acl_entry;
 #define CHECK_ACTION_STORE	512	/* an action's room before the heap */
 #define CHECK_LOG_STORE		1024	/* a log line's room before the heap */
 #define CHECK_TEXT_STORE	(CHECK_TEXT_MAX + 1)	/* a reply text's */
+#define CHECK_HDR_STORE		512	/* a header value's before the heap */
 
 /* One identity's SPF result, copied out of its query. */
 struct check_identity {
@@ -136,6 +137,10 @@ struct check_gate {
 
 void	check_gate(const struct check_env *, const struct check_envelope *,
 	    long long now, struct check_gate *);
+void	check_spf_params(const struct check_env *,
+	    const struct check_envelope *, const struct ipaddr *,
+	    enum spf_identity, long long now, const char *receiver,
+	    struct spf_params *);
 
 /* The legacy tests as one step/feed machine (check_legacy.c). */
 struct check_legacy;

@@ -9,7 +9,7 @@
  *	struct check_message *check_message_new(void);
  *	void	check_message_free(struct check_message *msg);
  *	int	check_message_begin(struct check_message *msg,
- *			const char *id);
+ *			const char *id, const struct check_envelope *in);
  *
  *	#include "check_int.h"
  *
@@ -22,10 +22,13 @@
  *	A message's recipients share one evaluation: it depends on the
  *	client, the HELO name and the sender, not on the recipient.  The
  *	front end owns one check_message per message it is deciding and
- *	says when a new one begins: check_message_begin() with the
- *	message's id (Postfix's instance attribute; NULL or "" when there
- *	is none) forgets the evaluation held unless the id is the one it
- *	was kept under, and returns 1 for a new message.
+ *	says which one comes: check_message_begin() with the message's id
+ *	(Postfix's instance attribute; NULL or "" when there is none) and
+ *	its envelope returns 1 for a new message and forgets the evaluation
+ *	held: an id other than the last one, none, or the same id with
+ *	another client, HELO name or sender than the evaluation held was
+ *	made for.  The front end then forgets what it told the peer about
+ *	the message (a header sent).
  *
  *	check_message_holds() says whether the message holds an evaluation
  *	made for the envelope's client, HELO name and sender;
@@ -78,10 +81,12 @@ check_message_free(struct check_message *m)
 
 /* check_message_begin - the message with this id comes; 1: a new one */
 int
-check_message_begin(struct check_message *m, const char *id)
+check_message_begin(struct check_message *m, const char *id,
+    const struct check_envelope *in)
 {
 	if (id != NULL && *id != 0 && m->id.len > 0 &&
-	    strcmp(m->id.data, id) == 0)
+	    strcmp(m->id.data, id) == 0 &&
+	    (!m->valid || check_message_holds(m, in)))
 		return 0;
 	check_message_forget(m);
 	buf_reset(&m->id);

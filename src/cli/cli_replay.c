@@ -14,8 +14,8 @@
  *	FILE holds policy requests in the policy protocol's own text
  *	(name=value lines, an empty line after each request), as Postfix
  *	would send them over one connection; "-" is stdin.  Each request
- *	goes through check(3) with one memo, as rmxfd handles one
- *	connection, and one line "action=..." is printed for it; -v adds
+ *	goes through check(3) keeping its message (check_message(3)) and
+ *	whether its header went out, as rmxfd handles one connection, and one line "action=..." is printed for it; -v adds
  *	the decision's log line after it, prefixed with "# ".
  *
  *	The configuration is -c FILE, else the built-in defaults (never
@@ -180,9 +180,9 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
 	char err[CLI_REPLAY_ERRLEN];
 	int status = EX_OK;
 
-	if (check_message_begin(m->msg, req->instance))
-		m->header_sent = 0;
 	check_envelope_policy(&in, req);
+	if (check_message_begin(m->msg, req->instance, &in))
+		m->header_sent = 0;
 	in.header_sent = m->header_sent;
 	c = check_new(env, m->msg, &in, o->now);
 	check_job(&job, c);

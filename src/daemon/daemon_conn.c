@@ -298,9 +298,9 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	event_del(c->stall);
 	c->stall_armed = 0;
 	req = policy_parser_request(c->parser);
-	if (check_message_begin(c->msg, req->instance))
-		c->header_sent = 0;
 	check_envelope_policy(&in, req);
+	if (check_message_begin(c->msg, req->instance, &in))
+		c->header_sent = 0;
 	in.header_sent = c->header_sent;
 	c->req = daemon_req_start(c->d, c->msg, &in, daemon_conn_done, c);
 	return 1;

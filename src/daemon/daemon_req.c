@@ -26,9 +26,9 @@
  *	When the check is done, its log line goes to daemon_log(3) with
  *	the time it took, and done(arg, dec) is called, always from the
  *	loop, never from inside daemon_req_start().  dec is valid during
- *	the call only; the request is freed after it.  The envelope is
- *	copied, its strings borrowed: they and msg must stay until done is
- *	called or the request is cancelled.
+ *	the call only; the request is freed after it.  The envelope's
+ *	strings and msg must stay until done is called or the request is
+ *	cancelled.
  *
  *	daemon_req_cancel() drops a request whose connection went away;
  *	done is not called.
@@ -49,7 +49,6 @@
 struct daemon_req {
 	struct daemon  *d;
 	struct daemon_env *env;
-	struct check_envelope in;
 	struct check   *chk;
 	struct spf_job	job;
 	struct dns_ub_run *run;
@@ -108,12 +107,11 @@ daemon_req_start(struct daemon *d, struct check_message *msg,
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	r->d = d;
 	r->env = daemon_env_ref(d->env);
-	r->in = *in;
 	r->done = done;
 	r->arg = arg;
 	c = r->env->conf;
 	check_recent_clock(r->env->check.recent, clock_now_ms());
-	r->chk = check_new(&r->env->check, msg, &r->in,
+	r->chk = check_new(&r->env->check, msg, in,
 	    (long long)time(NULL));
 	check_job(&r->job, r->chk);
 	/* the DNS work of a request ends at dns_timeout (RFC 7208 4.6.4)

@@ -127,6 +127,29 @@ daemon_bad_usage(const char *what, const char *arg)
 	    arg != NULL ? ": " : "", arg != NULL ? arg : "");
 }
 
+/* daemon_unknown_option - exit; an option of earlier builds names the
+ * rmxf.conf parameter that took its place */
+static _Noreturn void
+daemon_unknown_option(const char *arg)
+{
+	static const char *const moved[][2] = {
+		{"--stall-timeout", "stall_timeout"},
+		{"--dns-memo", "dns_reuse_time"},
+		{"--result-memo", "result_reuse_time"},
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		n = strlen(moved[i][0]);
+		if (strncmp(arg, moved[i][0], n) == 0 &&
+		    (arg[n] == 0 || arg[n] == '='))
+			msg_fatal(EX_USAGE, "option %s is gone: set %s in "
+			    "rmxf.conf (a time: 1s, 500ms)", moved[i][0],
+			    moved[i][1]);
+	}
+	daemon_bad_usage("unknown option", arg);
+}
+
 /* daemon_stdio_wanted - --stdio anywhere on the command line */
 static int
 daemon_stdio_wanted(int argc, char **argv)
@@ -196,7 +219,7 @@ daemon_args(struct daemon *d, int argc, char **argv)
 			daemon_bad_usage("option needs a value",
 			    argv[optind - 1]);
 		default:
-			daemon_bad_usage("unknown option", argv[optind - 1]);
+			daemon_unknown_option(argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -24,7 +24,7 @@
  *	used again as it is.  An answer may thus outlive its TTL by life_ms
  *	at most (dns_reuse_time, one second by default).
  *
- *	The memo holds at most max answers; when full, expired ones are
+ *	At most max answers are kept; when full, expired ones are
  *	dropped (the oldest first, util/lru(3)), and when none has expired
  *	the new answer is not kept.
  *	dns_recent_get() returns an answer whose id is 0 and whose records
@@ -70,7 +70,7 @@ dns_recent_hash(int type, const char *name)
 	return lru_fnv(LRU_FNV_INIT ^ (unsigned)type, name, strlen(name));
 }
 
-/* dns_recent_expired - is e older than the memo's life, or from a later
+/* dns_recent_expired - is e older than its life, or from a later
  * clock? */
 static int
 dns_recent_expired(const struct dns_recent *m,
@@ -96,7 +96,7 @@ dns_recent_find(const struct dns_recent *m, unsigned h, int type,
 	return NULL;
 }
 
-/* dns_recent_new - an empty memo */
+/* dns_recent_new - no answers yet */
 struct dns_recent *
 dns_recent_new(size_t max, long life_ms)
 {

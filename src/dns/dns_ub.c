@@ -55,7 +55,6 @@
 #include "dns/dns_guard.h"
 #include "dns/dns_recent.h"
 #include "dns/dns_ub_int.h"
-#include "util/arena.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/msg.h"
@@ -355,6 +354,7 @@ dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
 	ub->guard = dns_guard_new(opts->per_domain, opts->slow_ms);
 	ub->recent = opts->recent_ms > 0 ? dns_recent_new(DNS_UB_RECENT_MAX,
 	    (long)opts->recent_ms) : NULL;
+	ub->recent_ms = opts->recent_ms;
 	if ((ub->ready_ev = event_new(base, -1, 0, dns_ub_ready_cb, ub)) ==
 	    NULL)
 		msg_panic("dns_ub_new: event_new failed");
@@ -375,15 +375,18 @@ dns_ub_quiet(struct dns_ub *ub)
 }
 
 /* dns_ub_limits - the guard's bounds and the recent answers' life (a
- * reload); a new life starts with no answer kept */
+ * reload); the answers kept stay unless their life changed */
 void
 dns_ub_limits(struct dns_ub *ub, unsigned per_domain, unsigned slow_ms,
     unsigned recent_ms)
 {
 	dns_guard_limits(ub->guard, per_domain, slow_ms);
+	if (recent_ms == ub->recent_ms)
+		return;
 	dns_recent_free(ub->recent);
 	ub->recent = recent_ms > 0 ? dns_recent_new(DNS_UB_RECENT_MAX,
 	    (long)recent_ms) : NULL;
+	ub->recent_ms = recent_ms;
 }
 
 /* dns_ub_guard_stats - the guard's counters */

@@ -13,6 +13,7 @@ struct dns_guard_flight;
 struct dns_recent;
 
 #define DNS_UB_RECENT_MAX	4096	/* answers kept by dns_recent */
+#define DNS_UB_COPY_STORE	8	/* questions of a step before the heap */
 
 struct dns_ub {
 	struct event_base *base;
@@ -21,6 +22,7 @@ struct dns_ub {
 	struct dns_ub_run *runs;	/* runs going on */
 	struct dns_guard *guard;	/* bounds per registered domain */
 	struct dns_recent *recent;	/* answers of the last second, or NULL */
+	unsigned	recent_ms;	/* ... kept this long */
 	struct event   *ready_ev;	/* done() of runs that ended at once */
 	struct dns_ub_run *ready;	/* ... those, oldest first */
 	struct dns_ub_run *ready_tail;
@@ -50,9 +52,10 @@ struct dns_ub_run {
 	void	       *arg;
 	struct dns_ub_q *qs;		/* sent, answered ones reaped on step */
 	size_t		pending;
-	struct arena   *arena;		/* one answer's records */
+	struct arena   *arena;		/* one answer's records, or NULL */
 	struct spf_question *copy;	/* questions of the current step */
 	size_t		copycap;
+	struct spf_question copy_store[DNS_UB_COPY_STORE];
 	unsigned	timeout_ms;	/* the deadline, after the start */
 	long		start_ms;
 	int		stepping;	/* inside dns_ub_advance() */

@@ -120,7 +120,8 @@ dns_ub_run_free(struct dns_ub_run *run)
 	if (run->deadline_ev != NULL)
 		event_free(run->deadline_ev);
 	arena_free(run->arena);
-	free(run->copy);
+	if (run->copy != run->copy_store)
+		free(run->copy);
 	free(run);
 }
 
@@ -225,7 +226,8 @@ static void
 dns_ub_feed(struct dns_ub_run *run, const struct spf_answer *a)
 {
 	(void)run->job.feed(run->job.obj, a);
-	arena_reset(run->arena);
+	if (run->arena != NULL)
+		arena_reset(run->arena);
 }
 
 /* dns_ub_callback - libunbound has an answer (maybe inside the send) */
@@ -238,9 +240,13 @@ dns_ub_callback(void *arg, int rcode, void *pkt, int len, int sec,
 	struct spf_answer a;
 
 	memset(&a, 0, sizeof(a));
-	if (rcode == 0 && pkt != NULL && len > 0 && sec != 1)
+	if (rcode == 0 && pkt != NULL && len > 0 && sec != 1) {
+		/* made the first time: most runs never parse a packet */
+		if (run->arena == NULL)
+			run->arena = arena_new(DNS_UB_ARENA_CHUNK);
 		(void)dns_wire_parse(pkt, (size_t)len, q->name, q->type,
 		    run->arena, &a);
+	}
 	else
 		a.status = rcode == 3 ? SPF_DNS_NXDOMAIN : SPF_DNS_SERVFAIL;
 	dns_recent_put(run->ub->recent, (int)q->type, q->name, &a,
@@ -316,9 +322,14 @@ dns_ub_ask(struct dns_ub_run *run, const struct spf_question *sq, long now)
 static const struct spf_question *
 dns_ub_copy(struct dns_ub_run *run, const struct spf_question *qs, size_t n)
 {
+	if (run->copy == NULL) {
+		run->copy = run->copy_store;
+		run->copycap = DNS_UB_COPY_STORE;
+	}
 	if (n > run->copycap) {
+		run->copy = xrealloc(run->copy == run->copy_store ? NULL :
+		    run->copy, n * sizeof(*run->copy));
 		run->copycap = n;
-		run->copy = xrealloc(run->copy, n * sizeof(*run->copy));
 	}
 	if (n)
 		memcpy(run->copy, qs, n * sizeof(*qs));
@@ -440,7 +451,6 @@ dns_ub_start(struct dns_ub *ub, struct spf_job *job, unsigned timeout_ms,
 	run->arg = arg;
 	run->timeout_ms = timeout_ms;
 	run->start_ms = clock_now_ms();
-	run->arena = arena_new(DNS_UB_ARENA_CHUNK);
 	run->next = ub->runs;
 	if (ub->runs)
 		ub->runs->prevp = &run->next;

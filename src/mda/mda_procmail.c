@@ -18,7 +18,9 @@
  *	overrides it parameter by parameter (mda_conf_merge()).  Of the
  *	configuration the tests (test_spf, test_dmp, test_a, test_mx,
  *	legacy_on_neutral and their prefixes), default_result, the SPF
- *	limits, request_timeout, the two header parameters, authserv_id and
+ *	limits, dns_timeout and request_timeout (the shorter is the
+ *	deadline, as rmxfd's), dns_forwarders, the two header parameters,
+ *	authserv_id and
  *	procmail_trusted_hops, srs_domain and ses_domains count; the HELO
  *	test is skipped and the ACL,
  *	the smarthost profile and the action table are not used (the

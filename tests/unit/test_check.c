@@ -33,7 +33,7 @@ struct decide_case {
 	int		he_checked;
 	enum spf_result	he;
 	enum check_method legacy;
-	int		header_done;
+	int		header_sent;
 	enum check_verdict verdict;
 	enum check_method method;
 	enum spf_identity identity;
@@ -270,7 +270,7 @@ test_check_decide(void **state)
 		entry.line = 1;
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.conf = c;
-		in.header_sent = t->header_done;
+		in.header_sent = t->header_sent;
 		ctx.in = &in;
 		ctx.acl = t->acl ? &entry : NULL;
 		ctx.authserv_id = "mx.example";
@@ -346,12 +346,15 @@ struct pipe_case {
 static const struct pipe_case pipe_cases[] = {
 	{"pass", "", NULL, REQ("192.0.2.1", "a@pass.example", "r@x.example",
 	 "1", ""), "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
-	{"same message, next recipient: memo, no DNS", "", NULL,
+	{"same message, next recipient: its evaluation, no DNS", "", NULL,
 	 REQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""), "DUNNO",
 	 CHECK_M_SPF, 1, 0},
 	{"same instance, other sender: evaluated again", "", NULL,
 	 REQ("198.51.100.1", "a@pass.example", "s@x.example", "1", ""),
 	 "550 5.7.23", CHECK_M_SPF, 0, 1},
+	{"same instance, other sender after a header: a header again", "",
+	 NULL, REQ("192.0.2.1", "b@pass.example", "s@x.example", "1", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
 	{"TIMEOUT: defer", "", NULL, REQ("192.0.2.1", "a@slow.example",
 	 "r@x.example", "2", ""), "450 4.7.24", CHECK_M_SPF, 0, 1},
 	{"A neighbourhood", "test_a = yes\n", NULL, REQ("198.51.100.99",
@@ -482,9 +485,10 @@ test_check_run(struct dns_zone *zone, const struct check_env *env,
 	struct spf_job job;
 	struct check *c;
 
-	if (f->msg == NULL || check_message_begin(f->msg, req->instance))
-		f->header_sent = 0;
 	check_envelope_policy(&f->in, req);
+	if (f->msg == NULL || check_message_begin(f->msg, req->instance,
+	    &f->in))
+		f->header_sent = 0;
 	f->in.header_sent = f->header_sent;
 	c = check_new(env, f->msg, &f->in, 1700000000);
 	check_job(&job, c);
@@ -587,10 +591,10 @@ test_check_expire_deadline(void **state)
 
 /* Recent evaluations across messages: one env and its check_recent,
  * requests in order, each at a time on its clock. */
-struct cache_case {
+struct recent_case {
 	const char     *name;
 	long		now_ms;
-	int		memo;		/* 1: over the connection's message */
+	int		keep_msg;	/* 1: over the connection's message */
 	const char     *req;
 	const char     *action;		/* prefix */
 	enum check_method method;
@@ -601,7 +605,7 @@ struct cache_case {
 					 * byte for byte */
 };
 
-static const char cache_zone[] =
+static const char recent_zone[] =
     "pass.example TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
     "fail.example TXT \"v=spf1 -all\"\n"
     "slow.example TIMEOUT\n"
@@ -612,7 +616,7 @@ static const char cache_zone[] =
     "9.100.51.198.in-addr._smtp_client.dmp.example TXT \"dmp=allow\"\n"
     "_smtp_client.dmpsf.example SERVFAIL\n";
 
-#define CACHE_CONF "test_dmp = yes\nsmarthost_egress = 203.0.113.25\n"
+#define RECENT_CONF "test_dmp = yes\nsmarthost_egress = 203.0.113.25\n"
 #define CREQ(client, sender, rcpt, inst, more) \
 	"request=smtpd_access_policy\nprotocol_state=RCPT\n" \
 	"client_address=" client "\nhelo_name=helo.example\n" \
@@ -621,7 +625,7 @@ static const char cache_zone[] =
 #define CM	CHECK_CACHED_MESSAGE
 #define CR	CHECK_CACHED_RECENT
 
-static const struct cache_case cache_cases[] = {
+static const struct recent_case recent_cases[] = {
 	{"first message: evaluated, kept", 0, 1, CREQ("192.0.2.1",
 	 "a@pass.example", "r@x.example", "1", ""),
 	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 0, 1, 1, 0, 1, 0},
@@ -689,11 +693,11 @@ static const struct cache_case cache_cases[] = {
 	 3, 4, 12, 7, 2, 1, 0},
 };
 
-/* test_check_recent - cache_cases over one check_recent of three */
+/* test_check_recent - recent_cases over one check_recent of three */
 static void
 test_check_recent(void **state)
 {
-	const struct cache_case *t;
+	const struct recent_case *t;
 	const struct check_decision *d;
 	struct test_front f = {check_message_new(), 0, {0}};
 	struct test_front none = {NULL, 0, {0}};
@@ -702,14 +706,14 @@ test_check_recent(void **state)
 	struct dns_zone *zone;
 	struct check_env env;
 	struct check *c;
-	struct conf *conf = test_conf(CACHE_CONF);
-	static char seen[sizeof(cache_cases) / sizeof(cache_cases[0])][
+	struct conf *conf = test_conf(RECENT_CONF);
+	static char seen[sizeof(recent_cases) / sizeof(recent_cases[0])][
 	    TEST_MAX_ACTION + 1];
 	char zerr[256];
 	size_t i;
 
 	(void)state;
-	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	zone = dns_zone_parse(recent_zone, strlen(recent_zone), zerr,
 	    sizeof(zerr));
 	if (zone == NULL)
 		fail_msg("zone: %s", zerr);
@@ -717,11 +721,11 @@ test_check_recent(void **state)
 	env.conf = conf;
 	env.hostname = "mx.example";
 	env.recent = check_recent_new(3, 1000);
-	for (i = 0; i < sizeof(cache_cases) / sizeof(cache_cases[0]); i++) {
-		t = &cache_cases[i];
+	for (i = 0; i < sizeof(recent_cases) / sizeof(recent_cases[0]); i++) {
+		t = &recent_cases[i];
 		print_message("# %s\n", t->name);
 		check_recent_clock(env.recent, t->now_ms);
-		c = test_check_run(zone, &env, t->memo ? &f : &none,
+		c = test_check_run(zone, &env, t->keep_msg ? &f : &none,
 		    test_parse(p, t->req));
 		d = check_decision(c);
 		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
@@ -788,7 +792,7 @@ test_check_recent_deadline(void **state)
 	check_recent_free(env.recent);
 
 	/* life 0: off, nothing kept, nothing counted */
-	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	zone = dns_zone_parse(recent_zone, strlen(recent_zone), zerr,
 	    sizeof(zerr));
 	assert_non_null(zone);
 	env.recent = check_recent_new(8, 0);
