@@ -39,7 +39,7 @@
 
 #define CHECK_MAX_PARTS		(3 + CHECK_MAX_EGRESS)
 #define CHECK_EXPIRE_STEPS	64	/* steps an expired part may take */
-#define CHECK_VEC_STORE		8	/* questions in flight before the heap */
+#define CHECK_VEC_STORE		8	/* questions out before the heap */
 
 /* What a part is. */
 enum check_part_kind {

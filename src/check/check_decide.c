@@ -185,7 +185,8 @@ check_header(const struct check_ctx *ctx, struct check_results *res,
     struct check_decision *d, struct check_texts *t)
 {
 	const struct conf *c = ctx->conf;
-	int rspf = c->header_received_spf, ar = c->header_authentication_results;
+	int rspf = c->header_received_spf;
+	int ar = c->header_authentication_results;
 	const char *name = NULL;
 
 	if (ctx->in->header_sent)

@@ -11,7 +11,7 @@ struct acl_entry;
 #define CHECK_MAX_FIELD		200	/* one value in a log line or text */
 #define CHECK_MAX_ACTION	4096	/* one action, octets */
 #define CHECK_TEXT_MAX		400	/* reply text we write, octets */
-#define CHECK_HDR_MAX		900	/* header value, under 998 with its name */
+#define CHECK_HDR_MAX		900	/* header value: under 998 with name */
 #define CHECK_ACTION_STORE	512	/* an action's room before the heap */
 #define CHECK_LOG_STORE		1024	/* a log line's room before the heap */
 #define CHECK_TEXT_STORE	(CHECK_TEXT_MAX + 1)	/* a reply text's */

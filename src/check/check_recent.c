@@ -205,7 +205,8 @@ check_recent_find(const struct check_recent *r,
 
 /* check_identity_copy - a copy of src's strings and result in dst */
 static void
-check_identity_copy(struct check_identity *dst, const struct check_identity *src)
+check_identity_copy(struct check_identity *dst,
+    const struct check_identity *src)
 {
 	struct spf_detail d;
 
@@ -223,7 +224,8 @@ static void
 check_results_copy(struct check_results *dst, const struct check_results *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	check_identity_copy(&dst->id[SPF_ID_MAILFROM], &src->id[SPF_ID_MAILFROM]);
+	check_identity_copy(&dst->id[SPF_ID_MAILFROM],
+	    &src->id[SPF_ID_MAILFROM]);
 	check_identity_copy(&dst->id[SPF_ID_HELO], &src->id[SPF_ID_HELO]);
 	dst->legacy = src->legacy;
 	dst->legacy_result = src->legacy_result;

@@ -15,8 +15,9 @@
  *	(name=value lines, an empty line after each request), as Postfix
  *	would send them over one connection; "-" is stdin.  Each request
  *	goes through check(3) keeping its message (check_message(3)) and
- *	whether its header went out, as rmxfd handles one connection, and one line "action=..." is printed for it; -v adds
- *	the decision's log line after it, prefixed with "# ".
+ *	whether its header went out, as rmxfd handles one connection,
+ *	and one line "action=..." is printed for it; -v adds the
+ *	decision's log line after it, prefixed with "# ".
  *
  *	The configuration is -c FILE, else the built-in defaults (never
  *	/etc/rmxf/rmxf.conf, so that a replay does not depend on the

@@ -20,7 +20,7 @@
  *	and drops privileges; daemon_conn.c runs one policy connection
  *	(socket or stdin/stdout) and keeps its message; daemon_req.c runs
  *	one envelope through check(3) on the shared resolver;
- *	daemon_log.c writes the decision lines; daemon_sm.c serves the
+ *	daemon_log.c writes the decision lines; daemon_socketmap.c serves the
  *	socketmap; daemon_mem.c gives freed memory back.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
@@ -80,7 +80,7 @@ struct daemon_env {
 };
 
 #define DAEMON_FD_MARGIN	64	/* descriptors beyond the connections */
-#define DAEMON_DNS_PORTS	1024	/* UDP queries out at once (standalone) */
+#define DAEMON_DNS_PORTS	1024	/* UDP queries out at once, standalone */
 #define DAEMON_ROOM_LOG_MS	1000	/* "max_connections reached" at most */
 #define DAEMON_EVICT_YOUNG_MS	1000	/* silent younger: evicted last */
 #define DAEMON_DNS_PORTS_STDIO	64	/* ... one connection's (--stdio) */
@@ -100,8 +100,8 @@ struct daemon {
 	char		hostname[DAEMON_MAX_HOST];
 	struct daemon_listener *listeners;
 	struct daemon_conn *conns;	/* every open connection */
-	struct daemon_sm *sms;		/* every socketmap connection */
-	unsigned	nsms;
+	struct daemon_socketmap *socketmaps;	/* socketmap connections */
+	unsigned	nsocketmaps;
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
 	unsigned long	nevicted;	/* ... closed to admit new ones */
@@ -124,11 +124,11 @@ void	daemon_listen_open(struct daemon *);
 void	daemon_listen_close(struct daemon *);
 void	daemon_priv_drop(struct daemon *);
 
-/* daemon_sm.c: the socketmap service */
-struct daemon_sm;
+/* daemon_socketmap.c: the socketmap service */
+struct daemon_socketmap;
 
-void	daemon_sm_new(struct daemon *, int, const char *);
-void	daemon_sm_stop_all(struct daemon *);
+void	daemon_socketmap_new(struct daemon *, int, const char *);
+void	daemon_socketmap_stop_all(struct daemon *);
 
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);

@@ -327,9 +327,9 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	d->stopping = 1;
 	msg_info("stopping on signal %d: %u connection(s) open, %u "
-	    "socketmap", (int)sig, d->nconns, d->nsms);
+	    "socketmap", (int)sig, d->nconns, d->nsocketmaps);
 	daemon_listen_close(d);
-	daemon_sm_stop_all(d);
+	daemon_socketmap_stop_all(d);
 	daemon_conn_stop_all(d);
 	daemon_maybe_exit(d);
 }

@@ -13,7 +13,7 @@ struct dns_guard_flight;
 struct dns_recent;
 
 #define DNS_UB_RECENT_MAX	4096	/* answers kept by dns_recent */
-#define DNS_UB_COPY_STORE	8	/* questions of a step before the heap */
+#define DNS_UB_COPY_STORE	8	/* a step's questions before the heap */
 
 struct dns_ub {
 	struct event_base *base;
@@ -21,7 +21,7 @@ struct dns_ub {
 	unsigned	timeout_ms;
 	struct dns_ub_run *runs;	/* runs going on */
 	struct dns_guard *guard;	/* bounds per registered domain */
-	struct dns_recent *recent;	/* answers of the last second, or NULL */
+	struct dns_recent *recent;	/* answers of the last second, NULL */
 	unsigned	recent_ms;	/* ... kept this long */
 	struct event   *ready_ev;	/* done() of runs that ended at once */
 	struct dns_ub_run *ready;	/* ... those, oldest first */
