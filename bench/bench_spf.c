@@ -186,7 +186,7 @@ bench_rmxf_eval(void *obj, const struct bench_case *c, char *why)
 	const struct spf_detail *d;
 	struct spf_params p;
 	struct spf_query *q;
-	struct dns_job job;
+	struct spf_job job;
 	int r;
 
 	spf_params_init(&p);
@@ -199,7 +199,7 @@ bench_rmxf_eval(void *obj, const struct bench_case *c, char *why)
 	p.now = BENCH_NOW;
 	p.rcache = b->rcache;
 	q = spf_query_new(&p);
-	dns_job_spf(&job, q);
+	spf_query_job(&job, q);
 	dns_zone_run(b->zone, &job);
 	r = (int)spf_query_result(q, &d);
 	if (b->headers) {

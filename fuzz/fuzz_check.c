@@ -5,12 +5,12 @@
  *	fuzz target: the check pipeline over a fuzzed zone and requests
  * DESCRIPTION
  *	Input: zone text (doc/zone-format.md), a line "%%", then policy
- *	requests as Postfix sends them (one connection, one memo).  The
+ *	requests as Postfix sends them (one connection, one message).  The
  *	configuration turns every test on (HELO, A, MX, legacy on neutral)
  *	and has a smarthost profile and an ACL, chosen by the input's
  *	size.  Each check is driven step by step against the zone; one
  *	input in four expires it half way.  Every other input has a cache
- *	of recent evaluations (check_cache(3)) of four, its clock a
+ *	of recent evaluations (check_recent(3)) of four, its clock a
  *	millisecond on per request.  Asserted: it terminates in a
  *	bounded number of steps and questions, the action is one line that
  *	policy_format_reply() takes, and the log line is one line.
@@ -104,13 +104,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[FUZZ_ERRLEN];
 	const struct check_decision *d;
 	struct policy_parser *pp = NULL;
-	struct check_memo *memo = NULL;
+	struct check_message *msg = NULL;
 	struct dns_zone *z = NULL;
+	struct check_envelope in;
 	struct check_env env;
 	struct check *c;
 	struct buf reply;
 	size_t used;
-	int nreq = 0;
+	int nreq = 0, header_sent = 0;
 
 	fuzz_setup();
 	memset(&env, 0, sizeof(env));
@@ -125,19 +126,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.acl = size % 2 ? fuzz_acl : NULL;
 	env.hostname = "mx.example.net";
 	if (size % 2 == 0)
-		env.cache = check_cache_new(4, 3);
-	memo = check_memo_new();
+		env.recent = check_recent_new(4, 3);
+	msg = check_message_new();
 	pp = policy_parser_new(NULL);
 	while (p < end && nreq++ < FUZZ_MAX_REQUESTS) {
 		if (policy_parser_feed(pp, p, (size_t)(end - p), &used) !=
 		    POLICY_REQUEST)
 			break;
 		p += used;
-		check_cache_clock(env.cache, nreq);
-		c = check_new(&env, size % 3 ? memo : NULL,
-		    policy_parser_request(pp), 1700000000);
+		check_recent_clock(env.recent, nreq);
+		check_envelope_policy(&in, policy_parser_request(pp));
+		if (check_message_begin(msg, policy_parser_request(pp)->
+		    instance, &in))
+			header_sent = 0;
+		in.header_sent = header_sent;
+		c = check_new(&env, size % 3 ? msg : NULL, &in, 1700000000);
 		fuzz_drive(z, c, size % 4 == 0 ? 2 : -1);
 		d = check_decision(c);
+		header_sent |= d->result_header;
 		if (d->action == NULL || d->log == NULL ||
 		    strchr(d->log, '\n') != NULL)
 			msg_panic("bad decision");
@@ -150,8 +156,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	policy_parser_free(pp);
-	check_memo_free(memo);
-	check_cache_free(env.cache);
+	check_message_free(msg);
+	check_recent_free(env.recent);
 	dns_zone_free(z);
 	free(copy);
 	return 0;

@@ -44,7 +44,7 @@ fuzz_line(char **p, char *end)
 
 /* fuzz_drive - run any job against the zone, bounded */
 static void
-fuzz_drive(struct dns_zone *z, struct dns_job *job, int expire_at)
+fuzz_drive(struct dns_zone *z, struct spf_job *job, int expire_at)
 {
 	const struct spf_question *qs;
 	size_t n, k, total = 0;
@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct spf_query *q;
 	struct spf_list *sl;
 	const struct spf_detail *d;
-	struct dns_job job;
+	struct spf_job job;
 	enum spf_result r;
 
 	if ((ip = fuzz_line(&p, end)) == NULL ||
@@ -107,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_rc = spf_rcache_new(8);
 	params.rcache = size % 3 ? fuzz_rc : NULL;
 	q = spf_query_new(&params);
-	dns_job_spf(&job, q);
+	spf_query_job(&job, q);
 	fuzz_drive(z, &job, size % 4 == 0 ? 2 : -1);
 	r = spf_query_result(q, &d);
 	if ((unsigned)r > SPF_PERMERROR)
@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	spf_query_free(q);
 
 	sl = spf_list_new(sender, &params);
-	dns_job_list(&job, sl);
+	spf_list_job(&job, sl);
 	fuzz_drive(z, &job, -1);
 	spf_list_free(sl);
 out:

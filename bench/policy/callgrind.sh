@@ -7,7 +7,8 @@
 #	The figure of the policy benchmark that other work on the machine
 #	does not change: build/tests/dnsd serves bench/zones/policy.zone,
 #	rmxfd (-c /dev/null, embedded defaults, --log stderr to a file, and
-#	RMXFD_ARGS, e.g. --dns-memo 0) runs under valgrind --tool=callgrind
+#	RMXFD_ARGS, e.g. -c FILE naming dns_reuse_time = 0) runs under
+#	valgrind --tool=callgrind
 #	with instrumentation off; bench_policy warms it up at 64 connections
 #	for 2 s; then instrumentation goes on for one run of CG_SECONDS
 #	(5) at 64 connections, and off again.  Prints the requests (the run's

@@ -26,8 +26,8 @@
 #	   64 and 256 connections for BENCH_POLICY_SECONDS (after one
 #	   warm-up request per connection, so the DNS cache is warm), with
 #	   the CPU the client and the server used.  At 64 connections a
-#	   second rmxfd with --result-memo 0 runs too: every message
-#	   evaluated afresh (the SPF engine over the DNS answer memo), the
+#	   second rmxfd with result_reuse_time = 0 runs too: every message
+#	   evaluated afresh (the SPF engine over the recent DNS answers), the
 #	   figure of a load whose client, HELO and sender never repeat
 #	   within a second.  At 64 connections, the
 #	   goal's point, that is done BENCH_POLICY_ROUNDS times, the three
@@ -40,8 +40,9 @@
 #	   connections and their median (the two run back to back, so the
 #	   quotient is the figure the machine's swings move least), and
 #	   what that leaves for rmxfd's own work, in units of the bare
-#	   server's socket handling; and each rmxfd's result_memo line at
-#	   stop (hits, misses: how much of the load the memo answered).
+#	   server's socket handling; and each rmxfd's result_reuse line at
+#	   stop (hits, misses: how much of the load reused evaluations
+#	   answered).
 #	4. A third dnsd with --delay BENCH_POLICY_DELAY ms and a fresh rmxfd
 #	   (cold cache): the mean time of evaluations of record shapes whose
 #	   DNS dependency chains are 1 to 4 round trips deep, next to rounds
@@ -108,14 +109,16 @@ start_dnsd() {
 	fi
 }
 
-# start_rmxfd NAME DNSPORT [ARGS...] - an rmxfd on unix:$tmp/NAME.sock
-# and on inet:127.0.0.1:$rport; PID in $rpid
+# start_rmxfd NAME DNSPORT [CONF_LINE...] - an rmxfd on
+# unix:$tmp/NAME.sock and on inet:127.0.0.1:$rport, the embedded
+# defaults but for the lines given; PID in $rpid
 start_rmxfd() {
 	local name=$1 port=$2
 	shift 2
-	"${SRV[@]}" "$RMXFD" -c /dev/null --listen "unix:$tmp/$name.sock" \
-	    --listen inet:127.0.0.1:0 \
-	    --dns "127.0.0.1:$port" --log stderr "$@" 2>"$tmp/$name.log" &
+	printf '%s\n' "$@" >"$tmp/$name.conf"
+	"${SRV[@]}" "$RMXFD" -c "$tmp/$name.conf" \
+	    --listen "unix:$tmp/$name.sock" --listen inet:127.0.0.1:0 \
+	    --dns "127.0.0.1:$port" --log stderr 2>"$tmp/$name.log" &
 	rpid=$!
 	pids+=("$rpid")
 	if ! wait_for "$tmp/$name.log" ': started'; then
@@ -126,7 +129,7 @@ start_rmxfd() {
 	    "$tmp/$name.log")
 }
 
-# stop_rmxfd NAME PID - SIGTERM, wait, and print its result_memo line
+# stop_rmxfd NAME PID - SIGTERM, wait, and print its result_reuse line
 stop_rmxfd() {
 	local i line
 	kill "$2" 2>/dev/null
@@ -134,8 +137,8 @@ stop_rmxfd() {
 		kill -0 "$2" 2>/dev/null || break
 		sleep 0.1
 	done
-	line=$(sed -n 's/.*\(result_memo at stop: .*\)/\1/p' "$tmp/$1.log")
-	printf '%-9s %s\n' "$1" "${line:-result_memo off}"
+	line=$(sed -n 's/.*\(result_reuse at stop: .*\)/\1/p' "$tmp/$1.log")
+	printf '%-9s %s\n' "$1" "${line:-result_reuse off}"
 }
 
 for f in "$RMXFD" "$DNSD" "$BP" "$BARE"; do
@@ -157,9 +160,9 @@ fi
 start_dnsd dns 127.0.0.1:0 || exit 1
 start_rmxfd rmxfd "$dnsport" || exit 1
 rmxfd_pid=$rpid
-# the miss path: every message evaluated (SPF over the DNS answer memo)
-start_rmxfd nomemo "$dnsport" --result-memo 0 || exit 1
-nomemo_pid=$rpid
+# the miss path: every message evaluated (SPF over the recent answers)
+start_rmxfd noreuse "$dnsport" "result_reuse_time = 0" || exit 1
+noreuse_pid=$rpid
 "${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -i "$IDLE" -p "$rmxfd_pid" \
     -l rmxfd
 
@@ -226,15 +229,15 @@ for c in 1 8 64 256; do
 		# virtual machine one CPU can be the slower for minutes
 		if [ ${#SRV[@]} -gt 0 ]; then
 			CLI=(taskset -c $((r % 2)))
-			for pid in "$rmxfd_pid" "$nomemo_pid" $bare_pid; do
+			for pid in "$rmxfd_pid" "$noreuse_pid" $bare_pid; do
 				taskset -pc $(((r + 1) % 2)) "$pid" >/dev/null
 			done
 		fi
 		"${CLI[@]}" "$BP" -s "unix:$tmp/rmxfd.sock" -c "$c" \
 		    -t "$SECS" -l rmxfd -p "$rmxfd_pid" | tee -a "$tmp/results"
 		if [ "$c" = 64 ]; then
-			"${CLI[@]}" "$BP" -s "unix:$tmp/nomemo.sock" -c "$c" \
-			    -t "$SECS" -l rmxfd-nomemo -p "$nomemo_pid" |
+			"${CLI[@]}" "$BP" -s "unix:$tmp/noreuse.sock" -c "$c" \
+			    -t "$SECS" -l rmxfd-noreuse -p "$noreuse_pid" |
 			    tee -a "$tmp/results"
 		fi
 		if [ -n "$bare_pid" ]; then
@@ -256,7 +259,7 @@ printf '%-9s %-37s%s  %s\n' rmxfd 'after the load runs:' \
     "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
     "$(grep VmRSS "/proc/$rmxfd_pid/status")"
 stop_rmxfd rmxfd "$rmxfd_pid"
-stop_rmxfd nomemo "$nomemo_pid"
+stop_rmxfd noreuse "$noreuse_pid"
 [ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null
 
 # --- the table ---------------------------------------------------------------
@@ -289,12 +292,12 @@ awk '{ k = $1 "/" $2; v[k, ++n[k]] = $6 }
 		printf "%6d %9s %9s %9s %12s %12s %12s\n", c, f(x), f(b), \
 		    f(p), r(x, p), r(b, p), r(x, b)
 	}
-	x = med("rmxfd-nomemo/64"); p = med("pypolicyd/64")
+	x = med("rmxfd-noreuse/64"); p = med("pypolicyd/64")
 	b = med("bare/64")
 	printf "%6s %9s %9s %9s %12s %12s %12s\n", "64 *", f(x), f(b), \
 	    f(p), r(x, p), r(b, p), r(x, b)
-	print "(* rmxfd --result-memo 0: every message evaluated afresh," \
-	    " SPF over the DNS answer memo)"
+	print "(* rmxfd result_reuse_time = 0: every message evaluated" \
+	    " afresh, SPF over the recent DNS answers)"
 	# rmxfd and bare ran back to back in each round, so their quotient
 	# keeps less of the swings of the machine than the medians do
 	m = n["rmxfd/64"] < n["bare/64"] ? n["rmxfd/64"] : n["bare/64"]

@@ -1,4 +1,4 @@
-/* check.h - RMXF's decision pipeline for one policy request, sans I/O */
+/* check.h - RMXF's decision for one recipient of one message, sans I/O */
 #ifndef RMXF_CHECK_H
 #define RMXF_CHECK_H
 
@@ -6,97 +6,85 @@
  * NAME
  *	check 3
  * SUMMARY
- *	the check pipeline: ACL, exemptions, SPF (HELO and MAIL FROM),
- *	legacy tests, action table, headers, smarthost profile
+ *	the check pipeline: ACL, exemptions, the bounce check, SPF for HELO
+ *	and MAIL FROM, the legacy tests, the action table, headers, the
+ *	smarthost profile
  * SYNOPSIS
  *	#include "check/check.h"
  *
- *	struct check_memo *check_memo_new(void);
- *	void	check_memo_free(struct check_memo *);
- *	const char *check_memo_instance(const struct check_memo *);
- *	int	check_memo_holds(const struct check_memo *,
- *			const struct policy_request *);
- *	void	check_memo_acked(struct check_memo *);
- *	void	check_memo_unacked(struct check_memo *);
+ *	struct check_message *check_message_new(void);
+ *	void	check_message_free(struct check_message *msg);
+ *	int	check_message_begin(struct check_message *msg,
+ *			const char *id, const struct check_envelope *in);
  *
  *	struct check *check_new(const struct check_env *env,
- *			struct check_memo *memo,
- *			const struct policy_request *req, long long now);
- *	enum spf_step check_step(struct check *,
+ *			struct check_message *msg,
+ *			const struct check_envelope *in, long long now);
+ *	enum spf_step check_step(struct check *c,
  *			const struct spf_question **q, size_t *nq);
- *	int	check_feed(struct check *, const struct spf_answer *);
- *	void	check_expire(struct check *);
- *	const struct check_decision *check_decision(const struct check *);
- *	void	check_free(struct check *);
+ *	int	check_feed(struct check *c, const struct spf_answer *a);
+ *	void	check_expire(struct check *c);
+ *	const struct check_decision *check_decision(const struct check *c);
+ *	void	check_free(struct check *c);
+ *	void	check_job(struct spf_job *job, struct check *c);
  *
- *	const char *check_method_str(enum check_method);
+ *	void	check_envelope_policy(struct check_envelope *in,
+ *			const struct policy_request *req);
+ *	const char *check_method_str(enum check_method m);
  *
- *	struct check_cache *check_cache_new(size_t max, long life_ms);
- *	void	check_cache_free(struct check_cache *);
- *	void	check_cache_clock(struct check_cache *, long now_ms);
- *	void	check_cache_stats(const struct check_cache *,
- *			struct check_cache_stats *);
+ *	struct check_recent *check_recent_new(size_t max, long life_ms);
+ *	void	check_recent_free(struct check_recent *r);
+ *	void	check_recent_clock(struct check_recent *r, long now_ms);
+ *	void	check_recent_stats(const struct check_recent *r,
+ *			struct check_recent_stats *st);
  * DESCRIPTION
  *	A pure module (no descriptors, clock, environment, logging or
- *	exit) with the step/feed contract of spf(3): check_step() returns
- *	SPF_STEP_QUERY with new questions, SPF_STEP_WAIT while answers
- *	are outstanding, SPF_STEP_DONE when the decision is made.  Question
- *	ids are unique within one check (the SPF queries for HELO, MAIL
- *	FROM and the smarthost addresses run in parallel, their ids
- *	remapped); a question's name stays valid until it is answered.
- *	check_feed() takes an answer to any question asked and not yet
- *	answered (returns -1 for an unknown id, which is ignored).
- *	check_expire() is the per-request deadline: every unfinished test
- *	becomes temperror and the decision is made from that (normally the
- *	defer action); after it check_step() returns SPF_STEP_DONE.
+ *	exit).  It knows messages, not connections: its input is the
+ *	envelope as data (struct check_envelope: client, HELO name, MAIL
+ *	FROM, the recipient being decided, the SASL login, the stage, and
+ *	whether the front end already added a result header to the
+ *	message), its output a decision (struct check_decision: the verdict
+ *	and the policy protocol's action, the SMTP reply and the header as
+ *	parts, the log line).  How the envelope reached us (a policy
+ *	request, a milter conversation, the command line) is the front
+ *	end's business; check_envelope_policy() fills one from a Postfix
+ *	policy request.
  *
- *	A request that needs no DNS (ACL skip, exemption, a result reused
- *	from the memo, smarthost pass-through) is DONE at the first
- *	check_step().  check_decision() is valid only after DONE and lives
- *	as long as the check.
+ *	check_new() decides at once what needs no DNS: the stage, the
+ *	client address, the profile (smarthost when smarthost_egress is
+ *	set and the envelope has a SASL login or a smarthost_contexts
+ *	policy context), the recipient ACL, the exemptions, the bounce
+ *	check, the message's own evaluation (msg) and a recent one
+ *	(env->recent).  Otherwise it starts its machines, each a step/feed
+ *	machine of one kind: SPF for MAIL FROM and HELO side by side, or
+ *	one SPF query per egress address in the smarthost profile; the
+ *	legacy tests (DMP, A and MX neighbourhood) join when MAIL FROM's
+ *	result is none (or neutral with legacy_on_neutral).  check_step(),
+ *	check_feed() and check_expire() follow the step/feed contract of
+ *	spf(3): questions carry ids unique within the check, answers to
+ *	ids not asked are refused (-1), and after check_expire() (the
+ *	deadline) every unfinished test is temperror and the next step is
+ *	DONE.  check_decision() is valid after DONE, as long as the check.
  *
- *	The env and the request are borrowed until check_free(); the conf,
- *	acl and rcache may be shared by any number of checks (a reload
- *	makes a new env; checks running keep the old one alive as the
- *	caller arranges).
+ *	msg (NULL: none) is the message's evaluation, owned by the front
+ *	end: the first recipient's check stores its evaluation there (for
+ *	the client, HELO name and sender it was made for), and the next
+ *	recipients of the same message are decided from it, logged
+ *	"cached=yes", with no DNS.  check_message_begin() tells it which
+ *	message comes: an id (Postfix's instance) other than the last one,
+ *	or none, starts a new message and returns 1.  At most one check may
+ *	use a message at a time; a check freed before DONE leaves it as it
+ *	was.
  *
- *	The memo belongs to one client connection (Postfix sends the
- *	requests of one message over one connection): it remembers the
- *	results of the current message, keyed by the request's instance
- *	attribute (and client, HELO and sender), so the next recipient of
- *	the same message needs no DNS, and whether the result header was
- *	already prepended for it (a header is added once per message).  At
- *	most one check may use a memo at a time; a check stores its results
- *	into the memo when it reaches DONE (or is expired), so a check freed
- *	before that leaves the memo as it was.  A memo holds only copies
- *	(no SPF query, no rcache reference): free it in any order.  A memo
- *	may be NULL (every request evaluated afresh, a header on every
- *	accepted one).  Requests without an instance attribute are never
- *	reused.  check_memo_instance() is the instance of the message the
- *	memo holds (NULL: none), check_memo_holds() whether that message
- *	is the request's, as check_new() will judge it: a memo may move to
- *	another connection that goes on with the same message (rmxfd does
- *	that when Postfix reconnects in the middle of one).
- *	The memo counts a header as added when the decision is made, not
- *	when the reply is read: check_memo_acked() says the peer has read
- *	every reply so far, check_memo_unacked() that the replies since
- *	may be lost, so a header in them counts as not added.
+ *	env->recent (check_recent(3); NULL for none) keeps recent inbound
+ *	evaluations across messages, keyed by client, HELO name and
+ *	sender; a message found there is decided from a copy, logged
+ *	"cached=recent dns=0".  The owner sets its clock
+ *	(check_recent_clock()) before check_new().
  *
- *	The env's cache (check_cache(3); NULL for none) holds the inbound
- *	evaluations of recent messages, keyed by client address, HELO name
- *	and sender, whoever sent them and over whichever connection: a
- *	request whose message is not in the memo but whose key is in the
- *	cache is decided from a copy at the first check_step(), logged
- *	"cached=recent dns=0".  A check puts its evaluation there when it
- *	is done, unless a DNS answer failed or timed out, a result is a
- *	temperror, or the deadline expired it; the smarthost profile is
- *	never cached.  The owner sets the cache's clock
- *	(check_cache_clock()) before check_new().
- *
- *	Driving a check with the dns(3) drivers is the caller's business:
- *	the module must not depend on dns, so the daemon and rmxf replay
- *	each fill a struct dns_job with three two-line wrappers around
- *	check_step, check_feed and check_expire.
+ *	check_new() copies the envelope; its strings and the env are
+ *	borrowed until check_free();
+ *	the conf, acl and rcache may be shared by any number of checks.
  *	The decision's log line is one greppable line without a newline,
  *	for the caller to log with its own prefix (and time_ms=):
  *
@@ -106,18 +94,16 @@
  *	    [observe=yes] [header=received-spf|authentication-results]
  *	    [acl=KEY] [cached=yes|recent] dns=N
  *
- *	(cached=yes: the memo's message; cached=recent: the cache's;
- *	ACT the action table's word: accept mark reject defer
+ *	(ACT the action table's word: accept mark reject defer
  *	defer_if_permit observe); fixed answers log "method=acl|exempt|
  *	smarthost|none why=... action=dunno"; the smarthost profile logs
  *	"spf_smarthost=RES egress=IP method=smarthost result=RES action=ACT".
- *	dns=N counts the questions this check asked (0: answered from the
- *	memo, or nothing to ask).
+ *	dns=N counts the questions this check asked.
  * DIAGNOSTICS
- *	check_new() never fails (a request without client_address or with
- *	a malformed one is decided as "not checked", DUNNO, with why= in
- *	the log).  check_decision() before DONE is a bug: msg_panic().
- *	Memory exhaustion exits (xmalloc).
+ *	check_new() never fails (an envelope without a usable client
+ *	address is decided as "not checked", DUNNO, with why= in the log).
+ *	check_decision() before DONE is a bug: msg_panic().  Memory
+ *	exhaustion exits (xmalloc).
  * SEE ALSO
  *	spf(3), policy(3), conf(3), acl(3), rmxf.conf(5), RFC 7208,
  *	RFC 7372, RFC 8601.
@@ -145,13 +131,33 @@ struct check_env {
 					 * conf's authserv_id is empty */
 	const struct ses_ring *ses_ring; /* NULL: no bounce check */
 	const struct ses_ring *srs_ring; /* NULL: SRS bounces unsigned */
-	struct check_cache *cache;	/* NULL: evaluate every message */
+	struct check_recent *recent;	/* NULL: evaluate every message */
 };
 
-/* check_cache_stats(): counters since the cache was made. */
-struct check_cache_stats {
-	unsigned long	hits;		/* requests decided from the cache */
-	unsigned long	misses;		/* requests that looked and missed */
+/* Where in the SMTP conversation the envelope is. */
+enum check_stage {
+	CHECK_STAGE_RCPT,	/* a recipient to decide */
+	CHECK_STAGE_OTHER,	/* anything else: nothing to say */
+};
+
+/* One recipient of one message, as the front end knows it. */
+struct check_envelope {
+	const char     *client_address;	/* NULL: unknown */
+	const char     *helo;		/* HELO/EHLO argument, NULL: none */
+	const char     *sender;		/* MAIL FROM, "" the null sender */
+	const char     *recipient;	/* the one to decide, NULL: none */
+	const char     *sasl_username;	/* NULL: not authenticated */
+	const char     *policy_context;	/* Postfix's, NULL: none */
+	const char     *queue_id;	/* for the log, NULL: none yet */
+	enum check_stage stage;
+	int		header_sent;	/* the front end added a result header
+					 * to this message already */
+};
+
+/* check_recent_stats(): counters since it was made. */
+struct check_recent_stats {
+	unsigned long	hits;		/* messages decided from it */
+	unsigned long	misses;		/* messages that looked and missed */
 	unsigned long	stored;		/* evaluations put */
 	unsigned long	evicted;	/* live ones dropped to make room */
 	size_t		entries;	/* held now */
@@ -159,7 +165,7 @@ struct check_cache_stats {
 
 /* What decided. */
 enum check_method {
-	CHECK_M_NONE,		/* nothing checked (bad request) */
+	CHECK_M_NONE,		/* nothing checked (bad input, stage) */
 	CHECK_M_ACL,		/* ACL skip */
 	CHECK_M_EXEMPT,		/* exempt network, trusted relay, SASL */
 	CHECK_M_SPF,		/* an SPF result (HELO or MAIL FROM) */
@@ -171,7 +177,7 @@ enum check_method {
 	CHECK_M_BOUNCE,		/* bounce check: unsigned return address */
 };
 
-/* What Postfix is told, as a class. */
+/* What the client is told, as a class. */
 enum check_verdict {
 	CHECK_V_DUNNO,		/* nothing (skip, exempt, observe, accept
 				 * without header) */
@@ -183,9 +189,18 @@ enum check_verdict {
 
 /* The outcome; strings owned by the check. */
 struct check_decision {
-	const char     *action;		/* for policy_format_reply() */
+	const char     *action;		/* the policy protocol's answer */
 	const char     *log;		/* one line, no newline */
 	enum check_verdict verdict;
+	int		code;		/* reject, defer: the SMTP reply code */
+	const char     *enhanced;	/* ... its enhanced status code */
+	const char     *text;		/* ... and its text */
+	const char     *header_name;	/* the header added, or NULL */
+	const char     *header_value;
+	int		result_header;	/* 1: a result header for the message
+					 * (Received-SPF, Authentication-
+					 * Results): the front end has sent
+					 * one once this answer is out */
 	enum conf_action table;		/* the action table's (or the ACL's)
 					 * choice before observe-only */
 	enum check_method method;
@@ -202,37 +217,37 @@ struct check_decision {
 };
 
 /* How a decision's evaluation came about (check_decision.cached). */
-#define CHECK_CACHED_NO		0	/* evaluated for this request */
-#define CHECK_CACHED_MESSAGE	1	/* the memo: the same message */
-#define CHECK_CACHED_RECENT	2	/* check_cache: a recent message */
+#define CHECK_CACHED_NO		0	/* evaluated for this envelope */
+#define CHECK_CACHED_MESSAGE	1	/* the message's own evaluation */
+#define CHECK_CACHED_RECENT	2	/* check_recent: a recent message */
 
-struct check_memo;
+struct check_message;
 struct check;
-struct check_cache;
+struct check_recent;
 
-struct check_cache *check_cache_new(size_t max, long life_ms);
-void	check_cache_free(struct check_cache *);
-void	check_cache_clock(struct check_cache *, long now_ms);
-void	check_cache_stats(const struct check_cache *,
-	    struct check_cache_stats *);
+struct check_recent *check_recent_new(size_t max, long life_ms);
+void	check_recent_free(struct check_recent *);
+void	check_recent_clock(struct check_recent *, long now_ms);
+void	check_recent_stats(const struct check_recent *,
+	    struct check_recent_stats *);
 
-struct check_memo *check_memo_new(void);
-void	check_memo_free(struct check_memo *);
-const char *check_memo_instance(const struct check_memo *);
-int	check_memo_holds(const struct check_memo *,
-	    const struct policy_request *);
-void	check_memo_acked(struct check_memo *);
-void	check_memo_unacked(struct check_memo *);
+struct check_message *check_message_new(void);
+void	check_message_free(struct check_message *);
+int	check_message_begin(struct check_message *, const char *id,
+	    const struct check_envelope *);
 
-struct check *check_new(const struct check_env *, struct check_memo *,
-	    const struct policy_request *, long long now);
+struct check *check_new(const struct check_env *, struct check_message *,
+	    const struct check_envelope *, long long now);
 enum spf_step check_step(struct check *, const struct spf_question **,
 	    size_t *);
 int	check_feed(struct check *, const struct spf_answer *);
 void	check_expire(struct check *);
 const struct check_decision *check_decision(const struct check *);
 void	check_free(struct check *);
+void	check_job(struct spf_job *, struct check *);
 
+void	check_envelope_policy(struct check_envelope *,
+	    const struct policy_request *);
 const char *check_method_str(enum check_method);	/* "spf" ... */
 
 /* Test mode: what the legacy tests would allow (check_list.c). */
@@ -262,5 +277,6 @@ void	check_list_expire(struct check_list *);
 size_t	check_list_lines(const struct check_list *,
 	    const struct check_list_line **);
 void	check_list_free(struct check_list *);
+void	check_list_job(struct spf_job *, struct check_list *);
 
 #endif

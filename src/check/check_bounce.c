@@ -8,14 +8,14 @@
  *	#include "check/check_int.h"
  *
  *	enum check_bounce check_bounce(const struct check_env *env,
- *			const struct policy_request *req, long long now,
+ *			const struct check_envelope *in, long long now,
  *			const char **why);
  * DESCRIPTION
  *	Backscatter is a bounce (MAIL FROM:<>) to an address that never
  *	sent the message bounced.  Our outgoing mail carries a signed
  *	envelope sender (rmxfd's sign and srs_forward socketmaps), so a
  *	genuine bounce comes back to a signed address.  check_bounce()
- *	looks at one request:
+ *	looks at one envelope:
  *
  *	CHECK_B_NA: not our business: bounce checking is off (no SES key
  *	ring), the sender is not null, there is no recipient, or the
@@ -44,7 +44,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy/policy.h"
 #include "ses/ses.h"
 #include "util/buf.h"
 #include "check_int.h"
@@ -67,11 +66,11 @@ check_bounce_ours(const struct conf *c, const char *dom, size_t len)
 
 /* check_bounce - is this a bounce to an unsigned address of ours? */
 enum check_bounce
-check_bounce(const struct check_env *env, const struct policy_request *req,
+check_bounce(const struct check_env *env, const struct check_envelope *in,
     long long now, const char **why)
 {
 	const struct conf *c = env->conf;
-	const char *rcpt = req->recipient, *dom;
+	const char *rcpt = in->recipient, *dom;
 	struct ses_srs_opts so;
 	enum ses_status st = SES_NOT_OURS;
 	long today = (long)(now / CHECK_DAY_SECONDS), since;
@@ -79,8 +78,8 @@ check_bounce(const struct check_env *env, const struct policy_request *req,
 	struct buf plain;
 
 	*why = NULL;
-	if (env->ses_ring == NULL || req->sender == NULL ||
-	    *req->sender != 0 || rcpt == NULL || *rcpt == 0)
+	if (env->ses_ring == NULL || in->sender == NULL ||
+	    *in->sender != 0 || rcpt == NULL || *rcpt == 0)
 		return CHECK_B_NA;
 	len = strlen(rcpt);
 	if ((dom = ses_addr_domain(rcpt, len, &dlen)) == NULL ||

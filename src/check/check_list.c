@@ -365,3 +365,34 @@ check_list_free(struct check_list *l)
 	free(l->domain);
 	free(l);
 }
+
+/* check_list_job_step - the job's step */
+static enum spf_step
+check_list_job_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return check_list_step(obj, qs, n);
+}
+
+/* check_list_job_feed - the job's feed */
+static int
+check_list_job_feed(void *obj, const struct spf_answer *a)
+{
+	return check_list_feed(obj, a);
+}
+
+/* check_list_job_expire - the job's deadline */
+static void
+check_list_job_expire(void *obj)
+{
+	check_list_expire(obj);
+}
+
+/* check_list_job - a job around the walker, for the drivers of dns(3) */
+void
+check_list_job(struct spf_job *job, struct check_list *l)
+{
+	job->obj = l;
+	job->step = check_list_job_step;
+	job->feed = check_list_job_feed;
+	job->expire = check_list_job_expire;
+}

@@ -386,7 +386,7 @@ cli_check_dns_open(const struct cli_check_opts *o, const struct conf *c,
 
 /* cli_check_dns_run - run a job against the zone or libunbound */
 static int
-cli_check_dns_run(struct cli_check_dns *d, struct dns_job *job)
+cli_check_dns_run(struct cli_check_dns *d, struct spf_job *job)
 {
 	char err[CLI_CHECK_MAX_ERR];
 
@@ -419,14 +419,14 @@ cli_check_query(const struct cli_check_opts *o, struct spf_params *p,
     struct cli_check_dns *d)
 {
 	struct spf_query *q;
-	struct dns_job job;
+	struct spf_job job;
 	struct cli_report r;
 	struct buf out;
 	int status;
 
 	buf_init(&out, CLI_MAX_JSON);
 	q = spf_query_new(p);
-	dns_job_spf(&job, q);
+	spf_query_job(&job, q);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	memset(&r, 0, sizeof(r));
@@ -471,8 +471,9 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
     struct cli_check_dns *d, struct cli_env *e)
 {
 	struct policy_parser *pp = policy_parser_new(NULL);
+	struct check_envelope in;
 	struct check *c = NULL;
-	struct dns_job job;
+	struct spf_job job;
 	struct buf req, out;
 	size_t used;
 	int status;
@@ -486,8 +487,9 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
 		goto out;
 	}
 	e->check.hostname = o->receiver;
-	c = check_new(&e->check, NULL, policy_parser_request(pp), p->now);
-	dns_job_check(&job, c);
+	check_envelope_policy(&in, policy_parser_request(pp));
+	c = check_new(&e->check, NULL, &in, p->now);
+	check_job(&job, c);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	status = cli_check_print(o->json ?
@@ -511,7 +513,7 @@ cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
 	const struct check_list_line *leg = NULL;
 	struct check_list *list = NULL;
 	struct spf_list *sl;
-	struct dns_job job;
+	struct spf_job job;
 	const char *at, *domain;
 	struct buf out;
 	size_t n, nleg = 0;
@@ -525,13 +527,13 @@ cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
 	p->sender = o->address;
 	buf_init(&out, CLI_MAX_JSON);
 	sl = spf_list_new(o->address, p);
-	dns_job_list(&job, sl);
+	spf_list_job(&job, sl);
 	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 		goto out;
 	n = spf_list_lines(sl, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
-		dns_job_check_list(&job, list);
+		check_list_job(&job, list);
 		if ((status = cli_check_dns_run(d, &job)) != EX_OK)
 			goto out;
 		nleg = check_list_lines(list, &leg);

@@ -14,8 +14,8 @@
  *	defaults, never /etc/rmxf/rmxf.conf, so that an answer does not
  *	depend on the host), its acl_file and its key rings as rmxfd reads
  *	them (env(3)), and fills e->check as rmxfd fills its own, with a
- *	parsed-record cache; only rmxfd's memo of recent evaluations is
- *	left out, which never changes an answer.  e->check.hostname is the
+ *	parsed-record cache; only rmxfd's recent evaluations are left out,
+ *	which never changes an answer.  e->check.hostname is the
  *	caller's to set.  who names the subcommand in messages.
  * DIAGNOSTICS
  *	EX_OK; EX_NOINPUT (66) when a file cannot be read; EX_CONFIG (78)

@@ -14,24 +14,25 @@
  *	FILE holds policy requests in the policy protocol's own text
  *	(name=value lines, an empty line after each request), as Postfix
  *	would send them over one connection; "-" is stdin.  Each request
- *	goes through check(3) with one memo, as rmxfd handles one
- *	connection, and one line "action=..." is printed for it; -v adds
- *	the decision's log line after it, prefixed with "# ".
+ *	goes through check(3) keeping its message (check_message(3)) and
+ *	whether its header went out, as rmxfd handles one connection,
+ *	and one line "action=..." is printed for it; -v adds the
+ *	decision's log line after it, prefixed with "# ".
  *
  *	The configuration is -c FILE, else the built-in defaults (never
  *	/etc/rmxf/rmxf.conf, so that a replay does not depend on the
  *	host); its acl_file and key rings (ses_keys, srs_secrets: the bounce
  *	check) are read as rmxfd reads them, and the check environment is
  *	built as rmxfd builds it (env(3)), so every stage of the daemon's
- *	pipeline runs.  Only rmxfd's memo of recent evaluations is left
- *	out (rmxfd --result-memo 0): every message is evaluated afresh,
+ *	pipeline runs.  Only rmxfd's recent evaluations are left out (as
+ *	with result_reuse_time = 0): every message is evaluated afresh,
  *	with the same answers.  Answers come from the zone file of
  *	--zone, or from libunbound forwarding to --dns, to the
  *	configuration's dns_forwarders, or to the servers of
  *	/etc/resolv.conf, with rmxfd's deadline (dns_timeout or
- *	request_timeout, whichever is shorter).  --now sets the time (%{t}), default the
- *	clock; --hostname the receiver name when authserv_id is empty
- *	(default "localhost").
+ *	request_timeout, whichever is shorter).  --now sets the time
+ *	(%{t}), default the clock; --hostname the receiver name when
+ *	authserv_id is empty (default "localhost").
  * DIAGNOSTICS
  *	Exit 0 when every request was answered; 64 (EX_USAGE) for bad
  *	arguments; 66 (EX_NOINPUT) when a file cannot be read; 65
@@ -160,21 +161,32 @@ cli_replay_args(int argc, char **argv, struct cli_replay_opts *o)
 	return EX_OK;
 }
 
+/* The message of the requests, as one connection of rmxfd keeps it. */
+struct cli_replay_msg {
+	struct check_message *msg;
+	int		header_sent;	/* its result header is out */
+};
+
 /* cli_replay_one - run one request and print its answer */
 static int
 cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
-    struct check_memo *memo, struct dns_zone *zone,
+    struct cli_replay_msg *m, struct dns_zone *zone,
     const struct dns_ub_opts *ub, const struct policy_request *req)
 {
 	const struct check_decision *d;
-	struct dns_job job;
+	struct check_envelope in;
+	struct spf_job job;
 	struct check *c;
 	struct buf out;
 	char err[CLI_REPLAY_ERRLEN];
 	int status = EX_OK;
 
-	c = check_new(env, memo, req, o->now);
-	dns_job_check(&job, c);
+	check_envelope_policy(&in, req);
+	if (check_message_begin(m->msg, req->instance, &in))
+		m->header_sent = 0;
+	in.header_sent = m->header_sent;
+	c = check_new(env, m->msg, &in, o->now);
+	check_job(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {
@@ -186,6 +198,8 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
 		}
 	}
 	d = check_decision(c);
+	if (d->result_header)
+		m->header_sent = 1;
 	buf_init(&out, CLI_REPLAY_MAX_OUT);
 	buf_puts(&out, "action=");
 	buf_puts(&out, d->action);
@@ -241,15 +255,15 @@ cli_replay_dns(const struct cli_replay_opts *o, const struct conf *conf,
 }
 
 /*
- * cli_replay_run - every request of text, in order, through one memo as
- * over one connection; stops at the first that fails
+ * cli_replay_run - every request of text, in order, as over one
+ * connection; stops at the first that fails
  */
 static int
 cli_replay_run(const struct cli_replay_opts *o, const struct check_env *env,
     struct dns_zone *zone, const struct dns_ub_opts *ub, const char *text,
     size_t len)
 {
-	struct check_memo *memo = check_memo_new();
+	struct cli_replay_msg m = {check_message_new(), 0};
 	struct policy_parser *p = policy_parser_new(NULL);
 	size_t off = 0, used, i;
 	int status = EX_OK;
@@ -258,7 +272,7 @@ cli_replay_run(const struct cli_replay_opts *o, const struct check_env *env,
 		switch (policy_parser_feed(p, text + off, len - off, &used)) {
 		case POLICY_REQUEST:
 			off += used;
-			status = cli_replay_one(o, env, memo, zone, ub,
+			status = cli_replay_one(o, env, &m, zone, ub,
 			    policy_parser_request(p));
 			policy_parser_reset(p);
 			break;
@@ -278,7 +292,7 @@ cli_replay_run(const struct cli_replay_opts *o, const struct check_env *env,
 		}
 	}
 	policy_parser_free(p);
-	check_memo_free(memo);
+	check_message_free(m.msg);
 	return status;
 }
 

@@ -163,6 +163,8 @@ struct conf {
 	enum conf_facility syslog_facility;
 	unsigned	max_connections;
 	unsigned	request_timeout;	/* ms */
+	unsigned	stall_timeout;		/* ms; 0: request_timeout */
+	unsigned	result_reuse_time;	/* ms; 0: never */
 
 	/* DNS and SPF limits */
 	struct conf_fwds dns_forwarders;	/* none: /etc/resolv.conf */
@@ -170,6 +172,7 @@ struct conf {
 	unsigned	dns_timeout;		/* ms */
 	unsigned	dns_domain_queries;	/* per registered domain */
 	unsigned	dns_slow_domain_time;	/* ms */
+	unsigned	dns_reuse_time;		/* ms; 0: never */
 	unsigned	spf_max_dns_terms;
 	unsigned	spf_max_void_lookups;
 	unsigned	spf_max_mx_addrs;

@@ -257,6 +257,11 @@ const struct conf_opt conf_opts[] = {
 	CONF_TIME(request_timeout, "20s", 1 * CONF_SEC, 90 * CONF_SEC,
 	    "deadline of one policy request (below Postfix's policy "
 	    "timeout)"),
+	CONF_TIME(stall_timeout, "0", 0, 3600 * CONF_SEC,
+	    "a policy request must arrive whole this soon (0: "
+	    "request_timeout)"),
+	CONF_TIME(result_reuse_time, "1s", 0, 60 * CONF_SEC,
+	    "reuse an evaluation for the same client, HELO, sender this long"),
 
 	/* DNS and SPF limits */
 	CONF_LIST(dns_forwarders, CONF_T_FWDS, "",
@@ -269,6 +274,9 @@ const struct conf_opt conf_opts[] = {
 	    "DNS questions in flight per registered domain (0: no bound)"),
 	CONF_TIME(dns_slow_domain_time, "30s", 0, 3600 * CONF_SEC,
 	    "a domain whose lookups timed out is not asked this long"),
+	CONF_TIME(dns_reuse_time, "1s", 0, 60 * CONF_SEC,
+	    "a DNS answer is reused this long without asking the resolver "
+	    "(0: never)"),
 	CONF_UINT(spf_max_dns_terms, "10", 1, 100,
 	    "DNS-querying terms per evaluation (RFC 7208 4.6.4)"),
 	CONF_UINT(spf_max_void_lookups, "2", 0, 100,

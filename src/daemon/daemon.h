@@ -18,10 +18,10 @@
  *
  *	daemon_env.c loads an environment; daemon_listen.c binds, accepts
  *	and drops privileges; daemon_conn.c runs one policy connection
- *	(socket or stdin/stdout); daemon_req.c runs one request through
- *	check(3) on the shared resolver and logs its decision;
- *	daemon_memo.c keeps the resolver's recent answers for it;
- *	daemon_park.c keeps the messages of closed connections.
+ *	(socket or stdin/stdout) and keeps its message; daemon_req.c runs
+ *	one envelope through check(3) on the shared resolver;
+ *	daemon_log.c writes the decision lines; daemon_socketmap.c serves the
+ *	socketmap; daemon_mem.c gives freed memory back.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
  */
@@ -38,7 +38,6 @@ struct acl;
 struct env_keys;
 struct dns_ub;
 struct spf_rcache;
-struct policy_request;
 
 #define DAEMON_PROG		"rmxfd"
 #define DAEMON_VERSION		"0.1.0"
@@ -52,14 +51,7 @@ struct policy_request;
 #define DAEMON_MAX_HOST		256	/* our host name */
 #define DAEMON_MAX_PEER		128	/* a peer's name in logs */
 #define DAEMON_LISTEN_BACKLOG	512
-#define DAEMON_MEMO_MS		1000	/* DNS answers reused this long */
-#define DAEMON_MEMO_MAX_MS	60000	/* --dns-memo, at most */
-#define DAEMON_MEMO_MAX		4096	/* DNS answers in the memo */
-#define DAEMON_RESULT_MS	1000	/* evaluations reused this long */
-#define DAEMON_RESULT_MAX_MS	60000	/* --result-memo, at most */
-#define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_cache) */
-#define DAEMON_PARK_MS		600000	/* a closed connection's message */
-#define DAEMON_PARK_MAX		256	/* ... messages parked at most */
+#define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_recent) */
 #define DAEMON_LOG_LINE_MAX	8192	/* one decision line, as msg(3) */
 #define DAEMON_LOG_QUEUE	(64 * 1024)	/* lines queued for stderr */
 
@@ -73,9 +65,6 @@ struct daemon_opts {
 	const char     *dns;		/* HOST:PORT, [V6]:PORT or IP@PORT */
 	const char     *user;
 	int		log_to;		/* enum conf_log_to, -1 */
-	long		stall_ms;	/* stall timeout; -1: request_timeout */
-	long		memo_ms;	/* --dns-memo; 0: off */
-	long		result_ms;	/* --result-memo; 0: off */
 };
 
 #define DAEMON_ENV_EMBEDDED	"embedded defaults"	/* env->source */
@@ -91,7 +80,7 @@ struct daemon_env {
 };
 
 #define DAEMON_FD_MARGIN	64	/* descriptors beyond the connections */
-#define DAEMON_DNS_PORTS	1024	/* UDP queries out at once (standalone) */
+#define DAEMON_DNS_PORTS	1024	/* UDP queries out at once, standalone */
 #define DAEMON_ROOM_LOG_MS	1000	/* "max_connections reached" at most */
 #define DAEMON_EVICT_YOUNG_MS	1000	/* silent younger: evicted last */
 #define DAEMON_DNS_PORTS_STDIO	64	/* ... one connection's (--stdio) */
@@ -105,19 +94,14 @@ struct daemon {
 	struct daemon_env *env;		/* current; requests hold their own */
 	struct dns_ub  *ub;
 	struct spf_rcache *rcache;
-	struct daemon_memo *memo;	/* recent DNS answers */
-	struct daemon_park *park;	/* messages of closed connections */
-	struct event   *req_ready;	/* requests decided without DNS */
-	struct daemon_req *ready;	/* ... waiting for it, oldest first */
-	struct daemon_req *ready_tail;	/* ... the newest */
 	int		log_batch;	/* decision lines: one write a turn */
 	struct buf     *logq;		/* ... queued here */
 	struct event   *log_flush;	/* ... written by this */
 	char		hostname[DAEMON_MAX_HOST];
 	struct daemon_listener *listeners;
 	struct daemon_conn *conns;	/* every open connection */
-	struct daemon_sm *sms;		/* every socketmap connection */
-	unsigned	nsms;
+	struct daemon_socketmap *socketmaps;	/* socketmap connections */
+	unsigned	nsocketmaps;
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
 	unsigned long	nevicted;	/* ... closed to admit new ones */
@@ -140,11 +124,11 @@ void	daemon_listen_open(struct daemon *);
 void	daemon_listen_close(struct daemon *);
 void	daemon_priv_drop(struct daemon *);
 
-/* daemon_sm.c: the socketmap service */
-struct daemon_sm;
+/* daemon_socketmap.c: the socketmap service */
+struct daemon_socketmap;
 
-void	daemon_sm_new(struct daemon *, int, const char *);
-void	daemon_sm_stop_all(struct daemon *);
+void	daemon_socketmap_new(struct daemon *, int, const char *);
+void	daemon_socketmap_stop_all(struct daemon *);
 
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);
@@ -153,40 +137,22 @@ int	daemon_evict_rank(unsigned long nreq, long idle_since, long now);
 void	daemon_conn_stop_all(struct daemon *);
 void	daemon_maybe_exit(struct daemon *);
 
-/* daemon_memo.c */
-struct daemon_memo;
-struct spf_answer;
-
-struct daemon_memo *daemon_memo_new(size_t, long);
-void	daemon_memo_free(struct daemon_memo *);
-const struct spf_answer *daemon_memo_get(struct daemon_memo *, int,
-	    const char *, long);
-void	daemon_memo_put(struct daemon_memo *, int, const char *,
-	    const struct spf_answer *, long);
-
-/* daemon_park.c */
-struct daemon_park;
-
-struct daemon_park *daemon_park_new(size_t, long);
-void	daemon_park_free(struct daemon_park *);
-void	daemon_park_put(struct daemon_park *, struct check_memo *);
-struct check_memo *daemon_park_take(struct daemon_park *,
-	    const struct check_memo *, const struct policy_request *);
-
 /* daemon_mem.c */
 void	daemon_mem_init(struct daemon *);
 void	daemon_mem_fini(struct daemon *);
 void	daemon_mem_touch(struct daemon *);
 
-/* daemon_req.c: done(arg, action) once, from the loop */
+/* daemon_req.c: done(arg, decision) once, from the loop */
 struct daemon_req;
 
-struct daemon_req *daemon_req_start(struct daemon *, struct check_memo *,
-	    const struct policy_request *, const char *peer,
-	    void (*)(void *, const char *), void *);
+struct daemon_req *daemon_req_start(struct daemon *, struct check_message *,
+	    const struct check_envelope *,
+	    void (*)(void *, const struct check_decision *), void *);
 void	daemon_req_cancel(struct daemon_req *);
-void	daemon_req_init(struct daemon *);
-void	daemon_req_fini(struct daemon *);
-long	daemon_now_ms(void);		/* the monotonic clock */
+
+/* daemon_log.c: decision lines */
+void	daemon_log_init(struct daemon *);
+void	daemon_log_fini(struct daemon *);
+void	daemon_log_decision(struct daemon *, const char *line, double ms);
 
 #endif

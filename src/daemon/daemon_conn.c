@@ -18,21 +18,20 @@
  *	request runs through daemon_req(3) while reading pauses (Postfix
  *	waits for each reply), then its reply is written and the bytes that
  *	came after the request are parsed next: Postfix reuses a connection
- *	for many requests.  Each connection has its own check memo, so the
- *	recipients of one message share one result and one header; when
- *	a connection ends, its memo is parked (daemon_park(3)) for a new
- *	connection that goes on with the same message (smtpd sends a
- *	request again over a new connection after a policy timeout or an
- *	I/O error).  When a reply may not have reached the peer (it closed
- *	or reset the connection with a request in flight or bytes unsent
- *	or unread, an I/O error, bad input), the memo's header counts as
- *	sent only if the peer read it, that is if it sent the bytes of a
- *	new request after that reply was written (check_memo_acked()).
+ *	for many requests.  Each connection keeps the message its requests
+ *	are about (check_message(3), by Postfix's instance attribute), so
+ *	the recipients of one message share one evaluation, and whether a
+ *	result header went out for it: the envelope tells the check, which
+ *	adds the header to the first recipient's answer only.  A message
+ *	that smtpd goes on with over a new connection (it sends a request
+ *	again after a policy timeout or an I/O error) starts afresh there:
+ *	it is evaluated again, and may get a second header when the first
+ *	reached smtpd.
  *
  *	Bad input closes only its own connection, after one log line: a
  *	request the parser refuses (size limits, a line without '=',
  *	binary junk), a request that has not been completed within the
- *	stall timeout (request_timeout, or --stall-timeout) of its first
+ *	stall timeout (stall_timeout, or request_timeout) of its first
  *	byte, or a peer that sends requests without reading the replies
  *	(more than DAEMON_MAX_OUT bytes unsent).  An idle connection
  *	between requests is left open; Postfix closes it (max_idle).
@@ -60,6 +59,7 @@
 #include "daemon/daemon.h"
 #include "policy/policy.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -73,12 +73,12 @@ struct daemon_conn {
 	struct event   *rev, *wev, *stall;
 	struct evbuffer *in, *out;
 	struct policy_parser *parser;
-	struct check_memo *memo;
+	struct check_message *msg;	/* the message of the requests */
+	int		header_sent;	/* ... has its result header */
 	struct daemon_req *req;		/* in flight */
 	int		stall_armed;
 	int		eof;		/* nothing more will come in */
 	int		closing;	/* close once out is written */
-	int		lost;		/* a reply may not have reached the peer */
 	long		idle_since;	/* ms: connected, or last replied */
 	unsigned long	nreq;
 	char		peer[DAEMON_MAX_PEER];
@@ -99,9 +99,7 @@ static void
 daemon_conn_free(struct daemon_conn *c)
 {
 	struct daemon *d = c->d;
-	int inflight = c->req != NULL;
-
-	if (inflight) {
+	if (c->req != NULL) {
 		daemon_req_cancel(c->req);
 		c->req = NULL;
 	}
@@ -116,18 +114,7 @@ daemon_conn_free(struct daemon_conn *c)
 	event_free(c->wev);
 	event_free(c->stall);
 	evbuffer_free(c->in);
-	/* smtpd may go on with this message over a new connection (it
-	 * sends a request again after a timeout or an error).  The memo
-	 * says whether a header went out; when a reply may have been lost,
-	 * only a header the peer is known to have read counts */
-	if (c->lost || inflight || evbuffer_get_length(c->out) > 0)
-		check_memo_unacked(c->memo);
-	else
-		check_memo_acked(c->memo);	/* closed idle, all read */
-	if (d->stopping)
-		check_memo_free(c->memo);
-	else
-		daemon_park_put(d->park, c->memo);
+	check_message_free(c->msg);
 	evbuffer_free(c->out);
 	policy_parser_free(c->parser);
 	if (c->own_fds)
@@ -141,7 +128,6 @@ static void
 daemon_conn_bad(struct daemon_conn *c, const char *why)
 {
 	msg_warn("connection from %s: %s: closed", c->peer, why);
-	c->lost = 1;
 	daemon_conn_free(c);
 }
 
@@ -160,7 +146,6 @@ daemon_conn_flush(struct daemon_conn *c)
 			}
 			msg_warn("connection from %s: write: %s: closed",
 			    c->peer, strerror(errno));
-			c->lost = 1;
 			daemon_conn_free(c);
 			return -1;
 		}
@@ -202,9 +187,10 @@ daemon_conn_write_cb(evutil_socket_t fd, short what, void *arg)
 static long
 daemon_conn_stall_ms(const struct daemon_conn *c)
 {
-	if (c->d->opts.stall_ms >= 0)
-		return c->d->opts.stall_ms;
-	return (long)c->d->env->conf->request_timeout;
+	const struct conf *conf = c->d->env->conf;
+
+	return (long)(conf->stall_timeout > 0 ? conf->stall_timeout :
+	    conf->request_timeout);
 }
 
 /* daemon_conn_stall_cb - a request was not completed in time, or a new
@@ -234,26 +220,36 @@ daemon_conn_stall_arm(struct daemon_conn *c)
 }
 
 
-/* daemon_conn_done - a request's action: reply, then the next request */
+/* daemon_conn_reply - the action's reply line */
 static void
-daemon_conn_done(void *arg, const char *action)
+daemon_conn_reply(struct daemon_conn *c, const char *action)
 {
-	struct daemon_conn *c = arg;
 	char reply[DAEMON_REPLY_MAX];
 	struct buf b;
 
-	c->req = NULL;
-	c->nreq++;
-	c->idle_since = daemon_now_ms();
 	buf_init_store(&b, sizeof(reply) - 1, reply, sizeof(reply));
-	if (policy_format_reply(&b, action) < 0) {
+	if (action == NULL || policy_format_reply(&b, action) < 0) {
 		msg_error("connection from %s: unusable action \"%.100s\": "
-		    "answering DUNNO", c->peer, action);
+		    "answering DUNNO", c->peer, action ? action : "");
 		buf_reset(&b);
 		policy_format_reply(&b, "DUNNO");
 	}
 	daemon_conn_send(c, b.data, b.len);
 	buf_free(&b);
+}
+
+/* daemon_conn_done - a request's decision: reply, then the next request */
+static void
+daemon_conn_done(void *arg, const struct check_decision *dec)
+{
+	struct daemon_conn *c = arg;
+
+	c->req = NULL;
+	c->nreq++;
+	c->idle_since = clock_now_ms();
+	if (dec->result_header)
+		c->header_sent = 1;
+	daemon_conn_reply(c, dec->action);
 	policy_parser_reset(c->parser);
 	if (c->d->stopping || (c->eof && evbuffer_get_length(c->in) == 0))
 		c->closing = 1;
@@ -278,7 +274,7 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
     int queued)
 {
 	const struct policy_request *req;
-	struct check_memo *m;
+	struct check_envelope in;
 	enum policy_status st;
 	size_t used = 0;
 
@@ -302,13 +298,11 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	event_del(c->stall);
 	c->stall_armed = 0;
 	req = policy_parser_request(c->parser);
-	/* a message begun over a connection that closed goes on here */
-	if ((m = daemon_park_take(c->d->park, c->memo, req)) != NULL) {
-		check_memo_free(c->memo);
-		c->memo = m;
-	}
-	c->req = daemon_req_start(c->d, c->memo, req, c->peer,
-	    daemon_conn_done, c);
+	check_envelope_policy(&in, req);
+	if (check_message_begin(c->msg, req->instance, &in))
+		c->header_sent = 0;
+	in.header_sent = c->header_sent;
+	c->req = daemon_req_start(c->d, c->msg, &in, daemon_conn_done, c);
 	return 1;
 }
 
@@ -347,23 +341,12 @@ daemon_conn_process(struct daemon_conn *c)
 	}
 }
 
-/* daemon_conn_eof - nothing more comes in; did the peer wait for every
- * reply before it closed?  Not seen: a TCP peer whose end came in the
- * same turn of the loop as the answer to its request, after it (the
- * reply's write succeeds, and the end then looks like an idle close).
- * smtpd gives up on a request only after smtpd_policy_service_timeout,
- * five times request_timeout by default, so that takes a timeout set
- * to within a millisecond of the answer; it costs that message its
- * header, and checking for the end before each reply a system call. */
+/* daemon_conn_eof - nothing more comes in */
 static void
 daemon_conn_eof(struct daemon_conn *c)
 {
 	c->eof = 1;
 	event_del(c->rev);
-	if (c->req != NULL || evbuffer_get_length(c->out) > 0 ||
-	    evbuffer_get_length(c->in) > 0 ||
-	    policy_parser_pending(c->parser) > 0)
-		c->lost = 1;
 }
 
 /* daemon_conn_read_cb - bytes (or the end) from the peer; read(2) into
@@ -378,12 +361,6 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	n = read(c->in_fd, chunk, sizeof(chunk));
 	if (n > 0 && c->req == NULL && !c->d->stopping &&
 	    evbuffer_get_length(c->in) == 0) {
-		/* bytes that begin a request, read with every reply before
-		 * them written: the peer read those replies (smtpd waits for
-		 * each), so the memo's header reached it */
-		if (policy_parser_pending(c->parser) == 0 &&
-		    evbuffer_get_length(c->out) == 0)
-			check_memo_acked(c->memo);
 		/* the common case: parse the bytes where they are; only
 		 * what follows a complete request is queued */
 		if (daemon_conn_feed(c, chunk, (size_t)n, 0) == 0)
@@ -403,14 +380,12 @@ daemon_conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		if (errno == ECONNRESET) {
 			/* the peer left with bytes of ours unread */
-			c->lost = 1;
 			daemon_conn_eof(c);
 			daemon_conn_process(c);
 			return;
 		}
 		msg_warn("connection from %s: read: %s: closed", c->peer,
 		    strerror(errno));
-		c->lost = 1;
 		daemon_conn_free(c);
 		return;
 	}
@@ -447,14 +422,14 @@ daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
 	if (c->rev == NULL || c->wev == NULL || c->stall == NULL)
 		msg_fatal(1, "event_new: out of memory");
 	c->parser = policy_parser_new(NULL);
-	c->memo = check_memo_new();
+	c->msg = check_message_new();
 	c->next = d->conns;
 	if (d->conns != NULL)
 		d->conns->prev = c;
 	d->conns = c;
 	d->nconns++;
 	d->nserved++;
-	c->idle_since = daemon_now_ms();
+	c->idle_since = clock_now_ms();
 	event_add(c->rev, NULL);
 	/* a socket's peer says something soon (smtpd sends its request as
 	 * it connects), or leaves its place to others; --stdio is Postfix's
@@ -491,7 +466,7 @@ int
 daemon_conn_evict(struct daemon *d)
 {
 	struct daemon_conn *c, *best = NULL;
-	long now = daemon_now_ms();
+	long now = clock_now_ms();
 	int best_rank = 0, rank;
 
 	for (c = d->conns; c != NULL; c = c->next) {

@@ -128,7 +128,6 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 	struct conf *c;
 	struct acl *acl;
 	const char *source = NULL;
-	long result_ms;
 	int failed;
 
 	if ((c = daemon_env_conf(d, &source, err)) == NULL)
@@ -150,11 +149,9 @@ daemon_env_load(const struct daemon *d, struct buf *err)
 	env->check.rcache = d->rcache;
 	/* recent evaluations belong to this configuration: a reload
 	 * starts with none */
-	result_ms = d->opts.result_ms >= 0 ? d->opts.result_ms :
-	    DAEMON_RESULT_MS;
-	if (result_ms > 0)
-		env->check.cache = check_cache_new(DAEMON_RESULT_MAX,
-		    result_ms);
+	if (c->result_reuse_time > 0)
+		env->check.recent = check_recent_new(DAEMON_RESULT_MAX,
+		    (long)c->result_reuse_time);
 	env->check.hostname = d->hostname;
 	env->source = source;
 	return env;
@@ -179,7 +176,7 @@ daemon_env_unref(struct daemon_env *env)
 	if (--env->refs > 0)
 		return;
 	env_keys_unref(env->keys);
-	check_cache_free(env->check.cache);
+	check_recent_free(env->check.recent);
 	acl_free(env->acl);
 	conf_free(env->conf);
 	free(env);

@@ -14,11 +14,12 @@
  *	else every listen of the configuration: unix:PATH and
  *	inet:HOST:PORT (every address HOST resolves to, IPv4 and IPv6; on
  *	the command line PORT may be 0 for a free port).  Each bound
- *	address is logged ("listening on unix:/var/spool/postfix/private/rmxf").  Accepted
- *	connections become daemon_conn(3) objects; past max_connections a
- *	new connection is logged and closed at once.  The sockets of
+ *	address is logged ("listening on
+ *	unix:/var/spool/postfix/private/rmxf").  Accepted connections
+ *	become daemon_conn(3) objects; past max_connections a new
+ *	connection is logged and closed at once.  The sockets of
  *	socketmap_listen (bound in any case, also with --listen) serve
- *	the socketmap maps instead (daemon_sm(3)).
+ *	the socketmap maps instead (daemon_socketmap(3)).
  *
  *	unix:PATH: a socket file at PATH that nobody accepts on (connect(2)
  *	refused: its daemon is gone) is removed and bound anew; one that a
@@ -73,6 +74,7 @@
 
 #include "daemon/daemon.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
@@ -130,7 +132,7 @@ static int
 daemon_listen_room(struct daemon *d, struct daemon_listener *l,
     const char *peer)
 {
-	long now = daemon_now_ms();
+	long now = clock_now_ms();
 	int made = daemon_conn_evict(d);
 
 	if (!made)
@@ -168,7 +170,7 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	evutil_make_socket_nonblocking(fd);
 	l->failing = 0;
 	if (l->socketmap)
-		daemon_sm_new(d, fd, peer);
+		daemon_socketmap_new(d, fd, peer);
 	else
 		daemon_conn_new(d, fd, fd, peer);
 }

@@ -6,8 +6,7 @@
  * SYNOPSIS
  *	rmxfd [-c FILE] [--listen unix:PATH | --listen inet:HOST:PORT]...
  *	      [--stdio] [--dns HOST:PORT] [--user NAME]
- *	      [--log stderr|syslog] [--stall-timeout MS] [--dns-memo MS]
- *	      [--result-memo MS] [--foreground]
+ *	      [--log stderr|syslog] [--foreground]
  *	rmxfd --help | --version
  * DESCRIPTION
  *	main() reads the command line, loads the configuration and ACL
@@ -41,8 +40,6 @@
  */
 #include <sys/resource.h>
 
-#include <sys/resource.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -63,17 +60,12 @@
 #include "util/ipaddr.h"
 #include "util/msg.h"
 
-#define DAEMON_MAX_STALL_MS	3600000L	/* --stall-timeout, at most */
-
 enum {
 	DAEMON_OPT_LISTEN = 256,
 	DAEMON_OPT_STDIO,
 	DAEMON_OPT_DNS,
 	DAEMON_OPT_USER,
 	DAEMON_OPT_LOG,
-	DAEMON_OPT_STALL,
-	DAEMON_OPT_MEMO,
-	DAEMON_OPT_RESULT_MEMO,
 	DAEMON_OPT_FOREGROUND,
 	DAEMON_OPT_HELP,
 	DAEMON_OPT_VERSION,
@@ -86,9 +78,6 @@ static const struct option daemon_longopts[] = {
 	{"dns", required_argument, NULL, DAEMON_OPT_DNS},
 	{"user", required_argument, NULL, DAEMON_OPT_USER},
 	{"log", required_argument, NULL, DAEMON_OPT_LOG},
-	{"stall-timeout", required_argument, NULL, DAEMON_OPT_STALL},
-	{"dns-memo", required_argument, NULL, DAEMON_OPT_MEMO},
-	{"result-memo", required_argument, NULL, DAEMON_OPT_RESULT_MEMO},
 	{"foreground", no_argument, NULL, DAEMON_OPT_FOREGROUND},
 	{"help", no_argument, NULL, DAEMON_OPT_HELP},
 	{"version", no_argument, NULL, DAEMON_OPT_VERSION},
@@ -123,19 +112,6 @@ daemon_usage(FILE *fp)
 	    "  --user NAME          user to run as after binding; replaces "
 	    "user =\n"
 	    "  --log stderr|syslog  where to log; replaces log_to =\n"
-	    "  --stall-timeout MS   close a connection whose request is not "
-	    "complete\n"
-	    "                       after MS ms (default request_timeout)\n"
-	    "  --dns-memo MS        reuse a DNS answer for MS ms past its "
-	    "arrival,\n"
-	    "                       even beyond its TTL (default 1000; 0: "
-	    "off)\n"
-	    "  --result-memo MS     decide a message from the same client, "
-	    "HELO and\n"
-	    "                       sender as one evaluated less than MS ms "
-	    "ago\n"
-	    "                       from that evaluation (default 1000; 0: "
-	    "off)\n"
 	    "  --foreground         accepted; rmxfd always runs in the "
 	    "foreground\n\n"
 	    "Signals: SIGHUP reloads the configuration and ACL, SIGTERM "
@@ -151,18 +127,27 @@ daemon_bad_usage(const char *what, const char *arg)
 	    arg != NULL ? ": " : "", arg != NULL ? arg : "");
 }
 
-/* daemon_opt_ms - the milliseconds of an option, min to max, or exit */
-static long
-daemon_opt_ms(const char *arg, long min, long max, const char *what)
+/* daemon_unknown_option - exit; an option of earlier builds names the
+ * rmxf.conf parameter that took its place */
+static _Noreturn void
+daemon_unknown_option(const char *arg)
 {
-	char *end;
-	long v;
+	static const char *const moved[][2] = {
+		{"--stall-timeout", "stall_timeout"},
+		{"--dns-memo", "dns_reuse_time"},
+		{"--result-memo", "result_reuse_time"},
+	};
+	size_t i, n;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (*arg == 0 || *end != 0 || errno != 0 || v < min || v > max)
-		daemon_bad_usage(what, arg);
-	return v;
+	for (i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		n = strlen(moved[i][0]);
+		if (strncmp(arg, moved[i][0], n) == 0 &&
+		    (arg[n] == 0 || arg[n] == '='))
+			msg_fatal(EX_USAGE, "option %s is gone: set %s in "
+			    "rmxf.conf (a time: 1s, 500ms)", moved[i][0],
+			    moved[i][1]);
+	}
+	daemon_bad_usage("unknown option", arg);
 }
 
 /* daemon_stdio_wanted - --stdio anywhere on the command line */
@@ -187,9 +172,6 @@ daemon_args(struct daemon *d, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->conf_file = CONF_DEFAULT_FILE;
 	o->log_to = -1;
-	o->stall_ms = -1;
-	o->memo_ms = -1;
-	o->result_ms = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:h", daemon_longopts,
 	    NULL)) != -1) {
@@ -224,20 +206,6 @@ daemon_args(struct daemon *d, int argc, char **argv)
 				daemon_bad_usage("--log wants stderr or "
 				    "syslog", optarg);
 			break;
-		case DAEMON_OPT_STALL:
-			o->stall_ms = daemon_opt_ms(optarg, 1,
-			    DAEMON_MAX_STALL_MS, "--stall-timeout wants "
-			    "milliseconds, 1 to 3600000");
-			break;
-		case DAEMON_OPT_MEMO:
-			o->memo_ms = daemon_opt_ms(optarg, 0, DAEMON_MEMO_MAX_MS,
-			    "--dns-memo wants milliseconds, 0 to 60000");
-			break;
-		case DAEMON_OPT_RESULT_MEMO:
-			o->result_ms = daemon_opt_ms(optarg, 0,
-			    DAEMON_RESULT_MAX_MS, "--result-memo wants "
-			    "milliseconds, 0 to 60000");
-			break;
 		case DAEMON_OPT_FOREGROUND:
 			break;
 		case 'h':
@@ -251,7 +219,7 @@ daemon_args(struct daemon *d, int argc, char **argv)
 			daemon_bad_usage("option needs a value",
 			    argv[optind - 1]);
 		default:
-			daemon_bad_usage("unknown option", argv[optind - 1]);
+			daemon_unknown_option(argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -309,16 +277,16 @@ daemon_forwarders(const struct daemon *d, struct buf *out)
 		msg_fatal(EX_CONFIG, "dns_forwarders: too many");
 }
 
-/* daemon_log_cache - what the environment's memo of evaluations did */
+/* daemon_log_recent - what the environment's recent evaluations did */
 static void
-daemon_log_cache(const struct daemon_env *env, const char *when)
+daemon_log_recent(const struct daemon_env *env, const char *when)
 {
-	struct check_cache_stats st;
+	struct check_recent_stats st;
 
-	if (env->check.cache == NULL)
+	if (env->check.recent == NULL)
 		return;
-	check_cache_stats(env->check.cache, &st);
-	msg_info("result_memo %s: hits=%lu misses=%lu stored=%lu "
+	check_recent_stats(env->check.recent, &st);
+	msg_info("result_reuse %s: hits=%lu misses=%lu stored=%lu "
 	    "evicted=%lu entries=%zu", when, st.hits, st.misses, st.stored,
 	    st.evicted, st.entries);
 }
@@ -337,11 +305,12 @@ daemon_reload(evutil_socket_t sig, short what, void *arg)
 		msg_error("reload failed: keeping the configuration in use");
 	} else {
 		if (!d->opts.stdio)
-			daemon_log_cache(d->env, "before reload");
+			daemon_log_recent(d->env, "before reload");
 		daemon_env_unref(d->env);
 		d->env = env;
 		dns_ub_limits(d->ub, env->conf->dns_domain_queries,
-		    env->conf->dns_slow_domain_time);
+		    env->conf->dns_slow_domain_time,
+		    env->conf->dns_reuse_time);
 		msg_info("reloaded %s%s%s", env->source,
 		    *env->conf->acl_file ? " and " : "", env->conf->acl_file);
 	}
@@ -358,9 +327,9 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	d->stopping = 1;
 	msg_info("stopping on signal %d: %u connection(s) open, %u "
-	    "socketmap", (int)sig, d->nconns, d->nsms);
+	    "socketmap", (int)sig, d->nconns, d->nsocketmaps);
 	daemon_listen_close(d);
-	daemon_sm_stop_all(d);
+	daemon_socketmap_stop_all(d);
 	daemon_conn_stop_all(d);
 	daemon_maybe_exit(d);
 }
@@ -435,6 +404,7 @@ daemon_resolver(struct daemon *d)
 	uo.ports = d->opts.stdio ? DAEMON_DNS_PORTS_STDIO : DAEMON_DNS_PORTS;
 	uo.per_domain = d->env->conf->dns_domain_queries;
 	uo.slow_ms = d->env->conf->dns_slow_domain_time;
+	uo.recent_ms = d->env->conf->dns_reuse_time;
 	if ((d->ub = dns_ub_new(d->base, &uo, err, sizeof(err))) == NULL)
 		msg_fatal(EX_CONFIG, "resolver: %s", err);
 	if (d->opts.stdio)
@@ -509,7 +479,7 @@ main(int argc, char **argv)
 		daemon_fd_limit(&d);
 	d.base = daemon_base(&d);
 	daemon_resolver(&d);
-	daemon_req_init(&d);
+	daemon_log_init(&d);
 	if (!d.opts.stdio)
 		daemon_mem_init(&d);
 	daemon_signals(&d);
@@ -523,9 +493,9 @@ main(int argc, char **argv)
 	    d.env->conf->acl_file : "no acl_file");
 	if (event_base_dispatch(d.base) < 0)
 		msg_fatal(EX_SOFTWARE, "event loop failed");
-	daemon_req_fini(&d);		/* the last decision lines first */
+	daemon_log_fini(&d);		/* the last decision lines first */
 	if (!d.opts.stdio) {
-		daemon_log_cache(d.env, "at stop");
+		daemon_log_recent(d.env, "at stop");
 		msg_info("stopped after %lu connection(s)", d.nserved);
 	}
 	daemon_listen_close(&d);

@@ -16,28 +16,6 @@ struct arena;
 
 #define DNS_MAX_CNAME	8		/* CNAME hops followed in a zone */
 
-/*
- * A job is anything with the step/feed contract of spf.h: an SPF query,
- * a test-mode walker, a check.  The drivers below run any job.  A driver
- * copies the question array it is given before feeding the first answer;
- * a question's name must stay valid until that question is answered.
- */
-struct dns_job {
-	void   *obj;
-	enum spf_step (*step)(void *, const struct spf_question **, size_t *);
-	int	(*feed)(void *, const struct spf_answer *);
-	void	(*expire)(void *);	/* deadline passed: finish now */
-};
-
-/* A job around an spf_query, the test-mode walkers, or a check. */
-struct check;
-struct check_list;
-
-void	dns_job_spf(struct dns_job *, struct spf_query *);
-void	dns_job_list(struct dns_job *, struct spf_list *);
-void	dns_job_check(struct dns_job *, struct check *);
-void	dns_job_check_list(struct dns_job *, struct check_list *);
-
 /* --- In-memory zone (tests, benchmarks, rmxf check --zone) --- */
 
 #define DNS_ZONE_MAX_LINE	65536	/* octets per line */
@@ -63,7 +41,7 @@ void	dns_zone_answer(struct dns_zone *, const struct spf_question *,
 	    struct spf_answer *);
 
 /* Run a job to completion against the zone, synchronously. */
-void	dns_zone_run(struct dns_zone *, struct dns_job *);
+void	dns_zone_run(struct dns_zone *, struct spf_job *);
 
 /*
  * The zone as a server sees it (tests/tools/dnsd): one record as written,
@@ -109,6 +87,8 @@ struct dns_ub_opts {
 					 * registered domain; 0: no bound */
 	unsigned slow_ms;		/* a domain that timed out is answered
 					 * as a timeout this long; 0: never */
+	unsigned recent_ms;		/* answers reused this long without
+					 * asking libunbound; 0: never */
 };
 
 struct dns_ub;
@@ -117,7 +97,8 @@ struct dns_ub *dns_ub_new(struct event_base *, const struct dns_ub_opts *,
 	    char *err, size_t errlen);
 void	dns_ub_free(struct dns_ub *);
 void	dns_ub_quiet(struct dns_ub *);	/* no libunbound text on stderr */
-void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms);
+void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms,
+	    unsigned recent_ms);
 struct dns_guard_stats;
 void	dns_ub_guard_stats(const struct dns_ub *, struct dns_guard_stats *);
 
@@ -131,12 +112,12 @@ void	dns_ub_guard_stats(const struct dns_ub *, struct dns_guard_stats *);
  */
 struct dns_ub_run;
 
-struct dns_ub_run *dns_ub_start(struct dns_ub *, struct dns_job *,
+struct dns_ub_run *dns_ub_start(struct dns_ub *, struct spf_job *,
 	    unsigned timeout_ms, void (*done)(void *), void *arg);
 void	dns_ub_cancel(struct dns_ub_run *);
 
 /* Run one job to completion on a private loop (CLI). */
-int	dns_ub_run_sync(const struct dns_ub_opts *, struct dns_job *,
+int	dns_ub_run_sync(const struct dns_ub_opts *, struct spf_job *,
 	    char *err, size_t errlen);
 
 /* --- Wire format: one DNS response packet to an spf_answer --- */

@@ -2,7 +2,7 @@
  * NAME
  *	dns_ub 3
  * SUMMARY
- *	run jobs against libunbound inside a libevent loop
+ *	the libunbound context of a libevent loop
  * SYNOPSIS
  *	#include "dns/dns.h"
  *
@@ -11,54 +11,41 @@
  *			size_t errlen);
  *	void	dns_ub_free(struct dns_ub *ub);
  *	void	dns_ub_quiet(struct dns_ub *ub);
- *	struct dns_ub_run *dns_ub_start(struct dns_ub *ub,
- *			struct dns_job *job, unsigned timeout_ms,
- *			void (*done)(void *), void *arg);
- *	void	dns_ub_cancel(struct dns_ub_run *run);
- *	int	dns_ub_run_sync(const struct dns_ub_opts *opts,
- *			struct dns_job *job, char *err, size_t errlen);
+ *	void	dns_ub_limits(struct dns_ub *ub, unsigned per_domain,
+ *			unsigned slow_ms, unsigned recent_ms);
+ *	void	dns_ub_guard_stats(const struct dns_ub *ub,
+ *			struct dns_guard_stats *st);
  * DESCRIPTION
  *	dns_ub_new() makes a libunbound context on the caller's event base:
  *	forwarding to the servers of /etc/resolv.conf, or to opts->forwarders
  *	("IP", "IP@PORT", "IPv4:PORT" or "[IPv6]:PORT", separated by blanks
- *	or commas), or full recursion.  With explicit forwarders the default
- *	local zones of libunbound (unbound.conf(5), local-zone: test.,
- *	invalid., the AS112 and documentation reverse zones, ...) are removed
- *	from the context, so that those names are asked of the forwarders:
- *	our tests serve them.  opts->tcp_only sends every query over TCP.
+ *	or commas), or full recursion.  When forwarding (to either) the
+ *	default local zones of libunbound (unbound.conf(5), local-zone:
+ *	test., invalid., the AS112 and documentation reverse zones, ...)
+ *	are removed from the context, so that those names are asked of the
+ *	forwarders: the site's resolver may serve private reverse zones and
+ *	internal names, and a stub must not answer them itself.  Full
+ *	recursion keeps them, as unbound itself does.  opts->tcp_only sends
+ *	every query over TCP; opts->ports sets how many UDP queries may be
+ *	out at once.  With the context come its guard (dns_guard(3), bounds
+ *	per registered domain) and, with opts->recent_ms, the answers of
+ *	the last moments (dns_recent(3)); dns_ub_limits() changes both (a
+ *	reload).  Jobs run on it with dns_ub_start() (dns_ub_run(3)).
  *
- *	dns_ub_start() runs a job (the step/feed contract of spf.h): its
- *	first step runs from a zero-delay timer, each question goes out with
- *	ub_resolve_event(), and each answer is parsed (dns_wire_parse()) and
- *	fed to the job in libunbound's callback; the next step is again
- *	scheduled on a zero-delay timer, never run inside the callback,
- *	because libunbound answers cached and local data synchronously,
- *	from inside ub_resolve_event().  A deadline timer per run: when it
- *	fires the outstanding queries are cancelled, the job's expire() is
- *	called, the job is stepped to its end (questions it still asks get
- *	TIMEOUT) and done() is called.
- *
- *	A run belongs to the dns_ub: it is freed just before done() is
- *	called, by dns_ub_cancel() (done is then not called), or by
- *	dns_ub_free().  The job is borrowed until then.
- *
- *	dns_ub_run_sync() runs one job on a private event base (the CLI).
+ *	dns_ub_free() cancels the runs still going (their done functions
+ *	are not called) and releases everything.
  * DIAGNOSTICS
- *	dns_ub_new() and dns_ub_run_sync() return NULL or -1 with a reason
- *	in err for a resolver that cannot be used (bad forwarder address,
- *	unreadable resolv.conf, libunbound refusing an option).  A job that
- *	waits with nothing outstanding, or never finishes after expire(), is
- *	a bug: msg_panic().
+ *	dns_ub_new() returns NULL with a reason in err for a resolver that
+ *	cannot be used (bad forwarder address, unreadable resolv.conf,
+ *	libunbound refusing an option).
  * SEE ALSO
- *	libunbound(3), unbound.conf(5) local-zone; RFC 7208 4.6.4
- *	(timeouts); RFC 6761 and RFC 6303 (the names libunbound serves
- *	itself).
+ *	dns_ub_run(3), libunbound(3), unbound.conf(5) local-zone; RFC 6761
+ *	and RFC 6303 (the names libunbound serves itself).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <unbound.h>
@@ -66,16 +53,15 @@
 
 #include "dns/dns.h"
 #include "dns/dns_guard.h"
-#include "util/arena.h"
+#include "dns/dns_recent.h"
+#include "dns/dns_ub_int.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
-#define DNS_UB_ARENA_CHUNK	1024	/* one answer's records: most fit */
-#define DNS_UB_MAX_EXPIRED_STEPS 1000	/* steps allowed after expire() */
 #define DNS_UB_MAX_FWD_TEXT	64	/* one forwarder as "IP@PORT" */
 #define DNS_UB_ERR_MAX		256	/* longest error text we build */
-#define DNS_UB_CLASS_IN		1
 
 /*
  * libunbound's default local zones (unbound.conf(5), 1.17, local-zone:
@@ -119,44 +105,6 @@ static const char *const dns_ub_default_zones[] = {
 /* 64.100.in-addr.arpa. to 127.100.in-addr.arpa. (RFC 6598) */
 #define DNS_UB_CGN_FIRST	64
 #define DNS_UB_CGN_LAST		127
-
-struct dns_ub {
-	struct event_base *base;
-	struct ub_ctx  *ctx;
-	unsigned	timeout_ms;
-	struct dns_ub_run *runs;	/* runs going on */
-	struct dns_guard *guard;	/* bounds per registered domain */
-};
-
-/* One question sent. */
-struct dns_ub_q {
-	struct dns_ub_q *next;
-	struct dns_ub_run *run;
-	unsigned	id;
-	enum spf_rrtype	type;
-	char	       *name;		/* owned copy, for parsing the answer */
-	int		async_id;	/* 0: answered during the send */
-	int		pending;	/* no answer yet */
-	long		sent_ms;	/* when it went out */
-	struct dns_guard_flight *flight; /* the guard's, until answered */
-};
-
-struct dns_ub_run {
-	struct dns_ub_run *next;
-	struct dns_ub_run **prevp;
-	struct dns_ub  *ub;
-	struct dns_job	job;		/* a copy of the caller's */
-	struct event   *step_ev;	/* zero-delay: step the job */
-	struct event   *deadline_ev;
-	void		(*done)(void *);
-	void	       *arg;
-	struct dns_ub_q *qs;		/* sent, answered ones reaped on step */
-	size_t		pending;
-	struct arena   *arena;		/* one answer's records */
-	struct spf_question *copy;	/* questions of the current step */
-	size_t		copycap;
-	unsigned	timeout_ms;	/* the deadline, after the start */
-};
 
 /* dns_ub_err - reason into the caller's buffer */
 static void __attribute__((format(printf, 3, 4)))
@@ -404,253 +352,17 @@ dns_ub_new(struct event_base *base, const struct dns_ub_opts *opts,
 	ub->ctx = ctx;
 	ub->timeout_ms = opts->timeout_ms;
 	ub->guard = dns_guard_new(opts->per_domain, opts->slow_ms);
+	ub->recent = opts->recent_ms > 0 ? dns_recent_new(DNS_UB_RECENT_MAX,
+	    (long)opts->recent_ms) : NULL;
+	ub->recent_ms = opts->recent_ms;
+	if ((ub->ready_ev = event_new(base, -1, 0, dns_ub_ready_cb, ub)) ==
+	    NULL)
+		msg_panic("dns_ub_new: event_new failed");
 	return ub;
 
 bad:
 	ub_ctx_delete(ctx);
 	return NULL;
-}
-
-/* dns_ub_now_ms - the monotonic clock the guard counts in */
-static long
-dns_ub_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* dns_ub_q_free - forget a question; the guard hears that it ended */
-static void
-dns_ub_q_free(struct dns_ub *ub, struct dns_ub_q *q, int timed_out)
-{
-	if (q->flight != NULL)
-		dns_guard_leave(ub->guard, q->flight, timed_out,
-		    dns_ub_now_ms());
-	free(q->name);
-	free(q);
-}
-
-/* dns_ub_run_free - cancel what is outstanding, release a run */
-static void
-dns_ub_run_free(struct dns_ub_run *run)
-{
-	struct dns_ub_q *q, *next;
-
-	for (q = run->qs; q; q = next) {
-		next = q->next;
-		if (q->pending && q->async_id != 0)
-			(void)ub_cancel(run->ub->ctx, q->async_id);
-		dns_ub_q_free(run->ub, q, 0);
-	}
-	if (run->next)
-		run->next->prevp = run->prevp;
-	*run->prevp = run->next;
-	event_free(run->step_ev);
-	event_free(run->deadline_ev);
-	arena_free(run->arena);
-	free(run->copy);
-	free(run);
-}
-
-/* dns_ub_finish - the job is done: release the run, then tell the owner */
-static void
-dns_ub_finish(struct dns_ub_run *run)
-{
-	void (*done)(void *) = run->done;
-	void *arg = run->arg;
-
-	dns_ub_run_free(run);
-	if (done)
-		done(arg);
-}
-
-/* dns_ub_schedule - step the job soon, from the loop */
-static void
-dns_ub_schedule(struct dns_ub_run *run)
-{
-	static const struct timeval now = {0, 0};
-
-	if (!evtimer_pending(run->step_ev, NULL))
-		evtimer_add(run->step_ev, &now);
-}
-
-/* dns_ub_reap - forget the questions that were answered */
-static void
-dns_ub_reap(struct dns_ub_run *run)
-{
-	struct dns_ub_q **qp = &run->qs, *q;
-
-	while ((q = *qp) != NULL) {
-		if (q->pending) {
-			qp = &q->next;
-			continue;
-		}
-		*qp = q->next;
-		dns_ub_q_free(run->ub, q, 0);
-	}
-}
-
-/* dns_ub_feed - give the job one answer */
-static void
-dns_ub_feed(struct dns_ub_run *run, const struct spf_answer *a)
-{
-	(void)run->job.feed(run->job.obj, a);
-	arena_reset(run->arena);
-}
-
-/* dns_ub_callback - libunbound has an answer (maybe inside the send) */
-static void
-dns_ub_callback(void *arg, int rcode, void *pkt, int len, int sec,
-    char *why_bogus, int ratelimited)
-{
-	struct dns_ub_q *q = arg;
-	struct dns_ub_run *run = q->run;
-	struct spf_answer a;
-
-	memset(&a, 0, sizeof(a));
-	if (rcode == 0 && pkt != NULL && len > 0 && sec != 1)
-		(void)dns_wire_parse(pkt, (size_t)len, q->name, q->type,
-		    run->arena, &a);
-	else
-		a.status = rcode == 3 ? SPF_DNS_NXDOMAIN : SPF_DNS_SERVFAIL;
-	a.id = q->id;
-	q->pending = 0;
-	run->pending--;
-	dns_guard_leave(run->ub->guard, q->flight, 0, dns_ub_now_ms());
-	q->flight = NULL;
-	dns_ub_feed(run, &a);
-	dns_ub_schedule(run);
-}
-
-/* dns_ub_send - send one question; failures are answered at once */
-static void
-dns_ub_send(struct dns_ub_run *run, const struct spf_question *sq)
-{
-	struct dns_ub_q *q = xcalloc(1, sizeof(*q));
-	struct spf_answer a;
-	int aid = 0, r;
-
-	q->run = run;
-	q->id = sq->id;
-	q->type = sq->type;
-	q->name = xstrdup(sq->name);
-	q->pending = 1;
-	q->next = run->qs;
-	run->qs = q;
-	run->pending++;
-	q->sent_ms = dns_ub_now_ms();
-	/* a slow or busy registered domain is not asked: a timeout now */
-	if ((q->flight = dns_guard_enter(run->ub->guard, (unsigned)q->type,
-	    q->name, q->sent_ms)) == NULL)
-		r = -1;
-	else
-		r = ub_resolve_event(run->ub->ctx, q->name, (int)q->type,
-		    DNS_UB_CLASS_IN, q, dns_ub_callback, &aid);
-	if (r != 0 && q->pending) {
-		memset(&a, 0, sizeof(a));
-		a.id = q->id;
-		a.status = q->flight == NULL ? SPF_DNS_TIMEOUT :
-		    SPF_DNS_SERVFAIL;
-		q->pending = 0;
-		run->pending--;
-		dns_ub_feed(run, &a);
-		dns_ub_schedule(run);
-	} else if (q->pending)
-		q->async_id = aid;
-}
-
-/* dns_ub_copy - keep the step's questions while answers arrive */
-static const struct spf_question *
-dns_ub_copy(struct dns_ub_run *run, const struct spf_question *qs, size_t n)
-{
-	if (n > run->copycap) {
-		run->copycap = n;
-		run->copy = xrealloc(run->copy, n * sizeof(*run->copy));
-	}
-	if (n)
-		memcpy(run->copy, qs, n * sizeof(*qs));
-	return run->copy;
-}
-
-/* dns_ub_step_cb - step the job; send what it asks */
-static void
-dns_ub_step_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct dns_ub_run *run = arg;
-	const struct spf_question *qs;
-	size_t n = 0, i;
-
-	dns_ub_reap(run);
-	switch (run->job.step(run->job.obj, &qs, &n)) {
-	case SPF_STEP_DONE:
-		dns_ub_finish(run);
-		return;
-	case SPF_STEP_WAIT:
-		if (run->pending == 0)
-			msg_panic("dns_ub: job waits, nothing is outstanding");
-		return;
-	case SPF_STEP_QUERY:
-		break;
-	}
-	qs = dns_ub_copy(run, qs, n);
-	for (i = 0; i < n; i++)
-		dns_ub_send(run, &qs[i]);
-	if (n == 0)
-		dns_ub_schedule(run);	/* nothing asked: step again */
-}
-
-/* dns_ub_deadline_cb - time is up: cancel, expire, finish */
-static void
-dns_ub_deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct dns_ub_run *run = arg;
-	const struct spf_question *qs;
-	struct dns_ub_q *q;
-	struct spf_answer a;
-	size_t n, i;
-	unsigned steps;
-	long now;
-
-	now = dns_ub_now_ms();
-	for (q = run->qs; q; q = q->next) {
-		if (!q->pending)
-			continue;
-		if (q->async_id != 0)
-			(void)ub_cancel(run->ub->ctx, q->async_id);
-		q->pending = 0;
-		/* a question that had half the time and no answer marks its
-		 * domain slow; one asked just before the end does not */
-		dns_guard_leave(run->ub->guard, q->flight, now - q->sent_ms >=
-		    (long)run->timeout_ms / 2, now);
-		q->flight = NULL;
-	}
-	run->pending = 0;
-	dns_ub_reap(run);
-	evtimer_del(run->step_ev);
-	run->job.expire(run->job.obj);
-	for (steps = 0;; steps++) {
-		if (steps == DNS_UB_MAX_EXPIRED_STEPS)
-			msg_panic("dns_ub: job not done after expire()");
-		n = 0;
-		switch (run->job.step(run->job.obj, &qs, &n)) {
-		case SPF_STEP_DONE:
-			dns_ub_finish(run);
-			return;
-		case SPF_STEP_WAIT:
-			msg_panic("dns_ub: expired job waits");
-		case SPF_STEP_QUERY:
-			break;
-		}
-		qs = dns_ub_copy(run, qs, n);
-		for (i = 0; i < n; i++) {
-			memset(&a, 0, sizeof(a));
-			a.id = qs[i].id;
-			a.status = SPF_DNS_TIMEOUT;
-			dns_ub_feed(run, &a);
-		}
-	}
 }
 
 /* dns_ub_quiet - libunbound's own messages go nowhere (rmxfd --stdio,
@@ -662,11 +374,19 @@ dns_ub_quiet(struct dns_ub *ub)
 	(void)ub_ctx_debuglevel(ub->ctx, 0);
 }
 
-/* dns_ub_limits - the guard's bounds (a reload) */
+/* dns_ub_limits - the guard's bounds and the recent answers' life (a
+ * reload); the answers kept stay unless their life changed */
 void
-dns_ub_limits(struct dns_ub *ub, unsigned per_domain, unsigned slow_ms)
+dns_ub_limits(struct dns_ub *ub, unsigned per_domain, unsigned slow_ms,
+    unsigned recent_ms)
 {
 	dns_guard_limits(ub->guard, per_domain, slow_ms);
+	if (recent_ms == ub->recent_ms)
+		return;
+	dns_recent_free(ub->recent);
+	ub->recent = recent_ms > 0 ? dns_recent_new(DNS_UB_RECENT_MAX,
+	    (long)recent_ms) : NULL;
+	ub->recent_ms = recent_ms;
 }
 
 /* dns_ub_guard_stats - the guard's counters */
@@ -674,46 +394,6 @@ void
 dns_ub_guard_stats(const struct dns_ub *ub, struct dns_guard_stats *st)
 {
 	dns_guard_stats(ub->guard, st);
-}
-
-/* dns_ub_start - run a job on the loop */
-struct dns_ub_run *
-dns_ub_start(struct dns_ub *ub, struct dns_job *job, unsigned timeout_ms,
-    void (*done)(void *), void *arg)
-{
-	struct dns_ub_run *run = xcalloc(1, sizeof(*run));
-	struct timeval tv;
-
-	if (timeout_ms == 0)
-		timeout_ms = ub->timeout_ms ? ub->timeout_ms : SPF_TIMEOUT_MS;
-	run->ub = ub;
-	run->job = *job;
-	run->done = done;
-	run->arg = arg;
-	run->arena = arena_new(DNS_UB_ARENA_CHUNK);
-	run->step_ev = evtimer_new(ub->base, dns_ub_step_cb, run);
-	run->deadline_ev = evtimer_new(ub->base, dns_ub_deadline_cb, run);
-	if (run->step_ev == NULL || run->deadline_ev == NULL)
-		msg_panic("dns_ub_start: evtimer_new failed");
-	run->next = ub->runs;
-	if (ub->runs)
-		ub->runs->prevp = &run->next;
-	run->prevp = &ub->runs;
-	ub->runs = run;
-	run->timeout_ms = timeout_ms;
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	evtimer_add(run->deadline_ev, &tv);
-	dns_ub_schedule(run);
-	return run;
-}
-
-/* dns_ub_cancel - stop a run; done is not called */
-void
-dns_ub_cancel(struct dns_ub_run *run)
-{
-	if (run != NULL)
-		dns_ub_run_free(run);
 }
 
 /* dns_ub_free - cancel every run, release the context */
@@ -726,41 +406,7 @@ dns_ub_free(struct dns_ub *ub)
 		dns_ub_run_free(ub->runs);
 	ub_ctx_delete(ub->ctx);
 	dns_guard_free(ub->guard);
+	dns_recent_free(ub->recent);
+	event_free(ub->ready_ev);
 	free(ub);
-}
-
-/* dns_ub_sync_done - the private loop's job is done */
-static void
-dns_ub_sync_done(void *arg)
-{
-	int *flag = arg;
-
-	*flag = 1;
-}
-
-/* dns_ub_run_sync - one job on a private loop */
-int
-dns_ub_run_sync(const struct dns_ub_opts *opts, struct dns_job *job,
-    char *err, size_t errlen)
-{
-	struct event_base *base;
-	struct dns_ub *ub;
-	int finished = 0;
-
-	if ((base = event_base_new()) == NULL) {
-		dns_ub_err(err, errlen, "cannot create an event base");
-		return -1;
-	}
-	if ((ub = dns_ub_new(base, opts, err, errlen)) == NULL) {
-		event_base_free(base);
-		return -1;
-	}
-	(void)dns_ub_start(ub, job, opts->timeout_ms, dns_ub_sync_done,
-	    &finished);
-	while (!finished)
-		if (event_base_loop(base, EVLOOP_ONCE) < 0)
-			msg_panic("dns_ub_run_sync: event loop failed");
-	dns_ub_free(ub);
-	event_base_free(base);
-	return 0;
 }

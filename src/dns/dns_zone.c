@@ -13,7 +13,7 @@
  *			struct dns_zone_result *res);
  *	void	dns_zone_answer(struct dns_zone *zone,
  *			const struct spf_question *q, struct spf_answer *a);
- *	void	dns_zone_run(struct dns_zone *zone, struct dns_job *job);
+ *	void	dns_zone_run(struct dns_zone *zone, struct spf_job *job);
  * DESCRIPTION
  *	A zone (parsed by dns_zone_parse.c; see doc/zone-format.md) is a hash
  *	table of names, keyed by the lower-cased name, each name holding its
@@ -434,7 +434,7 @@ dns_zone_answer(struct dns_zone *zone, const struct spf_question *q,
 
 /* dns_zone_run - drive a job to completion against the zone */
 void
-dns_zone_run(struct dns_zone *zone, struct dns_job *job)
+dns_zone_run(struct dns_zone *zone, struct spf_job *job)
 {
 	const struct spf_question *qs;
 	struct spf_question *copy = NULL;

@@ -23,7 +23,7 @@
  *	the conf, the ACL, and the key rings of k (NULL: none), which
  *	switch the bounce check on (ses_keys) and let it accept SRS
  *	addresses (srs_secrets).  Everything else (record cache, receiver
- *	name, memo of evaluations) is NULL for the caller to set.  rmxfd
+ *	name, recent evaluations) is NULL for the caller to set.  rmxfd
  *	and rmxf replay build their environments with it, so that a replay
  *	runs the daemon's pipeline, stage by stage.  ce borrows c, acl and
  *	the rings of k.

@@ -18,7 +18,9 @@
  *	overrides it parameter by parameter (mda_conf_merge()).  Of the
  *	configuration the tests (test_spf, test_dmp, test_a, test_mx,
  *	legacy_on_neutral and their prefixes), default_result, the SPF
- *	limits, request_timeout, the two header parameters, authserv_id and
+ *	limits, dns_timeout and request_timeout (the shorter is the
+ *	deadline, as rmxfd's), dns_forwarders, the two header parameters,
+ *	authserv_id and
  *	procmail_trusted_hops, srs_domain and ses_domains count; the HELO
  *	test is skipped and the ACL,
  *	the smarthost profile and the action table are not used (the
@@ -93,7 +95,6 @@
 #define MDA_USER_CONF		".rmxf.conf"	/* in $HOME */
 #define MDA_MAX_PATH		4096		/* $HOME/.rmxf.conf */
 #define MDA_MAX_HOST		256		/* gethostname() */
-#define MDA_MAX_FWD		4096		/* "IP@PORT ..." */
 #define MDA_MAX_ERR		(16 * 1024)	/* conf error text */
 #define MDA_MAX_LINES		(4 * 1024)	/* the added header lines */
 #define MDA_MAX_LINE		1024		/* one added line */
@@ -359,13 +360,13 @@ mda_log_decision(const struct mda_run *r, const char *log)
  * decision's log line */
 static int
 mda_decide(struct mda_run *r, struct dns_zone *zone,
-    const struct policy_request *req, struct spf_rcache *rc, int crlf,
+    const struct check_envelope *in, struct spf_rcache *rc, int crlf,
     int log, char *err, size_t errlen)
 {
 	const struct check_decision *d;
 	struct check_env env;
 	struct dns_ub_opts ub;
-	struct dns_job job;
+	struct spf_job job;
 	struct check *c;
 	size_t n = strlen(MDA_PREPEND);
 	int ret = 0;
@@ -374,13 +375,15 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 	env.conf = r->conf;
 	env.rcache = rc;
 	env.hostname = r->host;
-	c = check_new(&env, NULL, req, (long long)time(NULL));
-	dns_job_check(&job, c);
+	c = check_new(&env, NULL, in, (long long)time(NULL));
+	check_job(&job, c);
 	if (zone != NULL)
 		dns_zone_run(zone, &job);
 	else {
 		memset(&ub, 0, sizeof(ub));
-		ub.timeout_ms = r->conf->request_timeout;
+		ub.timeout_ms = r->conf->dns_timeout <
+		    r->conf->request_timeout ? r->conf->dns_timeout :
+		    r->conf->request_timeout;
 		ub.forwarders = r->fwd.len > 0 ? r->fwd.data : NULL;
 		err[0] = 0;
 		if (dns_ub_run_sync(&ub, &job, err, errlen) != 0) {
@@ -408,18 +411,9 @@ out:
 static int
 mda_forwarders(struct mda_run *r)
 {
-	const struct conf_fwds *f = &r->conf->dns_forwarders;
-	char ip[IPADDR_STRLEN];
-	size_t i;
-
 	if (r->o.dns != NULL)
 		return 0;	/* r->fwd holds it already */
-	for (i = 0; i < f->n; i++) {
-		ipaddr_format(&f->v[i].addr, ip);
-		buf_printf(&r->fwd, "%s%s@%u", i ? " " : "", ip,
-		    f->v[i].port);
-	}
-	return r->fwd.overflow ? -1 : 0;
+	return conf_print_forwarders(r->conf, &r->fwd);
 }
 
 /* mda_ours - is dom (dlen) the domain name d, in any case? */
@@ -460,7 +454,7 @@ mda_unwrap(const struct conf *c, const char *sender, struct buf *out)
 static void
 mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
 {
-	struct policy_request req;
+	struct check_envelope env;
 	struct dns_zone *zone = NULL;
 	struct spf_rcache *rc = NULL;
 	char ip[MDA_MAX_IPLIT + 1], helo[MDA_MAX_HELO + 1];
@@ -502,24 +496,23 @@ mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
 		r->rpath = rpath;
 	}
 	buf_free(&plain);
-	memset(&req, 0, sizeof(req));
-	req.request = POLICY_REQUEST_TYPE;
-	req.protocol_state = "RCPT";
-	req.client_address = ip;
-	req.helo_name = helo;
-	req.sender = sender;
+	memset(&env, 0, sizeof(env));
+	env.stage = CHECK_STAGE_RCPT;
+	env.client_address = ip;
+	env.helo = helo;
+	env.sender = sender;
 	rc = spf_rcache_new(MDA_RCACHE);
 	both = r->conf->header_received_spf &&
 	    r->conf->header_authentication_results;
 	if (both)
 		r->conf->header_authentication_results = 0;
-	if ((ret = mda_decide(r, zone, &req, rc, m->crlf, 1, err,
+	if ((ret = mda_decide(r, zone, &env, rc, m->crlf, 1, err,
 	    sizeof(err))) < 0)
 		goto dns_trouble;
 	if (both && ret == 0) {
 		r->conf->header_received_spf = 0;
 		r->conf->header_authentication_results = 1;
-		if (mda_decide(r, zone, &req, rc, m->crlf, 0, err,
+		if (mda_decide(r, zone, &env, rc, m->crlf, 0, err,
 		    sizeof(err)) < 0)
 			goto dns_trouble;
 	}
@@ -651,7 +644,7 @@ mda_procmail_main(int argc, char **argv)
 	int eof = 0, status;
 
 	memset(&r, 0, sizeof(r));
-	buf_init(&r.fwd, MDA_MAX_FWD);
+	buf_init(&r.fwd, CONF_MAX_FORWARDERS_TEXT);
 	buf_init(&r.hdrs, MDA_MAX_LINES);
 	if ((status = mda_args(argc, argv, &r.o)) != EX_OK) {
 		if (status < 0) {

@@ -24,6 +24,9 @@
  *			const char *name);
  *	int	policy_request_format(const struct policy_request *,
  *			struct buf *out);
+ *	int	policy_log_fields(struct buf *out, const char *queue_id,
+ *			const char *client, const char *helo,
+ *			const char *sender, const char *rcpt);
  *
  *	int	policy_format_reply(struct buf *out, const char *action);
  *	int	policy_action_dunno(struct buf *action);
@@ -195,6 +198,8 @@ void	policy_parser_reset(struct policy_parser *);
 
 const char *policy_request_get(const struct policy_request *, const char *);
 int	policy_request_format(const struct policy_request *, struct buf *);
+int	policy_log_fields(struct buf *, const char *, const char *,
+	    const char *, const char *, const char *);
 int	policy_log_quoted(struct buf *, const char *, size_t, int);
 
 int	policy_format_reply(struct buf *, const char *);

@@ -8,8 +8,12 @@
  *
  *	int	policy_request_format(const struct policy_request *req,
  *			struct buf *out);
+ *	int	policy_log_fields(struct buf *out, const char *queue_id,
+ *			const char *client, const char *helo,
+ *			const char *sender, const char *rcpt);
  * DESCRIPTION
- *	policy_request_format() appends
+ *	policy_request_format() appends a request's fields as
+ *	policy_log_fields() appends the fields given:
  *
  *	    queue_id=ID client=ADDR helo=NAME sender=<ADDR> rcpt=<ADDR>
  *
@@ -130,33 +134,32 @@ policy_log_value(struct buf *out, const char *key, const char *value,
 	return policy_log_quoted(out, value, POLICY_LOG_VALUE_MAX, angle);
 }
 
-/* policy_request_format - the request's identity for a log line */
+/* policy_log_fields - the five identity fields (DESCRIPTION) */
 int
-policy_request_format(const struct policy_request *req, struct buf *out)
+policy_log_fields(struct buf *out, const char *queue_id, const char *client,
+    const char *helo, const char *sender, const char *rcpt)
 {
-	const char *qid = req->queue_id;
 	struct buf tmp;
 	int ret = -1;
 
-	if (qid == NULL || *qid == 0)
-		qid = "NOQUEUE";
+	if (queue_id == NULL || *queue_id == 0)
+		queue_id = "NOQUEUE";
 	/* room for the longest line: write it in place, no copy */
 	if (out->max - out->len >= POLICY_LOG_LINE_MAX) {
-		if (policy_log_value(out, "queue_id=", qid, 0) < 0 ||
-		    policy_log_value(out, " client=", req->client_address,
-		    0) < 0 ||
-		    policy_log_value(out, " helo=", req->helo_name, 0) < 0 ||
-		    policy_log_value(out, " sender=", req->sender, 1) < 0 ||
-		    policy_log_value(out, " rcpt=", req->recipient, 1) < 0)
-			msg_panic("policy_request_format: over its bound");
+		if (policy_log_value(out, "queue_id=", queue_id, 0) < 0 ||
+		    policy_log_value(out, " client=", client, 0) < 0 ||
+		    policy_log_value(out, " helo=", helo, 0) < 0 ||
+		    policy_log_value(out, " sender=", sender, 1) < 0 ||
+		    policy_log_value(out, " rcpt=", rcpt, 1) < 0)
+			msg_panic("policy_log_fields: over its bound");
 		return 0;
 	}
 	buf_init(&tmp, POLICY_LOG_LINE_MAX);
-	if (policy_log_value(&tmp, "queue_id=", qid, 0) < 0 ||
-	    policy_log_value(&tmp, " client=", req->client_address, 0) < 0 ||
-	    policy_log_value(&tmp, " helo=", req->helo_name, 0) < 0 ||
-	    policy_log_value(&tmp, " sender=", req->sender, 1) < 0 ||
-	    policy_log_value(&tmp, " rcpt=", req->recipient, 1) < 0)
+	if (policy_log_value(&tmp, "queue_id=", queue_id, 0) < 0 ||
+	    policy_log_value(&tmp, " client=", client, 0) < 0 ||
+	    policy_log_value(&tmp, " helo=", helo, 0) < 0 ||
+	    policy_log_value(&tmp, " sender=", sender, 1) < 0 ||
+	    policy_log_value(&tmp, " rcpt=", rcpt, 1) < 0)
 		goto out;
 	if (tmp.len > out->max - out->len)
 		goto out;
@@ -165,4 +168,12 @@ policy_request_format(const struct policy_request *req, struct buf *out)
 out:
 	buf_free(&tmp);
 	return ret;
+}
+
+/* policy_request_format - a request's identity fields */
+int
+policy_request_format(const struct policy_request *req, struct buf *out)
+{
+	return policy_log_fields(out, req->queue_id, req->client_address,
+	    req->helo_name, req->sender, req->recipient);
 }

@@ -163,6 +163,22 @@ struct spf_trace_ev {
 	unsigned	max;
 };
 
+/*
+ * A job: anything with the step/feed contract above (an SPF query, the
+ * test-mode walker, the check pipeline).  The drivers of dns(3) run any
+ * job; each machine fills one in for itself (spf_query_job(),
+ * spf_policy_job(), check_job(), ...), and the object stays its owner's,
+ * borrowed by the driver until it is done.  A driver copies the question
+ * array it is given before feeding the first answer; a question's name
+ * must stay valid until that question is answered.
+ */
+struct spf_job {
+	void   *obj;
+	enum spf_step (*step)(void *, const struct spf_question **, size_t *);
+	int	(*feed)(void *, const struct spf_answer *);
+	void	(*expire)(void *);	/* deadline passed: finish now */
+};
+
 struct spf_rcache *spf_rcache_new(size_t max_records);
 void	spf_rcache_free(struct spf_rcache *);	/* no query may be alive */
 void	spf_rcache_stats(const struct spf_rcache *, unsigned long *,
@@ -182,6 +198,7 @@ enum spf_result spf_query_result(const struct spf_query *,
 	    const struct spf_detail **);
 size_t	spf_query_trace(const struct spf_query *, const struct spf_trace_ev **);
 void	spf_query_free(struct spf_query *);
+void	spf_query_job(struct spf_job *, struct spf_query *);
 
 const char *spf_result_str(enum spf_result);		/* "pass" ... */
 int	spf_result_parse(const char *, enum spf_result *);
@@ -234,5 +251,6 @@ void	spf_list_expire(struct spf_list *);
 size_t	spf_list_lines(const struct spf_list *,
 	    const struct spf_list_line **);
 void	spf_list_free(struct spf_list *);
+void	spf_list_job(struct spf_job *, struct spf_list *);
 
 #endif

@@ -1160,3 +1160,34 @@ spf_query_free(struct spf_query *q)
 	buf_free(&q->name);
 	arena_free(q->arena);
 }
+
+/* spf_query_job_step - the job's step */
+static enum spf_step
+spf_query_job_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return spf_query_step(obj, qs, n);
+}
+
+/* spf_query_job_feed - the job's feed */
+static int
+spf_query_job_feed(void *obj, const struct spf_answer *a)
+{
+	return spf_query_feed(obj, a);
+}
+
+/* spf_query_job_expire - the job's deadline */
+static void
+spf_query_job_expire(void *obj)
+{
+	spf_query_expire(obj);
+}
+
+/* spf_query_job - a job around q, for the drivers of dns(3) */
+void
+spf_query_job(struct spf_job *job, struct spf_query *q)
+{
+	job->obj = q;
+	job->step = spf_query_job_step;
+	job->feed = spf_query_job_feed;
+	job->expire = spf_query_job_expire;
+}

@@ -16,6 +16,7 @@
  *	size_t	spf_list_lines(const struct spf_list *sl,
  *			const struct spf_list_line **lines);
  *	void	spf_list_free(struct spf_list *sl);
+ *	void	spf_list_job(struct spf_job *job, struct spf_list *sl);
  * DESCRIPTION
  *	The seed's test mode ("mxfilter user@domain"): walk the whole policy
  *	of the address's domain through include, redirect, a and mx, never
@@ -554,4 +555,35 @@ spf_list_free(struct spf_list *sl)
 	free(sl->lines);
 	spf_cache_free(&sl->c);
 	arena_free(sl->arena);
+}
+
+/* spf_list_job_step - the job's step */
+static enum spf_step
+spf_list_job_step(void *obj, const struct spf_question **qs, size_t *n)
+{
+	return spf_list_step(obj, qs, n);
+}
+
+/* spf_list_job_feed - the job's feed */
+static int
+spf_list_job_feed(void *obj, const struct spf_answer *a)
+{
+	return spf_list_feed(obj, a);
+}
+
+/* spf_list_job_expire - the job's deadline */
+static void
+spf_list_job_expire(void *obj)
+{
+	spf_list_expire(obj);
+}
+
+/* spf_list_job - a job around the walker, for the drivers of dns(3) */
+void
+spf_list_job(struct spf_job *job, struct spf_list *sl)
+{
+	job->obj = sl;
+	job->step = spf_list_job_step;
+	job->feed = spf_list_job_feed;
+	job->expire = spf_list_job_expire;
 }

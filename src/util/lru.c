@@ -36,7 +36,7 @@
  * DIAGNOSTICS
  *	None; memory exhaustion exits (xmalloc).
  * SEE ALSO
- *	spf_rcache(3), check_cache(3), daemon_memo(3).
+ *	spf_rcache(3), check_recent(3), dns_recent(3).
  */
 #include <stdlib.h>
 

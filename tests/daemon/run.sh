@@ -51,7 +51,7 @@ POLICYC="python3 tests/daemon/policyc.py"
 DIR=tests/daemon
 DNSD_MAX=180		# dnsd's own --max-seconds
 CLIENT_KILL=30		# seconds before a hung client is killed
-STALL_MS=1000		# rmxfd --stall-timeout
+STALL_MS=1000		# stall_timeout of the configuration
 DEADLINE_MS=2000	# request_timeout of tests/daemon/rmxf.conf
 
 
@@ -82,7 +82,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..53"
+echo "1..51"
 
 # --- DNS server and daemon ---------------------------------------------
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
@@ -96,6 +96,7 @@ dnsport=$(cat "$tmp/dnsport" 2>/dev/null)
 ok $? "dnsd starts on a free port (${dnsport:-none})" "$(cat "$tmp/dnsd.err")"
 
 cp "$DIR/rmxf.conf" "$tmp/rmxf.conf"
+echo "stall_timeout = ${STALL_MS}ms" >>"$tmp/rmxf.conf"
 v6=
 if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
 	v6="--listen inet:[::1]:0"
@@ -104,7 +105,7 @@ sock=$tmp/rmxf.sock
 # shellcheck disable=SC2086
 "$RMXFD" -c "$tmp/rmxf.conf" --listen "unix:$sock" \
     --listen inet:127.0.0.1:0 $v6 --dns "127.0.0.1:$dnsport" --log stderr \
-    --stall-timeout "$STALL_MS" 2>"$tmp/rmxfd.log" &
+    2>"$tmp/rmxfd.log" &
 rmxfd_pid=$!
 pids+=("$rmxfd_pid")
 wait_for "$tmp/rmxfd.log" ': started'
@@ -270,7 +271,8 @@ pc "unix:$sock" send "$tmp/pass3" 3
 ok $? "one connection, three requests of one message: one header" "$out"
 
 # two messages of one client, HELO and sender, pipelined: the second is
-# decided from the first's evaluation (--result-memo), with its own header
+# decided from the first's evaluation (result_reuse_time), with its own
+# header
 req "$tmp/recent1" 192.0.2.9 frank@example.com 8.1
 req "$tmp/recent2" 192.0.2.9 frank@example.com 8.2
 cat "$tmp/recent1" "$tmp/recent2" >"$tmp/recent"
@@ -284,81 +286,44 @@ frank="$frank header=received-spf"
 ok $? "the next message of one client and sender: cached=recent, a header" \
     "$out $(grep frank "$tmp/rmxfd.log")"
 
-# smtpd reconnects in the middle of a message: the next connection goes
-# on with the closed one's result, and adds no second header; the same
-# instance with another sender is another message
-req "$tmp/park1" 192.0.2.9 grace@example.com 9.1
-req "$tmp/park2" 192.0.2.9 heidi@example.com 9.1
-pc "unix:$sock" send "$tmp/park1"
+# smtpd reconnects in the middle of a message (after a policy timeout
+# or an I/O error): the new connection knows nothing of the message, so
+# its first recipient gets the header again (rmxfd(8) BUGS: a rare
+# duplicate), its next ones do not; the same instance with another
+# sender is another message
+req "$tmp/again1" 192.0.2.9 grace@example.com 9.1
+req "$tmp/again2" 192.0.2.9 heidi@example.com 9.1
+pc "unix:$sock" send "$tmp/again1"
 first=$out
-pc "unix:$sock" send "$tmp/park1" 2
+pc "unix:$sock" send "$tmp/again1" 2
 again=$out
-pc "unix:$sock" send "$tmp/park2"
+pc "unix:$sock" send "$tmp/again2"
 case $first in 'action=PREPEND Received-SPF: pass '*) r=0 ;; *) r=1 ;; esac
-[ "$(printf '%s\n' "$again" | sort -u)" = "action=DUNNO" ] || r=1
+case $(printf '%s\n' "$again" | sed -n 1p) in
+'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
+[ "$(printf '%s\n' "$again" | sed -n 2p)" = "action=DUNNO" ] || r=1
 case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
-[ "$(logcount 'sender=<grace@example.com> .*action=accept cached=yes dns=0 ')" \
+[ "$(logcount 'sender=<grace@example.com> .*header=received-spf')" \
     = 2 ] || r=1
+[ "$(logcount 'sender=<grace@example.com> .*action=accept cached=yes dns=0 ')" \
+    = 1 ] || r=1
 [ "$(logcount 'sender=<heidi@example.com> .*header=received-spf dns=1 ')" \
     = 1 ] || r=1
-ok $r "a message goes on over a new connection: its result, no second header" \
+ok $r "a message goes on over a new connection: its header there once more" \
     "$first / $again / $out / $(grep -e grace -e heidi "$tmp/rmxfd.log")"
 
 # smtpd left before it read a reply (a policy timeout; it then sends the
-# request again over a new connection): a header in that reply counts as
-# not added, one in a reply it read before does.  The client closes with
-# the reply unread, so rmxfd sees a reset however fast it answered
-req "$tmp/park3" 192.0.2.9 ivan@example.com 9.2
-pc "unix:$sock" drop "$tmp/park3"
+# request again over a new connection): the new connection's reply has
+# the header that smtpd never got
+req "$tmp/again3" 192.0.2.9 ivan@example.com 9.2
+pc "unix:$sock" drop "$tmp/again3"
 wait_for "$tmp/rmxfd.log" 'sender=<ivan@example.com> .*dns=1 '
 r=$?
 sleep 0.3
-pc "unix:$sock" send "$tmp/park3"
+pc "unix:$sock" send "$tmp/again3"
 case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
-[ "$(logcount 'sender=<ivan@example.com> .*header=received-spf cached=yes dns=0 ')" \
-    = 1 ] || r=1
-ok $r "the first reply lost: the next connection has its result and the header" \
+ok $r "the first reply lost: the next connection's reply has the header" \
     "$out / $(grep ivan "$tmp/rmxfd.log")"
-
-req "$tmp/park4" 192.0.2.9 judy@example.com 9.3
-pc "unix:$sock" drop "$tmp/park4" 1
-first=$out
-wait_for "$tmp/rmxfd.log" 'sender=<judy@example.com> .*action=accept cached=yes '
-r=$?
-sleep 0.3
-pc "unix:$sock" send "$tmp/park4"
-case $first in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
-[ "$out" = action=DUNNO ] || r=1
-[ "$(logcount 'sender=<judy@example.com> .*header=received-spf')" = 1 ] ||
-    r=1
-ok $r "the second reply lost, the first read: no second header" \
-    "$first / $out / $(grep judy "$tmp/rmxfd.log")"
-
-# two recipients pipelined, neither reply read: the second was sent
-# without the first reply, so that reply's header does not count
-req "$tmp/park5" 192.0.2.9 mallory@example.com 9.4
-cat "$tmp/park5" "$tmp/park5" >"$tmp/park5x2"
-pc "unix:$sock" drop "$tmp/park5x2"
-wait_for "$tmp/rmxfd.log" 'sender=<mallory@example.com> .*cached=yes '
-r=$?
-sleep 0.3
-pc "unix:$sock" send "$tmp/park5"
-case $out in 'action=PREPEND Received-SPF: pass '*) ;; *) r=1 ;; esac
-ok $r "two pipelined recipients, no reply read: the header on the new connection" \
-    "$out / $(grep mallory "$tmp/rmxfd.log")"
-
-# the first reply read, then half of the next request and the end: its
-# bytes came after that reply, so that header counts
-req "$tmp/park6" 192.0.2.9 niaj@example.com 9.5
-head -c 100 "$tmp/park6" >"$tmp/park6half"
-pc "unix:$sock" drop "$tmp/park6" 1 0.3 "$tmp/park6half"
-first=$out
-sleep 0.3
-pc "unix:$sock" send "$tmp/park6"
-case $first in 'action=PREPEND Received-SPF: pass '*) r=0 ;; *) r=1 ;; esac
-[ "$out" = action=DUNNO ] || r=1
-ok $r "the first reply read, the next request cut off: no second header" \
-    "$first / $out / $(grep niaj "$tmp/rmxfd.log")"
 
 pc "unix:$sock" many 60 "$tmp/fail" 2
 [ "$(printf '%s\n' "$out" | sed -n 1p)" = "replies=120 same=120" ]
@@ -432,8 +397,8 @@ $POLICYC "unix:$sock" hold 3 >"$tmp/hold2" 2>&1 &
 hold_pid=$!
 pids+=("$hold_pid")
 sleep 0.3
-# fail just evaluated, and in the memo of evaluations: the reload's new
-# configuration starts with an empty one
+# fail just evaluated, and among the recent evaluations: the reload's new
+# configuration starts with none
 pc "unix:$sock" send "$tmp/fail"
 printf '\naction_mailfrom_fail = defer\n' >>"$tmp/rmxf.conf"
 kill -HUP "$rmxfd_pid"
@@ -443,11 +408,11 @@ case $out in 'action=450 4.7.24 '*) r=0 ;; *) r=1 ;; esac
 ok $r "SIGHUP with a good configuration: fail is now deferred" \
     "$out$(tail -2 "$tmp/rmxfd.log")"
 
-grep -q 'result_memo before reload: hits=[1-9][0-9]* misses=[1-9]' \
+grep -q 'result_reuse before reload: hits=[1-9][0-9]* misses=[1-9]' \
     "$tmp/rmxfd.log" &&
     [ "$(logcount 'sender=<alice@example.com> .*action=defer .*cached=recent')" = 0 ]
-ok $? "the memo's counters logged before the reload; none reused after" \
-    "$(grep -e result_memo -e 'action=defer' "$tmp/rmxfd.log")"
+ok $? "the reuse counters logged before the reload; none reused after" \
+    "$(grep -e result_reuse -e 'action=defer' "$tmp/rmxfd.log")"
 
 cp "$tmp/rmxf.conf" "$tmp/good.conf"
 printf 'no_such_parameter = 1\n' >>"$tmp/rmxf.conf"
@@ -719,11 +684,19 @@ rc=$?
 *) false ;; esac
 ok $? "an unknown option: exit 64 and one line on stderr ($rc)" "$err"
 
-err=$(timeout "$CLIENT_KILL" "$RMXFD" --result-memo 60001 2>&1 >/dev/null)
+err=$(timeout "$CLIENT_KILL" "$RMXFD" --result-memo 0 2>&1 >/dev/null)
 rc=$?
-[ "$rc" = 64 ] && case $err in *"--result-memo wants milliseconds"*) true ;;
+[ "$rc" = 64 ] && case $err in *"--result-memo is gone: set result_reuse_time in rmxf.conf"*) true ;;
 *) false ;; esac
-ok $? "--result-memo out of range: exit 64 ($rc)" "$err"
+ok $? "an option of earlier builds: exit 64 naming its parameter ($rc)" \
+    "$err"
+
+printf 'result_reuse_time = 61s\n' >"$tmp/range.conf"
+err=$(timeout "$CLIENT_KILL" "$RMXFD" -c "$tmp/range.conf" 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 78 ] && case $err in *"range.conf:1: "*result_reuse_time*) true ;;
+*) false ;; esac
+ok $? "result_reuse_time out of range: exit 78 with its line ($rc)" "$err"
 
 err=$(timeout "$CLIENT_KILL" "$RMXFD" --stdio --no-such-option 2>&1 \
     </dev/null)

@@ -62,7 +62,7 @@ if [ ! -x "$DNSD" ] || [ ! -x "$DNSQ" ] || [ ! -x "$RMXF" ]; then
 	echo "Bail out! $DNSD, $DNSQ or $RMXF not built (make tests)"
 	exit 1
 fi
-echo "1..27"
+echo "1..28"
 
 # The zone, plus one TXT record of three 250-octet strings (750 octets).
 cp "$ZONE" "$tmp/zone"
@@ -217,6 +217,27 @@ else
 	n=$((n + 1))
 	echo "ok $n # SKIP no ::1 on lo"
 fi
+
+# Answers of TTL 0 (libunbound keeps none): each run asks dnsd again,
+# unless the recent answers (dns_recent) are on.
+"$DNSD" --zone "$tmp/zone" --listen 127.0.0.1:0 --port-file "$tmp/port0" \
+    --ttl 0 --log "$tmp/log0" --max-seconds "$DNSD_MAX" \
+    2>"$tmp/dnsd0.err" &
+dnsd0_pid=$!
+pids+=("$dnsd0_pid")
+wait_for "$tmp/port0" .
+port0=$(cat "$tmp/port0" 2>/dev/null)
+dns="127.0.0.1:${port0:-0}" q --shared example.com TXT example.com TXT
+plain=$(grep -c '^example.com TXT NOERROR' "$tmp/log0")
+dns="127.0.0.1:${port0:-0}" q --shared --recent 60000 example.com A \
+    example.com A example.com A
+recent=$(grep -c '^example.com A NOERROR' "$tmp/log0")
+[ "$plain" = 2 ] && [ "$recent" = 1 ] && status example.com A OK 2
+ok $? "TTL 0: asked per run ($plain), once with recent answers ($recent)" \
+    "$out$(cat "$tmp/log0")"
+kill "$dnsd0_pid"
+wait "$dnsd0_pid"
+pids=("$dnsd_pid")
 
 # rmxf check -c asks the configuration's dns_forwarders (not resolv.conf)
 # and keeps rmxfd's deadline, dns_timeout here, not the 20 s of bare check.

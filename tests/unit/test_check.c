@@ -1,4 +1,5 @@
-/* test_check - the check pipeline: action table, ACL flags, memo, deadline */
+/* test_check - the check pipeline: action table, ACL flags, message,
+ * recent evaluations, deadline */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@ struct decide_case {
 	int		he_checked;
 	enum spf_result	he;
 	enum check_method legacy;
-	int		header_done;
+	int		header_sent;
 	enum check_verdict verdict;
 	enum check_method method;
 	enum spf_identity identity;
@@ -168,10 +169,10 @@ test_conf(const char *text)
 }
 
 /* test_idres_x - a made-up result of one identity, its strings in one
- * store as check_idres_set() makes them; xlen > 0: the explanation is
+ * store as check_identity_set() makes them; xlen > 0: the explanation is
  * that many 'x' with a control character at [3] */
 static void
-test_idres_x(struct check_idres *r, const char *tag, const char *dom,
+test_idres_x(struct check_identity *r, const char *tag, const char *dom,
     enum spf_result res, size_t xlen)
 {
 	size_t cap = 1024 + xlen, n = 0;
@@ -203,32 +204,50 @@ test_idres_x(struct check_idres *r, const char *tag, const char *dom,
 
 /* test_idres - a made-up result of one identity */
 static void
-test_idres(struct check_idres *r, const char *tag, const char *dom,
+test_idres(struct check_identity *r, const char *tag, const char *dom,
     enum spf_result res)
 {
 	test_idres_x(r, tag, dom, res, 0);
+}
+
+/* test_texts - empty texts for check_decide() */
+static void
+test_texts(struct check_texts *t)
+{
+	buf_init(&t->action, TEST_MAX_ACTION);
+	buf_init(&t->log, TEST_MAX_LOG);
+	buf_init(&t->text, TEST_MAX_ACTION);
+	buf_init(&t->header, TEST_MAX_ACTION);
+}
+
+/* test_texts_free - release them */
+static void
+test_texts_free(struct check_texts *t)
+{
+	buf_free(&t->action);
+	buf_free(&t->log);
+	buf_free(&t->text);
+	buf_free(&t->header);
 }
 
 /* test_check_decide - walk decide_cases */
 static void
 test_check_decide(void **state)
 {
-	static const struct policy_request req = {
+	struct check_envelope in = {
 		.client_address = "192.0.2.9",
-		.helo_name = "he.example",
+		.helo = "he.example",
 		.sender = "user@mf.example",
 		.recipient = "rcpt@example.net",
-		.instance = "1.2.3",
 	};
 	const struct decide_case *t;
 	struct acl_entry entry;
 	struct check_ctx ctx;
-	struct check_eval ev;
+	struct check_results ev;
 	struct check_decision d;
-	struct buf action, log;
+	struct check_texts texts;
 	struct conf *c;
 	size_t i;
-	int header;
 
 	(void)state;
 	for (i = 0; i < sizeof(decide_cases) / sizeof(decide_cases[0]); i++) {
@@ -251,15 +270,16 @@ test_check_decide(void **state)
 		entry.line = 1;
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.conf = c;
-		ctx.req = &req;
+		in.header_sent = t->header_sent;
+		ctx.in = &in;
 		ctx.acl = t->acl ? &entry : NULL;
 		ctx.authserv_id = "mx.example";
-		ctx.header_done = t->header_done;
-		buf_init(&action, TEST_MAX_ACTION);
-		buf_init(&log, TEST_MAX_LOG);
-		header = check_decide(&ctx, &ev, &d, &action, &log);
+		test_texts(&texts);
+		memset(&d, 0, sizeof(d));
+		check_decide(&ctx, &ev, &d, &texts);
 		assert_int_equal(d.verdict, t->verdict);
-		assert_int_equal(header, t->verdict == CHECK_V_PREPEND);
+		assert_int_equal(d.result_header,
+		    t->verdict == CHECK_V_PREPEND);
 		assert_int_equal(d.method, t->method);
 		assert_int_equal(d.identity, t->identity);
 		assert_int_equal(d.result, t->result);
@@ -273,9 +293,8 @@ test_check_decide(void **state)
 			assert_null(strstr(d.action, t->not_in_action));
 		assert_non_null(strstr(d.log, "client=192.0.2.9 "));
 		assert_null(strchr(d.log, '\n'));
-		buf_free(&action);
-		buf_free(&log);
-		check_eval_clear(&ev);
+		test_texts_free(&texts);
+		check_results_clear(&ev);
 		conf_free(c);
 	}
 }
@@ -327,12 +346,15 @@ struct pipe_case {
 static const struct pipe_case pipe_cases[] = {
 	{"pass", "", NULL, REQ("192.0.2.1", "a@pass.example", "r@x.example",
 	 "1", ""), "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
-	{"same message, next recipient: memo, no DNS", "", NULL,
+	{"same message, next recipient: its evaluation, no DNS", "", NULL,
 	 REQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""), "DUNNO",
 	 CHECK_M_SPF, 1, 0},
 	{"same instance, other sender: evaluated again", "", NULL,
 	 REQ("198.51.100.1", "a@pass.example", "s@x.example", "1", ""),
 	 "550 5.7.23", CHECK_M_SPF, 0, 1},
+	{"same instance, other sender after a header: a header again", "",
+	 NULL, REQ("192.0.2.1", "b@pass.example", "s@x.example", "1", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
 	{"TIMEOUT: defer", "", NULL, REQ("192.0.2.1", "a@slow.example",
 	 "r@x.example", "2", ""), "450 4.7.24", CHECK_M_SPF, 0, 1},
 	{"A neighbourhood", "test_a = yes\n", NULL, REQ("198.51.100.99",
@@ -438,27 +460,51 @@ test_parse(struct policy_parser *p, const char *text)
 	return policy_parser_request(p);
 }
 
-/* test_check_run - one check over the zone to its decision */
+/* The front end's part, as one connection of rmxfd keeps it: the
+ * message of its requests and whether its result header went out. */
+struct test_front {
+	struct check_message *msg;	/* NULL: none kept */
+	int		header_sent;
+	struct check_envelope in;	/* the check's, until it is freed */
+};
+
+/* test_env - an envelope from a policy request */
+static const struct check_envelope *
+test_env(struct check_envelope *in, const struct policy_request *req)
+{
+	check_envelope_policy(in, req);
+	return in;
+}
+
+/* test_check_run - one check over the zone to its decision, the front
+ * end's part kept as rmxfd keeps it */
 static struct check *
 test_check_run(struct dns_zone *zone, const struct check_env *env,
-    struct check_memo *memo, const struct policy_request *req)
+    struct test_front *f, const struct policy_request *req)
 {
-	struct dns_job job;
+	struct spf_job job;
 	struct check *c;
 
-	c = check_new(env, memo, req, 1700000000);
-	dns_job_check(&job, c);
+	check_envelope_policy(&f->in, req);
+	if (f->msg == NULL || check_message_begin(f->msg, req->instance,
+	    &f->in))
+		f->header_sent = 0;
+	f->in.header_sent = f->header_sent;
+	c = check_new(env, f->msg, &f->in, 1700000000);
+	check_job(&job, c);
 	dns_zone_run(zone, &job);
+	if (check_decision(c)->result_header)
+		f->header_sent = 1;
 	return c;
 }
 
-/* test_check_pipeline - walk pipe_cases over one memo */
+/* test_check_pipeline - walk pipe_cases over one message */
 static void
 test_check_pipeline(void **state)
 {
 	const struct pipe_case *t;
 	const struct check_decision *d;
-	struct check_memo *memo = check_memo_new();
+	struct test_front f = {check_message_new(), 0, {0}};
 	struct policy_parser *p = policy_parser_new(NULL);
 	struct dns_zone *zone;
 	struct check_env env;
@@ -489,7 +535,7 @@ test_check_pipeline(void **state)
 		env.conf = conf;
 		env.acl = acl;
 		env.hostname = "mx.example";
-		c = test_check_run(zone, &env, memo, test_parse(p, t->req));
+		c = test_check_run(zone, &env, &f, test_parse(p, t->req));
 		d = check_decision(c);
 		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
 			fail_msg("action \"%s\", want \"%s...\"", d->action,
@@ -503,7 +549,7 @@ test_check_pipeline(void **state)
 	}
 	dns_zone_free(zone);
 	policy_parser_free(p);
-	check_memo_free(memo);
+	check_message_free(f.msg);
 }
 
 /* test_check_expire_deadline - the deadline gives temperror and defer */
@@ -513,6 +559,7 @@ test_check_expire_deadline(void **state)
 	struct policy_parser *p = policy_parser_new(NULL);
 	const struct spf_question *qs;
 	const struct check_decision *d;
+	struct check_envelope in;
 	struct spf_answer a;
 	struct check_env env;
 	struct conf *conf = conf_default();
@@ -522,8 +569,8 @@ test_check_expire_deadline(void **state)
 	(void)state;
 	memset(&env, 0, sizeof(env));
 	env.conf = conf;
-	c = check_new(&env, NULL, test_parse(p, REQ("192.0.2.1",
-	    "a@pass.example", "r@x.example", "1", "")), 0);
+	c = check_new(&env, NULL, test_env(&in, test_parse(p,
+	    REQ("192.0.2.1", "a@pass.example", "r@x.example", "1", ""))), 0);
 	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_QUERY);
 	assert_int_equal(n, 1);
 	memset(&a, 0, sizeof(a));
@@ -542,12 +589,12 @@ test_check_expire_deadline(void **state)
 	policy_parser_free(p);
 }
 
-/* The cache across messages: one env and its cache, requests in order,
- * each at a time on the cache's clock. */
-struct cache_case {
+/* Recent evaluations across messages: one env and its check_recent,
+ * requests in order, each at a time on its clock. */
+struct recent_case {
 	const char     *name;
 	long		now_ms;
-	int		memo;		/* 1: over the connection's memo */
+	int		keep_msg;	/* 1: over the connection's message */
 	const char     *req;
 	const char     *action;		/* prefix */
 	enum check_method method;
@@ -558,7 +605,7 @@ struct cache_case {
 					 * byte for byte */
 };
 
-static const char cache_zone[] =
+static const char recent_zone[] =
     "pass.example TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
     "fail.example TXT \"v=spf1 -all\"\n"
     "slow.example TIMEOUT\n"
@@ -569,7 +616,7 @@ static const char cache_zone[] =
     "9.100.51.198.in-addr._smtp_client.dmp.example TXT \"dmp=allow\"\n"
     "_smtp_client.dmpsf.example SERVFAIL\n";
 
-#define CACHE_CONF "test_dmp = yes\nsmarthost_egress = 203.0.113.25\n"
+#define RECENT_CONF "test_dmp = yes\nsmarthost_egress = 203.0.113.25\n"
 #define CREQ(client, sender, rcpt, inst, more) \
 	"request=smtpd_access_policy\nprotocol_state=RCPT\n" \
 	"client_address=" client "\nhelo_name=helo.example\n" \
@@ -578,17 +625,18 @@ static const char cache_zone[] =
 #define CM	CHECK_CACHED_MESSAGE
 #define CR	CHECK_CACHED_RECENT
 
-static const struct cache_case cache_cases[] = {
+static const struct recent_case recent_cases[] = {
 	{"first message: evaluated, kept", 0, 1, CREQ("192.0.2.1",
 	 "a@pass.example", "r@x.example", "1", ""),
 	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CN, 1, 0, 1, 1, 0, 1, 0},
-	{"its next recipient: the memo, not the cache", 1, 1,
+	{"its next recipient: the message, not the recent ones", 1, 1,
 	 CREQ("192.0.2.1", "a@pass.example", "s@x.example", "1", ""),
 	 "DUNNO", CHECK_M_SPF, CM, 0, 0, 1, 1, 0, 1, 0},
-	{"next message, other connection: the cache, its own header", 10, 0,
+	{"next message, other connection: a recent one, its own header", 10,
+	 0,
 	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "2", ""),
 	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 1, 1, 1, 0, 1, 1},
-	{"a cached message, recipient two: the memo", 11, 1,
+	{"a recent one's message, recipient two: the message", 11, 1,
 	 CREQ("192.0.2.1", "a@pass.example", "r@x.example", "3", ""),
 	 "PREPEND Received-SPF: pass", CHECK_M_SPF, CR, 0, 2, 1, 1, 0, 1, 0},
 	{"... and its next recipient: no second header", 12, 1,
@@ -602,7 +650,8 @@ static const struct cache_case cache_cases[] = {
 	{"other client: another key, fail rejects", 14, 0,
 	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "5", ""),
 	 "550 5.7.23", CHECK_M_SPF, CN, 1, 2, 3, 3, 0, 3, 0},
-	{"fail from the cache: the same reject and explanation", 15, 0,
+	{"fail from the recent ones: the same reject and explanation", 15,
+	 0,
 	 CREQ("198.51.100.1", "a@pass.example", "r@x.example", "6", ""),
 	 "550 5.7.23", CHECK_M_SPF, CR, 0, 3, 3, 3, 0, 3, 7},
 	{"the sender's case counts: another key", 16, 0,
@@ -623,7 +672,7 @@ static const struct cache_case cache_cases[] = {
 	{"DMP deny: the legacy verdict kept", 21, 0, CREQ("198.51.100.10",
 	 "a@dmp.example", "r@x.example", "12", ""), "550 5.7.1 the DMP",
 	 CHECK_M_DMP, CN, 3, 3, 9, 5, 2, 3, 0},
-	{"DMP deny from the cache: the same reject", 22, 0,
+	{"DMP deny from the recent ones: the same reject", 22, 0,
 	 CREQ("198.51.100.10", "a@dmp.example", "r@x.example", "13", ""),
 	 "550 5.7.1 the DMP", CHECK_M_DMP, CR, 0, 4, 9, 5, 2, 3, 14},
 	{"smarthost: never kept", 23, 0, CREQ("198.51.100.1",
@@ -644,38 +693,39 @@ static const struct cache_case cache_cases[] = {
 	 3, 4, 12, 7, 2, 1, 0},
 };
 
-/* test_check_cache - cache_cases over one cache of three */
+/* test_check_recent - recent_cases over one check_recent of three */
 static void
-test_check_cache(void **state)
+test_check_recent(void **state)
 {
-	const struct cache_case *t;
+	const struct recent_case *t;
 	const struct check_decision *d;
-	struct check_memo *memo = check_memo_new();
+	struct test_front f = {check_message_new(), 0, {0}};
+	struct test_front none = {NULL, 0, {0}};
 	struct policy_parser *p = policy_parser_new(NULL);
-	struct check_cache_stats st;
+	struct check_recent_stats st;
 	struct dns_zone *zone;
 	struct check_env env;
 	struct check *c;
-	struct conf *conf = test_conf(CACHE_CONF);
-	static char seen[sizeof(cache_cases) / sizeof(cache_cases[0])][
+	struct conf *conf = test_conf(RECENT_CONF);
+	static char seen[sizeof(recent_cases) / sizeof(recent_cases[0])][
 	    TEST_MAX_ACTION + 1];
 	char zerr[256];
 	size_t i;
 
 	(void)state;
-	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	zone = dns_zone_parse(recent_zone, strlen(recent_zone), zerr,
 	    sizeof(zerr));
 	if (zone == NULL)
 		fail_msg("zone: %s", zerr);
 	memset(&env, 0, sizeof(env));
 	env.conf = conf;
 	env.hostname = "mx.example";
-	env.cache = check_cache_new(3, 1000);
-	for (i = 0; i < sizeof(cache_cases) / sizeof(cache_cases[0]); i++) {
-		t = &cache_cases[i];
+	env.recent = check_recent_new(3, 1000);
+	for (i = 0; i < sizeof(recent_cases) / sizeof(recent_cases[0]); i++) {
+		t = &recent_cases[i];
 		print_message("# %s\n", t->name);
-		check_cache_clock(env.cache, t->now_ms);
-		c = test_check_run(zone, &env, t->memo ? memo : NULL,
+		check_recent_clock(env.recent, t->now_ms);
+		c = test_check_run(zone, &env, t->keep_msg ? &f : &none,
 		    test_parse(p, t->req));
 		d = check_decision(c);
 		if (strncmp(d->action, t->action, strlen(t->action)) != 0)
@@ -691,30 +741,32 @@ test_check_cache(void **state)
 		    == NULL)
 			fail_msg("log \"%s\"", d->log);
 		check_free(c);
-		check_cache_stats(env.cache, &st);
+		check_recent_stats(env.recent, &st);
 		assert_int_equal(st.hits, t->hits);
 		assert_int_equal(st.misses, t->misses);
 		assert_int_equal(st.stored, t->stored);
 		assert_int_equal(st.evicted, t->evicted);
 		assert_int_equal(st.entries, t->entries);
 	}
-	check_cache_free(env.cache);
-	check_cache_stats(NULL, &st);
+	check_recent_free(env.recent);
+	check_recent_stats(NULL, &st);
 	assert_int_equal(st.hits + st.entries, 0);
 	conf_free(conf);
 	dns_zone_free(zone);
 	policy_parser_free(p);
-	check_memo_free(memo);
+	check_message_free(f.msg);
 }
 
-/* test_check_cache_deadline - an evaluation the deadline cut short, and
- * one whose answers came in full, with a cache of zero life */
+/* test_check_recent_deadline - an evaluation the deadline cut short, and
+ * one whose answers came in full, with a life of zero */
 static void
-test_check_cache_deadline(void **state)
+test_check_recent_deadline(void **state)
 {
 	struct policy_parser *p = policy_parser_new(NULL);
+	struct test_front none = {NULL, 0, {0}};
 	const struct spf_question *qs;
-	struct check_cache_stats st;
+	struct check_recent_stats st;
+	struct check_envelope in;
 	struct check_env env;
 	struct conf *conf = conf_default();
 	struct dns_zone *zone;
@@ -727,47 +779,48 @@ test_check_cache_deadline(void **state)
 	(void)state;
 	memset(&env, 0, sizeof(env));
 	env.conf = conf;
-	env.cache = check_cache_new(8, 1000);
-	c = check_new(&env, NULL, test_parse(p, req), 0);
+	env.recent = check_recent_new(8, 1000);
+	c = check_new(&env, NULL, test_env(&in, test_parse(p, req)), 0);
 	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_QUERY);
 	check_expire(c);
 	assert_int_equal(check_step(c, &qs, &n), SPF_STEP_DONE);
 	assert_int_equal(check_decision(c)->verdict, CHECK_V_DEFER);
 	check_free(c);
-	check_cache_stats(env.cache, &st);
+	check_recent_stats(env.recent, &st);
 	assert_int_equal(st.stored, 0);
 	assert_int_equal(st.misses, 1);
-	check_cache_free(env.cache);
+	check_recent_free(env.recent);
 
-	/* life 0: the cache is off, nothing kept, nothing counted */
-	zone = dns_zone_parse(cache_zone, strlen(cache_zone), zerr,
+	/* life 0: off, nothing kept, nothing counted */
+	zone = dns_zone_parse(recent_zone, strlen(recent_zone), zerr,
 	    sizeof(zerr));
 	assert_non_null(zone);
-	env.cache = check_cache_new(8, 0);
-	c = test_check_run(zone, &env, NULL, test_parse(p, req));
+	env.recent = check_recent_new(8, 0);
+	c = test_check_run(zone, &env, &none, test_parse(p, req));
 	assert_int_equal(check_decision(c)->dns_queries, 1);
 	check_free(c);
-	c = test_check_run(zone, &env, NULL, test_parse(p, req));
+	c = test_check_run(zone, &env, &none, test_parse(p, req));
 	assert_int_equal(check_decision(c)->dns_queries, 1);
 	assert_int_equal(check_decision(c)->cached, CHECK_CACHED_NO);
 	check_free(c);
-	check_cache_stats(env.cache, &st);
+	check_recent_stats(env.recent, &st);
 	assert_int_equal(st.hits + st.misses + st.stored + st.entries, 0);
-	check_cache_free(env.cache);
+	check_recent_free(env.recent);
 	dns_zone_free(zone);
 	conf_free(conf);
 	policy_parser_free(p);
 }
 
-/* test_check_cache_many - far more keys than the cache holds, hashed
- * over its buckets: the newest stay, the oldest go, each still found */
+/* test_check_recent_many - far more keys than it holds, hashed over its
+ * buckets: the newest stay, the oldest go, each still found */
 static void
-test_check_cache_many(void **state)
+test_check_recent_many(void **state)
 {
 	struct policy_parser *p = policy_parser_new(NULL);
-	struct check_cache_stats st;
-	struct check_eval ev;
-	struct check_cache *cc = check_cache_new(100, 60000);
+	struct check_recent_stats st;
+	struct check_envelope in;
+	struct check_results ev;
+	struct check_recent *cc = check_recent_new(100, 60000);
 	char req[512];
 	int i, hit;
 
@@ -775,35 +828,35 @@ test_check_cache_many(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.legacy = CHECK_M_A;
 	ev.legacy_result = SPF_PASS;
-	ev.legacy_ran = 1;
 	for (i = 0; i < 1000; i++) {
 		snprintf(req, sizeof(req), CREQ("192.0.2.1", "u%d@x.example",
 		    "r@x.example", "1", ""), i);
-		check_cache_clock(cc, i);
-		check_cache_put(cc, test_parse(p, req), &ev);
+		check_recent_clock(cc, i);
+		check_recent_put(cc, test_env(&in, test_parse(p, req)), &ev);
 	}
-	check_cache_stats(cc, &st);
+	check_recent_stats(cc, &st);
 	assert_int_equal(st.entries, 100);
 	assert_int_equal(st.stored, 1000);
 	assert_int_equal(st.evicted, 900);
 	for (i = 0; i < 1000; i++) {
-		struct check_eval out;
+		struct check_results out;
 
 		memset(&out, 0, sizeof(out));
 		snprintf(req, sizeof(req), CREQ("192.0.2.1", "u%d@x.example",
 		    "r@x.example", "2", ""), i);
-		hit = check_cache_get(cc, test_parse(p, req), &out);
+		hit = check_recent_get(cc, test_env(&in, test_parse(p, req)),
+		    &out);
 		assert_int_equal(hit, i >= 900);
 		if (hit) {
 			assert_int_equal(out.legacy, CHECK_M_A);
-			assert_int_equal(out.legacy_ran, 1);
+			assert_int_equal(out.legacy_result, SPF_PASS);
 		}
-		check_eval_clear(&out);
+		check_results_clear(&out);
 	}
-	check_cache_stats(cc, &st);
+	check_recent_stats(cc, &st);
 	assert_int_equal(st.hits, 100);
 	assert_int_equal(st.misses, 900);
-	check_cache_free(cc);
+	check_recent_free(cc);
 	policy_parser_free(p);
 }
 
@@ -905,6 +958,7 @@ test_check_bounce(void **state)
 	const struct check_decision *d;
 	const struct bounce_case *t;
 	struct buf rcpt, req, err;
+	struct check_envelope in;
 	struct check_env env;
 	struct check *c;
 	struct conf *conf;
@@ -937,8 +991,8 @@ test_check_bounce(void **state)
 		env.conf = conf;
 		env.ses_ring = strcmp(t->conf, "NOKEYS") != 0 ? ring : NULL;
 		env.srs_ring = srs;
-		c = check_new(&env, NULL, test_parse(p, req.data),
-		    BOUNCE_TODAY * 86400 + 3600);
+		c = check_new(&env, NULL, test_env(&in, test_parse(p,
+		    req.data)), BOUNCE_TODAY * 86400 + 3600);
 		/* whatever SPF asks (HELO identity of the null sender) gets
 		 * NXDOMAIN: none */
 		while (check_step(c, &qs, &n) == SPF_STEP_QUERY) {
@@ -979,14 +1033,14 @@ test_check_bounce(void **state)
 static void
 test_check_long_text(void **state)
 {
-	static const struct policy_request req = {
+	static const struct check_envelope in = {
 		.client_address = "192.0.2.9",
 		.sender = "user@mf.example",
 	};
 	struct check_ctx ctx;
-	struct check_eval ev;
+	struct check_results ev;
 	struct check_decision d;
-	struct buf action, log;
+	struct check_texts texts;
 	struct conf *c = conf_default();
 
 	(void)state;
@@ -995,19 +1049,18 @@ test_check_long_text(void **state)
 	    SPF_MAX_EXPLAIN);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
-	ctx.req = &req;
-	buf_init(&action, TEST_MAX_ACTION);
-	buf_init(&log, TEST_MAX_LOG);
-	check_decide(&ctx, &ev, &d, &action, &log);
+	ctx.in = &in;
+	test_texts(&texts);
+	memset(&d, 0, sizeof(d));
+	check_decide(&ctx, &ev, &d, &texts);
 	assert_int_equal(d.verdict, CHECK_V_REJECT);
 	assert_string_equal(strstr(d.action, "explains: ") != NULL ?
 	    "found" : d.action, "found");
 	assert_memory_equal(strstr(d.action, "explains: ") + 10, "xxx?xx",
 	    6);
 	assert_true(strlen(d.action) <= POLICY_MAX_TEXT);
-	buf_free(&action);
-	buf_free(&log);
-	check_eval_clear(&ev);
+	test_texts_free(&texts);
+	check_results_clear(&ev);
 	conf_free(c);
 }
 
@@ -1033,9 +1086,9 @@ main(void)
 		cmocka_unit_test(test_check_decide),
 		cmocka_unit_test(test_check_pipeline),
 		cmocka_unit_test(test_check_expire_deadline),
-		cmocka_unit_test(test_check_cache),
-		cmocka_unit_test(test_check_cache_deadline),
-		cmocka_unit_test(test_check_cache_many),
+		cmocka_unit_test(test_check_recent),
+		cmocka_unit_test(test_check_recent_deadline),
+		cmocka_unit_test(test_check_recent_many),
 		cmocka_unit_test(test_check_long_text),
 		cmocka_unit_test(test_check_bounce),
 		cmocka_unit_test(test_check_method_str),

@@ -61,7 +61,7 @@ test_forwarders(void **state)
 	assert_non_null(base);
 	for (i = 0; i < sizeof(fwd_rows) / sizeof(*fwd_rows); i++) {
 		const struct fwd_row *r = &fwd_rows[i];
-		struct dns_ub_opts opts = {r->fwd, 0, 1000, 0, 0, 0, 0};
+		struct dns_ub_opts opts = {r->fwd, 0, 1000, 0, 0, 0, 0, 0};
 		char err[256] = "";
 		struct dns_ub *ub = dns_ub_new(base, &opts, err, sizeof(err));
 
@@ -82,8 +82,8 @@ test_forwarders(void **state)
 static void
 test_run_sync_error(void **state)
 {
-	struct dns_ub_opts opts = {"nonsense", 0, 1000, 0, 0, 0, 0};
-	struct dns_job job = {NULL, NULL, NULL, NULL};
+	struct dns_ub_opts opts = {"nonsense", 0, 1000, 0, 0, 0, 0, 0};
+	struct spf_job job = {NULL, NULL, NULL, NULL};
 	char err[256];
 
 	(void)state;
@@ -106,6 +106,7 @@ struct one_job {
 	int		in_start;	/* set while dns_ub_start runs */
 	int		done_in_start;
 	int		step_in_start;
+	int		answered_in_start;
 };
 
 /* one_step - ask once, wait, done */
@@ -145,6 +146,8 @@ one_feed(void *obj, const struct spf_answer *a)
 		}
 	}
 	j->answered++;
+	if (j->in_start)
+		j->answered_in_start++;
 	return 0;
 }
 
@@ -192,7 +195,7 @@ static void
 run_job(const struct dns_ub_opts *opts, struct one_job *j, unsigned tmo)
 {
 	struct event_base *base = event_base_new();
-	struct dns_job job = {j, one_step, one_feed, one_expire};
+	struct spf_job job = {j, one_step, one_feed, one_expire};
 	struct dns_ub *ub;
 	char err[256];
 	int loops;
@@ -213,9 +216,10 @@ run_job(const struct dns_ub_opts *opts, struct one_job *j, unsigned tmo)
 
 /*
  * test_local_answers - libunbound answers its own local zones inside
- * ub_resolve_event(); the job still steps only from the loop, and done
- * comes once.  Full recursion mode keeps the default local zones, and
- * these names never leave the process.
+ * ub_resolve_event(); the job is stepped and fed inside dns_ub_start()
+ * for as long as answers come at once, so it ends there, and done comes
+ * once, from the loop.  Full recursion mode keeps the default local
+ * zones, and these names never leave the process.
  */
 static void
 test_local_answers(void **state)
@@ -226,7 +230,7 @@ test_local_answers(void **state)
 		{2, SPF_RR_PTR, "1.0.0.127.in-addr.arpa"},
 		{3, SPF_RR_TXT, "localhost"},
 	};
-	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0};
+	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0, 0};
 	struct one_job j;
 	char ip[IPADDR_STRLEN];
 
@@ -237,7 +241,8 @@ test_local_answers(void **state)
 	run_job(&opts, &j, 0);
 	assert_int_equal(j.done, 1);
 	assert_false(j.done_in_start);
-	assert_false(j.step_in_start);
+	assert_true(j.step_in_start);
+	assert_int_equal(j.answered_in_start, 4);
 	assert_false(j.expired);
 	assert_int_equal(j.status[0], SPF_DNS_OK);
 	assert_int_equal(j.nrr[0], 1);
@@ -261,7 +266,7 @@ test_deadline(void **state)
 	};
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
-	struct dns_ub_opts opts = {NULL, 0, 0, 0, 0, 0, 0};
+	struct dns_ub_opts opts = {NULL, 0, 0, 0, 0, 0, 0, 0};
 	struct one_job j;
 	char fwd[64];
 	long long t0, ms;
@@ -293,18 +298,19 @@ test_deadline(void **state)
 		fail_msg("deadline of 300 ms took %lld ms", ms);
 }
 
-/* test_cancel - a cancelled run never calls done; free cancels the rest */
+/* test_cancel - a cancelled run never calls done, also one that ended
+ * inside dns_ub_start() and waits for its done; free cancels the rest */
 static void
 test_cancel(void **state)
 {
 	static const struct spf_question qs[] = {
 		{0, SPF_RR_A, "localhost"},
 	};
-	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0};
+	struct dns_ub_opts opts = {NULL, 0, 2000, 1, 0, 0, 0, 0};
 	struct event_base *base = event_base_new();
 	struct one_job j1, j2;
-	struct dns_job job1 = {&j1, one_step, one_feed, one_expire};
-	struct dns_job job2 = {&j2, one_step, one_feed, one_expire};
+	struct spf_job job1 = {&j1, one_step, one_feed, one_expire};
+	struct spf_job job2 = {&j2, one_step, one_feed, one_expire};
 	struct dns_ub_run *run;
 	struct dns_ub *ub;
 	char err[256];
@@ -324,8 +330,8 @@ test_cancel(void **state)
 	for (i = 0; i < 100 && !j2.done; i++)
 		event_base_loop(base, EVLOOP_ONCE);
 	assert_int_equal(j2.done, 1);
+	assert_int_equal(j1.answered, 1);	/* it ended at once */
 	assert_int_equal(j1.done, 0);
-	assert_false(j1.asked);
 	assert_flights_left(ub);
 
 	/* Runs still going when the resolver goes are cancelled. */
@@ -339,6 +345,58 @@ test_cancel(void **state)
 	event_base_free(base);
 }
 
+/* test_cancel_waiting - cancelling a run whose question is out: no done,
+ * and the question leaves the guard */
+static void
+test_cancel_waiting(void **state)
+{
+	static const struct spf_question qs[] = {
+		{0, SPF_RR_TXT, "example.com"},
+	};
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct dns_ub_opts opts = {NULL, 0, 5000, 0, 0, 0, 0, 0};
+	struct event_base *base = event_base_new();
+	struct one_job j;
+	struct spf_job job = {&j, one_step, one_feed, one_expire};
+	struct dns_guard_stats st;
+	struct dns_ub_run *run;
+	struct dns_ub *ub;
+	char fwd[64], err[256];
+	int fd, i;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	snprintf(fwd, sizeof(fwd), "127.0.0.1@%u", ntohs(sin.sin_port));
+	opts.forwarders = fwd;
+	ub = dns_ub_new(base, &opts, err, sizeof(err));
+	assert_non_null(ub);
+	memset(&j, 0, sizeof(j));
+	j.qs = qs;
+	j.n = 1;
+	run = dns_ub_start(ub, &job, 0, one_done, &j);
+	for (i = 0; i < 5; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_true(j.asked);
+	assert_int_equal(j.answered, 0);
+	dns_ub_guard_stats(ub, &st);
+	assert_int_equal(st.flights, 1);
+	dns_ub_cancel(run);
+	for (i = 0; i < 5; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(j.done, 0);
+	assert_flights_left(ub);
+	dns_ub_free(ub);
+	event_base_free(base);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -348,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_local_answers),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_waiting),
 	};
 
 	return cmocka_run_group_tests_name("dns_ub", tests, NULL, NULL);

@@ -501,7 +501,7 @@ test_run(void **state)
 		{4, SPF_RR_MX, "alias.example.com"},
 	};
 	struct script_job sj;
-	struct dns_job job = {&sj, script_step, script_feed, script_expire};
+	struct spf_job job = {&sj, script_step, script_feed, script_expire};
 	struct dns_zone *z;
 	char err[256];
 

@@ -27,11 +27,11 @@ list_run(struct dns_zone *z, const char *address)
 {
 	struct spf_params p;
 	struct spf_list *sl;
-	struct dns_job job;
+	struct spf_job job;
 
 	spf_params_init(&p);
 	sl = spf_list_new(address, &p);
-	dns_job_list(&job, sl);
+	spf_list_job(&job, sl);
 	dns_zone_run(z, &job);
 	return sl;
 }

@@ -4,8 +4,8 @@
  * SUMMARY
  *	ask questions through the rmxf libunbound driver
  * SYNOPSIS
- *	dnsq --dns ADDR:PORT [--timeout MS] [--tcp] [--shared | --parallel]
- *		NAME TYPE [NAME TYPE ...]
+ *	dnsq --dns ADDR:PORT [--timeout MS] [--tcp] [--recent MS]
+ *		[--shared | --parallel] NAME TYPE [NAME TYPE ...]
  * DESCRIPTION
  *	Asks each question (TYPE: A, AAAA, MX, PTR, TXT, SPF, CNAME or a
  *	number) through dns_ub with the given forwarder, and prints for each,
@@ -23,7 +23,8 @@
  *	on one event base and one resolver (dns_ub_start(), its cache and
  *	its memory of slow servers carry over); --parallel asks all of them
  *	in one job, at once.  --timeout is each job's deadline (default
- *	2000 ms); --tcp sends every query over TCP.
+ *	2000 ms); --tcp sends every query over TCP; --recent keeps answers
+ *	that long in front of libunbound (dns_recent(3)).
  * DIAGNOSTICS
  *	Exit 0 when every job ran, 1 when the resolver could not be set up
  *	(the reason on stderr), 64 for bad arguments.
@@ -241,7 +242,7 @@ dnsq_expire(void *obj)
 
 /* dnsq_job_init - a job over n items from first */
 static void
-dnsq_job_init(struct dnsq_job *j, struct dns_job *job,
+dnsq_job_init(struct dnsq_job *j, struct spf_job *job,
     struct dnsq_item *items, size_t first, size_t n)
 {
 	memset(j, 0, sizeof(*j));
@@ -280,7 +281,7 @@ main(int argc, char **argv)
 	struct dns_ub_opts opts;
 	struct dnsq_item *items;
 	struct dnsq_job j;
-	struct dns_job job;
+	struct spf_job job;
 	char err[256];
 	size_t n, i;
 	int argi, shared = 0, parallel = 0, status = 0;
@@ -300,6 +301,9 @@ main(int argc, char **argv)
 			parallel = 1;
 		else if (argi + 1 < argc && strcmp(opt, "--dns") == 0)
 			opts.forwarders = dnsq_fwd(argv[++argi]);
+		else if (argi + 1 < argc && strcmp(opt, "--recent") == 0)
+			opts.recent_ms = (unsigned)strtoul(argv[++argi],
+			    NULL, 10);
 		else if (argi + 1 < argc && strcmp(opt, "--timeout") == 0)
 			opts.timeout_ms = (unsigned)strtoul(argv[++argi],
 			    NULL, 10);
@@ -369,6 +373,7 @@ main(int argc, char **argv)
 
 usage:
 	fprintf(stderr, "usage: dnsq --dns ADDR:PORT [--timeout MS] [--tcp] "
-	    "[--shared | --parallel] NAME TYPE ...\n");
+	    "[--recent MS]\n            [--shared | --parallel] NAME TYPE "
+	    "...\n");
 	return EX_USAGE;
 }

@@ -176,7 +176,7 @@ spf_suite_one(const struct suite *s, const struct suite_test *t,
 	struct spf_params p;
 	struct spf_query *q = NULL;
 	const struct spf_detail *d;
-	struct dns_job job;
+	struct spf_job job;
 	struct buf line, diag;
 	enum spf_result r;
 	int ok = 0;
@@ -200,7 +200,7 @@ spf_suite_one(const struct suite *s, const struct suite_test *t,
 	p.now = SPF_SUITE_NOW;
 	p.flags |= SPF_F_TRACE;
 	q = spf_query_new(&p);
-	dns_job_spf(&job, q);
+	spf_query_job(&job, q);
 	dns_zone_run(z, &job);
 	r = spf_query_result(q, &d);
 	if (!suite_accepts(t, spf_result_str(r))) {

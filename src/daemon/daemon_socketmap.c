@@ -1,15 +1,16 @@
 /*
  * NAME
- *	daemon_sm 3
+ *	daemon_socketmap 3
  * SUMMARY
  *	rmxfd's socketmap service (sign, verify, srs_forward, srs_reverse)
  * SYNOPSIS
  *	#include "daemon/daemon.h"
  *
- *	void	daemon_sm_new(struct daemon *d, int fd, const char *peer);
- *	void	daemon_sm_stop_all(struct daemon *d);
+ *	void	daemon_socketmap_new(struct daemon *d, int fd,
+ *			const char *peer);
+ *	void	daemon_socketmap_stop_all(struct daemon *d);
  * DESCRIPTION
- *	daemon_sm_new() serves one socketmap connection (Postfix's
+ *	daemon_socketmap_new() serves one socketmap connection (Postfix's
  *	socketmap_table(5) client): netstring requests "MAP KEY", one reply
  *	each, the connection kept for more.  The maps:
  *
@@ -62,19 +63,20 @@
 #include "ses/ses.h"
 #include "socketmap/socketmap.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
-#define DAEMON_SM_IDLE_S	300	/* an idle socketmap connection */
-#define DAEMON_SM_FIRST_S	10	/* a new one, before its first request */
-#define DAEMON_SM_MAX_IN	(SM_MAX_QUERY + 16)	/* netstring + head */
-#define DAEMON_SM_DAY		86400	/* seconds: BATV and SRS count days */
-#define DAEMON_SM_MAX_OUT	(1024 * 1024)	/* unread replies: close */
-#define DAEMON_SM_MAX_LOGGED	100	/* refusal lines per connection */
+#define DAEMON_SOCKETMAP_IDLE_S	300	/* seconds an idle one stays */
+#define DAEMON_SOCKETMAP_FIRST_S 10	/* ... a new one, before a request */
+#define DAEMON_SOCKETMAP_MAX_IN	(SM_MAX_QUERY + 16)	/* netstring, head */
+#define DAEMON_SOCKETMAP_DAY	86400	/* seconds: BATV and SRS count days */
+#define DAEMON_SOCKETMAP_MAX_OUT (1024 * 1024)	/* unread replies: close */
+#define DAEMON_SOCKETMAP_MAX_LOGGED 100	/* refusal lines per connection */
 
-struct daemon_sm {
-	struct daemon_sm *next;
-	struct daemon_sm *prev;
+struct daemon_socketmap {
+	struct daemon_socketmap *next;
+	struct daemon_socketmap *prev;
 	struct daemon  *d;
 	struct bufferevent *bev;
 	char		peer[DAEMON_MAX_PEER];
@@ -84,9 +86,9 @@ struct daemon_sm {
 	long		idle_since;	/* ms: connected, or last answered */
 };
 
-/* daemon_sm_in - is the domain of addr (len) in a list? */
+/* daemon_socketmap_in - is the domain of addr (len) in a list? */
 static int
-daemon_sm_in(const char *dom, size_t dlen, const struct conf_strs *l)
+daemon_socketmap_in(const char *dom, size_t dlen, const struct conf_strs *l)
 {
 	size_t i;
 
@@ -97,17 +99,17 @@ daemon_sm_in(const char *dom, size_t dlen, const struct conf_strs *l)
 	return 0;
 }
 
-/* daemon_sm_is - dom (dlen) equal to s, ignoring case? */
+/* daemon_socketmap_is - dom (dlen) equal to s, ignoring case? */
 static int
-daemon_sm_is(const char *dom, size_t dlen, const char *s)
+daemon_socketmap_is(const char *dom, size_t dlen, const char *s)
 {
 	return *s != 0 && strlen(s) == dlen && strncasecmp(s, dom, dlen) ==
 	    0;
 }
 
-/* daemon_sm_srs_opts - the SRS options of a configuration */
+/* daemon_socketmap_srs_opts - the SRS options of a configuration */
 static void
-daemon_sm_srs_opts(const struct conf *c, struct ses_srs_opts *so)
+daemon_socketmap_srs_opts(const struct conf *c, struct ses_srs_opts *so)
 {
 	memset(so, 0, sizeof(*so));
 	so->domain = c->srs_domain;
@@ -117,12 +119,13 @@ daemon_sm_srs_opts(const struct conf *c, struct ses_srs_opts *so)
 }
 
 /*
- * daemon_sm_lookup - one map lookup: the reply status, the value in out,
- * and what to log (NULL: nothing)
+ * daemon_socketmap_lookup - one map lookup: the reply status, the value
+ * in out, and what to log (NULL: nothing)
  */
 static enum sm_reply
-daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
-    const char *key, size_t klen, struct buf *out, const char **log)
+daemon_socketmap_lookup(const struct daemon_env *env, const char *map,
+    size_t mlen, const char *key, size_t klen, struct buf *out,
+    const char **log)
 {
 	const struct conf *c = env->conf;
 	const struct ses_ring *ses = env_keys_ses(env->keys);
@@ -130,7 +133,7 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 	struct ses_srs_opts so;
 	const char *dom;
 	size_t dlen;
-	long today = (long)(time(NULL) / DAEMON_SM_DAY);
+	long today = (long)(time(NULL) / DAEMON_SOCKETMAP_DAY);
 	enum ses_status st = SES_NOT_OURS;
 
 	*log = NULL;
@@ -144,13 +147,13 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 		*log = "not a plain address";
 		dom = NULL;
 	}
-#define DAEMON_SM_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
-	if (DAEMON_SM_MAP("sign")) {
+#define DAEMON_SOCKETMAP_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
+	if (DAEMON_SOCKETMAP_MAP("sign")) {
 		char low[SES_MAX_ADDR];
 		size_t i;
 
 		if (ses == NULL || dom == NULL ||
-		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
+		    !daemon_socketmap_in(dom, dlen, &c->ses_domains) ||
 		    ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
 		/* sign the lower-cased address: Postfix's smtpd lower-cases
@@ -162,35 +165,35 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 			    key[i] - 'A' + 'a' : key[i]);
 		st = ses_batv_sign(ses, low, klen, today, c->ses_lifetime,
 		    out);
-	} else if (DAEMON_SM_MAP("verify")) {
+	} else if (DAEMON_SOCKETMAP_MAP("verify")) {
 		if (ses == NULL || dom == NULL ||
-		    !daemon_sm_in(dom, dlen, &c->ses_domains) ||
+		    !daemon_socketmap_in(dom, dlen, &c->ses_domains) ||
 		    !ses_batv_is_prvs(key, klen))
 			return SM_R_NOTFOUND;
 		st = ses_batv_verify_fold(ses, key, klen, today,
 		    c->ses_lifetime, out);
-	} else if (DAEMON_SM_MAP("srs_forward")) {
+	} else if (DAEMON_SOCKETMAP_MAP("srs_forward")) {
 		if (srs == NULL || dom == NULL ||
-		    *c->srs_domain == 0 || daemon_sm_is(dom, dlen,
-		    c->srs_domain) || daemon_sm_in(dom, dlen,
-		    &c->srs_exclude_domains) || daemon_sm_in(dom, dlen,
+		    *c->srs_domain == 0 || daemon_socketmap_is(dom, dlen,
+		    c->srs_domain) || daemon_socketmap_in(dom, dlen,
+		    &c->srs_exclude_domains) || daemon_socketmap_in(dom, dlen,
 		    &c->ses_domains))
 			return SM_R_NOTFOUND;
-		daemon_sm_srs_opts(c, &so);
+		daemon_socketmap_srs_opts(c, &so);
 		st = ses_srs_forward(srs, &so, key, klen, today, out);
-	} else if (DAEMON_SM_MAP("srs_reverse")) {
+	} else if (DAEMON_SOCKETMAP_MAP("srs_reverse")) {
 		if (srs == NULL || dom == NULL ||
-		    !daemon_sm_is(dom, dlen, c->srs_domain) ||
+		    !daemon_socketmap_is(dom, dlen, c->srs_domain) ||
 		    !ses_srs_is_srs(key, klen))
 			return SM_R_NOTFOUND;
-		daemon_sm_srs_opts(c, &so);
+		daemon_socketmap_srs_opts(c, &so);
 		st = ses_srs_reverse(srs, &so, key, klen, today, out);
 	} else {
 		*log = "unknown map";
 		buf_puts(out, "unknown map name");
 		return SM_R_PERM;
 	}
-#undef DAEMON_SM_MAP
+#undef DAEMON_SOCKETMAP_MAP
 	if (st == SES_OK) {
 		*log = "OK";
 		return SM_R_OK;
@@ -202,41 +205,41 @@ daemon_sm_lookup(const struct daemon_env *env, const char *map, size_t mlen,
 	return SM_R_NOTFOUND;
 }
 
-/* daemon_sm_free - close and forget one socketmap connection */
+/* daemon_socketmap_free - close and forget one socketmap connection */
 static void
-daemon_sm_free(struct daemon_sm *s)
+daemon_socketmap_free(struct daemon_socketmap *s)
 {
 	struct daemon *d = s->d;
 
 	if (s->prev != NULL)
 		s->prev->next = s->next;
 	else
-		d->sms = s->next;
+		d->socketmaps = s->next;
 	if (s->next != NULL)
 		s->next->prev = s->prev;
-	d->nsms--;
+	d->nsocketmaps--;
 	bufferevent_free(s->bev);
 	free(s);
 }
 
 /*
- * daemon_sm_close - close once the replies already queued are out (the
+ * daemon_socketmap_close - close once the replies already queued are out (the
  * requests before a bad one were good and are answered)
  */
 static void
-daemon_sm_close(struct daemon_sm *s)
+daemon_socketmap_close(struct daemon_socketmap *s)
 {
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
-		daemon_sm_free(s);
+		daemon_socketmap_free(s);
 		return;
 	}
 	s->closing = 1;
 	bufferevent_disable(s->bev, EV_READ);
 }
 
-/* daemon_sm_answer - look up one request, queue its reply, log */
+/* daemon_socketmap_answer - look up one request, queue its reply, log */
 static int
-daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
+daemon_socketmap_answer(struct daemon_socketmap *s, const struct sm_request *rq)
 {
 	struct buf val, rep, line;
 	const char *log;
@@ -245,15 +248,15 @@ daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
 
 	buf_init(&val, SM_MAX_REPLY);
 	buf_init(&rep, SM_MAX_REPLY + 16);
-	r = daemon_sm_lookup(s->d->env, rq->name, rq->namelen, rq->key,
+	r = daemon_socketmap_lookup(s->d->env, rq->name, rq->namelen, rq->key,
 	    rq->keylen, &val, &log);
 	/* a flood of refusals is not a flood of log lines */
 	if (log != NULL && r != SM_R_OK && ++s->nlogged >
-	    DAEMON_SM_MAX_LOGGED) {
-		if (s->nlogged == DAEMON_SM_MAX_LOGGED + 1)
+	    DAEMON_SOCKETMAP_MAX_LOGGED) {
+		if (s->nlogged == DAEMON_SOCKETMAP_MAX_LOGGED + 1)
 			msg_warn("socketmap peer=%s: more than %d refusals on "
 			    "this connection: no more are logged", s->peer,
-			    DAEMON_SM_MAX_LOGGED);
+			    DAEMON_SOCKETMAP_MAX_LOGGED);
 		log = NULL;
 	}
 	if (log != NULL) {
@@ -290,9 +293,9 @@ daemon_sm_answer(struct daemon_sm *s, const struct sm_request *rq)
 	return rc;
 }
 
-/* daemon_sm_timeouts - how long the connection may stay silent */
+/* daemon_socketmap_timeouts - how long the connection may stay silent */
 static void
-daemon_sm_timeouts(struct daemon_sm *s, int secs)
+daemon_socketmap_timeouts(struct daemon_socketmap *s, int secs)
 {
 	struct timeval tv = {secs, 0};
 
@@ -300,18 +303,18 @@ daemon_sm_timeouts(struct daemon_sm *s, int secs)
 }
 
 /*
- * daemon_sm_evict - every place taken: close the connection idle longest,
- * one that never sent a request first (Postfix's client sends as it
- * connects), as daemon_conn_evict() chooses.  1: one closed.
+ * daemon_socketmap_evict - every place taken: close the connection idle
+ * longest, one that never sent a request first (Postfix's client sends
+ * as it connects), as daemon_conn_evict() chooses.  1: one closed.
  */
 static int
-daemon_sm_evict(struct daemon *d)
+daemon_socketmap_evict(struct daemon *d)
 {
-	struct daemon_sm *s, *best = NULL;
-	long now = daemon_now_ms();
+	struct daemon_socketmap *s, *best = NULL;
+	long now = clock_now_ms();
 	int best_rank = 0, rank;
 
-	for (s = d->sms; s != NULL; s = s->next) {
+	for (s = d->socketmaps; s != NULL; s = s->next) {
 		if (s->closing || evbuffer_get_length(bufferevent_get_input(
 		    s->bev)) > 0 || evbuffer_get_length(
 		    bufferevent_get_output(s->bev)) > 0)
@@ -325,15 +328,15 @@ daemon_sm_evict(struct daemon *d)
 	}
 	if (best == NULL)
 		return 0;
-	daemon_sm_free(best);
+	daemon_socketmap_free(best);
 	return 1;
 }
 
-/* daemon_sm_read - requests in: answer each complete one */
+/* daemon_socketmap_read - requests in: answer each complete one */
 static void
-daemon_sm_read(struct bufferevent *bev, void *arg)
+daemon_socketmap_read(struct bufferevent *bev, void *arg)
 {
-	struct daemon_sm *s = arg;
+	struct daemon_socketmap *s = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct sm_request rq;
 	const char *why;
@@ -345,12 +348,12 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 		if ((p = (char *)evbuffer_pullup(in, -1)) == NULL) {
 			msg_warn("socketmap peer=%s: out of memory: "
 			    "connection closed", s->peer);
-			daemon_sm_free(s);
+			daemon_socketmap_free(s);
 			return;
 		}
 		st = sm_parse(p, len, &rq, &used, &why);
 		if (st == SM_MORE) {
-			if (len < DAEMON_SM_MAX_IN)
+			if (len < DAEMON_SOCKETMAP_MAX_IN)
 				return;
 			why = "request longer than 10000 octets";
 			st = SM_ERR;
@@ -358,77 +361,78 @@ daemon_sm_read(struct bufferevent *bev, void *arg)
 		if (st == SM_ERR) {
 			msg_warn("socketmap peer=%s: %s: connection closed",
 			    s->peer, why);
-			daemon_sm_close(s);
+			daemon_socketmap_close(s);
 			return;
 		}
-		if (daemon_sm_answer(s, &rq) < 0) {
+		if (daemon_socketmap_answer(s, &rq) < 0) {
 			msg_warn("socketmap peer=%s: cannot queue the reply: "
 			    "connection closed", s->peer);
-			daemon_sm_free(s);
+			daemon_socketmap_free(s);
 			return;
 		}
 		evbuffer_drain(in, used);
 		if (s->nreq++ == 0)
-			daemon_sm_timeouts(s, DAEMON_SM_IDLE_S);
-		s->idle_since = daemon_now_ms();
+			daemon_socketmap_timeouts(s, DAEMON_SOCKETMAP_IDLE_S);
+		s->idle_since = clock_now_ms();
 		/* a client that does not read its replies is cut off
 		 * before they pile up (Postfix reads each one) */
 		if (evbuffer_get_length(bufferevent_get_output(bev)) >
-		    DAEMON_SM_MAX_OUT) {
+		    DAEMON_SOCKETMAP_MAX_OUT) {
 			msg_warn("socketmap peer=%s: more than %d octets of "
 			    "replies unread: connection closed", s->peer,
-			    DAEMON_SM_MAX_OUT);
-			daemon_sm_free(s);
+			    DAEMON_SOCKETMAP_MAX_OUT);
+			daemon_socketmap_free(s);
 			return;
 		}
 	}
 	if (s->closing) {
 		bufferevent_disable(bev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			daemon_sm_free(s);
+			daemon_socketmap_free(s);
 	}
 }
 
-/* daemon_sm_written - the output is out: close if we were asked to */
+/* daemon_socketmap_written - the output is out: close if we were asked to */
 static void
-daemon_sm_written(struct bufferevent *bev, void *arg)
+daemon_socketmap_written(struct bufferevent *bev, void *arg)
 {
-	struct daemon_sm *s = arg;
+	struct daemon_socketmap *s = arg;
 
 	(void)bev;
 	if (s->closing)
-		daemon_sm_free(s);
+		daemon_socketmap_free(s);
 }
 
-/* daemon_sm_event - EOF, error or idle timeout */
+/* daemon_socketmap_event - EOF, error or idle timeout */
 static void
-daemon_sm_event(struct bufferevent *bev, short what, void *arg)
+daemon_socketmap_event(struct bufferevent *bev, short what, void *arg)
 {
-	struct daemon_sm *s = arg;
+	struct daemon_socketmap *s = arg;
 
 	(void)bev;
 	if (what & BEV_EVENT_TIMEOUT)
 		msg_info("socketmap peer=%s: idle for %d s: connection "
-		    "closed", s->peer, s->nreq > 0 ? DAEMON_SM_IDLE_S :
-		    DAEMON_SM_FIRST_S);
+		    "closed", s->peer, s->nreq > 0 ? DAEMON_SOCKETMAP_IDLE_S :
+		    DAEMON_SOCKETMAP_FIRST_S);
 	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF))
 		msg_warn("socketmap peer=%s: connection error", s->peer);
 	else if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		/* a half-close: the replies already queued still go out */
-		daemon_sm_close(s);
+		daemon_socketmap_close(s);
 		return;
 	}
-	daemon_sm_free(s);
+	daemon_socketmap_free(s);
 }
 
-/* daemon_sm_new - serve one accepted socketmap connection */
+/* daemon_socketmap_new - serve one accepted socketmap connection */
 void
-daemon_sm_new(struct daemon *d, int fd, const char *peer)
+daemon_socketmap_new(struct daemon *d, int fd, const char *peer)
 {
-	struct daemon_sm *s;
+	struct daemon_socketmap *s;
 	size_t n;
 
-	if (d->nsms >= d->env->conf->max_connections && !daemon_sm_evict(d)) {
+	if (d->nsocketmaps >= d->env->conf->max_connections &&
+	    !daemon_socketmap_evict(d)) {
 		msg_warn("socketmap connection from %s: %u connections open "
 		    "(max_connections), none idle: closed", peer,
 		    d->env->conf->max_connections);
@@ -449,11 +453,11 @@ daemon_sm_new(struct daemon *d, int fd, const char *peer)
 		free(s);
 		return;
 	}
-	bufferevent_setcb(s->bev, daemon_sm_read, daemon_sm_written,
-	    daemon_sm_event, s);
-	bufferevent_setwatermark(s->bev, EV_READ, 0, DAEMON_SM_MAX_IN);
-	daemon_sm_timeouts(s, DAEMON_SM_FIRST_S);
-	s->idle_since = daemon_now_ms();
+	bufferevent_setcb(s->bev, daemon_socketmap_read,
+	    daemon_socketmap_written, daemon_socketmap_event, s);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, DAEMON_SOCKETMAP_MAX_IN);
+	daemon_socketmap_timeouts(s, DAEMON_SOCKETMAP_FIRST_S);
+	s->idle_since = clock_now_ms();
 	if (bufferevent_enable(s->bev, EV_READ | EV_WRITE) < 0) {
 		msg_warn("socketmap connection from %s: cannot enable: "
 		    "closed", peer);
@@ -461,17 +465,17 @@ daemon_sm_new(struct daemon *d, int fd, const char *peer)
 		free(s);
 		return;
 	}
-	s->next = d->sms;
-	if (d->sms != NULL)
-		d->sms->prev = s;
-	d->sms = s;
-	d->nsms++;
+	s->next = d->socketmaps;
+	if (d->socketmaps != NULL)
+		d->socketmaps->prev = s;
+	d->socketmaps = s;
+	d->nsocketmaps++;
 }
 
-/* daemon_sm_stop_all - SIGTERM: every socketmap connection goes now */
+/* daemon_socketmap_stop_all - SIGTERM: every socketmap connection goes now */
 void
-daemon_sm_stop_all(struct daemon *d)
+daemon_socketmap_stop_all(struct daemon *d)
 {
-	while (d->sms != NULL)
-		daemon_sm_free(d->sms);
+	while (d->socketmaps != NULL)
+		daemon_socketmap_free(d->socketmaps);
 }
