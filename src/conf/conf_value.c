@@ -269,6 +269,9 @@ conf_parse_str(const struct conf_opt *opt, const char *s, char **out,
 			return conf_bad(why, s, len, "is not a plain token "
 			    "(ASCII, without ; ( ) \" \\)");
 	}
+	if ((opt->flags & CONF_F_TEMPLATE) && conf_template_check(s, len,
+	    why) < 0)
+		return -1;
 	if ((opt->flags & CONF_F_DATE) && len > 0 && conf_date_days(s,
 	    NULL) < 0)
 		return conf_bad(why, s, len, "is not a date YYYY-MM-DD "
@@ -526,8 +529,13 @@ conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
 		struct conf_strs *l = field;
 
 		l->v = xcalloc(n ? n : 1, sizeof(*l->v));
-		while ((item = conf_next_item(&text, &len)) != NULL)
-			l->v[l->n++] = xmemdup(item, len);
+		while (r == 0 && (item = conf_next_item(&text, &len)) != NULL)
+			if ((opt->flags & CONF_F_DOMAIN) &&
+			    domain_check(item, len) != DOMAIN_OK)
+				r = conf_bad(why, item, len, "is not a domain "
+				    "name");
+			else
+				l->v[l->n++] = xmemdup(item, len);
 		break;
 	}
 	case CONF_T_LISTEN: {
