@@ -27,8 +27,8 @@
 #		yes: rmxf's "AUTHSERV; spf=RESULT smtp.mailfrom=DOMAIN" only
 #	  both  both on, and the policy service asked again from
 #		smtpd_data_restrictions: one Received-SPF and one rmxf
-#		Authentication-Results (issue 15; TODO until rmxfd writes
-#		the second header at DATA)
+#		Authentication-Results, the second with rmxfd's answer at
+#		DATA
 #
 #	For each: the pass sender gets OpenDMARC's "dmarc=pass", the fail
 #	sender "dmarc=fail", and OpenDMARC writes no "spf=" result of its
@@ -276,7 +276,6 @@ TODO_AR="OpenDMARC trusts any A-R of a trusted authserv-id:"
 TODO_AR="$TODO_AR remove forged ones (issue 17)"
 TODO_RSPF="OpenDMARC falls back to the first Received-SPF:"
 TODO_RSPF="$TODO_RSPF remove forged ones (issue 17)"
-TODO_BOTH="both headers (issue 15)"
 
 for m in "rspf $RIG_SMTP_PORT" "ar $S_AR" "both $S_BOTH"; do
 	read -r mode port <<<"$m"
@@ -285,14 +284,8 @@ for m in "rspf $RIG_SMTP_PORT" "ar $S_AR" "both $S_BOTH"; do
 		send "$port" "$mode-$res" "$from"
 		f=$(deliv "$mode-$res") || continue
 		bad=$(rmxf_hdr "$mode" "$f" "$res" "${from#*@}")
-		if [ "$mode" = both ]; then
-			todo "$([ -z "$bad" ]; echo $?)" \
-			    "$mode-$res: rmxf's headers say $res" "$TODO_BOTH" \
-			    "$bad"
-		else
-			ok "$([ -z "$bad" ]; echo $?)" \
-			    "$mode-$res: rmxf's header says $res" "$bad"
-		fi
+		ok "$([ -z "$bad" ]; echo $?)" \
+		    "$mode-$res: rmxf's header(s) say $res" "$bad"
 		verdict "$mode-$res" "$f" "$res" "${from#*@}"
 	done
 	send "$port" "$mode-forged-ar" "$FAIL" user@dest.test \
@@ -312,6 +305,11 @@ n=$(grep -cE 'queue_id=[0-9A-F]{6,} ' "$RIG_T/log/rmxfd-both.log")
 [ "$n" = 4 ]
 ok $? "both: smtpd_data_restrictions asked rmxfd for each of 4 messages" \
     "$n requests at DATA"
+n=$(grep -c 'stage=data .*header=authentication-results' \
+    "$RIG_T/log/rmxfd-both.log")
+[ "$n" = 4 ]
+ok $? "both: rmxfd added Authentication-Results at DATA to all 4" \
+    "$n answers with the header at DATA"
 
 # controls: no rmxf header (ACL skip), so no SPF result for OpenDMARC;
 # OpenDMARC's own SPF result where it checks SPF itself
