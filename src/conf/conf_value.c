@@ -37,7 +37,8 @@
  *
  *	conf_value_print() appends the canonical text of a field, which
  *	conf_value_parse() reads back to an equal field; a "$" comes out
- *	as "$$", so that the expansion of conf_parse() gives it back.  The
+ *	as "$$", so that the expansion of conf_parse() gives it back (a
+ *	template's as written: it is raw).  The
  *	items of a list are separated by newlines, for conf_print() to
  *	join or fold.
  *	conf_value_equal() compares two fields; conf_value_free() releases
@@ -684,6 +685,8 @@ conf_value_print(const struct conf_opt *opt, const struct conf *c,
 		return conf_put_time(out, *CONF_CFIELD(c, opt, unsigned));
 	case CONF_T_STR:
 	case CONF_T_DSN:
+		if (opt->flags & CONF_F_TEMPLATE)	/* raw: as written */
+			return buf_puts(out, *CONF_CFIELD(c, opt, char *));
 		return conf_put_text(out, *CONF_CFIELD(c, opt, char *));
 	default:
 		n = conf_list_len(opt, field);
