@@ -705,8 +705,7 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 	 * include or redirect target it is the same as no record. */
 	ds = domain_check(fr->domain, strlen(fr->domain));
 	if (q->nframes == 1 && !fr->redirected && q->p.record != NULL) {
-		given.data = q->p.record;
-		given.len = strlen(q->p.record);
+		given.len = strlen(given.data = q->p.record);
 		found = &given;
 		n = 1;
 	} else if (ds == DOMAIN_OK) {
