@@ -42,7 +42,11 @@
 #define CHECK_INBOUND_PARTS	(4 + CHECK_MAX_EXEMPT_SPF)
 #define CHECK_MAX_PARTS		(CHECK_INBOUND_PARTS > CHECK_MAX_EGRESS ? \
 				CHECK_INBOUND_PARTS : CHECK_MAX_EGRESS)
-#define CHECK_PTR_RECORD	(CHECK_MAX_EXEMPT_PTR * 260 + 20)
+/* "postmaster@D\0v=spf1 ptr:D ... -all": the longest such text */
+#define CHECK_DOMAIN_MAX	253
+#define CHECK_PTR_RECORD	(sizeof("postmaster@") + CHECK_DOMAIN_MAX + \
+				sizeof("v=spf1 -all") + CHECK_MAX_EXEMPT_PTR * \
+				(sizeof(" ptr:") + CHECK_DOMAIN_MAX))
 #define CHECK_EXPIRE_STEPS	64	/* steps an expired part may take */
 #define CHECK_VEC_STORE		8	/* questions out before the heap */
 
@@ -239,6 +243,32 @@ check_legacy_part(struct check *c)
 	check_legacy_job(&p->job, p->legacy);
 }
 
+/* check_exempt_result - an exemption's SPF result: a pass exempts (the
+ * first one names it, whatever order DNS answered in: helo, spf domain,
+ * ptr); a temperror leaves it unknown */
+static void
+check_exempt_result(struct check_results *res, enum spf_result r,
+    const char *why)
+{
+	static const char *const order[] = {
+		"exempt-helo", "exempt-spf-domain", "exempt-ptr",
+	};
+	size_t i, mine = 0, theirs = 0;
+
+	if (r == SPF_TEMPERROR)
+		res->exempt_unsure = 1;
+	if (r != SPF_PASS)
+		return;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (strcmp(order[i], why) == 0)
+			mine = i;
+		if (res->exempt != NULL && strcmp(order[i], res->exempt) == 0)
+			theirs = i;
+	}
+	if (res->exempt == NULL || mine < theirs)
+		res->exempt = why;
+}
+
 /* check_collect - a part is done: its results into the check's */
 static void
 check_collect(struct check *c, struct check_part *p)
@@ -265,17 +295,14 @@ check_collect(struct check *c, struct check_part *p)
 	case CHECK_P_HELO:
 		if (c->env->conf->test_helo)
 			check_identity_set(&c->res.id[SPF_ID_HELO], d);
-		if (r == SPF_PASS && check_helo_exempt(c->env->conf,
-		    c->in->helo))
-			c->res.exempt = "exempt-helo";
+		if (check_helo_exempt(c->env->conf, c->in->helo))
+			check_exempt_result(&c->res, r, "exempt-helo");
 		break;
 	case CHECK_P_EXEMPT_SPF:
-		if (r == SPF_PASS && c->res.exempt == NULL)
-			c->res.exempt = "exempt-spf-domain";
+		check_exempt_result(&c->res, r, "exempt-spf-domain");
 		break;
 	case CHECK_P_EXEMPT_PTR:
-		if (r == SPF_PASS && c->res.exempt == NULL)
-			c->res.exempt = "exempt-ptr";
+		check_exempt_result(&c->res, r, "exempt-ptr");
 		break;
 	default:
 		check_results_egress(&c->res, &p->params.ip, r, d);

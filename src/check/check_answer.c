@@ -17,6 +17,9 @@
  *	void	check_decide_fixed(const struct check_ctx *ctx,
  *			enum check_method m, const char *why,
  *			struct check_decision *d, struct check_texts *t);
+ *	void	check_decide_data(const struct check_ctx *ctx,
+ *			const struct check_message *msg,
+ *			struct check_decision *d, struct check_texts *t);
  *	void	check_decide_bounce(const struct check_ctx *ctx,
  *			enum check_bounce b, const char *why,
  *			struct check_decision *d, struct check_texts *t);
@@ -36,7 +39,13 @@
  *	even that, the answer is DUNNO, noted in the log as
  *	note=reply-refused.
  *
- *	check_decide_fixed() is DUNNO that checked nothing.
+ *	check_decide_fixed() is DUNNO that checked nothing; an exemption
+ *	with header_exempt adds X-RMXF-Exempt: saying why (once per
+ *	message, not for OBSERVE or observe_only), the HELO name and sender
+ *	quoted.  check_decide_data() answers the DATA stage with the
+ *	message's second result header (check_message_second(3)) when the
+ *	first went out and the second did not, else as check_decide_fixed()
+ *	with why=state.
  *	check_decide_bounce() rejects a bounce to an unsigned address of
  *	ours (550 5.7.1, saying why), or in the grace period and for HMARK
  *	recipients marks it with X-RMXF-Bounce.  check_decide_smarthost()
@@ -189,29 +198,55 @@ check_answer_prepend(struct check_decision *d, struct check_texts *t,
 	return 0;
 }
 
-/* check_exempt_header - X-RMXF-Exempt: why the message was not checked */
+/* check_quoted - s as a quoted-string: control octets dropped, '"' and
+ * '\\' escaped, cut at CHECK_MAX_FIELD octets */
+static void
+check_quoted(struct buf *b, const char *s)
+{
+	size_t i;
+
+	buf_putc(b, '"');
+	for (i = 0; s[i] != 0 && i < CHECK_MAX_FIELD; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			continue;
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* check_exempt_header - X-RMXF-Exempt: why the message was not checked;
+ * what the client chose (HELO name, sender) is quoted */
 static void
 check_exempt_header(const struct check_ctx *ctx, const char *why,
     struct check_decision *d, struct check_texts *t)
 {
 	const struct check_envelope *in = ctx->in;
-	const char *f[4][2] = {
-		{"client-ip", in->client_address},
-		{"helo", in->helo},
-		{"envelope-from", in->sender},
-		{"receiver", ctx->authserv_id},
-	};
-	size_t i;
+	const char *aid;
 
 	buf_printf(&t->header, "not checked (%s);", why);
-	for (i = 0; i < 4; i++) {
-		if (f[i][1] == NULL)
-			continue;
-		buf_printf(&t->header, " %s=", f[i][0]);
-		(void)policy_text_sanitize(&t->header, f[i][1],
-		    strlen(f[i][1]), CHECK_MAX_FIELD, 0);
+	if (in->client_address != NULL) {
+		buf_puts(&t->header, " client-ip=");
+		(void)policy_text_sanitize(&t->header, in->client_address,
+		    strlen(in->client_address), CHECK_MAX_FIELD, 0);
 		buf_putc(&t->header, ';');
 	}
+	if (in->helo != NULL) {
+		buf_puts(&t->header, " helo=");
+		check_quoted(&t->header, in->helo);
+		buf_putc(&t->header, ';');
+	}
+	if (in->sender != NULL) {
+		buf_puts(&t->header, " envelope-from=");
+		check_quoted(&t->header, in->sender);
+		buf_putc(&t->header, ';');
+	}
+	buf_puts(&t->header, " receiver=");
+	aid = ctx->authserv_id != NULL ? ctx->authserv_id : "unknown";
+	(void)policy_text_sanitize(&t->header, aid, strlen(aid),
+	    CHECK_MAX_FIELD, 0);
+	buf_putc(&t->header, ';');
 	(void)check_answer_prepend(d, t, "X-RMXF-Exempt", CHECK_HDR_EXEMPT,
 	    "x-rmxf-exempt");
 }
@@ -230,7 +265,8 @@ check_decide_fixed(const struct check_ctx *ctx, enum check_method m,
 	check_log_kv(&t->log, "why", why);
 	buf_puts(&t->log, " action=dunno");
 	if (m == CHECK_M_EXEMPT && ctx->conf->header_exempt &&
-	    !ctx->in->header_sent && !ctx->conf->observe_only)
+	    !ctx->in->header_sent && !ctx->conf->observe_only &&
+	    !(ctx->acl != NULL && (ctx->acl->flags & ACL_F_OBSERVE)))
 		check_exempt_header(ctx, why, d, t);
 	check_answer_end(ctx, d, t);
 }

@@ -103,6 +103,8 @@ struct check_choice {
 	enum check_method mmeth;
 	int		use_helo;	/* HELO's action decides */
 	int		require_pass;	/* require_pass_domains decides */
+	int		exempt_unsure;	/* a reject deferred: an exemption's
+					 * lookup failed */
 	enum conf_action act;
 	struct check_identity *r;	/* the deciding identity, or NULL */
 	const char     *observed[CHECK_MAX_OBSERVED];	/* parameters */
@@ -337,6 +339,9 @@ check_reply_template(const struct check_ctx *ctx,
 	vals[CONF_TV_HELO_NAME] = in->helo;
 	vals[CONF_TV_EXPLANATION] = r != NULL ? r->explanation : NULL;
 	conf_template_expand(ctx->conf->reject_text, vals, raw);
+	while (raw->len > 0 && (raw->data[raw->len - 1] == ' ' ||
+	    raw->data[raw->len - 1] == '\t'))
+		raw->data[--raw->len] = 0;
 }
 
 /* check_reply_text - the reply text, sanitised and cut to fit a reply:
@@ -365,26 +370,29 @@ check_reply_text(const struct check_ctx *ctx, struct buf *t,
 	buf_free(&raw);
 }
 
-/* check_required - require_pass_domains decides: a sender of those
- * domains whose own SPF result is not pass (nor temperror) */
-static int
+/* check_required - require_pass_domains: for a sender of those domains
+ * whose own SPF result is neither pass nor temperror, action_require_pass
+ * when it is stricter than the table's; it then decides on that SPF
+ * result, whatever the legacy tests or default_result said */
+static void
 check_required(const struct check_ctx *ctx, const struct check_identity *mf,
     struct check_choice *ch)
 {
 	const struct conf *c = ctx->conf;
+	enum conf_action act;
 
 	if (!mf->checked || mf->result == SPF_PASS ||
 	    mf->result == SPF_TEMPERROR ||
 	    !check_require_pass(c, ctx->in->sender))
-		return 0;
-	if (check_observe(ch, c->action_require_pass, "action_require_pass")
-	    == CONF_ACT_ACCEPT)
-		return 0;
+		return;
+	act = check_observe(ch, c->action_require_pass,
+	    "action_require_pass");
+	if (check_action_rank[act] <= check_action_rank[ch->act])
+		return;
 	ch->require_pass = 1;
 	ch->mres = mf->result;
 	ch->mmeth = CHECK_M_SPF;
-	ch->act = c->action_require_pass;
-	return 1;
+	ch->act = act;
 }
 
 /* check_mailfrom - MAIL FROM's result: SPF, legacy, default_result, and
@@ -397,8 +405,6 @@ check_mailfrom(const struct check_ctx *ctx, const struct check_results *res,
 	const struct check_identity *mf = &res->id[SPF_ID_MAILFROM];
 	int undecided;
 
-	if (check_required(ctx, mf, ch))
-		return;
 	ch->mres = mf->checked ? mf->result : SPF_NONE;
 	ch->mmeth = CHECK_M_SPF;
 	if (res->legacy != CHECK_M_NONE && !(ch->flags & ACL_F_NOLEGACY)) {
@@ -416,6 +422,7 @@ check_mailfrom(const struct check_ctx *ctx, const struct check_results *res,
 	    (ch->act == CONF_ACT_REJECT || ch->act == CONF_ACT_DEFER ||
 	    ch->act == CONF_ACT_DEFER_IF_PERMIT))
 		ch->act = CONF_ACT_MARK;
+	check_required(ctx, mf, ch);
 }
 
 /* check_helo - does HELO's action decide instead? */
@@ -469,8 +476,10 @@ check_decide_log(const struct check_ctx *ctx, const struct check_results *res,
 	check_log_kv(log, "method", check_method_str(d->method));
 	check_log_kv(log, "result", spf_result_str(d->result));
 	check_log_kv(log, "action", conf_action_str(ch->act));
-	if (ch->require_pass)
+	if (ch->require_pass && !ch->use_helo)
 		buf_puts(log, " why=require-pass");
+	if (ch->exempt_unsure)
+		buf_puts(log, " why=exempt-unsure");
 	for (i = 0; i < ch->nobserved; i++)
 		check_log_kv(log, "observed", ch->observed[i]);
 	if (d->observe)
@@ -500,8 +509,13 @@ check_decide_answer(const struct check_ctx *ctx, struct check_results *res,
 		break;
 	case CONF_ACT_DEFER:
 	case CONF_ACT_DEFER_IF_PERMIT:
-		check_reply_text(ctx, &t->text, ch->r, d->result, d->method,
-		    0);
+		if (ch->exempt_unsure) {
+			buf_reset(&t->text);
+			buf_puts(&t->text, "temporary DNS error in an exemption "
+			    "check, try again later");
+		} else
+			check_reply_text(ctx, &t->text, ch->r, d->result,
+			    d->method, 0);
 		check_reply(ctx, d, t, act == CONF_ACT_DEFER ? CHECK_V_DEFER :
 		    CHECK_V_DEFER_IF_PERMIT, (int)c->defer_code,
 		    c->defer_enhanced_code);
@@ -533,6 +547,11 @@ check_decide(const struct check_ctx *ctx, struct check_results *res,
 		ch.flags = ctx->acl->flags;
 	check_mailfrom(ctx, res, &ch);
 	check_helo(c, res, &ch);
+	/* the exemption might have held: no reject on a DNS failure */
+	if (res->exempt_unsure && ch.act == CONF_ACT_REJECT) {
+		ch.act = CONF_ACT_DEFER;
+		ch.exempt_unsure = 1;
+	}
 	d->identity = ch.use_helo ? SPF_ID_HELO : SPF_ID_MAILFROM;
 	d->method = ch.use_helo ? CHECK_M_SPF : ch.mmeth;
 	d->result = ch.use_helo ? res->id[SPF_ID_HELO].result : ch.mres;

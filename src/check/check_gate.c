@@ -51,8 +51,9 @@
  *	check_envelope_policy() fills an envelope from a Postfix policy
  *	request (borrowing its strings): the stage is RCPT when
  *	protocol_state is RCPT in any case, missing or empty (a request
- *	from an older client), DATA for DATA, else other; header_sent is
- *	0, the front end's to set.
+ *	from an older client), DATA for DATA or BDAT (Postfix applies
+ *	smtpd_data_restrictions at the first BDAT of a CHUNKING client),
+ *	else other; header_sent is 0, the front end's to set.
  * SEE ALSO
  *	check(3), check_bounce(3), acl(3).
  */
@@ -177,7 +178,8 @@ check_envelope_policy(struct check_envelope *in,
 	in->stage = req->protocol_state == NULL ||
 	    *req->protocol_state == 0 ||
 	    strcasecmp(req->protocol_state, "RCPT") == 0 ?
-	    CHECK_STAGE_RCPT : strcasecmp(req->protocol_state, "DATA") == 0 ?
+	    CHECK_STAGE_RCPT : strcasecmp(req->protocol_state, "DATA") == 0 ||
+	    strcasecmp(req->protocol_state, "BDAT") == 0 ?
 	    CHECK_STAGE_DATA : CHECK_STAGE_OTHER;
 }
 

@@ -44,6 +44,7 @@ struct check_results {
 	char	       *sh_explanation;
 	const char     *exempt;		/* an exemption DNS confirmed: its
 					 * why (a static string), or NULL */
+	int		exempt_unsure;	/* an exemption's lookup failed */
 };
 
 /* The evaluation of one message, for its next recipients. */

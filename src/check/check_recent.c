@@ -230,6 +230,7 @@ check_results_copy(struct check_results *dst, const struct check_results *src)
 	dst->legacy = src->legacy;
 	dst->legacy_result = src->legacy_result;
 	dst->exempt = src->exempt;
+	dst->exempt_unsure = src->exempt_unsure;
 }
 
 /* check_recent_get - a copy of the recent evaluation of the envelope's key */

@@ -23,6 +23,9 @@
  *	replaced by vals[variable] (NULL: empty); tpl must have passed the
  *	check (anything else is copied as it stands).  Sanitising the
  *	result for a reply is the caller's job.
+ * DIAGNOSTICS
+ *	conf_template_check() names the first bad "$" and lists the
+ *	variables.
  * SEE ALSO
  *	rmxf.conf(5) (reject_text), check_decide(3).
  */

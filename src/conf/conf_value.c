@@ -495,6 +495,10 @@ conf_parse_fwd(const char *s, size_t len, struct conf_fwd *f,
 	return 0;
 }
 
+/* what a domain of a CONF_F_DOMAIN list may hold (LDH, "_", ".") */
+#define CONF_DOMAIN_CHARS "abcdefghijklmnopqrstuvwxyz" \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+
 /* conf_parse_list - every item of a list type */
 static int
 conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
@@ -532,7 +536,8 @@ conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
 		l->v = xcalloc(n ? n : 1, sizeof(*l->v));
 		while (r == 0 && (item = conf_next_item(&text, &len)) != NULL)
 			if ((opt->flags & CONF_F_DOMAIN) &&
-			    domain_check(item, len) != DOMAIN_OK)
+			    (domain_check(item, len) != DOMAIN_OK ||
+			    strspn(item, CONF_DOMAIN_CHARS) < len))
 				r = conf_bad(why, item, len, "is not a domain "
 				    "name");
 			else

@@ -128,6 +128,14 @@ static const struct decide_case decide_cases[] = {
 	 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF,
 	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail",
 	 " action=mark observed=action_require_pass", NULL},
+	{"require_pass_domains: a lighter action_require_pass: the table's",
+	 "require_pass_domains = mf.example\naction_require_pass = mark\n",
+	 0, 0, 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF,
+	 SPF_FAIL, "550 5.7.23", " action=reject", "why="},
+	{"require_pass_domains: defer for a softfail",
+	 "require_pass_domains = mf.example\naction_require_pass = defer\n",
+	 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0, V_F, CHECK_M_SPF, MF,
+	 SPF_SOFTFAIL, "450 4.7.24", " action=defer why=require-pass", NULL},
 	{"reject_text: a template", "reject_text = $result for ${domain} "
 	 "from $client_address ($sender, $helo_name): $explanation $$5\n", 0,
 	 0, 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL,
@@ -378,7 +386,8 @@ static const char test_zone[] =
     "mail.ptr.example A 198.51.100.80\n"
     "81.100.51.198.in-addr.arpa PTR forged.ptr.example\n"
     "forged.ptr.example A 192.0.2.81\n"
-    "soft.example TXT \"v=spf1 ~all\"\n";
+    "soft.example TXT \"v=spf1 ~all\"\n"
+    "brokenfwd.example SERVFAIL\n";
 
 struct pipe_case {
 	const char     *name;
@@ -536,11 +545,28 @@ static const struct pipe_case pipe_cases[] = {
 	 "exempt_ptr_domains = ptr.example\n", NULL, REQ("198.51.100.81",
 	 "a@pass.example", "r@x.example", "58", ""), "550 5.7.23",
 	 CHECK_M_SPF, 0, 3},
+	{"an exemption's lookup fails: a reject becomes 450",
+	 "exempt_spf_domains = brokenfwd.example\n", NULL,
+	 REQ("198.51.100.77", "a@pass.example", "r@x.example", "62", ""),
+	 "450 4.7.24 temporary DNS error in an exemption check", CHECK_M_SPF,
+	 0, 2},
+	{"header_exempt: what the client chose is quoted",
+	 "header_exempt = yes\ntrusted_relays = 198.51.100.1\n", NULL,
+	 REQH("RCPT", "198.51.100.1", "x; client-ip=203.0.113.9",
+	 "\"a\\\\;b\"@pass.example", "r@x.example", "63", ""),
+	 "PREPEND X-RMXF-Exempt: not checked (trusted-relay); "
+	 "client-ip=198.51.100.1; helo=\"x; client-ip=203.0.113.9\"; "
+	 "envelope-from=\"\\\"a\\\\\\\\;b\\\"@pass.example\"; receiver=mx.example;",
+	 CHECK_M_EXEMPT, 0, 0},
+	{"header_exempt: not for an ACL OBSERVE recipient",
+	 "header_exempt = yes\ntrusted_relays = 198.51.100.1\n",
+	 "r@x.example check OBSERVE\n", REQ("198.51.100.1", "a@pass.example",
+	 "r@x.example", "64", ""), "DUNNO", CHECK_M_EXEMPT, 0, 0},
 	{"header_exempt: says why", "header_exempt = yes\n"
 	 "exempt_ptr_domains = ptr.example\n", NULL, REQ("198.51.100.80",
 	 "a@pass.example", "r@x.example", "59", ""), "PREPEND X-RMXF-Exempt: "
 	 "not checked (exempt-ptr); client-ip=198.51.100.80; "
-	 "helo=helo.example; envelope-from=a@pass.example; "
+	 "helo=\"helo.example\"; envelope-from=\"a@pass.example\"; "
 	 "receiver=mx.example;", CHECK_M_EXEMPT, 0, 3},
 	{"header_exempt: the next recipient, no second header",
 	 "header_exempt = yes\nexempt_ptr_domains = ptr.example\n", NULL,
@@ -567,6 +593,14 @@ static const struct pipe_case pipe_cases[] = {
 	 "192.0.2.1", "helo.example", "a@pass.example", "", "70", ""),
 	 "PREPEND Authentication-Results: mx.example; spf=pass "
 	 "smtp.mailfrom=pass.example", CHECK_M_SPF, 1, 0},
+	{"both headers: at BDAT (CHUNKING) as at DATA",
+	 "header_authentication_results = yes\n", NULL, REQ("192.0.2.1",
+	 "a@pass.example", "r@x.example", "69", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
+	{"... its BDAT", "header_authentication_results = yes\n", NULL,
+	 REQH("BDAT", "192.0.2.1", "helo.example", "a@pass.example", "",
+	 "69", ""), "PREPEND Authentication-Results: mx.example; spf=pass",
+	 CHECK_M_SPF, 1, 0},
 	{"both headers: a second DATA adds nothing",
 	 "header_authentication_results = yes\n", NULL, REQH("DATA",
 	 "192.0.2.1", "helo.example", "a@pass.example", "", "70", ""),
