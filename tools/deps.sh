@@ -18,14 +18,17 @@ set -eu
 # server, with unbound-checkconf), dnsutils (dig), iproute2 (ip, ss),
 # util-linux (unshare, mount), libio-socket-inet6-perl (swaks over IPv6;
 # only recommended by swaks), libsasl2-modules (Cyrus SASL mechanisms,
-# so that smtpd_sasl_auth_enable works for XCLIENT LOGIN).
+# so that smtpd_sasl_auth_enable works for XCLIENT LOGIN), opendmarc
+# (tests/e2e/t_dmarc.sh runs it as a milter of the rig's Postfix: it
+# must take rmxf's SPF result from rmxf's headers for its DMARC verdict).
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev libpsl-dev publicsuffix
 libcmocka-dev libyaml-dev
 perl binutils mandoc coreutils bash python3 strace
 postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules
 postsrsd libmail-srs-perl
-procmail"
+procmail
+opendmarc"
 
 missing=""
 for p in $pkgs; do
@@ -44,8 +47,8 @@ export DEBIAN_FRONTEND=noninteractive
 # private instance with a configuration of their own)
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections
-# postfix and unbound are services: do not start them on this machine
-# while installing (policy-rc.d, only when there is none already)
+# postfix, unbound and opendmarc are services: do not start them on this
+# machine while installing (policy-rc.d, only when there is none already)
 rcd=/usr/sbin/policy-rc.d
 if [ ! -e "$rcd" ]; then
 	printf '#!/bin/sh\nexit 101\n' >"$rcd"

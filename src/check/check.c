@@ -32,12 +32,21 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/msg.h"
 #include "util/xmalloc.h"
 #include "check_int.h"
 
-#define CHECK_MAX_PARTS		(3 + CHECK_MAX_EGRESS)
+/* inbound: MAIL FROM, HELO, legacy, the exempt domains, the PTR names */
+#define CHECK_INBOUND_PARTS	(4 + CHECK_MAX_EXEMPT_SPF)
+#define CHECK_MAX_PARTS		(CHECK_INBOUND_PARTS > CHECK_MAX_EGRESS ? \
+				CHECK_INBOUND_PARTS : CHECK_MAX_EGRESS)
+/* "postmaster@D\0v=spf1 ptr:D ... -all": the longest such text */
+#define CHECK_DOMAIN_MAX	253
+#define CHECK_PTR_RECORD	(sizeof("postmaster@") + CHECK_DOMAIN_MAX + \
+				sizeof("v=spf1 -all") + CHECK_MAX_EXEMPT_PTR * \
+				(sizeof(" ptr:") + CHECK_DOMAIN_MAX))
 #define CHECK_EXPIRE_STEPS	64	/* steps an expired part may take */
 #define CHECK_VEC_STORE		8	/* questions out before the heap */
 
@@ -47,6 +56,8 @@ enum check_part_kind {
 	CHECK_P_HELO,
 	CHECK_P_EGRESS,
 	CHECK_P_LEGACY,
+	CHECK_P_EXEMPT_SPF,	/* the client passes an exempt domain's SPF */
+	CHECK_P_EXEMPT_PTR,	/* its PTR name is in an exempt domain */
 };
 
 /* One machine of the check. */
@@ -56,6 +67,7 @@ struct check_part {
 	struct spf_params params;	/* SPF parts: borrowed by q */
 	struct spf_query *q;
 	struct check_legacy *legacy;	/* the legacy part */
+	char	       *text;		/* exemption parts: sender, record */
 	int		done;
 };
 
@@ -135,18 +147,78 @@ check_ctx(const struct check *c, struct check_ctx *ctx)
 	ctx->dns_queries = c->dns_queries;
 }
 
-/* check_spf_part - a new SPF query part for ip and identity */
+/* check_spf_part - a new SPF query part for ip and identity; text (NULL
+ * allowed) becomes the part's, sender and record point into it */
 static void
 check_spf_part(struct check *c, enum check_part_kind kind,
-    const struct ipaddr *ip, enum spf_identity id)
+    const struct ipaddr *ip, enum spf_identity id, char *text,
+    const char *sender, const char *record)
 {
 	struct check_part *p = &c->parts[c->nparts++];
 
 	p->kind = kind;
+	p->text = text;
 	check_spf_params(c->env, c->in, ip, id, c->now, c->authserv_id,
 	    &p->params);
+	if (sender != NULL)
+		p->params.sender = sender;
+	if (record != NULL) {
+		p->params.record = record;
+		if (p->params.limits.dns_terms < CHECK_MAX_EXEMPT_PTR)
+			p->params.limits.dns_terms = CHECK_MAX_EXEMPT_PTR;
+	}
 	p->q = spf_query_new(&p->params);
 	spf_query_job(&p->job, p->q);
+}
+
+/* check_helo_exempt - is the envelope's HELO name one of
+ * exempt_helo_names? */
+static int
+check_helo_exempt(const struct conf *conf, const char *helo)
+{
+	size_t i;
+
+	for (i = 0; helo != NULL && *helo != 0 &&
+	    i < conf->exempt_helo_names.n; i++)
+		if (strcasecmp(helo, conf->exempt_helo_names.v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* check_exempt_parts - SPF of the exempt domains for the client, and
+ * its PTR names under the exempt PTR domains: a local record of ptr:
+ * terms, whose ptr mechanism is the forward-confirmed match (RFC 7208
+ * 5.5) */
+static void
+check_exempt_parts(struct check *c)
+{
+	const struct conf *conf = c->env->conf;
+	const struct conf_strs *sd = &conf->exempt_spf_domains;
+	const struct conf_strs *pd = &conf->exempt_ptr_domains;
+	struct buf b;
+	size_t i, off;
+	char *text;
+
+	for (i = 0; i < sd->n && i < CHECK_MAX_EXEMPT_SPF; i++) {
+		buf_init(&b, CHECK_PTR_RECORD);
+		buf_printf(&b, "postmaster@%s", sd->v[i]);
+		text = buf_steal(&b);
+		check_spf_part(c, CHECK_P_EXEMPT_SPF, &c->gate.ip,
+		    SPF_ID_MAILFROM, text, text, NULL);
+	}
+	if (pd->n == 0)
+		return;
+	buf_init(&b, CHECK_PTR_RECORD);
+	buf_printf(&b, "postmaster@%s", pd->v[0]);
+	off = b.len + 1;
+	buf_putc(&b, 0);
+	buf_puts(&b, "v=spf1");
+	for (i = 0; i < pd->n && i < CHECK_MAX_EXEMPT_PTR; i++)
+		buf_printf(&b, " ptr:%s", pd->v[i]);
+	buf_puts(&b, " -all");
+	text = buf_steal(&b);
+	check_spf_part(c, CHECK_P_EXEMPT_PTR, &c->gate.ip, SPF_ID_MAILFROM,
+	    text, text, text + off);
 }
 
 /* check_legacy_part - the legacy tests join, when they apply */
@@ -169,6 +241,32 @@ check_legacy_part(struct check *c)
 	p->kind = CHECK_P_LEGACY;
 	p->legacy = check_legacy_new(conf, &c->gate.ip, dom);
 	check_legacy_job(&p->job, p->legacy);
+}
+
+/* check_exempt_result - an exemption's SPF result: a pass exempts (the
+ * first one names it, whatever order DNS answered in: helo, spf domain,
+ * ptr); a temperror leaves it unknown */
+static void
+check_exempt_result(struct check_results *res, enum spf_result r,
+    const char *why)
+{
+	static const char *const order[] = {
+		"exempt-helo", "exempt-spf-domain", "exempt-ptr",
+	};
+	size_t i, mine = 0, theirs = 0;
+
+	if (r == SPF_TEMPERROR)
+		res->exempt_unsure = 1;
+	if (r != SPF_PASS)
+		return;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (strcmp(order[i], why) == 0)
+			mine = i;
+		if (res->exempt != NULL && strcmp(order[i], res->exempt) == 0)
+			theirs = i;
+	}
+	if (res->exempt == NULL || mine < theirs)
+		res->exempt = why;
 }
 
 /* check_collect - a part is done: its results into the check's */
@@ -195,7 +293,16 @@ check_collect(struct check *c, struct check_part *p)
 		check_legacy_part(c);
 		break;
 	case CHECK_P_HELO:
-		check_identity_set(&c->res.id[SPF_ID_HELO], d);
+		if (c->env->conf->test_helo)
+			check_identity_set(&c->res.id[SPF_ID_HELO], d);
+		if (check_helo_exempt(c->env->conf, c->in->helo))
+			check_exempt_result(&c->res, r, "exempt-helo");
+		break;
+	case CHECK_P_EXEMPT_SPF:
+		check_exempt_result(&c->res, r, "exempt-spf-domain");
+		break;
+	case CHECK_P_EXEMPT_PTR:
+		check_exempt_result(&c->res, r, "exempt-ptr");
 		break;
 	default:
 		check_results_egress(&c->res, &p->params.ip, r, d);
@@ -207,25 +314,28 @@ check_collect(struct check *c, struct check_part *p)
 static void
 check_finish(struct check *c)
 {
-	const struct check_results *res = &c->res;
+	struct check_results *res;
 	struct check_ctx ctx;
 
 	c->done = 1;
 	check_ctx(c, &ctx);
 	if (c->gate.route == CHECK_R_SMARTHOST) {
-		check_decide_smarthost(&ctx, res, &c->dec, &c->texts);
+		check_decide_smarthost(&ctx, &c->res, &c->dec, &c->texts);
 		return;
 	}
 	ctx.keep = c->env->recent != NULL && c->cached == CHECK_CACHED_NO &&
 	    !c->unsure;
-	if (c->cached == CHECK_CACHED_MESSAGE)
-		check_decide(&ctx, &c->msg->res, &c->dec, &c->texts);
+	res = c->cached == CHECK_CACHED_MESSAGE ? &c->msg->res : &c->res;
+	if (res->exempt != NULL)
+		check_decide_fixed(&ctx, CHECK_M_EXEMPT, res->exempt, &c->dec,
+		    &c->texts);
 	else
-		check_decide(&ctx, &c->res, &c->dec, &c->texts);
+		check_decide(&ctx, res, &c->dec, &c->texts);
 	if (ctx.keep)
 		check_recent_put(c->env->recent, c->in, &c->res);
 	if (c->msg != NULL && c->cached != CHECK_CACHED_MESSAGE)
 		check_message_keep(c->msg, c->in, &c->res);
+	check_message_second(c->msg, &c->dec);
 }
 
 /* check_start - the parts of a check that needs DNS */
@@ -240,16 +350,20 @@ check_start(struct check *c)
 		for (i = 0; i < conf->smarthost_egress.n &&
 		    i < CHECK_MAX_EGRESS; i++)
 			check_spf_part(c, CHECK_P_EGRESS,
-			    &conf->smarthost_egress.v[i], SPF_ID_MAILFROM);
+			    &conf->smarthost_egress.v[i], SPF_ID_MAILFROM,
+			    NULL, NULL, NULL);
 		return;
 	}
 	if (conf->test_spf)
 		check_spf_part(c, CHECK_P_MAILFROM, &c->gate.ip,
-		    SPF_ID_MAILFROM);
+		    SPF_ID_MAILFROM, NULL, NULL, NULL);
 	else
 		check_legacy_part(c);
-	if (conf->test_helo && c->in->helo != NULL && *c->in->helo != 0)
-		check_spf_part(c, CHECK_P_HELO, &c->gate.ip, SPF_ID_HELO);
+	if ((conf->test_helo && c->in->helo != NULL && *c->in->helo != 0) ||
+	    check_helo_exempt(conf, c->in->helo))
+		check_spf_part(c, CHECK_P_HELO, &c->gate.ip, SPF_ID_HELO, NULL,
+		    NULL, NULL);
+	check_exempt_parts(c);
 }
 
 /* check_new - start the pipeline for one recipient */
@@ -277,6 +391,7 @@ check_new(const struct check_env *env, struct check_message *msg,
 	    sizeof(c->text_store));
 	buf_init_store(&c->texts.header, CHECK_HDR_MAX, c->header_store,
 	    sizeof(c->header_store));
+	buf_init(&c->texts.second, CHECK_HDR_MAX);
 	c->out = c->out_store;
 	c->outcap = CHECK_VEC_STORE;
 	c->asked = c->asked_store;
@@ -289,6 +404,9 @@ check_new(const struct check_env *env, struct check_message *msg,
 	if (c->gate.route == CHECK_R_FIXED) {
 		check_decide_fixed(&ctx, c->gate.method, c->gate.why, &c->dec,
 		    &c->texts);
+		c->done = 1;
+	} else if (c->gate.route == CHECK_R_DATA) {
+		check_decide_data(&ctx, msg, &c->dec, &c->texts);
 		c->done = 1;
 	} else if (c->gate.route == CHECK_R_BOUNCE) {
 		check_decide_bounce(&ctx, c->gate.bounce, c->gate.why,
@@ -451,6 +569,7 @@ check_free(struct check *c)
 	for (k = 0; k < c->nparts; k++) {
 		spf_query_free(c->parts[k].q);
 		check_legacy_free(c->parts[k].legacy);
+		free(c->parts[k].text);
 	}
 	if (c->out != c->out_store)
 		free(c->out);
@@ -461,6 +580,7 @@ check_free(struct check *c)
 	buf_free(&c->texts.log);
 	buf_free(&c->texts.text);
 	buf_free(&c->texts.header);
+	buf_free(&c->texts.second);
 	free(c);
 }
 

@@ -42,13 +42,19 @@
  *	exit).  It knows messages, not connections: its input is the
  *	envelope as data (struct check_envelope: client, HELO name, MAIL
  *	FROM, the recipient being decided, the SASL login, the stage, and
- *	whether the front end already added a result header to the
- *	message), its output a decision (struct check_decision: the verdict
+ *	the result headers the front end already added to the message),
+ *	its output a decision (struct check_decision: the verdict
  *	and the policy protocol's action, the SMTP reply and the header as
  *	parts, the log line).  How the envelope reached us (a policy
  *	request, a milter conversation, the command line) is the front
  *	end's business; check_envelope_policy() fills one from a Postfix
  *	policy request.
+ *
+ *	At the DATA stage the answer is the message's second result header
+ *	(both header parameters on: Received-SPF went with the answer at
+ *	RCPT, Authentication-Results comes now, from the evaluation made
+ *	then) when the first went out and it did not, else DUNNO; it asks
+ *	no DNS.
  *
  *	check_new() decides at once what needs no DNS: the stage, the
  *	client address, the profile (smarthost when smarthost_egress is
@@ -59,7 +65,11 @@
  *	machine of one kind: SPF for MAIL FROM and HELO side by side, or
  *	one SPF query per egress address in the smarthost profile; the
  *	legacy tests (DMP, A and MX neighbourhood) join when MAIL FROM's
- *	result is none (or neutral with legacy_on_neutral).  check_step(),
+ *	result is none (or neutral with legacy_on_neutral); beside them
+ *	the exemptions that need DNS: the HELO identity of a name in
+ *	exempt_helo_names, one query per exempt_spf_domains domain, and
+ *	the client's PTR names against exempt_ptr_domains (a local record
+ *	of ptr: terms).  One that passes decides: not checked.  check_step(),
  *	check_feed() and check_expire() follow the step/feed contract of
  *	spf(3): questions carry ids unique within the check, answers to
  *	ids not asked are refused (-1), and after check_expire() (the
@@ -91,12 +101,16 @@
  *	    queue_id=Q client=IP helo=H sender=<S> rcpt=<R>
  *	    [spf_helo=RES] [spf_mailfrom=RES] [mechanism=M] [problem="..."]
  *	    identity=mailfrom|helo method=M result=RES action=ACT
- *	    [observe=yes] [header=received-spf|authentication-results]
+ *	    [why=require-pass] [observed=PARAMETER]... [observe=yes]
+ *	    [header=received-spf|authentication-results]
  *	    [acl=KEY] [cached=yes|recent] dns=N
  *
  *	(ACT the action table's word: accept mark reject defer
  *	defer_if_permit observe); fixed answers log "method=acl|exempt|
- *	smarthost|none why=... action=dunno"; the smarthost profile logs
+ *	smarthost|none why=... action=dunno [header=x-rmxf-exempt]"; the
+ *	DATA answer "stage=data identity=... method=... result=...
+ *	action=... header=authentication-results cached=yes dns=0"; the
+ *	smarthost profile logs
  *	"spf_smarthost=RES egress=IP method=smarthost result=RES action=ACT".
  *	dns=N counts the questions this check asked.
  * DIAGNOSTICS
@@ -119,6 +133,8 @@ struct policy_request;
 struct ses_ring;
 
 #define CHECK_MAX_EGRESS	8	/* smarthost addresses checked */
+#define CHECK_MAX_EXEMPT_SPF	8	/* exempt_spf_domains checked */
+#define CHECK_MAX_EXEMPT_PTR	10	/* exempt_ptr_domains checked */
 #define CHECK_MAX_MX_HOSTS	10	/* test_mx: MX hosts looked up */
 #define CHECK_MAX_LOG		4096	/* one log line, octets */
 
@@ -137,6 +153,7 @@ struct check_env {
 /* Where in the SMTP conversation the envelope is. */
 enum check_stage {
 	CHECK_STAGE_RCPT,	/* a recipient to decide */
+	CHECK_STAGE_DATA,	/* the DATA command: a second header */
 	CHECK_STAGE_OTHER,	/* anything else: nothing to say */
 };
 
@@ -150,9 +167,14 @@ struct check_envelope {
 	const char     *policy_context;	/* Postfix's, NULL: none */
 	const char     *queue_id;	/* for the log, NULL: none yet */
 	enum check_stage stage;
-	int		header_sent;	/* the front end added a result header
-					 * to this message already */
+	unsigned	header_sent;	/* CHECK_HDR_* the front end added to
+					 * this message already */
 };
+
+/* Headers a decision adds (check_decision.result_header, header_sent). */
+#define CHECK_HDR_RECEIVED_SPF	(1u << 0)
+#define CHECK_HDR_AUTHRES	(1u << 1)	/* Authentication-Results */
+#define CHECK_HDR_EXEMPT	(1u << 2)	/* X-RMXF-Exempt */
 
 /* check_recent_stats(): counters since it was made. */
 struct check_recent_stats {
@@ -197,10 +219,15 @@ struct check_decision {
 	const char     *text;		/* ... and its text */
 	const char     *header_name;	/* the header added, or NULL */
 	const char     *header_value;
-	int		result_header;	/* 1: a result header for the message
-					 * (Received-SPF, Authentication-
-					 * Results): the front end has sent
-					 * one once this answer is out */
+	unsigned	result_header;	/* CHECK_HDR_* of header_name: a
+					 * header for the message, sent once
+					 * this answer is out */
+	const char     *second_name;	/* the other result header when both
+					 * are configured, or NULL: not in
+					 * action (one PREPEND per answer);
+					 * the policy front end gets it at
+					 * DATA, a milter adds both */
+	const char     *second_value;
 	enum conf_action table;		/* the action table's (or the ACL's)
 					 * choice before observe-only */
 	enum check_method method;

@@ -17,6 +17,9 @@
  *	void	check_decide_fixed(const struct check_ctx *ctx,
  *			enum check_method m, const char *why,
  *			struct check_decision *d, struct check_texts *t);
+ *	void	check_decide_data(const struct check_ctx *ctx,
+ *			const struct check_message *msg,
+ *			struct check_decision *d, struct check_texts *t);
  *	void	check_decide_bounce(const struct check_ctx *ctx,
  *			enum check_bounce b, const char *why,
  *			struct check_decision *d, struct check_texts *t);
@@ -36,7 +39,13 @@
  *	even that, the answer is DUNNO, noted in the log as
  *	note=reply-refused.
  *
- *	check_decide_fixed() is DUNNO that checked nothing.
+ *	check_decide_fixed() is DUNNO that checked nothing; an exemption
+ *	with header_exempt adds X-RMXF-Exempt: saying why (once per
+ *	message, not for OBSERVE or observe_only), the HELO name and sender
+ *	quoted.  check_decide_data() answers the DATA stage with the
+ *	message's second result header (check_message_second(3)) when the
+ *	first went out and the second did not, else as check_decide_fixed()
+ *	with why=state.
  *	check_decide_bounce() rejects a bounce to an unsigned address of
  *	ours (550 5.7.1, saying why), or in the grace period and for HMARK
  *	recipients marks it with X-RMXF-Bounce.  check_decide_smarthost()
@@ -168,7 +177,82 @@ check_answer_end(const struct check_ctx *ctx, struct check_decision *d,
 	d->log = t->log.data;
 }
 
-/* check_decide_fixed - DUNNO that checked nothing, and its log line */
+/* check_answer_prepend - the answer adds header name: value (in
+ * t->header); 0, or -1 refused */
+static int
+check_answer_prepend(struct check_decision *d, struct check_texts *t,
+    const char *name, unsigned bit, const char *logname)
+{
+	if (t->header.data == NULL || t->header.overflow ||
+	    policy_action_prepend(&t->action, name, t->header.data) < 0) {
+		buf_reset(&t->action);
+		buf_puts(&t->log, " note=reply-refused");
+		return -1;
+	}
+	d->verdict = CHECK_V_PREPEND;
+	d->header_name = name;
+	d->header_value = t->header.data;
+	d->result_header = bit;
+	buf_puts(&t->log, " header=");
+	buf_puts(&t->log, logname);
+	return 0;
+}
+
+/* check_quoted - s as a quoted-string: control octets dropped, '"' and
+ * '\\' escaped, cut at CHECK_MAX_FIELD octets */
+static void
+check_quoted(struct buf *b, const char *s)
+{
+	size_t i;
+
+	buf_putc(b, '"');
+	for (i = 0; s[i] != 0 && i < CHECK_MAX_FIELD; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			continue;
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* check_exempt_header - X-RMXF-Exempt: why the message was not checked;
+ * what the client chose (HELO name, sender) is quoted */
+static void
+check_exempt_header(const struct check_ctx *ctx, const char *why,
+    struct check_decision *d, struct check_texts *t)
+{
+	const struct check_envelope *in = ctx->in;
+	const char *aid;
+
+	buf_printf(&t->header, "not checked (%s);", why);
+	if (in->client_address != NULL) {
+		buf_puts(&t->header, " client-ip=");
+		(void)policy_text_sanitize(&t->header, in->client_address,
+		    strlen(in->client_address), CHECK_MAX_FIELD, 0);
+		buf_putc(&t->header, ';');
+	}
+	if (in->helo != NULL) {
+		buf_puts(&t->header, " helo=");
+		check_quoted(&t->header, in->helo);
+		buf_putc(&t->header, ';');
+	}
+	if (in->sender != NULL) {
+		buf_puts(&t->header, " envelope-from=");
+		check_quoted(&t->header, in->sender);
+		buf_putc(&t->header, ';');
+	}
+	buf_puts(&t->header, " receiver=");
+	aid = ctx->authserv_id != NULL ? ctx->authserv_id : "unknown";
+	(void)policy_text_sanitize(&t->header, aid, strlen(aid),
+	    CHECK_MAX_FIELD, 0);
+	buf_putc(&t->header, ';');
+	(void)check_answer_prepend(d, t, "X-RMXF-Exempt", CHECK_HDR_EXEMPT,
+	    "x-rmxf-exempt");
+}
+
+/* check_decide_fixed - DUNNO that checked nothing, and its log line; an
+ * exemption with header_exempt marks the message */
 void
 check_decide_fixed(const struct check_ctx *ctx, enum check_method m,
     const char *why, struct check_decision *d, struct check_texts *t)
@@ -180,7 +264,48 @@ check_decide_fixed(const struct check_ctx *ctx, enum check_method m,
 	check_log_kv(&t->log, "method", check_method_str(m));
 	check_log_kv(&t->log, "why", why);
 	buf_puts(&t->log, " action=dunno");
+	if (m == CHECK_M_EXEMPT && ctx->conf->header_exempt &&
+	    !ctx->in->header_sent && !ctx->conf->observe_only &&
+	    !(ctx->acl != NULL && (ctx->acl->flags & ACL_F_OBSERVE)))
+		check_exempt_header(ctx, why, d, t);
 	check_answer_end(ctx, d, t);
+}
+
+/* check_decide_data - the DATA stage: the message's second result header,
+ * when its first went out and it did not; else nothing */
+void
+check_decide_data(const struct check_ctx *ctx,
+    const struct check_message *msg, struct check_decision *d,
+    struct check_texts *t)
+{
+	const struct check_decision *of;
+	struct check_ctx mctx;
+	unsigned sent = ctx->in->header_sent;
+
+	if (msg == NULL || msg->second_name == NULL ||
+	    !(sent & msg->first_bit) || (sent & msg->second_bit) ||
+	    !check_message_holds(msg, ctx->in)) {
+		check_decide_fixed(ctx, CHECK_M_NONE, "state", d, t);
+		return;
+	}
+	of = &msg->second_of;
+	mctx = *ctx;
+	mctx.cached = CHECK_CACHED_MESSAGE;
+	check_answer_start(&mctx, d, t, of->method);
+	d->identity = of->identity;
+	d->result = of->result;
+	d->table = of->table;
+	check_log_kv(&t->log, "stage", "data");
+	check_log_kv(&t->log, "identity", of->identity == SPF_ID_HELO ?
+	    "helo" : "mailfrom");
+	check_log_kv(&t->log, "method", check_method_str(of->method));
+	check_log_kv(&t->log, "result", spf_result_str(of->result));
+	check_log_kv(&t->log, "action", conf_action_str(of->table));
+	buf_puts(&t->header, msg->second.data);
+	(void)check_answer_prepend(d, t, msg->second_name, msg->second_bit,
+	    msg->second_bit == CHECK_HDR_AUTHRES ?
+	    "authentication-results" : "received-spf");
+	check_answer_end(&mctx, d, t);
 }
 
 /* check_decide_bounce - reject, or mark, a bounce to an unsigned address */
@@ -215,16 +340,8 @@ check_decide_bounce(const struct check_ctx *ctx, enum check_bounce b,
 		buf_printf(&t->header, "%s; bounce to a return address "
 		    "without a valid signature (%s)", b == CHECK_B_GRACE ?
 		    "accepted in the signing grace period" : "HMARK", why);
-		if (t->header.data != NULL && policy_action_prepend(
-		    &t->action, "X-RMXF-Bounce", t->header.data) == 0) {
-			d->verdict = CHECK_V_PREPEND;
-			d->header_name = "X-RMXF-Bounce";
-			d->header_value = t->header.data;
-			buf_puts(&t->log, " header=x-rmxf-bounce");
-		} else {
-			buf_reset(&t->action);
-			buf_puts(&t->log, " note=reply-refused");
-		}
+		(void)check_answer_prepend(d, t, "X-RMXF-Bounce", 0,
+		    "x-rmxf-bounce");
 	}
 	check_answer_end(ctx, d, t);
 }

@@ -21,23 +21,29 @@
  *	wins (reject, defer, defer_if_permit, mark, accept, observe), HELO
  *	on a tie of reject or defer.  HMARK turns reject and defer of an
  *	undecided MAIL FROM (none, neutral, or default_result) into mark.
- *	OBSERVE, the observe action and observe_only answer DUNNO and add
- *	no header.
+ *	A sender of require_pass_domains whose SPF result is neither pass
+ *	nor temperror gets action_require_pass instead (why=require-pass).
+ *	The observe action is answered as accept, and the log line names
+ *	the parameter (observed=action_helo_fail); OBSERVE and
+ *	observe_only answer DUNNO and add no header.
  *
  *	accept adds the configured header, mark adds one always
  *	(Received-SPF when both header parameters are off); either only
  *	when the envelope says no result header went out for the message
  *	yet.  The policy protocol takes one header per PREPEND, so with both
- *	parameters on, Received-SPF is the one added.  Legacy results appear
- *	in Authentication-Results as x-rmxf=RESULT (a neighbourhood),
- *	(mx neighbourhood) or (dmp), never as an SPF result.  With
+ *	parameters on, Received-SPF is in the answer and Authentication-
+ *	Results in d->second_name/value (for a DATA answer, or a front end
+ *	that adds several).  A legacy result appears in Authentication-
+ *	Results as MAIL FROM's SPF result (none when not checked) with a
+ *	reason naming the test, never as spf=pass.  With
  *	ctx->keep, the Received-SPF value written for an identity is kept
  *	in res (freed with it), so that a copy of the evaluation for the
  *	same client, HELO name and sender (check_recent(3)) writes it
  *	without formatting it again.
  *
- *	Reject text is the domain's SPF explanation for a fail, otherwise
- *	a sentence naming the domain and the result; a permerror rejected
+ *	Reject text is reject_text filled in (conf_template(3)) when set,
+ *	else the domain's SPF explanation for a fail, otherwise a sentence
+ *	naming the domain and the result; a permerror rejected
  *	with the default 5.7.23 uses 5.7.24, and a DMP fail 5.7.1 (RFC
  *	7372's codes are SPF's).
  * DIAGNOSTICS
@@ -49,6 +55,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "acl/acl.h"
 #include "policy/policy.h"
@@ -67,15 +74,68 @@ static const int check_action_rank[CONF_ACT_COUNT] = {
 	[CONF_ACT_REJECT] = 5,
 };
 
+/* The parameters of the action table, for observed= in the log. */
+static const char *const check_mailfrom_params[CONF_R_COUNT] = {
+	[CONF_R_NONE] = "action_mailfrom_none",
+	[CONF_R_NEUTRAL] = "action_mailfrom_neutral",
+	[CONF_R_PASS] = "action_mailfrom_pass",
+	[CONF_R_FAIL] = "action_mailfrom_fail",
+	[CONF_R_SOFTFAIL] = "action_mailfrom_softfail",
+	[CONF_R_TEMPERROR] = "action_mailfrom_temperror",
+	[CONF_R_PERMERROR] = "action_mailfrom_permerror",
+};
+static const char *const check_helo_params[CONF_R_COUNT] = {
+	[CONF_R_NONE] = "action_helo_none",
+	[CONF_R_NEUTRAL] = "action_helo_neutral",
+	[CONF_R_PASS] = "action_helo_pass",
+	[CONF_R_FAIL] = "action_helo_fail",
+	[CONF_R_SOFTFAIL] = "action_helo_softfail",
+	[CONF_R_TEMPERROR] = "action_helo_temperror",
+	[CONF_R_PERMERROR] = "action_helo_permerror",
+};
+
+#define CHECK_MAX_OBSERVED	3	/* rules one decision observes */
+
 /* What one recipient's answer rests on. */
 struct check_choice {
 	unsigned	flags;		/* the ACL entry's, ACL_CHECK only */
 	enum spf_result	mres;		/* MAIL FROM's result, all told */
 	enum check_method mmeth;
 	int		use_helo;	/* HELO's action decides */
+	int		require_pass;	/* require_pass_domains decides */
+	int		exempt_unsure;	/* a reject deferred: an exemption's
+					 * lookup failed */
 	enum conf_action act;
 	struct check_identity *r;	/* the deciding identity, or NULL */
+	const char     *observed[CHECK_MAX_OBSERVED];	/* parameters */
+	size_t		nobserved;
 };
+
+/* check_observe - an observe action is answered as accept, and named */
+static enum conf_action
+check_observe(struct check_choice *ch, enum conf_action act,
+    const char *param)
+{
+	if (act != CONF_ACT_OBSERVE)
+		return act;
+	if (ch->nobserved < CHECK_MAX_OBSERVED)
+		ch->observed[ch->nobserved++] = param;
+	return CONF_ACT_ACCEPT;
+}
+
+/* check_require_pass - is the sender's domain one of
+ * require_pass_domains? */
+int
+check_require_pass(const struct conf *c, const char *sender)
+{
+	const char *dom = check_sender_domain(sender);
+	size_t i;
+
+	for (i = 0; dom != NULL && i < c->require_pass_domains.n; i++)
+		if (strcasecmp(dom, c->require_pass_domains.v[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* check_received - the Received-SPF: value of r; 0, or -1.  It depends
  * on r, the envelope's client address, HELO name and sender and the
@@ -121,31 +181,30 @@ check_authres(const struct check_identity *r, struct buf *out)
 	    -1;
 }
 
-/* check_authres_legacy - "; x-rmxf=RESULT (test) smtp.mailfrom=D" */
+/* check_authres_legacy - "; spf=RESULT reason=\"...\" smtp.mailfrom=D":
+ * a legacy result is never an SPF result; the reason names it */
 static void
 check_authres_legacy(const struct check_ctx *ctx,
     const struct check_results *res, enum check_method m, struct buf *v)
 {
 	const struct check_identity *mf = &res->id[SPF_ID_MAILFROM];
-	const char *dom = NULL, *sp;
+	const char *dom, *sp = NULL;
 	char store[CHECK_HDR_MAX + 1];
 	struct buf t;
 
 	buf_init_store(&t, CHECK_HDR_MAX, store, sizeof(store));
+	buf_puts(v, "; ");
 	if (mf->checked && check_authres(mf, &t) == 0 &&
 	    (sp = strchr(t.data, ' ')) != NULL)
-		dom = sp + 1;
-	if (m == CHECK_M_DMP)
-		buf_printf(v, "; x-rmxf=%s (dmp)",
-		    spf_result_str(res->legacy_result));
+		buf_append(v, t.data, (size_t)(sp - t.data));
 	else
-		buf_printf(v, "; x-rmxf=%s (%s neighbourhood)",
-		    spf_result_str(res->legacy_result), m == CHECK_M_A ? "a" :
-		    "mx");
-	if (dom != NULL) {
-		buf_putc(v, ' ');
-		buf_puts(v, dom);
-	} else if ((dom = check_sender_domain(ctx->in->sender)) != NULL) {
+		buf_puts(v, "spf=none");
+	buf_printf(v, " reason=\"not SPF: rmxf legacy %s test: %s\"",
+	    m == CHECK_M_DMP ? "DMP" : m == CHECK_M_A ? "A neighbourhood" :
+	    "MX neighbourhood", spf_result_str(res->legacy_result));
+	if (sp != NULL)
+		buf_puts(v, sp);
+	else if ((dom = check_sender_domain(ctx->in->sender)) != NULL) {
 		buf_puts(v, " smtp.mailfrom=");
 		policy_text_sanitize(v, dom, strlen(dom), CHECK_MAX_FIELD, 0);
 	}
@@ -161,24 +220,25 @@ check_authres_value(const struct check_ctx *ctx,
 	const char *aid = ctx->authserv_id ? ctx->authserv_id : "unknown";
 	char store[CHECK_HDR_MAX + 1];
 	struct buf t;
-	int legacy = m == CHECK_M_A || m == CHECK_M_MX || m == CHECK_M_DMP;
 
 	policy_text_sanitize(v, aid, strlen(aid), CHECK_MAX_FIELD, 0);
+	if (m == CHECK_M_A || m == CHECK_M_MX || m == CHECK_M_DMP) {
+		check_authres_legacy(ctx, res, m, v);
+		return v->overflow ? -1 : 0;
+	}
 	buf_init_store(&t, CHECK_HDR_MAX, store, sizeof(store));
 	if (r != NULL && r->checked && check_authres(r, &t) == 0) {
 		buf_puts(v, "; ");
 		buf_append(v, t.data, t.len);
-	}
-	buf_free(&t);
-	if (legacy)
-		check_authres_legacy(ctx, res, m, v);
-	if (r == NULL && !legacy)
+	} else
 		buf_puts(v, "; none");
+	buf_free(&t);
 	return v->overflow ? -1 : 0;
 }
 
-/* check_header - the result header for this message, when none went out
- * yet; 1 when it is in the answer */
+/* check_header - the result headers for this message, when none went out
+ * yet: the first in the answer, the second (both configured) in d for the
+ * front end; 1 when the first is in the answer */
 static int
 check_header(const struct check_ctx *ctx, struct check_results *res,
     struct check_identity *r, enum check_method m, int always,
@@ -187,29 +247,37 @@ check_header(const struct check_ctx *ctx, struct check_results *res,
 	const struct conf *c = ctx->conf;
 	int rspf = c->header_received_spf;
 	int ar = c->header_authentication_results;
-	const char *name = NULL;
+	int have_rspf = 0, have_ar = 0;
 
 	if (ctx->in->header_sent)
 		return 0;
 	if (always && !rspf && !ar)
 		rspf = 1;
 	buf_reset(&t->header);
+	buf_reset(&t->second);
 	if (rspf && r != NULL && r->checked &&
 	    check_received(ctx, r, &t->header) == 0)
-		name = "Received-SPF";
-	else if (ar) {
-		buf_reset(&t->header);
-		if (check_authres_value(ctx, res, r, m, &t->header) == 0)
-			name = "Authentication-Results";
+		have_rspf = 1;
+	if (ar && check_authres_value(ctx, res, r, m, have_rspf ?
+	    &t->second : &t->header) == 0)
+		have_ar = 1;
+	if (have_rspf && have_ar && t->second.data != NULL) {
+		d->second_name = "Authentication-Results";
+		d->second_value = t->second.data;
 	}
-	if (name == NULL || t->header.data == NULL ||
-	    policy_action_prepend(&t->action, name, t->header.data) < 0)
+	if (!have_rspf && !have_ar)
 		return 0;
-	buf_puts(&t->log, name[0] == 'R' ? " header=received-spf" :
+	d->header_name = have_rspf ? "Received-SPF" : "Authentication-Results";
+	if (t->header.data == NULL || policy_action_prepend(&t->action,
+	    d->header_name, t->header.data) < 0) {
+		d->header_name = d->second_name = NULL;
+		return 0;
+	}
+	buf_puts(&t->log, have_rspf ? " header=received-spf" :
 	    " header=authentication-results");
-	d->header_name = name;
 	d->header_value = t->header.data;
-	d->result_header = 1;
+	d->result_header = have_rspf ? CHECK_HDR_RECEIVED_SPF :
+	    CHECK_HDR_AUTHRES;
 	return 1;
 }
 
@@ -254,17 +322,47 @@ check_reply_raw(struct buf *t, const struct check_identity *r,
 	}
 }
 
-/* check_reply_text - the reply text, sanitised and cut to fit a reply */
+/* check_reply_template - reject_text with the decision's values; the
+ * caller sanitises it */
 static void
-check_reply_text(struct buf *t, const struct check_identity *r,
-    enum spf_result result, enum check_method m, const char *ip)
+check_reply_template(const struct check_ctx *ctx,
+    const struct check_identity *r, enum spf_result result, struct buf *raw)
 {
+	const struct check_envelope *in = ctx->in;
+	const char *vals[CONF_TV_COUNT];
+
+	vals[CONF_TV_RESULT] = spf_result_str(result);
+	vals[CONF_TV_DOMAIN] = r != NULL && r->domain != NULL ? r->domain :
+	    check_sender_domain(in->sender);
+	vals[CONF_TV_CLIENT_ADDRESS] = in->client_address;
+	vals[CONF_TV_SENDER] = in->sender;
+	vals[CONF_TV_HELO_NAME] = in->helo;
+	vals[CONF_TV_EXPLANATION] = r != NULL ? r->explanation : NULL;
+	conf_template_expand(ctx->conf->reject_text, vals, raw);
+	while (raw->len > 0 && (raw->data[raw->len - 1] == ' ' ||
+	    raw->data[raw->len - 1] == '\t'))
+		raw->data[--raw->len] = 0;
+}
+
+/* check_reply_text - the reply text, sanitised and cut to fit a reply:
+ * reject_text for a reject when set, else the built-in sentences */
+static void
+check_reply_text(const struct check_ctx *ctx, struct buf *t,
+    const struct check_identity *r, enum spf_result result,
+    enum check_method m, int reject)
+{
+	const char *ip = ctx->in->client_address ? ctx->in->client_address :
+	    "";
 	char store[CHECK_RAW_STORE];
 	struct buf raw;
 
 	buf_init_store(&raw, SPF_MAX_EXPLAIN + 2 * CHECK_MAX_FIELD +
-	    IPADDR_STRLEN + CHECK_TEXT_MAX, store, sizeof(store));
-	check_reply_raw(&raw, r, result, m, ip);
+	    IPADDR_STRLEN + CHECK_TEXT_MAX + CONF_MAX_VALUE, store,
+	    sizeof(store));
+	if (reject && *ctx->conf->reject_text != 0)
+		check_reply_template(ctx, r, result, &raw);
+	else
+		check_reply_raw(&raw, r, result, m, ip);
 	buf_reset(t);
 	if (raw.data == NULL || policy_text_sanitize(t, raw.data, raw.len,
 	    CHECK_TEXT_MAX, 0) < 0)
@@ -272,11 +370,38 @@ check_reply_text(struct buf *t, const struct check_identity *r,
 	buf_free(&raw);
 }
 
-/* check_mailfrom - MAIL FROM's result: SPF, legacy, default_result */
+/* check_required - require_pass_domains: for a sender of those domains
+ * whose own SPF result is neither pass nor temperror, action_require_pass
+ * when it is stricter than the table's; it then decides on that SPF
+ * result, whatever the legacy tests or default_result said */
 static void
-check_mailfrom(const struct conf *c, const struct check_results *res,
+check_required(const struct check_ctx *ctx, const struct check_identity *mf,
     struct check_choice *ch)
 {
+	const struct conf *c = ctx->conf;
+	enum conf_action act;
+
+	if (!mf->checked || mf->result == SPF_PASS ||
+	    mf->result == SPF_TEMPERROR ||
+	    !check_require_pass(c, ctx->in->sender))
+		return;
+	act = check_observe(ch, c->action_require_pass,
+	    "action_require_pass");
+	if (check_action_rank[act] <= check_action_rank[ch->act])
+		return;
+	ch->require_pass = 1;
+	ch->mres = mf->result;
+	ch->mmeth = CHECK_M_SPF;
+	ch->act = act;
+}
+
+/* check_mailfrom - MAIL FROM's result: SPF, legacy, default_result, and
+ * require_pass_domains */
+static void
+check_mailfrom(const struct check_ctx *ctx, const struct check_results *res,
+    struct check_choice *ch)
+{
+	const struct conf *c = ctx->conf;
 	const struct check_identity *mf = &res->id[SPF_ID_MAILFROM];
 	int undecided;
 
@@ -291,11 +416,13 @@ check_mailfrom(const struct conf *c, const struct check_results *res,
 	}
 	undecided = ch->mmeth == CHECK_M_DEFAULT || ch->mres == SPF_NONE ||
 	    ch->mres == SPF_NEUTRAL;
-	ch->act = c->action_mailfrom[ch->mres];
+	ch->act = check_observe(ch, c->action_mailfrom[ch->mres],
+	    check_mailfrom_params[ch->mres]);
 	if ((ch->flags & ACL_F_HMARK) && undecided &&
 	    (ch->act == CONF_ACT_REJECT || ch->act == CONF_ACT_DEFER ||
 	    ch->act == CONF_ACT_DEFER_IF_PERMIT))
 		ch->act = CONF_ACT_MARK;
+	check_required(ctx, mf, ch);
 }
 
 /* check_helo - does HELO's action decide instead? */
@@ -311,12 +438,13 @@ check_helo(const struct conf *c, struct check_results *res,
 	ch->r = mf->checked ? &res->id[SPF_ID_MAILFROM] : NULL;
 	if (!he->checked || (ch->flags & ACL_F_NOHELO))
 		return;
-	ahe = c->action_helo[he->result];
+	ahe = check_observe(ch, c->action_helo[he->result],
+	    check_helo_params[he->result]);
 	rhe = check_action_rank[ahe];
 	rmf = check_action_rank[ch->act];
 	if (rhe > rmf || (rhe == rmf && rhe >= check_action_rank[
 	    CONF_ACT_DEFER] && he->result != SPF_PASS) ||
-	    (!mf->checked && ahe != CONF_ACT_OBSERVE && rhe >= rmf)) {
+	    (!mf->checked && rhe >= rmf)) {
 		ch->use_helo = 1;
 		ch->act = ahe;
 		ch->r = he;
@@ -332,6 +460,7 @@ check_decide_log(const struct check_ctx *ctx, const struct check_results *res,
 	const struct check_identity *mf = &res->id[SPF_ID_MAILFROM];
 	const struct check_identity *he = &res->id[SPF_ID_HELO];
 	const struct check_identity *r = ch->r;
+	size_t i;
 
 	check_log_start(ctx, log);
 	if (he->checked && !(ch->flags & ACL_F_NOHELO))
@@ -347,6 +476,12 @@ check_decide_log(const struct check_ctx *ctx, const struct check_results *res,
 	check_log_kv(log, "method", check_method_str(d->method));
 	check_log_kv(log, "result", spf_result_str(d->result));
 	check_log_kv(log, "action", conf_action_str(ch->act));
+	if (ch->require_pass && !ch->use_helo)
+		buf_puts(log, " why=require-pass");
+	if (ch->exempt_unsure)
+		buf_puts(log, " why=exempt-unsure");
+	for (i = 0; i < ch->nobserved; i++)
+		check_log_kv(log, "observed", ch->observed[i]);
 	if (d->observe)
 		buf_puts(log, " observe=yes");
 }
@@ -358,14 +493,13 @@ check_decide_answer(const struct check_ctx *ctx, struct check_results *res,
     struct check_texts *t)
 {
 	const struct conf *c = ctx->conf;
-	const char *ip = ctx->in->client_address ? ctx->in->client_address :
-	    "";
 	const char *enh = c->reject_enhanced_code;
 	enum conf_action act = d->observe ? CONF_ACT_OBSERVE : ch->act;
 
 	switch (act) {
 	case CONF_ACT_REJECT:
-		check_reply_text(&t->text, ch->r, d->result, d->method, ip);
+		check_reply_text(ctx, &t->text, ch->r, d->result, d->method,
+		    1);
 		if (d->result == SPF_PERMERROR && strcmp(enh, "5.7.23") == 0)
 			enh = "5.7.24";
 		if (d->method == CHECK_M_DMP && strcmp(enh, "5.7.23") == 0)
@@ -375,7 +509,13 @@ check_decide_answer(const struct check_ctx *ctx, struct check_results *res,
 		break;
 	case CONF_ACT_DEFER:
 	case CONF_ACT_DEFER_IF_PERMIT:
-		check_reply_text(&t->text, ch->r, d->result, d->method, ip);
+		if (ch->exempt_unsure) {
+			buf_reset(&t->text);
+			buf_puts(&t->text, "temporary DNS error in an exemption "
+			    "check, try again later");
+		} else
+			check_reply_text(ctx, &t->text, ch->r, d->result,
+			    d->method, 0);
 		check_reply(ctx, d, t, act == CONF_ACT_DEFER ? CHECK_V_DEFER :
 		    CHECK_V_DEFER_IF_PERMIT, (int)c->defer_code,
 		    c->defer_enhanced_code);
@@ -405,8 +545,13 @@ check_decide(const struct check_ctx *ctx, struct check_results *res,
 	memset(d, 0, sizeof(*d));
 	if (ctx->acl != NULL && ctx->acl->action == ACL_CHECK)
 		ch.flags = ctx->acl->flags;
-	check_mailfrom(c, res, &ch);
+	check_mailfrom(ctx, res, &ch);
 	check_helo(c, res, &ch);
+	/* the exemption might have held: no reject on a DNS failure */
+	if (res->exempt_unsure && ch.act == CONF_ACT_REJECT) {
+		ch.act = CONF_ACT_DEFER;
+		ch.exempt_unsure = 1;
+	}
 	d->identity = ch.use_helo ? SPF_ID_HELO : SPF_ID_MAILFROM;
 	d->method = ch.use_helo ? CHECK_M_SPF : ch.mmeth;
 	d->result = ch.use_helo ? res->id[SPF_ID_HELO].result : ch.mres;

@@ -23,9 +23,11 @@
  *	check_gate() walks RMXF's first steps in order and says where the
  *	envelope goes (g->route):
  *
- *	1. a stage other than RCPT: nothing to say (a decision and its
- *	   header belong to RCPT; PREPEND is refused elsewhere, and the
- *	   empty sender of a CONNECT or HELO request is no bounce);
+ *	1. the DATA stage: the message's second result header, if any
+ *	   (check_decide_data(3)); a stage other than RCPT: nothing to
+ *	   say (a decision and its first header belong to RCPT; PREPEND
+ *	   is refused after DATA, and the empty sender of a CONNECT or
+ *	   HELO request is no bounce);
  *	2. no usable client address: nothing checked;
  *	3. the smarthost profile (smarthost_egress set, and a SASL login
  *	   or one of smarthost_contexts): unauthenticated or the null
@@ -49,8 +51,9 @@
  *	check_envelope_policy() fills an envelope from a Postfix policy
  *	request (borrowing its strings): the stage is RCPT when
  *	protocol_state is RCPT in any case, missing or empty (a request
- *	from an older client), else other; header_sent is 0, the front
- *	end's to set.
+ *	from an older client), DATA for DATA or BDAT (Postfix applies
+ *	smtpd_data_restrictions at the first BDAT of a CHUNKING client),
+ *	else other; header_sent is 0, the front end's to set.
  * SEE ALSO
  *	check(3), check_bounce(3), acl(3).
  */
@@ -139,6 +142,10 @@ check_gate(const struct check_env *env, const struct check_envelope *in,
     long long now, struct check_gate *g)
 {
 	memset(g, 0, sizeof(*g));
+	if (in->stage == CHECK_STAGE_DATA) {
+		g->route = CHECK_R_DATA;
+		return;
+	}
 	if (in->stage != CHECK_STAGE_RCPT) {
 		check_gate_fixed(g, CHECK_M_NONE, "state");
 		return;
@@ -171,7 +178,9 @@ check_envelope_policy(struct check_envelope *in,
 	in->stage = req->protocol_state == NULL ||
 	    *req->protocol_state == 0 ||
 	    strcasecmp(req->protocol_state, "RCPT") == 0 ?
-	    CHECK_STAGE_RCPT : CHECK_STAGE_OTHER;
+	    CHECK_STAGE_RCPT : strcasecmp(req->protocol_state, "DATA") == 0 ||
+	    strcasecmp(req->protocol_state, "BDAT") == 0 ?
+	    CHECK_STAGE_DATA : CHECK_STAGE_OTHER;
 }
 
 /* check_spf_params - one SPF query's parameters for the envelope */

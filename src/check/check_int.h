@@ -42,6 +42,9 @@ struct check_results {
 	enum spf_result	sh_result;
 	char	       *sh_ip;		/* egress address that decided */
 	char	       *sh_explanation;
+	const char     *exempt;		/* an exemption DNS confirmed: its
+					 * why (a static string), or NULL */
+	int		exempt_unsure;	/* an exemption's lookup failed */
 };
 
 /* The evaluation of one message, for its next recipients. */
@@ -54,6 +57,12 @@ struct check_message {
 	struct buf	id;		/* the message's id (Postfix's
 					 * instance), "" none */
 	struct check_results res;
+	/* the second result header, for the DATA stage */
+	struct buf	second;		/* its value, "" none */
+	const char     *second_name;
+	unsigned	second_bit;	/* CHECK_HDR_* */
+	unsigned	first_bit;	/* ... of the header sent before it */
+	struct check_decision second_of; /* identity, method, result */
 };
 
 /* Where a decision's strings live; the check owns them. */
@@ -62,6 +71,7 @@ struct check_texts {
 	struct buf	log;
 	struct buf	text;		/* reject, defer: the reply text */
 	struct buf	header;		/* the header's value */
+	struct buf	second;		/* the second header's value */
 };
 
 /* The per-recipient part of a decision. */
@@ -85,6 +95,7 @@ void	check_identity_detail(const struct check_identity *,
 const char *check_sender_domain(const char *sender);
 
 /* Decisions (check_decide.c, check_decide_fixed.c). */
+int	check_require_pass(const struct conf *, const char *sender);
 void	check_decide(const struct check_ctx *, struct check_results *,
 	    struct check_decision *, struct check_texts *);
 void	check_decide_smarthost(const struct check_ctx *,
@@ -92,6 +103,9 @@ void	check_decide_smarthost(const struct check_ctx *,
 	    struct check_texts *);
 void	check_decide_fixed(const struct check_ctx *, enum check_method,
 	    const char *why, struct check_decision *, struct check_texts *);
+void	check_decide_data(const struct check_ctx *,
+	    const struct check_message *, struct check_decision *,
+	    struct check_texts *);
 void	check_log_start(const struct check_ctx *, struct buf *);
 void	check_log_end(const struct check_ctx *, struct buf *);
 void	check_log_kv(struct buf *, const char *, const char *);
@@ -124,6 +138,7 @@ enum check_route {
 	CHECK_R_BOUNCE,		/* the bounce check's answer */
 	CHECK_R_SMARTHOST,	/* SPF of our egress addresses */
 	CHECK_R_INBOUND,	/* SPF and the legacy tests */
+	CHECK_R_DATA,		/* the second header, from the message */
 };
 
 struct check_gate {
@@ -162,5 +177,7 @@ int	check_message_holds(const struct check_message *,
 	    const struct check_envelope *);
 void	check_message_keep(struct check_message *,
 	    const struct check_envelope *, struct check_results *);
+void	check_message_second(struct check_message *,
+	    const struct check_decision *);
 
 #endif

@@ -18,6 +18,8 @@
  *	void	check_message_keep(struct check_message *msg,
  *			const struct check_envelope *in,
  *			struct check_results *res);
+ *	void	check_message_second(struct check_message *msg,
+ *			const struct check_decision *d);
  * DESCRIPTION
  *	A message's recipients share one evaluation: it depends on the
  *	client, the HELO name and the sender, not on the recipient.  The
@@ -29,6 +31,11 @@
  *	another client, HELO name or sender than the evaluation held was
  *	made for.  The front end then forgets what it told the peer about
  *	the message (a header sent).
+ *
+ *	check_message_second() keeps the second result header of a
+ *	decision (check_decision.second_name) with the message, the first
+ *	one's only, for a decision at the DATA stage (check_decide_data(3));
+ *	a new message forgets it.
  *
  *	check_message_holds() says whether the message holds an evaluation
  *	made for the envelope's client, HELO name and sender;
@@ -54,6 +61,7 @@ check_message_new(void)
 	/* the values were bounded where the front end read them */
 	buf_init(&m->keys, SIZE_MAX);
 	buf_init(&m->id, SIZE_MAX);
+	buf_init(&m->second, SIZE_MAX);
 	return m;
 }
 
@@ -65,6 +73,9 @@ check_message_forget(struct check_message *m)
 	buf_reset(&m->keys);
 	m->valid = 0;
 	m->client = m->helo = m->sender = NULL;
+	buf_reset(&m->second);
+	m->second_name = NULL;
+	m->second_bit = m->first_bit = 0;
 }
 
 /* check_message_free - release a message */
@@ -76,6 +87,7 @@ check_message_free(struct check_message *m)
 	check_message_forget(m);
 	buf_free(&m->keys);
 	buf_free(&m->id);
+	buf_free(&m->second);
 	free(m);
 }
 
@@ -146,4 +158,24 @@ check_message_keep(struct check_message *m, const struct check_envelope *in,
 	m->res = *res;
 	memset(res, 0, sizeof(*res));
 	m->valid = 1;
+}
+
+/* check_message_second - keep a decision's second header for DATA */
+void
+check_message_second(struct check_message *m, const struct check_decision *d)
+{
+	if (m == NULL || d->second_name == NULL || d->second_value == NULL ||
+	    m->second_name != NULL)
+		return;
+	buf_reset(&m->second);
+	buf_puts(&m->second, d->second_value);
+	m->second_name = d->second_name;
+	m->second_bit = d->second_name[0] == 'A' ? CHECK_HDR_AUTHRES :
+	    CHECK_HDR_RECEIVED_SPF;
+	m->first_bit = d->result_header;
+	memset(&m->second_of, 0, sizeof(m->second_of));
+	m->second_of.identity = d->identity;
+	m->second_of.method = d->method;
+	m->second_of.result = d->result;
+	m->second_of.table = d->table;
 }

@@ -229,6 +229,8 @@ check_results_copy(struct check_results *dst, const struct check_results *src)
 	check_identity_copy(&dst->id[SPF_ID_HELO], &src->id[SPF_ID_HELO]);
 	dst->legacy = src->legacy;
 	dst->legacy_result = src->legacy_result;
+	dst->exempt = src->exempt;
+	dst->exempt_unsure = src->exempt_unsure;
 }
 
 /* check_recent_get - a copy of the recent evaluation of the envelope's key */

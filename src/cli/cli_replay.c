@@ -164,7 +164,7 @@ cli_replay_args(int argc, char **argv, struct cli_replay_opts *o)
 /* The message of the requests, as one connection of rmxfd keeps it. */
 struct cli_replay_msg {
 	struct check_message *msg;
-	int		header_sent;	/* its result header is out */
+	unsigned	header_sent;	/* CHECK_HDR_* that are out */
 };
 
 /* cli_replay_one - run one request and print its answer */
@@ -198,8 +198,7 @@ cli_replay_one(const struct cli_replay_opts *o, const struct check_env *env,
 		}
 	}
 	d = check_decision(c);
-	if (d->result_header)
-		m->header_sent = 1;
+	m->header_sent |= d->result_header;
 	buf_init(&out, CLI_REPLAY_MAX_OUT);
 	buf_puts(&out, "action=");
 	buf_puts(&out, d->action);

@@ -39,7 +39,8 @@ enum conf_action {
 	CONF_ACT_REJECT,	/* reject_code reject_enhanced_code text */
 	CONF_ACT_DEFER,		/* defer_code defer_enhanced_code text */
 	CONF_ACT_DEFER_IF_PERMIT, /* DEFER_IF_PERMIT text */
-	CONF_ACT_OBSERVE,	/* DUNNO without headers; only the log line */
+	CONF_ACT_OBSERVE,	/* answered as accept; the log line names the
+				 * rule observed (observed=PARAMETER) */
 	CONF_ACT_COUNT
 };
 
@@ -144,12 +145,19 @@ struct conf {
 	int		header_received_spf;
 	int		header_authentication_results;
 	char	       *authserv_id;		/* "": the host name */
+	enum conf_action action_require_pass;	/* require_pass_domains */
+	char	       *reject_text;		/* template; "": built in */
+	int		header_exempt;
 
 	/* whom not to test */
 	struct conf_nets exempt_networks;
 	struct conf_nets trusted_relays;
 	int		exempt_authenticated;
 	char	       *acl_file;		/* "": no ACL */
+	struct conf_strs exempt_helo_names;
+	struct conf_strs exempt_spf_domains;
+	struct conf_strs exempt_ptr_domains;
+	struct conf_strs require_pass_domains;
 
 	/* smarthost profile (the seed's -sh) */
 	struct conf_addrs smarthost_egress;
@@ -206,6 +214,21 @@ struct conf *conf_parse(const char *text, size_t len, const char *name,
 void	conf_free(struct conf *);
 int	conf_equal(const struct conf *, const struct conf *);
 long	conf_date_days(const char *, long *);
+
+/* The variables of a reply text template (conf_template.c). */
+enum conf_tvar {
+	CONF_TV_RESULT,
+	CONF_TV_DOMAIN,
+	CONF_TV_CLIENT_ADDRESS,
+	CONF_TV_SENDER,
+	CONF_TV_HELO_NAME,
+	CONF_TV_EXPLANATION,
+	CONF_TV_COUNT
+};
+
+int	conf_template_check(const char *, size_t, struct buf *);
+void	conf_template_expand(const char *, const char *const[CONF_TV_COUNT],
+	    struct buf *);
 
 int	conf_print(const struct conf *, struct buf *, int only_non_default);
 int	conf_print_param(const struct conf *, const char *name, struct buf *);

@@ -28,6 +28,9 @@ enum conf_type {
 #define CONF_F_TOKEN	(1u << 1)	/* RFC 8601 authserv-id: a word,
 					 * without ; ( ) " \ */
 #define CONF_F_DATE	(1u << 2)	/* empty, or YYYY-MM-DD (UTC) */
+#define CONF_F_TEMPLATE	(1u << 3)	/* raw: no $name expansion; its
+					 * $variables are conf_template's */
+#define CONF_F_DOMAIN	(1u << 4)	/* WORDS: each a domain name */
 
 /* One spelling of an enum value; the first per value is the canonical. */
 struct conf_name {
@@ -44,7 +47,7 @@ struct conf_opt {
 	unsigned long	min;		/* UINT, TIME (ms); DSN: class */
 	unsigned long	max;		/* UINT, TIME (ms) */
 	const struct conf_name *names;	/* ENUM: ends with a NULL name */
-	unsigned	flags;		/* STR: CONF_F_* */
+	unsigned	flags;		/* STR, WORDS: CONF_F_* */
 	const char     *doc;		/* one line */
 };
 

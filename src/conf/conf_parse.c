@@ -23,7 +23,8 @@
  *	  parameter's value (joined with one space);
  *	- $name, ${name} and $(name) are replaced by the value of another
  *	  parameter (from the file, else its default), recursively, with
- *	  loop detection; $$ is a literal "$".
+ *	  loop detection; $$ is a literal "$".  A template parameter
+ *	  (CONF_F_TEMPLATE, conf_template(3)) is raw: its "$" are its own.
  *
  *	Every name must be a parameter of the table (conf_table.c); each
  *	may be set once.  Each value is then read by its type
@@ -462,7 +463,8 @@ conf_expand(struct conf_parser *p, size_t idx)
 		s->state = CONF_X_DONE;
 		return 0;
 	}
-	if (strchr(s->raw, '$') == NULL) {
+	if (strchr(s->raw, '$') == NULL ||
+	    (conf_opts[idx].flags & CONF_F_TEMPLATE)) {
 		s->value = s->raw;
 		s->state = CONF_X_DONE;
 		return 0;

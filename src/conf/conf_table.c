@@ -142,6 +142,8 @@ static const struct conf_name conf_facility_names[] = {
 	{#n, CONF_T_DSN, CONF_OFF(n), d, cls, cls, NULL, 0, doc}
 #define CONF_LIST(n, t, d, doc) \
 	{#n, t, CONF_OFF(n), d, 0, 0, NULL, 0, doc}
+#define CONF_WORDS(n, d, fl, doc) \
+	{#n, CONF_T_WORDS, CONF_OFF(n), d, 0, 0, NULL, fl, doc}
 #define CONF_ACTION(id, r, R, d, what) \
 	{"action_" #id "_" #r, CONF_T_ENUM, CONF_OFF(action_##id) + \
 	    CONF_R_##R * sizeof(enum conf_action), d, 0, 0, \
@@ -205,12 +207,16 @@ const struct conf_opt conf_opts[] = {
 	    "action for a HELO result of permerror"),
 	CONF_ACTION(helo, temperror, TEMPERROR, "defer",
 	    "action for a HELO result of temperror"),
+	CONF_ENUM(action_require_pass, "reject", conf_action_names,
+	    "action for a non-pass MAIL FROM result of require_pass_domains"),
 	CONF_BOOL(observe_only, "no",
 	    "log what would be done, answer DUNNO and add no header"),
 	CONF_UINT(reject_code, "550", 500, 599,
 	    "SMTP reply code of the reject action"),
 	CONF_DSN(reject_enhanced_code, "5.7.23", 5,
 	    "enhanced status code of the reject action (RFC 7372)"),
+	CONF_STR(reject_text, "", CONF_F_TEMPLATE,
+	    "text of SPF rejects: a template (rmxf.conf(5)); empty: built in"),
 	CONF_UINT(defer_code, "450", 400, 499,
 	    "SMTP reply code of the defer action"),
 	CONF_DSN(defer_enhanced_code, "4.7.24", 4,
@@ -218,11 +224,14 @@ const struct conf_opt conf_opts[] = {
 	CONF_BOOL(header_received_spf, "yes",
 	    "report the result in Received-SPF: (RFC 7208 9.1)"),
 	CONF_BOOL(header_authentication_results, "no",
-	    "report it in Authentication-Results: (RFC 8601), by rmxfd if no "
-	    "Received-SPF:"),
+	    "report it in Authentication-Results: (RFC 8601); with both, at "
+	    "DATA"),
 	CONF_STR(authserv_id, "", CONF_F_TOKEN,
 	    "our name in the headers (authserv-id, receiver=); empty: the "
 	    "host name"),
+
+	CONF_BOOL(header_exempt, "no",
+	    "add X-RMXF-Exempt: to an exempted message, saying why"),
 
 	/* whom not to test */
 	CONF_LIST(exempt_networks, CONF_T_NETS, "127.0.0.0/8 ::1/128",
@@ -231,6 +240,15 @@ const struct conf_opt conf_opts[] = {
 	    "backup MX hosts and relays that are never checked"),
 	CONF_BOOL(exempt_authenticated, "yes",
 	    "never check SASL-authenticated clients (inbound profile)"),
+	CONF_WORDS(exempt_helo_names, "", 0,
+	    "HELO names not checked when their SPF passes for the client"),
+	CONF_WORDS(exempt_spf_domains, "", CONF_F_DOMAIN,
+	    "domains whose SPF the client passes: not checked (forwarders)"),
+	CONF_WORDS(exempt_ptr_domains, "", CONF_F_DOMAIN,
+	    "domains the client's confirmed PTR name is in or under: not "
+	    "checked"),
+	CONF_WORDS(require_pass_domains, "", CONF_F_DOMAIN,
+	    "sender domains whose mail must pass SPF (action_require_pass)"),
 	CONF_STR(acl_file, "", 0,
 	    "recipient ACL file (rmxf.conf(5), ACL FILE); empty: check "
 	    "everyone"),

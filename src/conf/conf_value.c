@@ -37,7 +37,8 @@
  *
  *	conf_value_print() appends the canonical text of a field, which
  *	conf_value_parse() reads back to an equal field; a "$" comes out
- *	as "$$", so that the expansion of conf_parse() gives it back.  The
+ *	as "$$", so that the expansion of conf_parse() gives it back (a
+ *	template's as written: it is raw).  The
  *	items of a list are separated by newlines, for conf_print() to
  *	join or fold.
  *	conf_value_equal() compares two fields; conf_value_free() releases
@@ -269,6 +270,9 @@ conf_parse_str(const struct conf_opt *opt, const char *s, char **out,
 			return conf_bad(why, s, len, "is not a plain token "
 			    "(ASCII, without ; ( ) \" \\)");
 	}
+	if ((opt->flags & CONF_F_TEMPLATE) && conf_template_check(s, len,
+	    why) < 0)
+		return -1;
 	if ((opt->flags & CONF_F_DATE) && len > 0 && conf_date_days(s,
 	    NULL) < 0)
 		return conf_bad(why, s, len, "is not a date YYYY-MM-DD "
@@ -491,6 +495,10 @@ conf_parse_fwd(const char *s, size_t len, struct conf_fwd *f,
 	return 0;
 }
 
+/* what a domain of a CONF_F_DOMAIN list may hold (LDH, "_", ".") */
+#define CONF_DOMAIN_CHARS "abcdefghijklmnopqrstuvwxyz" \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+
 /* conf_parse_list - every item of a list type */
 static int
 conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
@@ -526,8 +534,14 @@ conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
 		struct conf_strs *l = field;
 
 		l->v = xcalloc(n ? n : 1, sizeof(*l->v));
-		while ((item = conf_next_item(&text, &len)) != NULL)
-			l->v[l->n++] = xmemdup(item, len);
+		while (r == 0 && (item = conf_next_item(&text, &len)) != NULL)
+			if ((opt->flags & CONF_F_DOMAIN) &&
+			    (domain_check(item, len) != DOMAIN_OK ||
+			    strspn(item, CONF_DOMAIN_CHARS) < len))
+				r = conf_bad(why, item, len, "is not a domain "
+				    "name");
+			else
+				l->v[l->n++] = xmemdup(item, len);
 		break;
 	}
 	case CONF_T_LISTEN: {
@@ -676,6 +690,8 @@ conf_value_print(const struct conf_opt *opt, const struct conf *c,
 		return conf_put_time(out, *CONF_CFIELD(c, opt, unsigned));
 	case CONF_T_STR:
 	case CONF_T_DSN:
+		if (opt->flags & CONF_F_TEMPLATE)	/* raw: as written */
+			return buf_puts(out, *CONF_CFIELD(c, opt, char *));
 		return conf_put_text(out, *CONF_CFIELD(c, opt, char *));
 	default:
 		n = conf_list_len(opt, field);

@@ -74,7 +74,7 @@ struct daemon_conn {
 	struct evbuffer *in, *out;
 	struct policy_parser *parser;
 	struct check_message *msg;	/* the message of the requests */
-	int		header_sent;	/* ... has its result header */
+	unsigned	header_sent;	/* CHECK_HDR_* it has */
 	struct daemon_req *req;		/* in flight */
 	int		stall_armed;
 	int		eof;		/* nothing more will come in */
@@ -247,8 +247,7 @@ daemon_conn_done(void *arg, const struct check_decision *dec)
 	c->req = NULL;
 	c->nreq++;
 	c->idle_since = clock_now_ms();
-	if (dec->result_header)
-		c->header_sent = 1;
+	c->header_sent |= dec->result_header;
 	daemon_conn_reply(c, dec->action);
 	policy_parser_reset(c->parser);
 	if (c->d->stopping || (c->eof && evbuffer_get_length(c->in) == 0))

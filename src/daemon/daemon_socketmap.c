@@ -118,6 +118,10 @@ daemon_socketmap_srs_opts(const struct conf *c, struct ses_srs_opts *so)
 	so->base64url = c->srs_base64url;
 }
 
+/* the map name is s (inside daemon_socketmap_lookup) */
+#define DAEMON_SOCKETMAP_MAP(s) \
+	(mlen == strlen(s) && memcmp(map, (s), mlen) == 0)
+
 /*
  * daemon_socketmap_lookup - one map lookup: the reply status, the value
  * in out, and what to log (NULL: nothing)
@@ -147,7 +151,6 @@ daemon_socketmap_lookup(const struct daemon_env *env, const char *map,
 		*log = "not a plain address";
 		dom = NULL;
 	}
-#define DAEMON_SOCKETMAP_MAP(s) (mlen == strlen(s) && memcmp(map, s, mlen) == 0)
 	if (DAEMON_SOCKETMAP_MAP("sign")) {
 		char low[SES_MAX_ADDR];
 		size_t i;
@@ -193,7 +196,6 @@ daemon_socketmap_lookup(const struct daemon_env *env, const char *map,
 		buf_puts(out, "unknown map name");
 		return SM_R_PERM;
 	}
-#undef DAEMON_SOCKETMAP_MAP
 	if (st == SES_OK) {
 		*log = "OK";
 		return SM_R_OK;

@@ -299,6 +299,8 @@ mda_conf_procmail(struct conf *c)
 		c->action_mailfrom[i] = CONF_ACT_MARK;
 		c->action_helo[i] = CONF_ACT_MARK;
 	}
+	c->action_require_pass = CONF_ACT_MARK;
+	c->header_exempt = 0;		/* the exempt result line instead */
 }
 
 /* mda_fallback - the header lines when nothing could be checked */

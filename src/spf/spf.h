@@ -62,6 +62,9 @@ struct spf_params {
 	struct spf_limits limits;
 	unsigned	flags;		/* SPF_F_* */
 	struct spf_rcache *rcache;	/* NULL: parse every record */
+	const char     *record;		/* the checked domain's own record,
+					 * given instead of looked up (a
+					 * site's local policy); NULL: DNS */
 };
 
 /* DNS questions and answers: the engine asks, a driver answers. */

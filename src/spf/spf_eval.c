@@ -695,6 +695,7 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 {
 	const struct spf_ent *e;
 	const struct spf_rr *found = NULL;
+	struct spf_rr given = {0};
 	const char *err = NULL;
 	size_t i, n = 0;
 	struct spf_trace_ev *ev;
@@ -703,7 +704,11 @@ spf_fetch(struct spf_query *q, struct spf_frame *fr)
 	/* RFC 7208 4.3: a malformed <domain> is "none" at the top; for an
 	 * include or redirect target it is the same as no record. */
 	ds = domain_check(fr->domain, strlen(fr->domain));
-	if (ds == DOMAIN_OK) {
+	if (q->nframes == 1 && !fr->redirected && q->p.record != NULL) {
+		given.len = strlen(given.data = q->p.record);
+		found = &given;
+		n = 1;
+	} else if (ds == DOMAIN_OK) {
 		e = spf_lookup(q, fr->domain, SPF_RR_TXT);
 		if (e == NULL)
 			return 0;

@@ -16,8 +16,8 @@
 #	rig_swaks ARGS...		(sets $sw_out and $sw_rc)
 #	rig_delivered SUBJECT [RCPT]	(prints the delivered file)
 #	rig_port VAR
-#	ok STATUS TEXT [DIAG]; skip TEXT; skip_all REASON; bail_out REASON;
-#	rig_done
+#	ok STATUS TEXT [DIAG]; todo STATUS TEXT REASON [DIAG]; skip TEXT;
+#	skip_all REASON; bail_out REASON; rig_done
 # DESCRIPTION
 #	Sourced by tests/e2e/t_*.sh.  Everything the rig starts runs on
 #	127.0.0.1 and ::1, is started and stopped by the test itself, by
@@ -128,6 +128,19 @@ ok() {
 		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
 	fi
 	[ "$1" = 0 ]
+}
+
+# todo STATUS TEXT REASON [DIAG] - one TAP line marked "# TODO REASON": a
+# known gap, shown by prove but not counted as a failure
+todo() {
+	rig_n=$((rig_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $rig_n - $2 # TODO $3"
+	else
+		echo "not ok $rig_n - $2 # TODO $3"
+		[ -n "${4:-}" ] && printf '%s\n' "$4" | sed 's/^/# /'
+	fi
+	return 0
 }
 
 # skip TEXT - one skipped TAP line

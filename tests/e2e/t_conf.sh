@@ -44,7 +44,7 @@
 #	that rmxfd never checked (client in mynetworks) with forged
 #	headers naming another receiver (nothing counts), and rmxf
 #	procmail's Received-SPF and Authentication-Results on delivered
-#	messages (softfail; the A neighbourhood's x-rmxf=pass).
+#	messages (softfail; the A neighbourhood's legacy pass).
 #
 #	Skipped without root, Postfix or build/rmxfd.  TAP on stdout.
 # ENVIRONMENT
@@ -271,7 +271,8 @@ expect braces-pass D:pass
 fake_rspf="Received-SPF: pass (elsewhere.test: forged)"
 fake_rspf="$fake_rspf receiver=elsewhere.test; client-ip=192.0.2.10"
 fake_ar="Authentication-Results: elsewhere.test; spf=fail"
-fake_ar="$fake_ar smtp.mailfrom=pass.e2e.test; x-rmxf=pass (a neighbourhood)"
+fake_ar="$fake_ar smtp.mailfrom=pass.e2e.test; spf=none"
+fake_ar="$fake_ar reason=\"not SPF: rmxf legacy A neighbourhood test: pass\""
 rig_swaks --server "127.0.0.1:$S_MX" --helo client.e2e.test \
     --from a@pass.e2e.test --to user@dest.test \
     --header "Subject: mynetworks-forged" --add-header "$fake_rspf" \

@@ -90,9 +90,60 @@ static const struct decide_case decide_cases[] = {
 	{"ACL OBSERVE: DUNNO", "", 1, ACL_F_OBSERVE, 1, SPF_FAIL, 0, 0,
 	 CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL, "DUNNO",
 	 " observe=yes", NULL},
-	{"observe action: DUNNO", "action_mailfrom_fail = observe\n", 0, 0, 1,
-	 SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_D, CHECK_M_SPF, MF, SPF_FAIL,
-	 "DUNNO", " action=observe observe=yes", NULL},
+	{"observe action: answered as accept, the rule named",
+	 "action_mailfrom_fail = observe\n", 0, 0, 1, SPF_FAIL, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_FAIL,
+	 "PREPEND Received-SPF: fail",
+	 " action=accept observed=action_mailfrom_fail header=received-spf",
+	 NULL},
+	{"observe HELO fail: MAIL FROM's pass decides",
+	 "action_helo_fail = observe\n", 0, 0, 1, SPF_PASS, 1, SPF_FAIL,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
+	 "PREPEND Received-SPF: pass", " identity=mailfrom method=spf "
+	 "result=pass action=accept observed=action_helo_fail", NULL},
+	{"require_pass_domains: softfail rejected",
+	 "require_pass_domains = other.example MF.example\n", 0, 0, 1,
+	 SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF,
+	 SPF_SOFTFAIL, "550 5.7.23 mf.example does not designate 192.0.2.9 "
+	 "as permitted sender (SPF softfail)", " action=reject why=require-pass",
+	 NULL},
+	{"require_pass_domains: none with a legacy pass rejected",
+	 "require_pass_domains = mf.example\n", 0, 0, 1, SPF_NONE, 0, 0,
+	 CHECK_M_A, 0, V_R, CHECK_M_SPF, MF, SPF_NONE, "550 5.7.23",
+	 " why=require-pass", NULL},
+	{"require_pass_domains: pass accepted",
+	 "require_pass_domains = mf.example\n", 0, 0, 1, SPF_PASS, 0, 0,
+	 CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_PASS,
+	 "PREPEND Received-SPF: pass", " action=accept", "why="},
+	{"require_pass_domains: temperror deferred, not rejected",
+	 "require_pass_domains = mf.example\n", 0, 0, 1, SPF_TEMPERROR, 0, 0,
+	 CHECK_M_NONE, 0, V_F, CHECK_M_SPF, MF, SPF_TEMPERROR, "450 4.7.24",
+	 " action=defer", NULL},
+	{"require_pass_domains: another domain, softfail marked",
+	 "require_pass_domains = other.example\n", 0, 0, 1, SPF_SOFTFAIL, 0,
+	 0, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF, SPF_SOFTFAIL,
+	 "PREPEND Received-SPF: softfail", " action=mark", NULL},
+	{"require_pass_domains observed: marked, the rule named",
+	 "require_pass_domains = mf.example\naction_require_pass = observe\n",
+	 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0, V_P, CHECK_M_SPF, MF,
+	 SPF_SOFTFAIL, "PREPEND Received-SPF: softfail",
+	 " action=mark observed=action_require_pass", NULL},
+	{"require_pass_domains: a lighter action_require_pass: the table's",
+	 "require_pass_domains = mf.example\naction_require_pass = mark\n",
+	 0, 0, 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF,
+	 SPF_FAIL, "550 5.7.23", " action=reject", "why="},
+	{"require_pass_domains: defer for a softfail",
+	 "require_pass_domains = mf.example\naction_require_pass = defer\n",
+	 0, 0, 1, SPF_SOFTFAIL, 0, 0, CHECK_M_NONE, 0, V_F, CHECK_M_SPF, MF,
+	 SPF_SOFTFAIL, "450 4.7.24", " action=defer why=require-pass", NULL},
+	{"reject_text: a template", "reject_text = $result for ${domain} "
+	 "from $client_address ($sender, $helo_name): $explanation $$5\n", 0,
+	 0, 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_R, CHECK_M_SPF, MF, SPF_FAIL,
+	 "550 5.7.23 fail for mf.example from 192.0.2.9 (user@mf.example, "
+	 "he.example): MF explains $5", NULL, NULL},
+	{"reject_text: not for a defer", "reject_text = go away\n", 0, 0, 1,
+	 SPF_TEMPERROR, 0, 0, CHECK_M_NONE, 0, V_F, CHECK_M_SPF, MF,
+	 SPF_TEMPERROR, "450 4.7.24 SPF temporary error", NULL, NULL},
 	{"defer_if_permit", "action_mailfrom_fail = defer_if_permit\n", 0, 0,
 	 1, SPF_FAIL, 0, 0, CHECK_M_NONE, 0, V_I, CHECK_M_SPF, MF, SPF_FAIL,
 	 "DEFER_IF_PERMIT 4.7.24 SPF fail, mf.example explains: MF explains", NULL, NULL},
@@ -120,8 +171,8 @@ static const struct decide_case decide_cases[] = {
 	 "header_received_spf = no\nheader_authentication_results = yes\n"
 	 "authserv_id = mx.example\n", 0, 0, 1, SPF_NONE, 0, 0, CHECK_M_MX, 0,
 	 V_P, CHECK_M_MX, MF, SPF_PASS, "PREPEND Authentication-Results: "
-	 "mx.example; spf=none smtp.mailfrom=mf.example; x-rmxf=pass (mx "
-	 "neighbourhood) smtp.mailfrom=mf.example",
+	 "mx.example; spf=none reason=\"not SPF: rmxf legacy MX "
+	 "neighbourhood test: pass\" smtp.mailfrom=mf.example",
 	 " header=authentication-results", "spf=pass"},
 	{"HELO fail beats MAIL FROM pass", "", 0, 0, 1, SPF_PASS, 1, SPF_FAIL,
 	 CHECK_M_NONE, 0, V_R, CHECK_M_SPF, HE, SPF_FAIL,
@@ -218,6 +269,7 @@ test_texts(struct check_texts *t)
 	buf_init(&t->log, TEST_MAX_LOG);
 	buf_init(&t->text, TEST_MAX_ACTION);
 	buf_init(&t->header, TEST_MAX_ACTION);
+	buf_init(&t->second, TEST_MAX_ACTION);
 }
 
 /* test_texts_free - release them */
@@ -228,6 +280,7 @@ test_texts_free(struct check_texts *t)
 	buf_free(&t->log);
 	buf_free(&t->text);
 	buf_free(&t->header);
+	buf_free(&t->second);
 }
 
 /* test_check_decide - walk decide_cases */
@@ -278,7 +331,7 @@ test_check_decide(void **state)
 		memset(&d, 0, sizeof(d));
 		check_decide(&ctx, &ev, &d, &texts);
 		assert_int_equal(d.verdict, t->verdict);
-		assert_int_equal(d.result_header,
+		assert_int_equal(d.result_header != 0,
 		    t->verdict == CHECK_V_PREPEND);
 		assert_int_equal(d.method, t->method);
 		assert_int_equal(d.identity, t->identity);
@@ -325,7 +378,16 @@ static const char test_zone[] =
     "mxok.example MX 10 mx.timeout.example\n"
     "mxok.example MX 20 mx.near.example\n"
     "_smtp_client.dmphalf.example TXT \"dmp=deny\"\n"
-    "9.100.51.198.in-addr._smtp_client.dmphalf.example SERVFAIL\n";
+    "9.100.51.198.in-addr._smtp_client.dmphalf.example SERVFAIL\n"
+    /* the exemptions */
+    "fwd.example TXT \"v=spf1 ip4:198.51.100.77 -all\"\n"
+    "relay.example TXT \"v=spf1 ip4:198.51.100.78 -all\"\n"
+    "80.100.51.198.in-addr.arpa PTR mail.ptr.example\n"
+    "mail.ptr.example A 198.51.100.80\n"
+    "81.100.51.198.in-addr.arpa PTR forged.ptr.example\n"
+    "forged.ptr.example A 192.0.2.81\n"
+    "soft.example TXT \"v=spf1 ~all\"\n"
+    "brokenfwd.example SERVFAIL\n";
 
 struct pipe_case {
 	const char     *name;
@@ -338,10 +400,12 @@ struct pipe_case {
 	unsigned	dns;		/* questions asked */
 };
 
-#define REQ(client, sender, rcpt, inst, more) \
-	"request=smtpd_access_policy\nprotocol_state=RCPT\n" \
-	"client_address=" client "\nhelo_name=helo.example\n" \
+#define REQH(state, client, helo, sender, rcpt, inst, more) \
+	"request=smtpd_access_policy\nprotocol_state=" state "\n" \
+	"client_address=" client "\nhelo_name=" helo "\n" \
 	"sender=" sender "\nrecipient=" rcpt "\ninstance=" inst "\n" more "\n"
+#define REQ(client, sender, rcpt, inst, more) \
+	REQH("RCPT", client, "helo.example", sender, rcpt, inst, more)
 
 static const struct pipe_case pipe_cases[] = {
 	{"pass", "", NULL, REQ("192.0.2.1", "a@pass.example", "r@x.example",
@@ -446,6 +510,121 @@ static const struct pipe_case pipe_cases[] = {
 	 "DUNNO", CHECK_M_NONE, 0, 0},
 	{"no client address", "", NULL, "request=smtpd_access_policy\n"
 	 "sender=a@pass.example\n\n", "DUNNO", CHECK_M_NONE, 0, 0},
+	/* each exemption, then the same envelope without it */
+	{"exempt_spf_domains: the client passes fwd.example",
+	 "exempt_spf_domains = other.example fwd.example\n", NULL,
+	 REQ("198.51.100.77", "a@pass.example", "r@x.example", "50", ""),
+	 "DUNNO", CHECK_M_EXEMPT, 0, 3},
+	{"... without it: rejected", "", NULL, REQ("198.51.100.77",
+	 "a@pass.example", "r@x.example", "51", ""), "550 5.7.23",
+	 CHECK_M_SPF, 0, 1},
+	{"exempt_spf_domains: a client it does not allow",
+	 "exempt_spf_domains = fwd.example\n", NULL, REQ("198.51.100.76",
+	 "a@pass.example", "r@x.example", "52", ""), "550 5.7.23",
+	 CHECK_M_SPF, 0, 2},
+	{"exempt_helo_names: listed, and its SPF passes",
+	 "exempt_helo_names = RELAY.example\n", NULL, REQH("RCPT",
+	 "198.51.100.78", "relay.example", "a@pass.example", "r@x.example",
+	 "53", ""), "DUNNO", CHECK_M_EXEMPT, 0, 2},
+	{"... without it: rejected", "", NULL, REQH("RCPT", "198.51.100.78",
+	 "relay.example", "a@pass.example", "r@x.example", "54", ""),
+	 "550 5.7.23", CHECK_M_SPF, 0, 1},
+	{"exempt_helo_names: listed, its SPF fails: checked, HELO unused",
+	 "exempt_helo_names = relay.example\n", NULL, REQH("RCPT",
+	 "198.51.100.79", "relay.example", "a@pass.example", "r@x.example",
+	 "55", ""), "550 5.7.23 pass.example does not designate", CHECK_M_SPF,
+	 0, 2},
+	{"exempt_ptr_domains: forward-confirmed PTR name under it",
+	 "exempt_ptr_domains = ptr.example\n", NULL, REQ("198.51.100.80",
+	 "a@pass.example", "r@x.example", "56", ""), "DUNNO", CHECK_M_EXEMPT,
+	 0, 3},
+	{"... without it: rejected", "", NULL, REQ("198.51.100.80",
+	 "a@pass.example", "r@x.example", "57", ""), "550 5.7.23",
+	 CHECK_M_SPF, 0, 1},
+	{"exempt_ptr_domains: a PTR name that does not confirm",
+	 "exempt_ptr_domains = ptr.example\n", NULL, REQ("198.51.100.81",
+	 "a@pass.example", "r@x.example", "58", ""), "550 5.7.23",
+	 CHECK_M_SPF, 0, 3},
+	{"an exemption's lookup fails: a reject becomes 450",
+	 "exempt_spf_domains = brokenfwd.example\n", NULL,
+	 REQ("198.51.100.77", "a@pass.example", "r@x.example", "62", ""),
+	 "450 4.7.24 temporary DNS error in an exemption check", CHECK_M_SPF,
+	 0, 2},
+	{"header_exempt: what the client chose is quoted",
+	 "header_exempt = yes\ntrusted_relays = 198.51.100.1\n", NULL,
+	 REQH("RCPT", "198.51.100.1", "x; client-ip=203.0.113.9",
+	 "\"a\\\\;b\"@pass.example", "r@x.example", "63", ""),
+	 "PREPEND X-RMXF-Exempt: not checked (trusted-relay); "
+	 "client-ip=198.51.100.1; helo=\"x; client-ip=203.0.113.9\"; "
+	 "envelope-from=\"\\\"a\\\\\\\\;b\\\"@pass.example\"; receiver=mx.example;",
+	 CHECK_M_EXEMPT, 0, 0},
+	{"header_exempt: not for an ACL OBSERVE recipient",
+	 "header_exempt = yes\ntrusted_relays = 198.51.100.1\n",
+	 "r@x.example check OBSERVE\n", REQ("198.51.100.1", "a@pass.example",
+	 "r@x.example", "64", ""), "DUNNO", CHECK_M_EXEMPT, 0, 0},
+	{"header_exempt: says why", "header_exempt = yes\n"
+	 "exempt_ptr_domains = ptr.example\n", NULL, REQ("198.51.100.80",
+	 "a@pass.example", "r@x.example", "59", ""), "PREPEND X-RMXF-Exempt: "
+	 "not checked (exempt-ptr); client-ip=198.51.100.80; "
+	 "helo=\"helo.example\"; envelope-from=\"a@pass.example\"; "
+	 "receiver=mx.example;", CHECK_M_EXEMPT, 0, 3},
+	{"header_exempt: the next recipient, no second header",
+	 "header_exempt = yes\nexempt_ptr_domains = ptr.example\n", NULL,
+	 REQ("198.51.100.80", "a@pass.example", "s@x.example", "59", ""),
+	 "DUNNO", CHECK_M_EXEMPT, 1, 0},
+	{"require_pass_domains: softfail rejected",
+	 "require_pass_domains = soft.example\n", NULL, REQ("192.0.2.1",
+	 "a@soft.example", "r@x.example", "60", ""), "550 5.7.23",
+	 CHECK_M_SPF, 0, 1},
+	{"... without it: marked", "", NULL, REQ("192.0.2.1",
+	 "a@soft.example", "r@x.example", "61", ""),
+	 "PREPEND Received-SPF: softfail", CHECK_M_SPF, 0, 1},
+	/* both headers: the first at RCPT, the second at DATA */
+	{"both headers: Received-SPF at RCPT",
+	 "header_authentication_results = yes\n", NULL, REQ("192.0.2.1",
+	 "a@pass.example", "r@x.example", "70", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
+	{"both headers: the next recipient adds none",
+	 "header_authentication_results = yes\n", NULL, REQ("192.0.2.1",
+	 "a@pass.example", "s@x.example", "70", ""), "DUNNO", CHECK_M_SPF, 1,
+	 0},
+	{"both headers: Authentication-Results at DATA",
+	 "header_authentication_results = yes\n", NULL, REQH("DATA",
+	 "192.0.2.1", "helo.example", "a@pass.example", "", "70", ""),
+	 "PREPEND Authentication-Results: mx.example; spf=pass "
+	 "smtp.mailfrom=pass.example", CHECK_M_SPF, 1, 0},
+	{"both headers: at BDAT (CHUNKING) as at DATA",
+	 "header_authentication_results = yes\n", NULL, REQ("192.0.2.1",
+	 "a@pass.example", "r@x.example", "69", ""),
+	 "PREPEND Received-SPF: pass", CHECK_M_SPF, 0, 1},
+	{"... its BDAT", "header_authentication_results = yes\n", NULL,
+	 REQH("BDAT", "192.0.2.1", "helo.example", "a@pass.example", "",
+	 "69", ""), "PREPEND Authentication-Results: mx.example; spf=pass",
+	 CHECK_M_SPF, 1, 0},
+	{"both headers: a second DATA adds nothing",
+	 "header_authentication_results = yes\n", NULL, REQH("DATA",
+	 "192.0.2.1", "helo.example", "a@pass.example", "", "70", ""),
+	 "DUNNO", CHECK_M_NONE, 0, 0},
+	{"DATA of a message whose RCPT added no header: nothing",
+	 "header_authentication_results = yes\n", NULL, REQ("198.51.100.1",
+	 "a@pass.example", "r@x.example", "71", ""), "550", CHECK_M_SPF, 0,
+	 1},
+	{"... its DATA", "header_authentication_results = yes\n", NULL,
+	 REQH("DATA", "198.51.100.1", "helo.example", "a@pass.example", "",
+	 "71", ""), "DUNNO", CHECK_M_NONE, 0, 0},
+	{"DATA of another message: nothing",
+	 "header_authentication_results = yes\n", NULL, REQH("DATA",
+	 "192.0.2.1", "helo.example", "a@pass.example", "", "72", ""),
+	 "DUNNO", CHECK_M_NONE, 0, 0},
+	{"Authentication-Results alone at RCPT, nothing at DATA",
+	 "header_authentication_results = yes\nheader_received_spf = no\n",
+	 NULL, REQ("192.0.2.1", "a@pass.example", "r@x.example", "73", ""),
+	 "PREPEND Authentication-Results: mx.example; spf=pass",
+	 CHECK_M_SPF, 0, 1},
+	{"... its DATA", "header_authentication_results = yes\n"
+	 "header_received_spf = no\n", NULL, REQH("DATA", "192.0.2.1",
+	 "helo.example", "a@pass.example", "", "73", ""), "DUNNO",
+	 CHECK_M_NONE, 0, 0},
 };
 
 /* test_parse - one request; the parser holds it */
@@ -464,7 +643,7 @@ test_parse(struct policy_parser *p, const char *text)
  * message of its requests and whether its result header went out. */
 struct test_front {
 	struct check_message *msg;	/* NULL: none kept */
-	int		header_sent;
+	unsigned	header_sent;
 	struct check_envelope in;	/* the check's, until it is freed */
 };
 
@@ -493,8 +672,7 @@ test_check_run(struct dns_zone *zone, const struct check_env *env,
 	c = check_new(env, f->msg, &f->in, 1700000000);
 	check_job(&job, c);
 	dns_zone_run(zone, &job);
-	if (check_decision(c)->result_header)
-		f->header_sent = 1;
+	f->header_sent |= check_decision(c)->result_header;
 	return c;
 }
 

@@ -97,6 +97,11 @@ static const struct good_case good_cases[] = {
 	{"action_mailfrom_fail = defer_if_permit", "action_mailfrom_fail",
 	 "defer_if_permit"},
 	{"action_helo_none = observe", "action_helo_none", "observe"},
+	{"action_require_pass = observe", "action_require_pass", "observe"},
+	{"reject_text = $result ${domain} $$ 5", "reject_text",
+	 "$result ${domain} $$ 5"},
+	{"require_pass_domains = A.example b.example", "require_pass_domains",
+	 "A.example b.example"},
 	{"action_mailfrom_softfail = Reject", "action_mailfrom_softfail",
 	 "reject"},
 	{"default_result = unknown", "default_result", "neutral"},
@@ -176,6 +181,22 @@ static const struct bad_case bad_cases[] = {
 	 "own)\n"},
 	{"a_prefix4 = -1", 0,
 	 "t.conf:1: a_prefix4: \"-1\" is not a whole number\n"},
+	/* templates and domain lists */
+	{"reject_text = no $such", 0,
+	 "t.conf:1: reject_text: \"$such\" is not a variable of the template "
+	 "($result $domain $client_address $sender $helo_name $explanation, "
+	 "$$ for \"$\")\n"},
+	{"reject_text = ${result", 0,
+	 "t.conf:1: reject_text: \"${result\" is not a variable of the "
+	 "template ($result $domain $client_address $sender $helo_name "
+	 "$explanation, $$ for \"$\")\n"},
+	{"reject_text = costs 5$", 0,
+	 "t.conf:1: reject_text: \"$\" is not a variable of the template "
+	 "($result $domain $client_address $sender $helo_name $explanation, "
+	 "$$ for \"$\")\n"},
+	{"exempt_ptr_domains = ok.example bad..example", 0,
+	 "t.conf:1: exempt_ptr_domains: \"bad..example\" is not a domain "
+	 "name\n"},
 	{"a_prefix4 = 24.0", 0,
 	 "t.conf:1: a_prefix4: \"24.0\" is not a whole number\n"},
 	{"a_prefix4 = 33", 0,
