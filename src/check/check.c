@@ -222,6 +222,7 @@ check_finish(struct check *c)
 		check_decide(&ctx, &c->msg->res, &c->dec, &c->texts);
 	else
 		check_decide(&ctx, &c->res, &c->dec, &c->texts);
+	c->dec.bounce = c->gate.bounce;
 	if (ctx.keep)
 		check_recent_put(c->env->recent, c->in, &c->res);
 	if (c->msg != NULL && c->cached != CHECK_CACHED_MESSAGE)
@@ -293,6 +294,7 @@ check_new(const struct check_env *env, struct check_message *msg,
 	} else if (c->gate.route == CHECK_R_BOUNCE) {
 		check_decide_bounce(&ctx, c->gate.bounce, c->gate.why,
 		    &c->dec, &c->texts);
+		c->dec.bounce = c->gate.bounce;
 		c->done = 1;
 	} else if (c->gate.route == CHECK_R_INBOUND &&
 	    check_message_holds(msg, in)) {

@@ -28,6 +28,7 @@ enum conf_type {
 #define CONF_F_TOKEN	(1u << 1)	/* RFC 8601 authserv-id: a word,
 					 * without ; ( ) " \ */
 #define CONF_F_DATE	(1u << 2)	/* empty, or YYYY-MM-DD (UTC) */
+#define CONF_F_INET	(1u << 3)	/* LISTEN: inet:HOST:PORT only */
 
 /* One spelling of an enum value; the first per value is the canonical. */
 struct conf_name {
