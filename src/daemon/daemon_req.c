@@ -25,10 +25,10 @@
  *
  *	When the check is done, it is counted (daemon_metrics(3)), its log
  *	line goes to daemon_log(3) with the time it took, and done(arg,
- *	dec) is called, always from the loop, never from inside daemon_req_start().  dec is valid during
- *	the call only; the request is freed after it.  The envelope's
- *	strings and msg must stay until done is called or the request is
- *	cancelled.
+ *	dec) is called, always from the loop, never from inside
+ *	daemon_req_start().  dec is valid during the call only; the
+ *	request is freed after it.  The envelope's strings and msg must
+ *	stay until done is called or the request is cancelled.
  *
  *	daemon_req_cancel() drops a request whose connection went away;
  *	done is not called.
