@@ -17,7 +17,9 @@
 #	action among them; rmxf_requests_total{frontend="policy"} is N, a
 #	malformed request counts one policy error, the SERVFAIL shows in
 #	rmxf_dns_answers_total, the second recipient of a message is a
-#	message cache hit; another path is 404, POST 501; SIGHUP counts a
+#	message cache hit; another path is 404, POST 501; the bounce
+#	check's outcomes (a signed and an unsigned bounce) and socketmap
+#	lookups by map and reply are counted; SIGHUP counts a
 #	reload, and one that changes metrics_listen says it waits for a
 #	restart; a bad metrics_listen (unix:, no port) stops rmxfd at
 #	start with exit 78 and the reason, a port in use with exit 69;
@@ -94,7 +96,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..14"
+echo "1..16"
 
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
     --port-file "$tmp/dnsport" --max-seconds "$DNSD_MAX" \
@@ -201,6 +203,53 @@ grep -q 'warning: metrics_listen changed: it takes effect when rmxfd is '\
     [ "$(sample '^rmxf_reloads_total{result="ok"}')" = 2 ]
 ok $? "a changed metrics_listen waits for a restart (logged), old one serves" \
     "$(tail -3 "$tmp/rmxfd.log")"
+stop_rmxfd
+
+# --- the bounce check and the socketmap ---------------------------------
+printf '1 s3cret-one\n' >"$tmp/batv.keys"
+chmod 600 "$tmp/batv.keys"
+smsock=$tmp/sm.sock
+cp "$DIR/rmxf.conf" "$tmp/ses.conf"
+cat >>"$tmp/ses.conf" <<EOC
+metrics_listen = inet:127.0.0.1:$mport
+socketmap_listen = unix:$smsock
+ses_keys = $tmp/batv.keys
+ses_domains = ours.example
+EOC
+start_rmxfd "$tmp/ses.conf" "$tmp/ses.log"
+sm=$(timeout "$CLIENT_KILL" python3 tests/socketmap/smc.py "$smsock" \
+    "sign u@ours.example" "sign u@else.example" 2>&1)
+signed=$(echo "$sm" | sed -n 's/^OK //p')
+sm="$sm / $(timeout "$CLIENT_KILL" python3 tests/socketmap/smc.py \
+    "$smsock" "verify $signed" "nosuchmap k" 2>&1)"
+for r in "$signed" u@ours.example; do
+	printf '%s\n' request=smtpd_access_policy protocol_state=RCPT \
+	    client_address=192.0.2.9 helo_name=mail.example.com sender= \
+	    "recipient=$r" "instance=b$r" '' >"$tmp/bounce"
+	pc "unix:$sock" send "$tmp/bounce"
+	sm="$sm / $out"
+done
+scrape
+[ "$rc" = 0 ] &&
+    [ "$(sample '^rmxf_bounce_checks_total{outcome="signed"}')" = 1 ] &&
+    [ "$(sample '^rmxf_bounce_checks_total{outcome="reject"}')" = 1 ] &&
+    [ "$(sample '^rmxf_bounce_checks_total{outcome="grace"}')" = 0 ] &&
+    grep -q '^rmxf_decisions_total{method="bounce",result="fail",'\
+'action="reject"} 1$' "$tmp/m"
+ok $? "the bounce check's outcomes: one signed, one rejected" \
+    "$sm / $(grep -e bounce "$tmp/m")"
+
+[ "$(sample '^rmxf_socketmap_lookups_total{map="sign",reply="OK"}')" = 1 ] &&
+    [ "$(sample '^rmxf_socketmap_lookups_total{map="sign",'\
+'reply="NOTFOUND"}')" = 1 ] &&
+    [ "$(sample '^rmxf_socketmap_lookups_total{map="verify",'\
+'reply="OK"}')" = 1 ] &&
+    [ "$(sample '^rmxf_socketmap_lookups_total{map="other",'\
+'reply="PERM"}')" = 1 ] &&
+    [ "$(sample '^rmxf_requests_total{frontend="socketmap"}')" = 4 ] &&
+    [ "$(sample '^rmxf_socketmap_lookups_total{')" = 4 ]
+ok $? "socketmap lookups by map and reply; no map name from the client" \
+    "$sm / $(grep -e socketmap "$tmp/m")"
 stop_rmxfd
 
 # --- bad metrics_listen -------------------------------------------------
