@@ -413,9 +413,16 @@ daemon_metrics_cb(struct evhttp_request *req, void *arg)
 		    "Error", "too long\n", 9);
 	} else
 		daemon_metrics_reply(req, HTTP_OK, "OK", b.data, b.len);
-	msg_debug("metrics: %zu octets to %s", b.len,
-	    evhttp_request_get_host(req) != NULL ?
-	    evhttp_request_get_host(req) : "?");
+	if (msg_enabled(MSG_L_DEBUG)) {
+		struct evhttp_connection *conn;
+		char *host = NULL;
+		ev_uint16_t port = 0;
+
+		if ((conn = evhttp_request_get_connection(req)) != NULL)
+			evhttp_connection_get_peer(conn, &host, &port);
+		msg_debug("metrics: %zu octets to %s port %u", b.len,
+		    host != NULL ? host : "?", (unsigned)port);
+	}
 	buf_free(&b);
 }
 

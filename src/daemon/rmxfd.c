@@ -23,8 +23,11 @@
  *
  *	SIGHUP loads a new environment: when it is good it replaces the
  *	current one (requests running keep theirs), when it is bad the
- *	errors are logged and the old one stays.  Listen addresses, user,
- *	chroot, logging and DNS forwarders are taken at start only.
+ *	errors are logged and the old one stays.  Listen addresses (also
+ *	metrics_listen: daemon_metrics(3)), user, chroot, the log's
+ *	destination and DNS forwarders are taken at start only; log_level
+ *	applies at once.  The start line says what was taken: the
+ *	configuration, the ACL, user, chroot, sockets, resolver and level.
  *	SIGTERM and SIGINT stop accepting and reading, close idle
  *	connections, let the requests in flight answer (nothing pipelined
  *	behind them starts), and exit 0.
