@@ -24,7 +24,7 @@
 #	restart; a bad metrics_listen (unix:, no port) stops rmxfd at
 #	start with exit 78 and the reason, a port in use with exit 69;
 #	log_level = warning logs no decision lines, debug logs
-#	"debug: connection from".
+#	"debug: connection from" until a reload sets info.
 #
 #	Output is TAP for prove.  Every process started is stopped by PID on
 #	exit.  Environment: O (build directory, default build).
@@ -304,9 +304,16 @@ cp "$DIR/rmxf.conf" "$tmp/debug.conf"
 echo "log_level = debug" >>"$tmp/debug.conf"
 start_rmxfd "$tmp/debug.conf" "$tmp/debug.log"
 pc "unix:$sock" send "$tmp/fail"
+ndebug=$(grep -c 'debug: connection from' "$tmp/debug.log")
+sed -i 's/^log_level = debug$/log_level = info/' "$tmp/debug.conf"
+kill -HUP "$rpid"
+wait_for "$tmp/debug.log" ': reloaded '
+pc "unix:$sock" send "$tmp/pass"
 stop_rmxfd
-grep -q 'debug: connection from' "$tmp/debug.log" &&
+[ "$ndebug" = 1 ] &&
+    [ "$(grep -c 'debug: connection from' "$tmp/debug.log")" = 1 ] &&
     grep -q 'method=spf result=fail action=reject' "$tmp/debug.log" &&
+    grep -q 'method=spf result=pass' "$tmp/debug.log" &&
     ! grep -q 'debug:' "$tmp/rmxfd.log"
-ok $? "log_level = debug: connections too; info (the default): none" \
-    "$(cat "$tmp/debug.log")"
+ok $? "log_level = debug: connections too; info (the default, or after a "\
+"reload): none" "$(cat "$tmp/debug.log")"
