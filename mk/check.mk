@@ -101,7 +101,7 @@ script-test: all tests $(O)/rmxfd
 # daemon (tests/daemon/log.sh).
 daemon-test: all tests
 	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh \
-	    tests/daemon/attack.sh
+	    tests/daemon/attack.sh tests/daemon/metrics.sh
 
 # dns-test: the dns module's integration script.
 dns-test: all tests

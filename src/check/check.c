@@ -331,6 +331,7 @@ check_finish(struct check *c)
 		    &c->texts);
 	else
 		check_decide(&ctx, res, &c->dec, &c->texts);
+	c->dec.bounce = c->gate.bounce;
 	if (ctx.keep)
 		check_recent_put(c->env->recent, c->in, &c->res);
 	if (c->msg != NULL && c->cached != CHECK_CACHED_MESSAGE)
@@ -411,6 +412,7 @@ check_new(const struct check_env *env, struct check_message *msg,
 	} else if (c->gate.route == CHECK_R_BOUNCE) {
 		check_decide_bounce(&ctx, c->gate.bounce, c->gate.why,
 		    &c->dec, &c->texts);
+		c->dec.bounce = c->gate.bounce;
 		c->done = 1;
 	} else if (c->gate.route == CHECK_R_INBOUND &&
 	    check_message_holds(msg, in)) {

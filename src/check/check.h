@@ -199,6 +199,15 @@ enum check_method {
 	CHECK_M_BOUNCE,		/* bounce check: unsigned return address */
 };
 
+/* The bounce check's outcome (check_bounce(3)). */
+enum check_bounce {
+	CHECK_B_NA,		/* not a bounce to a signing domain, or the
+				 * check did not get that far */
+	CHECK_B_SIGNED,		/* to a valid prvs or SRS address */
+	CHECK_B_REJECT,		/* unsigned, forged or expired */
+	CHECK_B_GRACE,		/* the same, within the grace period */
+};
+
 /* What the client is told, as a class. */
 enum check_verdict {
 	CHECK_V_DUNNO,		/* nothing (skip, exempt, observe, accept
@@ -241,6 +250,7 @@ struct check_decision {
 	int		observe;	/* observe-only: action is DUNNO */
 	int		cached;		/* CHECK_CACHED_*: whence the results */
 	unsigned	dns_queries;	/* questions asked by this check */
+	enum check_bounce bounce;	/* the bounce check's outcome */
 };
 
 /* How a decision's evaluation came about (check_decision.cached). */

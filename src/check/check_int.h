@@ -120,13 +120,6 @@ void	check_recent_put(struct check_recent *, const struct check_envelope *,
 	    const struct check_results *);
 
 /* The bounce check (check_bounce.c). */
-enum check_bounce {
-	CHECK_B_NA,		/* not a bounce to a signing domain */
-	CHECK_B_SIGNED,		/* to a valid prvs or SRS address */
-	CHECK_B_REJECT,		/* unsigned, forged or expired */
-	CHECK_B_GRACE,		/* the same, within the grace period */
-};
-
 enum check_bounce check_bounce(const struct check_env *,
 	    const struct check_envelope *, long long, const char **);
 void	check_decide_bounce(const struct check_ctx *, enum check_bounce,

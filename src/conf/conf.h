@@ -49,6 +49,14 @@ enum conf_log_to {
 	CONF_LOG_STDERR,
 };
 
+/* log_level: the least severe lines rmxfd writes */
+enum conf_log_level {
+	CONF_LOGL_ERROR,
+	CONF_LOGL_WARNING,
+	CONF_LOGL_INFO,
+	CONF_LOGL_DEBUG,
+};
+
 enum conf_facility {
 	CONF_FAC_MAIL,
 	CONF_FAC_DAEMON,
@@ -169,6 +177,7 @@ struct conf {
 	char	       *chroot;			/* "": none */
 	enum conf_log_to log_to;
 	enum conf_facility syslog_facility;
+	enum conf_log_level log_level;
 	unsigned	max_connections;
 	unsigned	request_timeout;	/* ms */
 	unsigned	stall_timeout;		/* ms; 0: request_timeout */
@@ -203,6 +212,9 @@ struct conf {
 
 	/* socketmap service of rmxfd (sign verify srs_forward srs_reverse) */
 	struct conf_listens socketmap_listen;
+
+	/* Prometheus metrics of rmxfd: inet:HOST:PORT only */
+	struct conf_listens metrics_listen;
 
 	/* rmxf procmail */
 	unsigned	procmail_trusted_hops;
@@ -241,5 +253,6 @@ const char *conf_param_doc(size_t);
 const char *conf_action_str(enum conf_action);
 const char *conf_result_str(enum conf_result);
 const char *conf_facility_str(enum conf_facility);
+const char *conf_log_level_str(enum conf_log_level);
 
 #endif

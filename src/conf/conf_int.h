@@ -31,6 +31,7 @@ enum conf_type {
 #define CONF_F_TEMPLATE	(1u << 3)	/* raw: no $name expansion; its
 					 * $variables are conf_template's */
 #define CONF_F_DOMAIN	(1u << 4)	/* WORDS: each a domain name */
+#define CONF_F_INET	(1u << 5)	/* LISTEN: inet:HOST:PORT only */
 
 /* One spelling of an enum value; the first per value is the canonical. */
 struct conf_name {

@@ -20,6 +20,7 @@
  *	const char *conf_action_str(enum conf_action a);
  *	const char *conf_result_str(enum conf_result r);
  *	const char *conf_facility_str(enum conf_facility f);
+ *	const char *conf_log_level_str(enum conf_log_level l);
  * DESCRIPTION
  *	conf_opts[] is the one place that knows a parameter: its name (the
  *	field of struct conf of the same name), how its text is read, its
@@ -55,6 +56,7 @@ _Static_assert(sizeof(enum conf_action) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_result) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_log_to) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_facility) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum conf_log_level) == sizeof(int), "enum size");
 
 static const struct conf_name conf_bool_names[] = {
 	{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0},
@@ -105,6 +107,14 @@ static const struct conf_name conf_log_to_names[] = {
 	{NULL, 0},
 };
 
+static const struct conf_name conf_log_level_names[] = {
+	{"error", CONF_LOGL_ERROR},
+	{"warning", CONF_LOGL_WARNING},
+	{"info", CONF_LOGL_INFO},
+	{"debug", CONF_LOGL_DEBUG},
+	{NULL, 0},
+};
+
 static const struct conf_name conf_srs_sep_names[] = {
 	{"=", '='}, {"+", '+'}, {"-", '-'},
 	{NULL, 0},
@@ -144,6 +154,8 @@ static const struct conf_name conf_facility_names[] = {
 	{#n, t, CONF_OFF(n), d, 0, 0, NULL, 0, doc}
 #define CONF_WORDS(n, d, fl, doc) \
 	{#n, CONF_T_WORDS, CONF_OFF(n), d, 0, 0, NULL, fl, doc}
+#define CONF_LISTF(n, t, d, fl, doc) \
+	{#n, t, CONF_OFF(n), d, 0, 0, NULL, fl, doc}
 #define CONF_ACTION(id, r, R, d, what) \
 	{"action_" #id "_" #r, CONF_T_ENUM, CONF_OFF(action_##id) + \
 	    CONF_R_##R * sizeof(enum conf_action), d, 0, 0, \
@@ -270,6 +282,9 @@ const struct conf_opt conf_opts[] = {
 	    "where rmxfd logs: syslog or stderr"),
 	CONF_ENUM(syslog_facility, "mail", conf_facility_names,
 	    "syslog facility: mail, daemon, user, local0 to local7"),
+	CONF_ENUM(log_level, "info", conf_log_level_names,
+	    "least severe lines logged: error, warning, info (decisions), "
+	    "debug"),
 	CONF_UINT(max_connections, "1000", 1, 100000,
 	    "most policy (and socketmap) connections open at once"),
 	CONF_TIME(request_timeout, "20s", 1 * CONF_SEC, 90 * CONF_SEC,
@@ -334,6 +349,11 @@ const struct conf_opt conf_opts[] = {
 	/* the socketmap service */
 	CONF_LIST(socketmap_listen, CONF_T_LISTEN, "",
 	    "rmxfd socketmap sockets: unix:PATH or inet:HOST:PORT"),
+
+	/* monitoring */
+	CONF_LISTF(metrics_listen, CONF_T_LISTEN, "", CONF_F_INET,
+	    "rmxfd answers GET /metrics (Prometheus) on inet:HOST:PORT; "
+	    "empty: off"),
 
 	/* rmxf procmail */
 	CONF_UINT(procmail_trusted_hops, "0", 0, 20,
@@ -462,6 +482,13 @@ const char *
 conf_result_str(enum conf_result r)
 {
 	return conf_enum_str(conf_result_names, (int)r);
+}
+
+/* conf_log_level_str - "error", "warning", "info", "debug" */
+const char *
+conf_log_level_str(enum conf_log_level l)
+{
+	return conf_enum_str(conf_log_level_names, (int)l);
 }
 
 /* conf_facility_str - "mail", "local0", ... */

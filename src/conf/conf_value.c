@@ -550,8 +550,13 @@ conf_parse_list(const struct conf_opt *opt, const char *text, void *field,
 		l->v = xcalloc(n ? n : 1, sizeof(*l->v));
 		while (r == 0 && (item = conf_next_item(&text, &len)) != NULL)
 			if ((r = conf_parse_listen(item, len, &l->v[i],
-			    why)) == 0)
+			    why)) == 0) {
 				l->n = ++i;
+				if ((opt->flags & CONF_F_INET) &&
+				    l->v[i - 1].kind != CONF_LISTEN_INET)
+					r = conf_bad(why, item, len, "is not "
+					    "inet:HOST:PORT");
+			}
 		break;
 	}
 	case CONF_T_FWDS: {

@@ -21,7 +21,8 @@
  *	(socket or stdin/stdout) and keeps its message; daemon_req.c runs
  *	one envelope through check(3) on the shared resolver;
  *	daemon_log.c writes the decision lines; daemon_socketmap.c serves the
- *	socketmap; daemon_mem.c gives freed memory back.
+ *	socketmap; daemon_mem.c gives freed memory back; daemon_metrics.c
+ *	counts (struct daemon_metrics) and serves the counts over HTTP.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
  */
@@ -30,9 +31,12 @@
 
 #include "check/check.h"
 #include "conf/conf.h"
+#include "socketmap/socketmap.h"
+#include "util/hist.h"
 
 struct event_base;
 struct event;
+struct evhttp;
 struct buf;
 struct acl;
 struct env_keys;
@@ -51,6 +55,7 @@ struct spf_rcache;
 #define DAEMON_MAX_HOST		256	/* our host name */
 #define DAEMON_MAX_PEER		128	/* a peer's name in logs */
 #define DAEMON_LISTEN_BACKLOG	512
+#define DAEMON_MAX_ADDRS	16	/* addresses of one inet:HOST */
 #define DAEMON_RESULT_MAX	4096	/* evaluations kept (check_recent) */
 #define DAEMON_LOG_LINE_MAX	8192	/* one decision line, as msg(3) */
 #define DAEMON_LOG_QUEUE	(64 * 1024)	/* lines queued for stderr */
@@ -88,6 +93,36 @@ struct daemon_env {
 struct daemon_listener;
 struct daemon_conn;
 
+/* What /metrics reports beside the modules' own counters (daemon_metrics.c);
+ * plain counters, added to on the loop's one thread. */
+#define DAEMON_M_METHODS	(CHECK_M_BOUNCE + 1)
+#define DAEMON_M_RESULTS	(SPF_PERMERROR + 1)
+#define DAEMON_M_VERDICTS	(CHECK_V_DEFER_IF_PERMIT + 1)
+#define DAEMON_M_BOUNCES	(CHECK_B_GRACE + 1)
+#define DAEMON_M_MAPS		5	/* sign verify srs_forward
+					 * srs_reverse, other */
+#define DAEMON_M_REPLIES	(SM_R_PERM + 1)
+
+enum daemon_front { DAEMON_FE_POLICY, DAEMON_FE_SOCKETMAP, DAEMON_FE_COUNT };
+
+struct daemon_metrics {
+	unsigned long	decisions[DAEMON_M_METHODS][DAEMON_M_RESULTS]
+			    [DAEMON_M_VERDICTS];
+	unsigned long	requests[DAEMON_FE_COUNT];
+	unsigned long	errors[DAEMON_FE_COUNT];	/* connections closed
+							 * for bad input or
+							 * a stall */
+	unsigned long	bounce[DAEMON_M_BOUNCES];
+	unsigned long	lookups[DAEMON_M_MAPS][DAEMON_M_REPLIES];
+	unsigned long	message_hits;		/* the message's evaluation */
+	unsigned long	message_misses;		/* ... inbound, not from it */
+	unsigned long	recent_hits;		/* environments replaced */
+	unsigned long	recent_misses;
+	unsigned long	reloads;
+	unsigned long	reload_failures;
+	struct hist	request_ms;		/* policy requests */
+};
+
 struct daemon {
 	struct event_base *base;
 	struct daemon_opts opts;
@@ -112,6 +147,9 @@ struct daemon {
 	struct event   *sig_term;
 	struct event   *sig_int;
 	struct event   *mem_tick;	/* daemon_mem(3): the period */
+	struct daemon_metrics metrics;
+	struct evhttp  *http;		/* metrics_listen, or NULL */
+	char	       *resolver;	/* what it forwards to, for the log */
 };
 
 /* daemon_env.c */
@@ -120,7 +158,10 @@ struct daemon_env *daemon_env_ref(struct daemon_env *);
 void	daemon_env_unref(struct daemon_env *);
 
 /* daemon_listen.c */
+size_t	daemon_listen_bind(const char *what, const char *host,
+	    const char *port, int *fds, size_t max);
 void	daemon_listen_open(struct daemon *);
+void	daemon_listen_names(const struct daemon *, int, struct buf *);
 void	daemon_listen_close(struct daemon *);
 void	daemon_priv_drop(struct daemon *);
 
@@ -149,6 +190,16 @@ struct daemon_req *daemon_req_start(struct daemon *, struct check_message *,
 	    const struct check_envelope *,
 	    void (*)(void *, const struct check_decision *), void *);
 void	daemon_req_cancel(struct daemon_req *);
+
+/* daemon_metrics.c: counting, and GET /metrics on metrics_listen */
+void	daemon_metrics_open(struct daemon *);
+void	daemon_metrics_close(struct daemon *);
+void	daemon_metrics_decision(struct daemon *,
+	    const struct check_decision *, double ms);
+void	daemon_metrics_lookup(struct daemon *, const char *map, size_t len,
+	    enum sm_reply);
+void	daemon_metrics_reload(struct daemon *, const struct daemon_env *old,
+	    const struct daemon_env *);
 
 /* daemon_log.c: decision lines */
 void	daemon_log_init(struct daemon *);

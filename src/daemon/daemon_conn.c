@@ -127,6 +127,7 @@ daemon_conn_free(struct daemon_conn *c)
 static void
 daemon_conn_bad(struct daemon_conn *c, const char *why)
 {
+	c->d->metrics.errors[DAEMON_FE_POLICY]++;
 	msg_warn("connection from %s: %s: closed", c->peer, why);
 	daemon_conn_free(c);
 }
@@ -296,6 +297,7 @@ daemon_conn_feed(struct daemon_conn *c, const char *p, size_t len,
 	 * system calls per request */
 	event_del(c->stall);
 	c->stall_armed = 0;
+	c->d->metrics.requests[DAEMON_FE_POLICY]++;
 	req = policy_parser_request(c->parser);
 	check_envelope_policy(&in, req);
 	if (check_message_begin(c->msg, req->instance, &in))
@@ -428,6 +430,7 @@ daemon_conn_new(struct daemon *d, int in_fd, int out_fd, const char *peer)
 	d->conns = c;
 	d->nconns++;
 	d->nserved++;
+	msg_debug("connection from %s: %u open", c->peer, d->nconns);
 	c->idle_since = clock_now_ms();
 	event_add(c->rev, NULL);
 	/* a socket's peer says something soon (smtpd sends its request as

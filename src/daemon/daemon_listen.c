@@ -7,6 +7,10 @@
  *	#include "daemon/daemon.h"
  *
  *	void	daemon_listen_open(struct daemon *d);
+ *	size_t	daemon_listen_bind(const char *what, const char *host,
+ *			const char *port, int *fds, size_t max);
+ *	void	daemon_listen_names(const struct daemon *d, int socketmap,
+ *			struct buf *out);
  *	void	daemon_listen_close(struct daemon *d);
  *	void	daemon_priv_drop(struct daemon *d);
  * DESCRIPTION
@@ -31,6 +35,13 @@
  *	so two starting at once cannot both take a stale socket.  The
  *	socket is made mode 0666, so that the directory decides who may
  *	connect, as with Postfix's private/.
+ *
+ *	daemon_listen_bind() binds and listens on every address of an
+ *	inet:HOST:PORT for a caller that accepts itself (the metrics' HTTP
+ *	server, daemon_metrics(3)).
+ *
+ *	daemon_listen_names() appends the names of the policy or the
+ *	socketmap sockets to out, for the start line.
  *
  *	daemon_listen_close() stops accepting (SIGTERM) and removes the
  *	unix sockets it created, each only while PATH is still that socket
@@ -78,7 +89,6 @@
 #include "util/msg.h"
 #include "util/xmalloc.h"
 
-#define DAEMON_MAX_ADDRS	16	/* addresses of one inet:HOST */
 #define DAEMON_UNIX_MODE	0666
 
 struct daemon_listener {
@@ -398,21 +408,27 @@ daemon_listen_unix(struct daemon *d, const char *path)
 	daemon_listen_add(d, fd, path, &st);
 }
 
-/* daemon_listen_inet - bind every address of inet:HOST:PORT */
-static void
-daemon_listen_inet(struct daemon *d, const char *host, const char *port)
+/*
+ * daemon_listen_bind - bind and listen on every address of HOST:PORT, at
+ * most max; the descriptors (non-blocking, close-on-exec) in fds, their
+ * number returned.  what names the parameter in the fatal messages.
+ */
+size_t
+daemon_listen_bind(const char *what, const char *host, const char *port,
+    int *fds, size_t max)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	int fd, on = 1, r, n = 0;
+	int fd, on = 1, r;
+	size_t n = 0;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((r = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
-		msg_fatal(EX_CONFIG, "listen inet:%s:%s: %s", host, port,
+		msg_fatal(EX_CONFIG, "%s inet:%s:%s: %s", what, host, port,
 		    gai_strerror(r));
-	for (ai = res; ai != NULL && n < DAEMON_MAX_ADDRS; ai = ai->ai_next) {
+	for (ai = res; ai != NULL && n < max; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		    ai->ai_protocol);
 		if (fd < 0)
@@ -423,17 +439,29 @@ daemon_listen_inet(struct daemon *d, const char *host, const char *port)
 			    sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
 			msg_fatal(errno == EADDRINUSE ? EX_UNAVAILABLE :
-			    EX_OSERR, "listen inet:%s:%s: bind: %s%s", host,
+			    EX_OSERR, "%s inet:%s:%s: bind: %s%s", what, host,
 			    port, strerror(errno), errno == EADDRINUSE ?
 			    " (is rmxfd running?): not started" : "");
 		if (listen(fd, DAEMON_LISTEN_BACKLOG) < 0)
-			msg_fatal(EX_OSERR, "listen inet:%s:%s: %s", host,
+			msg_fatal(EX_OSERR, "%s inet:%s:%s: %s", what, host,
 			    port, strerror(errno));
 		evutil_make_socket_nonblocking(fd);
-		daemon_listen_add(d, fd, NULL, NULL);
-		n++;
+		fds[n++] = fd;
 	}
 	freeaddrinfo(res);
+	return n;
+}
+
+/* daemon_listen_inet - accept on every address of inet:HOST:PORT */
+static void
+daemon_listen_inet(struct daemon *d, const char *host, const char *port)
+{
+	int fds[DAEMON_MAX_ADDRS];
+	size_t n, i;
+
+	n = daemon_listen_bind("listen", host, port, fds, DAEMON_MAX_ADDRS);
+	for (i = 0; i < n; i++)
+		daemon_listen_add(d, fds[i], NULL, NULL);
 }
 
 /* daemon_listen_spec - bind one "unix:PATH" or "inet:HOST:PORT" */
@@ -538,6 +566,22 @@ daemon_listen_open(struct daemon *d)
 		msg_fatal(EX_CONFIG, "nothing to listen on (listen = and "
 		    "socketmap_listen = are empty and no --listen or "
 		    "--stdio)");
+}
+
+/* daemon_listen_names - the policy (socketmap 0) or socketmap sockets
+ * listened on, as "inet:127.0.0.1:10023,unix:/path", or "none" */
+void
+daemon_listen_names(const struct daemon *d, int socketmap, struct buf *out)
+{
+	const struct daemon_listener *l;
+	size_t mark = out->len;
+
+	for (l = d->listeners; l != NULL; l = l->next)
+		if (l->socketmap == socketmap)
+			buf_printf(out, "%s%s", out->len > mark ? "," : "",
+			    l->name);
+	if (out->len == mark)
+		buf_puts(out, "none");
 }
 
 /* daemon_listen_unlink - remove our unix socket, if it is still ours */

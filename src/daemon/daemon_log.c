@@ -11,7 +11,8 @@
  *	void	daemon_log_decision(struct daemon *d, const char *line,
  *			double ms);
  * DESCRIPTION
- *	daemon_log_decision() logs one decision line at level info with
+ *	daemon_log_decision() logs one decision line at level info (none
+ *	with log_level error or warning) with
  *	the time its request took appended ("... time_ms=3.1").  When the
  *	log goes to stderr (also while syslog is unreachable: msg(3)), the
  *	lines of one turn of the loop are queued and written together, in
@@ -102,6 +103,8 @@ daemon_log_decision(struct daemon *d, const char *line, double ms)
 	char num[DAEMON_LOG_MS_MAX], pre[MSG_PREFIX_MAX];
 	size_t mark, len, nlen, plen;
 
+	if (!msg_enabled(MSG_L_INFO))
+		return;			/* log_level error or warning */
 	if (!d->log_batch ||
 	    (plen = msg_stderr_prefix(pre, sizeof(pre))) == 0) {
 		msg_info("%s time_ms=%.1f", line, ms);

@@ -23,12 +23,12 @@
  *	request_timeout, whichever comes first; then the check decides with
  *	what it has (the configured temporary action).
  *
- *	When the check is done, its log line goes to daemon_log(3) with
- *	the time it took, and done(arg, dec) is called, always from the
- *	loop, never from inside daemon_req_start().  dec is valid during
- *	the call only; the request is freed after it.  The envelope's
- *	strings and msg must stay until done is called or the request is
- *	cancelled.
+ *	When the check is done, it is counted (daemon_metrics(3)), its log
+ *	line goes to daemon_log(3) with the time it took, and done(arg,
+ *	dec) is called, always from the loop, never from inside
+ *	daemon_req_start().  dec is valid during the call only; the
+ *	request is freed after it.  The envelope's strings and msg must
+ *	stay until done is called or the request is cancelled.
  *
  *	daemon_req_cancel() drops a request whose connection went away;
  *	done is not called.
@@ -85,9 +85,11 @@ daemon_req_done(void *arg)
 	struct daemon_req *r = arg;
 	const struct check_decision *dec = check_decision(r->chk);
 
+	double ms = daemon_req_ms(&r->start);
+
 	r->run = NULL;
-	daemon_log_decision(r->d, dec->log != NULL ? dec->log : "",
-	    daemon_req_ms(&r->start));
+	daemon_metrics_decision(r->d, dec, ms);
+	daemon_log_decision(r->d, dec->log != NULL ? dec->log : "", ms);
 	r->done(r->arg, dec);
 	daemon_req_free(r);
 }

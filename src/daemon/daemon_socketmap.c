@@ -252,6 +252,8 @@ daemon_socketmap_answer(struct daemon_socketmap *s, const struct sm_request *rq)
 	buf_init(&rep, SM_MAX_REPLY + 16);
 	r = daemon_socketmap_lookup(s->d->env, rq->name, rq->namelen, rq->key,
 	    rq->keylen, &val, &log);
+	s->d->metrics.requests[DAEMON_FE_SOCKETMAP]++;
+	daemon_metrics_lookup(s->d, rq->name, rq->namelen, r);
 	/* a flood of refusals is not a flood of log lines */
 	if (log != NULL && r != SM_R_OK && ++s->nlogged >
 	    DAEMON_SOCKETMAP_MAX_LOGGED) {
@@ -361,6 +363,7 @@ daemon_socketmap_read(struct bufferevent *bev, void *arg)
 			st = SM_ERR;
 		}
 		if (st == SM_ERR) {
+			s->d->metrics.errors[DAEMON_FE_SOCKETMAP]++;
 			msg_warn("socketmap peer=%s: %s: connection closed",
 			    s->peer, why);
 			daemon_socketmap_close(s);
@@ -380,6 +383,7 @@ daemon_socketmap_read(struct bufferevent *bev, void *arg)
 		 * before they pile up (Postfix reads each one) */
 		if (evbuffer_get_length(bufferevent_get_output(bev)) >
 		    DAEMON_SOCKETMAP_MAX_OUT) {
+			s->d->metrics.errors[DAEMON_FE_SOCKETMAP]++;
 			msg_warn("socketmap peer=%s: more than %d octets of "
 			    "replies unread: connection closed", s->peer,
 			    DAEMON_SOCKETMAP_MAX_OUT);
@@ -416,8 +420,10 @@ daemon_socketmap_event(struct bufferevent *bev, short what, void *arg)
 		msg_info("socketmap peer=%s: idle for %d s: connection "
 		    "closed", s->peer, s->nreq > 0 ? DAEMON_SOCKETMAP_IDLE_S :
 		    DAEMON_SOCKETMAP_FIRST_S);
-	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF))
+	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF)) {
+		s->d->metrics.errors[DAEMON_FE_SOCKETMAP]++;
 		msg_warn("socketmap peer=%s: connection error", s->peer);
+	}
 	else if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		/* a half-close: the replies already queued still go out */
 		daemon_socketmap_close(s);

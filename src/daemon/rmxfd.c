@@ -23,8 +23,11 @@
  *
  *	SIGHUP loads a new environment: when it is good it replaces the
  *	current one (requests running keep theirs), when it is bad the
- *	errors are logged and the old one stays.  Listen addresses, user,
- *	chroot, logging and DNS forwarders are taken at start only.
+ *	errors are logged and the old one stays.  Listen addresses (also
+ *	metrics_listen: daemon_metrics(3)), user, chroot, the log's
+ *	destination and DNS forwarders are taken at start only; log_level
+ *	applies at once.  The start line says what was taken: the
+ *	configuration, the ACL, user, chroot, sockets, resolver and level.
  *	SIGTERM and SIGINT stop accepting and reading, close idle
  *	connections, let the requests in flight answer (nothing pipelined
  *	behind them starts), and exit 0.
@@ -59,6 +62,7 @@
 #include "util/buf.h"
 #include "util/ipaddr.h"
 #include "util/msg.h"
+#include "util/xmalloc.h"
 
 enum {
 	DAEMON_OPT_LISTEN = 256,
@@ -267,6 +271,21 @@ daemon_log_open(const struct daemon *d)
 	    MSG_SYSLOG : MSG_STDERR, fac, daemon_log_flags(d->opts.stdio));
 }
 
+/* daemon_log_level - log_level: the least severe lines logged */
+static void
+daemon_log_level(const struct conf *c)
+{
+	static const enum msg_level level[] = {
+		[CONF_LOGL_ERROR] = MSG_L_ERROR,
+		[CONF_LOGL_WARNING] = MSG_L_WARN,
+		[CONF_LOGL_INFO] = MSG_L_INFO,
+		[CONF_LOGL_DEBUG] = MSG_L_DEBUG,
+	};
+
+	msg_level((size_t)c->log_level < sizeof(level) / sizeof(level[0]) ?
+	    level[c->log_level] : MSG_L_INFO);
+}
+
 /* daemon_forwarders - --dns, or dns_forwarders as "IP@PORT ..." */
 static void
 daemon_forwarders(const struct daemon *d, struct buf *out)
@@ -303,11 +322,14 @@ daemon_reload(evutil_socket_t sig, short what, void *arg)
 	if ((env = daemon_env_load(d, &err)) == NULL) {
 		daemon_log_errors(&err);
 		msg_error("reload failed: keeping the configuration in use");
+		daemon_metrics_reload(d, NULL, NULL);
 	} else {
 		if (!d->opts.stdio)
 			daemon_log_recent(d->env, "before reload");
+		daemon_metrics_reload(d, d->env, env);
 		daemon_env_unref(d->env);
 		d->env = env;
+		daemon_log_level(env->conf);
 		dns_ub_limits(d->ub, env->conf->dns_domain_queries,
 		    env->conf->dns_slow_domain_time,
 		    env->conf->dns_reuse_time);
@@ -329,6 +351,7 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 	msg_info("stopping on signal %d: %u connection(s) open, %u "
 	    "socketmap", (int)sig, d->nconns, d->nsocketmaps);
 	daemon_listen_close(d);
+	daemon_metrics_close(d);
 	daemon_socketmap_stop_all(d);
 	daemon_conn_stop_all(d);
 	daemon_maybe_exit(d);
@@ -409,8 +432,7 @@ daemon_resolver(struct daemon *d)
 		msg_fatal(EX_CONFIG, "resolver: %s", err);
 	if (d->opts.stdio)
 		dns_ub_quiet(d->ub);
-	msg_info("resolver: %s", fwd.len > 0 ? fwd.data :
-	    "forwarders of /etc/resolv.conf");
+	d->resolver = xstrdup(fwd.len > 0 ? fwd.data : "/etc/resolv.conf");
 	buf_free(&fwd);
 }
 
@@ -448,6 +470,45 @@ daemon_fd_limit(const struct daemon *d)
 		    DAEMON_DNS_PORTS + DAEMON_FD_MARGIN);
 }
 
+/* daemon_started - the start line: configuration, ACL, who we run as,
+ * where, the sockets and the resolver */
+static void
+daemon_started(const struct daemon *d)
+{
+	const struct conf *c = d->env->conf;
+	const char *user = d->opts.user != NULL ? d->opts.user : c->user;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, DAEMON_LOG_LINE_MAX);
+	buf_printf(&b, "started%s (%s, %s): user=", d->opts.stdio ?
+	    " on stdin" : "", d->env->source, c->acl_file[0] ? c->acl_file :
+	    "no acl_file");
+	if (*user != 0)
+		buf_puts(&b, user);
+	else
+		buf_printf(&b, "uid%lu", (unsigned long)geteuid());
+	buf_printf(&b, " chroot=%s", *user != 0 && *c->chroot != 0 ?
+	    c->chroot : "none");
+	if (!d->opts.stdio) {
+		buf_puts(&b, " listen=");
+		daemon_listen_names(d, 0, &b);
+		buf_puts(&b, " socketmap=");
+		daemon_listen_names(d, 1, &b);
+		buf_puts(&b, " metrics=");
+		for (i = 0; i < c->metrics_listen.n; i++)
+			buf_printf(&b, "%sinet:%s:%u", i ? "," : "",
+			    c->metrics_listen.v[i].host,
+			    c->metrics_listen.v[i].port);
+		if (c->metrics_listen.n == 0)
+			buf_puts(&b, "none");
+	}
+	buf_printf(&b, " resolver=%s log_level=%s", d->resolver,
+	    conf_log_level_str(c->log_level));
+	msg_info("%s", b.data);
+	buf_free(&b);
+}
+
 /* main - start, serve until SIGTERM (or the end of stdin), exit 0 */
 int
 main(int argc, char **argv)
@@ -473,6 +534,7 @@ main(int argc, char **argv)
 	}
 	buf_free(&err);
 	daemon_log_open(&d);
+	daemon_log_level(d.env->conf);
 	if (d.opts.stdio)
 		daemon_stderr_null();
 	if (!d.opts.stdio)
@@ -487,10 +549,9 @@ main(int argc, char **argv)
 		daemon_conn_new(&d, STDIN_FILENO, STDOUT_FILENO, "stdin");
 	else
 		daemon_listen_open(&d);
+	daemon_metrics_open(&d);
 	daemon_priv_drop(&d);
-	msg_info("started%s (%s, %s)", d.opts.stdio ? " on stdin" : "",
-	    d.env->source, d.env->conf->acl_file[0] ?
-	    d.env->conf->acl_file : "no acl_file");
+	daemon_started(&d);
 	if (event_base_dispatch(d.base) < 0)
 		msg_fatal(EX_SOFTWARE, "event loop failed");
 	daemon_log_fini(&d);		/* the last decision lines first */
@@ -499,6 +560,7 @@ main(int argc, char **argv)
 		msg_info("stopped after %lu connection(s)", d.nserved);
 	}
 	daemon_listen_close(&d);
+	daemon_metrics_close(&d);
 	daemon_mem_fini(&d);
 	dns_ub_free(d.ub);
 	event_free(d.sig_hup);
@@ -506,6 +568,7 @@ main(int argc, char **argv)
 	event_free(d.sig_int);
 	daemon_env_unref(d.env);
 	spf_rcache_free(d.rcache);
+	free(d.resolver);
 	event_base_free(d.base);
 	return EX_OK;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "../spf/spf.h"
+#include "../util/hist.h"
 #include "../util/ipaddr.h"
 
 struct event_base;
@@ -101,6 +102,24 @@ void	dns_ub_limits(struct dns_ub *, unsigned per_domain, unsigned slow_ms,
 	    unsigned recent_ms);
 struct dns_guard_stats;
 void	dns_ub_guard_stats(const struct dns_ub *, struct dns_guard_stats *);
+
+/* dns_ub_stats(): counters since the context was made. */
+#define DNS_UB_RCODES	6	/* rcode[] by number, 0 (NOERROR) to 5
+				 * (REFUSED); rcode[DNS_UB_RCODES]: others */
+struct dns_ub_stats {
+	unsigned long	questions;	/* asked by the jobs */
+	unsigned long	recent_hits;	/* ... answered by dns_recent */
+	unsigned long	recent_misses;	/* ... looked up there, not found */
+	unsigned long	queries;	/* ... given to libunbound */
+	unsigned long	ub_cached;	/* ... which answered at once */
+	unsigned long	send_errors;	/* ... which refused them */
+	unsigned long	rcode[DNS_UB_RCODES + 1];	/* its answers */
+	unsigned long	timeouts;	/* queries without an answer at a
+					 * run's deadline */
+	struct hist	latency;	/* the answers that were waited for */
+};
+
+void	dns_ub_stats(const struct dns_ub *, struct dns_ub_stats *);
 
 /*
  * Start a job on the loop.  done(arg) is called once, from the loop (never

@@ -15,6 +15,8 @@
  *			unsigned slow_ms, unsigned recent_ms);
  *	void	dns_ub_guard_stats(const struct dns_ub *ub,
  *			struct dns_guard_stats *st);
+ *	void	dns_ub_stats(const struct dns_ub *ub,
+ *			struct dns_ub_stats *st);
  * DESCRIPTION
  *	dns_ub_new() makes a libunbound context on the caller's event base:
  *	forwarding to the servers of /etc/resolv.conf, or to opts->forwarders
@@ -31,6 +33,14 @@
  *	per registered domain) and, with opts->recent_ms, the answers of
  *	the last moments (dns_recent(3)); dns_ub_limits() changes both (a
  *	reload).  Jobs run on it with dns_ub_start() (dns_ub_run(3)).
+ *
+ *	dns_ub_stats() copies the context's counters (struct dns_ub_stats
+ *	in dns.h): the questions of the jobs, how the recent answers and
+ *	libunbound's cache served them, libunbound's answers by rcode, the
+ *	queries left unanswered at a deadline, and how long the answers
+ *	that were waited for took.  Plain counters on the loop's thread:
+ *	counting costs an addition, reading them is the caller's business
+ *	(rmxfd's metrics); dns_ub_guard_stats() gives the guard's.
  *
  *	dns_ub_free() cancels the runs still going (their done functions
  *	are not called) and releases everything.
@@ -394,6 +404,13 @@ void
 dns_ub_guard_stats(const struct dns_ub *ub, struct dns_guard_stats *st)
 {
 	dns_guard_stats(ub->guard, st);
+}
+
+/* dns_ub_stats - the context's counters */
+void
+dns_ub_stats(const struct dns_ub *ub, struct dns_ub_stats *st)
+{
+	*st = ub->st;
 }
 
 /* dns_ub_free - cancel every run, release the context */

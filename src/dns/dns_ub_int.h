@@ -26,6 +26,8 @@ struct dns_ub {
 	struct event   *ready_ev;	/* done() of runs that ended at once */
 	struct dns_ub_run *ready;	/* ... those, oldest first */
 	struct dns_ub_run *ready_tail;
+	int		sending;	/* inside ub_resolve_event() */
+	struct dns_ub_stats st;		/* dns_ub_stats() */
 };
 
 /* One question sent. */

@@ -27,7 +27,8 @@
  *	outstanding queries are cancelled (a question that waited half the
  *	time tells the guard it timed out), the job's expire() is called,
  *	the job is stepped to its end (what it still asks is a timeout) and
- *	done() is called.
+ *	done() is called.  Each step of that is counted in the context's
+ *	statistics (dns_ub_stats()).
  *
  *	done(arg) is called once, always from the loop: a job that ended
  *	inside dns_ub_start() waits on the context's ready list, and one
@@ -240,6 +241,13 @@ dns_ub_callback(void *arg, int rcode, void *pkt, int len, int sec,
 	struct spf_answer a;
 
 	memset(&a, 0, sizeof(a));
+	run->ub->st.rcode[rcode >= 0 && rcode < DNS_UB_RCODES ? rcode :
+	    DNS_UB_RCODES]++;
+	if (run->ub->sending)
+		run->ub->st.ub_cached++;
+	else
+		hist_add(&run->ub->st.latency, (double)(clock_now_ms() -
+		    q->sent_ms));
 	if (rcode == 0 && pkt != NULL && len > 0 && sec != 1) {
 		/* made the first time: most runs never parse a packet */
 		if (run->arena == NULL)
@@ -285,13 +293,17 @@ dns_ub_ask(struct dns_ub_run *run, const struct spf_question *sq, long now)
 	struct dns_ub_q *q;
 	int aid = 0, r;
 
+	run->ub->st.questions++;
 	if ((m = dns_recent_get(run->ub->recent, (int)sq->type, sq->name,
 	    now)) != NULL) {
+		run->ub->st.recent_hits++;
 		a = *m;
 		a.id = sq->id;
 		dns_ub_feed(run, &a);
 		return;
 	}
+	if (run->ub->recent != NULL)
+		run->ub->st.recent_misses++;
 	if ((flight = dns_guard_enter(run->ub->guard, (unsigned)sq->type,
 	    sq->name, now)) == NULL) {
 		dns_ub_answer_now(run, sq->id, SPF_DNS_TIMEOUT);
@@ -308,8 +320,13 @@ dns_ub_ask(struct dns_ub_run *run, const struct spf_question *sq, long now)
 	q->next = run->qs;
 	run->qs = q;
 	run->pending++;
+	run->ub->st.queries++;
+	run->ub->sending = 1;
 	r = ub_resolve_event(run->ub->ctx, q->name, (int)q->type,
 	    DNS_UB_CLASS_IN, q, dns_ub_callback, &aid);
+	run->ub->sending = 0;
+	if (r != 0)
+		run->ub->st.send_errors++;
 	if (r != 0 && q->pending) {
 		q->pending = 0;
 		run->pending--;
@@ -407,6 +424,7 @@ dns_ub_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		if (q->async_id != 0)
 			(void)ub_cancel(run->ub->ctx, q->async_id);
 		q->pending = 0;
+		run->ub->st.timeouts++;
 		/* a question that had half the time and no answer marks its
 		 * domain slow; one asked just before the end does not */
 		dns_guard_leave(run->ub->guard, q->flight, now - q->sent_ms >=

@@ -9,6 +9,9 @@
  *	void	msg_open(const char *progname, enum msg_sink sink,
  *			int facility, int flags);
  *	size_t	msg_stderr_prefix(char *out, size_t size);
+ *	void	msg_level(enum msg_level level);
+ *	int	msg_enabled(enum msg_level level);
+ *	void	msg_debug(const char *fmt, ...);
  *	void	msg_info(const char *fmt, ...);
  *	void	msg_warn(const char *fmt, ...);
  *	void	msg_error(const char *fmt, ...);
@@ -54,6 +57,13 @@
  *	size MSG_PREFIX_MAX or more, and returns its length; when they go
  *	to syslog or nowhere, 0, and the caller logs with msg_info().  The
  *	caller's text must be one line already.
+ *
+ *	msg_level() sets the least severe entries written: MSG_L_ERROR
+ *	(errors only), MSG_L_WARN, MSG_L_INFO (the default) or MSG_L_DEBUG
+ *	(msg_debug() too, "debug: text" at LOG_DEBUG).  Fatal and panic
+ *	entries are always written.  msg_enabled() says whether entries of
+ *	a level are written now, for a caller that builds costly text or
+ *	writes entries itself.
  *
  *	msg_fatal() exits with the given <sysexits.h> status; msg_panic()
  *	aborts: a bug, also in production.
@@ -103,8 +113,10 @@ static struct msg_state {
 	int	down_err;	/* ... why (an errno) */
 	long long retry_ms;	/* ... next try, monotonic ms */
 	unsigned long missed;	/* ... entries that went elsewhere */
+	int	level;		/* enum msg_level: least severe written */
 }	msg_st = {
 	MSG_STDERR, LOG_USER, 0, 0, "rmxf: ", "rmxf: ", -1, 0, 0, 0, 0, 0,
+	MSG_L_INFO,
 };
 
 /* msg_now_ms - the monotonic clock in ms (vDSO: no system call) */
@@ -452,10 +464,35 @@ msg_vlog(int pri, const char *level, const char *fmt, va_list ap)
 		va_end(ap); \
 	} while (0)
 
+/* msg_level - the least severe entries written from now on */
+void
+msg_level(enum msg_level level)
+{
+	msg_st.level = (int)level;
+}
+
+/* msg_enabled - are entries of this level written now? */
+int
+msg_enabled(enum msg_level level)
+{
+	return (int)level <= msg_st.level;
+}
+
+/* msg_debug - detail for finding a problem; off unless MSG_L_DEBUG */
+void
+msg_debug(const char *fmt, ...)
+{
+	if (msg_st.level < MSG_L_DEBUG)
+		return;
+	MSG_BODY(LOG_DEBUG, "debug: ");
+}
+
 /* msg_info - informational line */
 void
 msg_info(const char *fmt, ...)
 {
+	if (msg_st.level < MSG_L_INFO)
+		return;
 	MSG_BODY(LOG_INFO, "");
 }
 
@@ -463,6 +500,8 @@ msg_info(const char *fmt, ...)
 void
 msg_warn(const char *fmt, ...)
 {
+	if (msg_st.level < MSG_L_WARN)
+		return;
 	MSG_BODY(LOG_WARNING, "warning: ");
 }
 

@@ -1050,6 +1050,7 @@ struct bounce_case {
 	const char     *client;
 	const char     *action;		/* prefix */
 	enum check_method method;
+	enum check_bounce bounce;	/* the decision's outcome */
 };
 
 #define BOUNCE_TODAY	20780LL		/* 2026-11-23 */
@@ -1059,41 +1060,42 @@ struct bounce_case {
 
 static const struct bounce_case bounce_cases[] = {
 	{"signed bounce goes on to SPF", "", "SIGN:u@ours.example", "",
-	 "192.0.2.1", "PREPEND Received-SPF:", CHECK_M_DEFAULT},
+	 "192.0.2.1", "PREPEND Received-SPF:", CHECK_M_DEFAULT, CHECK_B_SIGNED},
 	{"unsigned bounce rejected, saying why", "", "u@ours.example", "",
 	 "192.0.2.1", "550 5.7.1 this bounce is for an address that sent no "
 	 "mail: the return addresses of our mail are signed, this one is not "
-	 "validly signed (unsigned address)", CHECK_M_BOUNCE},
+	 "validly signed (unsigned address)", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"forged tag rejected", "", "FORGE:u@ours.example", "", "192.0.2.1",
-	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	 "550 5.7.1 ", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"expired tag rejected", "", "OLD:u@ours.example", "", "192.0.2.1",
-	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	 "550 5.7.1 ", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"signed 6 days ago: still valid", "", "RECENT:u@ours.example", "",
-	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT, CHECK_B_SIGNED},
 	{"grace period: marked", "ses_signing_since = 2026-11-20\n",
 	 "u@ours.example", "", "192.0.2.1", "PREPEND X-RMXF-Bounce: accepted "
-	 "in the signing grace period", CHECK_M_BOUNCE},
+	 "in the signing grace period", CHECK_M_BOUNCE, CHECK_B_GRACE},
 	{"grace period: a forged tag is still rejected",
 	 "ses_signing_since = 2026-11-20\n", "FORGE:u@ours.example", "",
-	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE},
+	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"after the grace period: rejected",
 	 "ses_signing_since = 2026-11-01\n", "u@ours.example", "",
-	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE},
+	 "192.0.2.1", "550 5.7.1 ", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"valid SRS bounce goes on", "", "SRS:bob@far.example", "",
-	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT, CHECK_B_SIGNED},
 	{"forged SRS bounce rejected", "",
 	 "SRS0=XXXX=AA=far.example=bob@fwd.example", "", "192.0.2.1",
-	 "550 5.7.1 ", CHECK_M_BOUNCE},
+	 "550 5.7.1 ", CHECK_M_BOUNCE, CHECK_B_REJECT},
 	{"a foreign domain is not ours to check", "", "u@else.example", "",
-	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT, CHECK_B_NA},
 	{"not a bounce", "", "u@ours.example", "a@x.example", "192.0.2.1",
-	 "PREPEND", CHECK_M_DEFAULT},
+	 "PREPEND", CHECK_M_DEFAULT, CHECK_B_NA},
 	{"exempt client first", "", "u@ours.example", "", "127.0.0.1",
-	 "DUNNO", CHECK_M_EXEMPT},
+	 "DUNNO", CHECK_M_EXEMPT, CHECK_B_NA},
 	{"observe only: logged, DUNNO", "observe_only = yes\n",
-	 "u@ours.example", "", "192.0.2.1", "DUNNO", CHECK_M_BOUNCE},
+	 "u@ours.example", "", "192.0.2.1", "DUNNO", CHECK_M_BOUNCE,
+	 CHECK_B_REJECT},
 	{"no key ring: no bounce check", "NOKEYS", "u@ours.example", "",
-	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT},
+	 "192.0.2.1", "PREPEND", CHECK_M_DEFAULT, CHECK_B_NA},
 };
 
 /* test_bounce_rcpt - the recipient of a case, signed as it says */
@@ -1193,6 +1195,9 @@ test_check_bounce(void **state)
 			fail_msg("%s: method %s, want %s (%s)", t->name,
 			    check_method_str(d->method),
 			    check_method_str(t->method), d->log);
+		if (d->bounce != t->bounce)
+			fail_msg("%s: bounce outcome %d, want %d", t->name,
+			    (int)d->bounce, (int)t->bounce);
 		if (t->method == CHECK_M_BOUNCE && strstr(d->log,
 		    " method=bounce result=fail why=") == NULL)
 			fail_msg("%s: log %s", t->name, d->log);

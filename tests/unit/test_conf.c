@@ -94,6 +94,11 @@ static const struct good_case good_cases[] = {
 	/* enums */
 	{"log_to = STDERR", "log_to", "stderr"},
 	{"syslog_facility = local7", "syslog_facility", "local7"},
+	{"log_level = WARNING", "log_level", "warning"},
+	{"log_level = debug", "log_level", "debug"},
+	{"metrics_listen = inet:127.0.0.1:9131 inet:[::1]:9131",
+	 "metrics_listen", "inet:127.0.0.1:9131 inet:[::1]:9131"},
+	{"metrics_listen =", "metrics_listen", ""},
 	{"action_mailfrom_fail = defer_if_permit", "action_mailfrom_fail",
 	 "defer_if_permit"},
 	{"action_helo_none = observe", "action_helo_none", "observe"},
@@ -228,6 +233,17 @@ static const struct bad_case bad_cases[] = {
 	/* enums, codes, strings */
 	{"log_to = file", 0,
 	 "t.conf:1: log_to: \"file\" is not one of syslog, stderr\n"},
+	{"log_level = verbose", 0,
+	 "t.conf:1: log_level: \"verbose\" is not one of error, warning, "
+	 "info, debug\n"},
+	{"metrics_listen = unix:/run/rmxf/metrics", 0,
+	 "t.conf:1: metrics_listen: \"unix:/run/rmxf/metrics\" is not "
+	 "inet:HOST:PORT\n"},
+	{"metrics_listen = inet:127.0.0.1:9131 unix:m", 0,
+	 "t.conf:1: metrics_listen: \"unix:m\" is not inet:HOST:PORT\n"},
+	{"metrics_listen = inet:127.0.0.1", 0,
+	 "t.conf:1: metrics_listen: \"inet:127.0.0.1\" has no port (use "
+	 "inet:HOST:PORT)\n"},
 	{"action_mailfrom_fail = drop", 0,
 	 "t.conf:1: action_mailfrom_fail: \"drop\" is not one of accept, "
 	 "mark, reject, defer, defer_if_permit, observe\n"},
@@ -498,6 +514,8 @@ test_conf_default(void **state)
 	assert_string_equal(c->chroot, "");
 	assert_int_equal(c->log_to, CONF_LOG_SYSLOG);
 	assert_int_equal(c->syslog_facility, CONF_FAC_MAIL);
+	assert_int_equal(c->log_level, CONF_LOGL_INFO);
+	assert_int_equal(c->metrics_listen.n, 0);
 	assert_int_equal(c->dns_forwarders.n, 0);
 	assert_int_equal(c->dns_timeout, SPF_TIMEOUT_MS);
 	assert_int_equal(c->request_timeout, 20000);

@@ -129,6 +129,48 @@ test_msg_one_line(void **state)
 	test_msg_stop(&c);
 }
 
+/* One level: what each severity writes under it ("" for nothing). */
+static const struct test_msg_level_case {
+	enum msg_level level;
+	const char *debug, *info, *warn, *error;
+} test_msg_levels[] = {
+	{MSG_L_ERROR, "", "", "", "t: error: e\n"},
+	{MSG_L_WARN, "", "", "t: warning: w\n", "t: error: e\n"},
+	{MSG_L_INFO, "", "t: i\n", "t: warning: w\n", "t: error: e\n"},
+	{MSG_L_DEBUG, "t: debug: d\n", "t: i\n", "t: warning: w\n",
+	 "t: error: e\n"},
+};
+
+/* test_msg_level - msg_level() drops what is less severe, nothing else */
+static void
+test_msg_level(void **state)
+{
+	const struct test_msg_level_case *t;
+	struct test_msg_cap c;
+	size_t i;
+
+	(void)state;
+	test_msg_start(&c);
+	msg_open("t", MSG_STDERR, 0, 0);
+	for (i = 0; i < sizeof(test_msg_levels) / sizeof(test_msg_levels[0]);
+	    i++) {
+		t = &test_msg_levels[i];
+		msg_level(t->level);
+		msg_debug("d");
+		assert_string_equal(test_msg_read(&c), t->debug);
+		msg_info("i");
+		assert_string_equal(test_msg_read(&c), t->info);
+		msg_warn("w");
+		assert_string_equal(test_msg_read(&c), t->warn);
+		msg_error("e");
+		assert_string_equal(test_msg_read(&c), t->error);
+		assert_int_equal(msg_enabled(MSG_L_INFO), *t->info != 0);
+		assert_int_equal(msg_enabled(MSG_L_DEBUG), *t->debug != 0);
+	}
+	msg_level(MSG_L_INFO);
+	test_msg_stop(&c);
+}
+
 /* test_msg_long - a text over the limit is cut, still one line */
 static void
 test_msg_long(void **state)
@@ -219,6 +261,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_msg_one_line),
+		cmocka_unit_test(test_msg_level),
 		cmocka_unit_test(test_msg_long),
 		cmocka_unit_test(test_msg_stamp),
 		cmocka_unit_test(test_msg_journal),

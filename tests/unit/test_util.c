@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/domain.h"
 #include "util/file.h"
+#include "util/hist.h"
 #include "util/ipaddr.h"
 #include "util/lru.h"
 
@@ -497,6 +498,48 @@ test_lru(void **state)
 	    0xbf9cf968u);
 }
 
+/* Durations and the bucket each lands in (upper bounds inclusive). */
+static const struct {
+	double	ms;
+	unsigned bucket;
+} test_hist_cases[] = {
+	{-3, 0}, {0, 0}, {0.4, 0}, {1, 0}, {1.01, 1}, {2, 1}, {4.9, 2},
+	{10, 3}, {999, 9}, {1000, 9}, {30000, HIST_BUCKETS - 1},
+	{30000.5, HIST_BUCKETS}, {1e9, HIST_BUCKETS},
+};
+
+/* test_hist - each duration in its bucket; count and sum */
+static void
+test_hist(void **state)
+{
+	struct hist h;
+	double sum = 0;
+	size_t i;
+	unsigned b;
+
+	(void)state;
+	for (i = 1; i < HIST_BUCKETS; i++)
+		assert_true(hist_bounds_ms[i] > hist_bounds_ms[i - 1]);
+	for (i = 0; i < sizeof(test_hist_cases) / sizeof(test_hist_cases[0]);
+	    i++) {
+		memset(&h, 0, sizeof(h));
+		hist_add(&h, test_hist_cases[i].ms);
+		for (b = 0; b <= HIST_BUCKETS; b++)
+			if (h.n[b] != (b == test_hist_cases[i].bucket))
+				fail_msg("%g ms: bucket %u holds %lu",
+				    test_hist_cases[i].ms, b, h.n[b]);
+		assert_int_equal(h.count, 1);
+	}
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < sizeof(test_hist_cases) / sizeof(test_hist_cases[0]);
+	    i++) {
+		hist_add(&h, test_hist_cases[i].ms);
+		sum += test_hist_cases[i].ms > 0 ? test_hist_cases[i].ms : 0;
+	}
+	assert_int_equal(h.count, i);
+	assert_true(h.sum_ms == sum);
+}
+
 int
 main(void)
 {
@@ -505,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_buf_store),
 		cmocka_unit_test(test_buf_put),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_hist),
 		cmocka_unit_test(test_ipaddr_parse),
 		cmocka_unit_test(test_ipaddr_match),
 		cmocka_unit_test(test_domain),
