@@ -86,7 +86,6 @@ struct check {
 	long long	now;
 	const char     *authserv_id;
 	struct check_gate gate;
-	struct check_part parts[CHECK_MAX_PARTS];
 	size_t		nparts;
 	struct check_results res;
 	int		cached;		/* CHECK_CACHED_* */
@@ -104,6 +103,7 @@ struct check {
 	/* storage that needs no zeroes, from here to the end: where the
 	 * texts and vectors start (most checks never need more) */
 	char		action_store[CHECK_ACTION_STORE];
+	struct check_part parts[CHECK_MAX_PARTS];	/* zeroed one by one */
 	char		log_store[CHECK_LOG_STORE];
 	char		text_store[CHECK_TEXT_STORE];
 	char		header_store[CHECK_HDR_STORE];
@@ -156,6 +156,7 @@ check_spf_part(struct check *c, enum check_part_kind kind,
 {
 	struct check_part *p = &c->parts[c->nparts++];
 
+	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->text = text;
 	check_spf_params(c->env, c->in, ip, id, c->now, c->authserv_id,
@@ -238,6 +239,7 @@ check_legacy_part(struct check *c)
 	if ((dom = check_sender_domain(c->in->sender)) == NULL)
 		return;
 	p = &c->parts[c->nparts++];
+	memset(p, 0, sizeof(*p));
 	p->kind = CHECK_P_LEGACY;
 	p->legacy = check_legacy_new(conf, &c->gate.ip, dom);
 	check_legacy_job(&p->job, p->legacy);

@@ -128,9 +128,12 @@ check_observe(struct check_choice *ch, enum conf_action act,
 int
 check_require_pass(const struct conf *c, const char *sender)
 {
-	const char *dom = check_sender_domain(sender);
+	const char *dom;
 	size_t i;
 
+	if (c->require_pass_domains.n == 0)
+		return 0;
+	dom = check_sender_domain(sender);
 	for (i = 0; dom != NULL && i < c->require_pass_domains.n; i++)
 		if (strcasecmp(dom, c->require_pass_domains.v[i]) == 0)
 			return 1;
