@@ -12,7 +12,9 @@ DEB_SRC		:= $(DEB_O)/rmxf
 
 # The copy holds what git tracks plus untracked files it does not
 # ignore (a tracked file deleted in the tree is left out); outside git,
-# everything but build/ and run/.
+# everything but build/ and run/.  The package is built with Debian's
+# flags (dpkg-buildflags), not with the O, SAN, WERROR or CC of the make
+# that asks for it.
 deb:
 	rm -rf $(DEB_O)
 	mkdir -p $(DEB_SRC)
@@ -24,7 +26,8 @@ deb:
 		tar --exclude=./build --exclude=./run -cf - . | \
 		    tar -C $(DEB_SRC) -xf -; \
 	fi
-	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u O -u SAN \
+	    -u WERROR -u CC dpkg-buildpackage -b -us -uc
 	rm -rf $(DEB_SRC)
 	@ls $(DEB_O)/*.deb
 
