@@ -7,9 +7,10 @@
 #   make bench           benchmarks that print figures
 #   make fuzz            run each libFuzzer target for FUZZ_SECONDS
 #   make O=DIR SAN=address,undefined   an out-of-tree sanitizer build
+#   make install         DESTDIR, PREFIX (default /usr/local): mk/install.mk
+#   make deb             the Debian package into build/deb/ (mk/deb.mk)
 #
-# Honours CC CFLAGS CPPFLAGS LDFLAGS; WERROR=1 adds -Werror.  There is no
-# install target.
+# Honours CC CFLAGS CPPFLAGS LDFLAGS; WERROR=1 adds -Werror.
 
 O		?= build
 SAN		?=
@@ -61,3 +62,5 @@ include mk/daemon.mk
 include mk/check.mk
 include mk/run.mk
 include mk/bench.mk
+include mk/install.mk
+include mk/deb.mk

@@ -4,7 +4,8 @@
 #   make check           deps, gcc build, unit tests, SPF suites in process,
 #                        tests/cli/run.sh, tests/replay/run.sh,
 #                        tests/daemon/run.sh, tests/dns/run.sh, SPF suites
-#                        over real DNS, fuzz corpus replay; then clang +
+#                        over real DNS, fuzz corpus replay, make install
+#                        and the Debian package; then clang +
 #                        ASan/UBSan build, unit tests, suites, CLI and
 #                        daemon tests, replay; then lint
 #   make unit-test       unit tests of $(O)
@@ -15,6 +16,11 @@
 #   make fuzz-replay     every fuzz target over its seeds
 #   make lint            pure modules do no I/O (nm -u), man pages lint
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang)
+#   make install-test    make install into a scratch DESTDIR
+#                        (tests/install/run.sh)
+#   make deb-test        make deb, then lintian, dpkg -i, the installed
+#                        rmxfd answers, dpkg --purge (tests/deb/run.sh;
+#                        root, mk/deb.mk)
 #   make e2e-test        tests/e2e/t_*.sh: rmxfd under a real Postfix with
 #                        unbound and swaks, on loopback (root; skips
 #                        what it cannot run)
@@ -38,7 +44,8 @@ export O
 export CMOCKA_MESSAGE_OUTPUT := TAP
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-.PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins
+.PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins \
+	install-test
 
 deps:
 	@sh tools/deps.sh
@@ -54,6 +61,8 @@ check: deps
 	$(MAKE) dns-test
 	$(MAKE) dns-suite-test
 	$(MAKE) fuzz-replay
+	$(MAKE) install-test
+	$(MAKE) deb-test
 	$(ASAN_MAKE) all tests
 	$(ASAN_MAKE) unit-test
 	$(ASAN_MAKE) suite-test
@@ -102,6 +111,11 @@ script-test: all tests $(O)/rmxfd
 daemon-test: all tests
 	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh \
 	    tests/daemon/attack.sh tests/daemon/metrics.sh
+
+# install-test: make install DESTDIR=scratch PREFIX=/usr, the file list,
+# a second install over an edited rmxf.conf (tests/install/run.sh).
+install-test: all
+	O=$(O) $(PROVE) --exec bash tests/install/run.sh
 
 # dns-test: the dns module's integration script.
 dns-test: all tests

@@ -20,7 +20,12 @@ set -eu
 # only recommended by swaks), libsasl2-modules (Cyrus SASL mechanisms,
 # so that smtpd_sasl_auth_enable works for XCLIENT LOGIN), opendmarc
 # (tests/e2e/t_dmarc.sh runs it as a milter of the rig's Postfix: it
-# must take rmxf's SPF result from rmxf's headers for its DMARC verdict).
+# must take rmxf's SPF result from rmxf's headers for its DMARC verdict);
+# the Debian package (make deb, tests/deb): debhelper and dpkg-dev
+# build it (dpkg-buildpackage; Rules-Requires-Root: no, so without
+# fakeroot), lintian checks it; its postinst makes the _rmxf user with
+# systemd-sysusers, which a machine without systemd (a container) gets
+# from systemd-standalone-sysusers.
 pkgs="gcc clang libclang-rt-dev make pkg-config libc6-dev
 libunbound-dev libldns-dev libevent-dev libssl-dev libpsl-dev publicsuffix
 libcmocka-dev libyaml-dev
@@ -28,7 +33,11 @@ perl binutils mandoc coreutils bash python3 strace
 postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules
 postsrsd libmail-srs-perl
 procmail
-opendmarc"
+opendmarc
+debhelper dpkg-dev lintian"
+if ! command -v systemd-sysusers >/dev/null; then
+	pkgs="$pkgs systemd-standalone-sysusers"
+fi
 
 missing=""
 for p in $pkgs; do

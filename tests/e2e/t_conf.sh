@@ -172,7 +172,7 @@ ok $? "unbound answers on $RIG_DNS" || bail_out "no DNS server"
 # master.cf's spawn service, run as nobody with the rig's rmxfd
 argv="$RMXFD --stdio -c $R/rmxf.conf --dns $RIG_DNS"
 spawn=$(grep -v '^#' "$PF/master.cf" | sed \
-    -e 's|user=rmxf |user=nobody |' \
+    -e 's|user=_rmxf |user=nobody |' \
     -e "s|argv=/usr/sbin/rmxfd --stdio\$|argv=$argv|")
 printf '%s\n' "$spawn" | grep -q '^rmxf .* spawn$' &&
     printf '%s\n' "$spawn" | grep -q -- '-o rmxf_time_limit=' &&
