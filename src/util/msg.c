@@ -208,7 +208,8 @@ msg_stderr(const char *text, size_t len)
 	iov[1].iov_len = len;
 	iov[2].iov_base = (void *)"\n";
 	iov[2].iov_len = 1;
-	(void)writev(STDERR_FILENO, iov, 3);
+	if (writev(STDERR_FILENO, iov, 3) < 0)
+		return;		/* no stderr to say so on */
 }
 
 /* msg_clean - level and text as one line in out (size > 2): a run of
