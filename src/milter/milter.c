@@ -173,8 +173,8 @@ milter_get_connect(const struct milter_packet *p, struct milter_connect *c)
 	c->host = p->data;
 	c->family = (unsigned char)nul[1];
 	c->addr = "";
-	if (c->family == 'U')
-		return nul + 2 == end ? 0 : -1;
+	if (c->family == 'U')	/* no address: whatever follows is ignored */
+		return 0;
 	if (c->family != '4' && c->family != '6' && c->family != 'L')
 		return -1;
 	s = nul + 2;
