@@ -70,7 +70,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..16"
+echo "1..17"
 
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
     --port-file "$tmp/dnsport" --max-seconds "$DNSD_MAX" \
@@ -196,6 +196,51 @@ mc "$M" '[{"client": "192.0.2.10", "messages": [{"from":
  "alice@example.com", "rcpts": ["bob@example.net"]}]}]'
 case $(line 2) in '{"rcpt": ["c"], "eom": ['*) r=0 ;; *) r=1 ;; esac
 ok $r "... and the next connection is served" "$out"
+
+# --- the same bytes as libmilter ---------------------------------------------
+# rmxfd's replies against a libmilter filter's for the same conversation:
+# a 550 to RCPT, a deleted field, an inserted one (tests/daemon/milterref.c)
+refscript='[{"client": "198.51.100.9", "messages": [{"from":
+ "alice@example.com", "rcpts": ["reject@example.net"]}]},
+ {"client": "192.0.2.10", "messages": [{"from": "alice@example.com",
+ "rcpts": ["bob@example.net"], "headers": [["Authentication-Results",
+ "mx.example.net; spf=pass"]]}]}]'
+if [ -f /usr/include/libmilter/mfapi.h ] &&
+    cc -o "$tmp/milterref" tests/daemon/milterref.c -lmilter -lpthread \
+    2>"$tmp/cc.err"; then
+	rport=$(python3 -c 'import socket; s = socket.socket(); '\
+'s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$tmp/milterref" "inet:$rport@127.0.0.1" 2>"$tmp/ref.err" &
+	pids+=($!)
+	for _ in $(seq 50); do
+		python3 -c "import socket; socket.create_connection(("\
+"'127.0.0.1', $rport)).close()" 2>/dev/null && break
+		sleep 0.1
+	done
+	out=$(printf '%s' "$refscript" | timeout "$CLIENT_KILL" $MILTERC \
+	    --raw "inet:127.0.0.1:$rport" 2>&1)
+	ref=$(printf '%s\n' "$out" | sed 1d)
+	out=$(printf '%s' "$refscript" | timeout "$CLIENT_KILL" $MILTERC \
+	    --raw "$M" 2>&1)
+	ours=$(printf '%s\n' "$out" | sed 1d)
+	# the RCPT reply; the deletion, the A-R insertion and the final one
+	pick() {
+		python3 -c '
+import json, sys
+a = [json.loads(l) for l in sys.stdin]
+print(a[0]["rcpt"][0])
+e = a[1]["eom"]
+print(e[0]); print(e[1]); print(e[-1])'
+	}
+	r1=$(printf '%s\n' "$ref" | pick 2>&1)
+	r2=$(printf '%s\n' "$ours" | pick 2>&1)
+	[ -n "$r1" ] && [ "$r1" = "$r2" ]
+	ok $? "reply, CHGHEADER and INSHEADER packets equal libmilter's" \
+	    "libmilter: $r1
+rmxfd: $r2"
+else
+	skip "libmilter-dev not installed: no byte comparison"
+fi
 
 kill -TERM "$rpid"
 wait "$rpid"

@@ -16,6 +16,8 @@
 #	"t" or "y:TEXT" and an action "ins:INDEX:NAME:VALUE",
 #	"chg:INDEX:NAME:VALUE", "add:NAME:VALUE" or the final letter.
 #	The offer is Postfix 3.7's: version 6, every action and step.
+#	With --raw, each reply and action is followed by the hex of its
+#	whole packet (length word included), after "=".
 #	Exit 0, or 1 with a line on stderr when the filter breaks the
 #	protocol or closes.
 import json
@@ -47,6 +49,9 @@ class Conn:
         else:
             die("socket: want inet:HOST:PORT or unix:PATH")
         self.s.settimeout(30)
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1) \
+            if self.s.family != socket.AF_UNIX else None
+        self.last = ""
         self.buf = b""
         self.proto = 0
 
@@ -59,6 +64,7 @@ class Conn:
                 n = struct.unpack("!I", self.buf[:4])[0]
                 if len(self.buf) >= 4 + n:
                     pkt = self.buf[4:4 + n]
+                    self.last = self.buf[:4 + n].hex()
                     self.buf = self.buf[4 + n:]
                     return chr(pkt[0]), pkt[1:]
             got = self.s.recv(65536)
@@ -73,7 +79,14 @@ class Conn:
         self.send(cmd, data)
         if cmd in NR and self.proto & NR[cmd]:
             return None
-        return reply(self.recv())
+        return tag(self, reply(self.recv()))
+
+
+RAW = False
+
+
+def tag(conn, text):
+    return text + "=" + conn.last if RAW else text
 
 
 def reply(pkt):
@@ -104,7 +117,7 @@ def message(conn, msg):
         macros(conn, "R", [("i", "4AB12")])
         r = conn.step("R", z("<" + rcpt + ">"))
         out["rcpt"].append(r or "c")
-        accepted += r in (None, "c")
+        accepted += r in (None, "c") or (r or "").startswith("c=")
     if not accepted:
         conn.send("A")
         return out
@@ -122,21 +135,26 @@ def message(conn, msg):
             idx = struct.unpack("!I", data[:4])[0]
             name, _, value = data[4:].partition(b"\0")
             value = value[:-1] if value.endswith(b"\0") else value
-            out["eom"].append("%s:%d:%s:%s" % (
+            out["eom"].append(tag(conn, "%s:%d:%s:%s" % (
                 "ins" if cmd == "i" else "chg", idx, name.decode(),
-                value.decode()))
+                value.decode())))
         elif cmd == "h":
             name, _, value = data.partition(b"\0")
             value = value[:-1] if value.endswith(b"\0") else value
-            out["eom"].append("add:%s:%s" % (name.decode(), value.decode()))
+            out["eom"].append(tag(conn, "add:%s:%s" % (name.decode(),
+                                                       value.decode())))
         else:
-            out["eom"].append(reply((cmd, data)))
+            out["eom"].append(tag(conn, reply((cmd, data))))
             return out
 
 
 def main():
+    global RAW
+    if len(sys.argv) == 3 and sys.argv[1] == "--raw":
+        RAW = True
+        del sys.argv[1]
     if len(sys.argv) != 2:
-        die("usage: milterc.py SOCKET < SCRIPT")
+        die("usage: milterc.py [--raw] SOCKET < SCRIPT")
     script = json.load(sys.stdin)
     conn = Conn(sys.argv[1])
     conn.send("O", struct.pack("!III", 6, ACTIONS, PROTOCOL))
