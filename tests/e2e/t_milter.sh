@@ -39,8 +39,15 @@
 #	not exempt); a null-sender bounce to an unsigned address refused at
 #	RCPT (550 5.7.1); no warning in Postfix's maillog.
 #
+#	With OpenDMARC installed, a third rmxfd Milter (Authentication-
+#	Results only, fail marked) and OpenDMARC (trusting rmxf's
+#	authserv_id, SPF from headers only) share two smtpd: rmxf first in
+#	smtpd_milters, OpenDMARC sees the message as rmxf left it and says
+#	dmarc=fail for a forged "spf=pass"; OpenDMARC first, it still
+#	believes the forgery (dmarc=pass): rmxf must come first.
+#
 #	Skipped without the namespace (the resolver of /etc/resolv.conf
-#	must be the rig's).  TAP on stdout.  About 15 s.
+#	must be the rig's).  TAP on stdout.  About 13 s.
 # ENVIRONMENT
 #	O (build directory, default build); see rig.sh for the others.
 # SEE ALSO
@@ -68,6 +75,10 @@ rig_port P_POL		# rmxfd main.conf, --listen (policy service)
 rig_port S_BOTH		# smtpd -> milter P_BOTH
 rig_port S_SASL		# smtpd with SASL (XCLIENT LOGIN) -> milter P_MAIN
 rig_port S_POL		# smtpd -> policy service P_POL
+rig_port P_AR		# rmxfd ar.conf, --milter (before/after OpenDMARC)
+rig_port P_DMARC	# opendmarc
+rig_port S_DM1		# smtpd -> milters P_AR, P_DMARC
+rig_port S_DM2		# smtpd -> milters P_DMARC, P_AR
 
 printf 'skipme@dest.test\tskip\n*\tcheck\n' >"$R/rmxf.acl"
 (umask 077 && printf '0 e2e-milter-ses-key\n' >"$R/ses.keys")
@@ -92,6 +103,27 @@ write_conf main "acl_file = $R/rmxf.acl" \
 write_conf both "milter_listen = inet:127.0.0.1:$P_BOTH" \
     "header_received_spf = yes" "header_authentication_results = yes" \
     "exempt_networks = 192.0.2.254/32"
+write_conf ar "header_received_spf = no" \
+    "header_authentication_results = yes" "action_mailfrom_fail = mark"
+
+# OpenDMARC (when installed): trusts rmxf's authserv_id, takes SPF only
+# from headers, rejects nothing
+HAVE_DMARC=0
+command -v opendmarc >/dev/null && HAVE_DMARC=1
+printf '192.0.2.254\n' >"$R/dmarc.ignore"
+cat >"$R/dmarc.conf" <<EOF
+Socket			inet:$P_DMARC@127.0.0.1
+Background		false
+Syslog			false
+AuthservID		dmarc.rig.test
+TrustedAuthservIDs	$AUTHSERV
+SPFSelfValidate		false
+SPFIgnoreResults	false
+IgnoreHosts		$R/dmarc.ignore
+RejectFailures		false
+FailureReports		false
+RequiredHeaders		false
+EOF
 
 # rmxfd_start NAME PORT ARGS... - a standalone rmxfd, logging to a file
 rmxfd_start() {
@@ -113,6 +145,20 @@ rmxfd_start pol "$P_POL" -c "$R/main.conf" --listen "inet:127.0.0.1:$P_POL"
 ok $? "rmxfd policy service (main.conf) listens on 127.0.0.1:$P_POL" \
     "$(cat "$RIG_T/log/rmxfd-pol.log")"
 
+if [ "$HAVE_DMARC" = 1 ]; then
+	rmxfd_start ar "$P_AR" -c "$R/ar.conf" --milter "inet:127.0.0.1:$P_AR"
+	ok $? "rmxfd (ar.conf) --milter listens on 127.0.0.1:$P_AR" \
+	    "$(cat "$RIG_T/log/rmxfd-ar.log")"
+	opendmarc -f -c "$R/dmarc.conf" >>"$RIG_T/log/opendmarc.log" 2>&1 &
+	rig_bg $!
+	rig_wait_for "$RMXFD_WAIT" rig_smtp_up "$P_DMARC"
+	ok $? "opendmarc listens on 127.0.0.1:$P_DMARC" \
+	    "$(cat "$RIG_T/log/opendmarc.log")"
+	rig_smtpd "$S_DM1" reject_unauth_destination \
+	    "smtpd_milters=inet:127.0.0.1:$P_AR,inet:127.0.0.1:$P_DMARC"
+	rig_smtpd "$S_DM2" reject_unauth_destination \
+	    "smtpd_milters=inet:127.0.0.1:$P_DMARC,inet:127.0.0.1:$P_AR"
+fi
 rig_smtpd "$S_BOTH" reject_unauth_destination \
     "smtpd_milters=inet:127.0.0.1:$P_BOTH"
 rig_smtpd "$S_SASL" reject_unauth_destination smtpd_sasl_auth_enable=yes
@@ -251,10 +297,12 @@ fi
 
 # forged Authentication-Results: ours removed, another authserv-id's kept
 # (the client's fields in the order: other, ours, other, ours)
-forged=(--add-header "Authentication-Results: other.e2e.test; spf=fail smtp.mailfrom=pass.e2e.test"
-    --add-header "Authentication-Results: $AUTHSERV; spf=pass smtp.mailfrom=forged.e2e.test"
-    --add-header "Authentication-Results: other.e2e.test; dkim=none"
-    --add-header "Authentication-Results: MX.Rig.Test (forged); spf=pass smtp.mailfrom=forged.e2e.test")
+AR=Authentication-Results
+FORGED_SPF="spf=pass smtp.mailfrom=forged.e2e.test"
+forged=(--add-header "$AR: other.e2e.test; spf=fail smtp.mailfrom=pass.e2e.test"
+    --add-header "$AR: $AUTHSERV; $FORGED_SPF"
+    --add-header "$AR: other.e2e.test; dkim=none"
+    --add-header "$AR: MX.Rig.Test (forged); $FORGED_SPF")
 for c in "$S_BOTH forged-both 1 1" "$RIG_SMTP_PORT forged-main 1 0"; do
 	read -r port name nr na <<<"$c"
 	send "$port" "$name" 192.0.2.10 client.e2e.test a@pass.e2e.test \
@@ -273,6 +321,24 @@ n=$(grep -c ': 2 forged Authentication-Results header(s) removed' \
     awk -F: '{ s += $NF } END { print s }')
 [ "$n" = 2 ]
 ok $? "rmxfd logged the removal for both messages" "$n lines"
+
+# OpenDMARC after rmxf in smtpd_milters sees the message as rmxf left it
+# (the forged field gone, rmxf's spf=fail there); before rmxf it sees
+# the client's forged spf=pass: rmxf must come first
+if [ "$HAVE_DMARC" = 1 ]; then
+	for c in "$S_DM1 dmarc-after fail" "$S_DM2 dmarc-before pass"; do
+		read -r port name want <<<"$c"
+		send "$port" "$name" 192.0.2.10 client.e2e.test \
+		    a@dmarcfail.e2e.test user@dest.test --add-header \
+		    "$AR: $AUTHSERV; spf=pass smtp.mailfrom=dmarcfail.e2e.test"
+		delivered_with "$name" user 0 1 || continue
+		has "$name" "^Authentication-Results: $AUTHSERV; spf=fail "
+		has "$name" "^Authentication-Results: dmarc\\.rig\\.test; dmarc=$want "
+	done
+else
+	skip "OpenDMARC after rmxf: opendmarc not installed"
+	skip "OpenDMARC before rmxf: opendmarc not installed"
+fi
 
 # two recipients, two ACL outcomes: skipme (skip) and user (checked)
 send "$RIG_SMTP_PORT" acl-two 192.0.2.33 client.e2e.test a@fail.e2e.test \
@@ -326,7 +392,7 @@ policy: $r"
 ok $? "no warning in Postfix's maillog" \
     "$(rig_maillog | grep -iE 'warning|fatal|panic' | head -5)"
 ! grep -hE 'milter peer=.*connection closed|warning' \
-    "$RIG_T/log/rmxfd-main.log" "$RIG_T/log/rmxfd-both.log" |
+    "$RIG_T/log/rmxfd-"*.log |
     grep -qv 'warning: running as root'
 ok $? "no Milter connection closed for bad input, no rmxfd warning" \
     "$(grep -hE 'connection closed|warning' "$RIG_T/log/rmxfd-"*.log |
