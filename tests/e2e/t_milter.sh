@@ -10,7 +10,8 @@
 #	Postfix (milter_default_action = tempfail), with no policy
 #	service in front of them:
 #
-#	  main  --milter inet:127.0.0.1:PORT; an ACL file (skipme@ skip),
+#	  main  --milter inet:127.0.0.1:PORT and --milter unix:PATH (an
+#		smtpd of its own: fail 550, pass delivered); an ACL file (skipme@ skip),
 #		the smarthost profile (smarthost_egress), SES bounce
 #		checks (ses_keys, ses_domains = dest.test); Received-SPF
 #		only; the smtpd_milters of the rig's smtpd and of a SASL
@@ -75,6 +76,11 @@ rig_port P_POL		# rmxfd main.conf, --listen (policy service)
 rig_port S_BOTH		# smtpd -> milter P_BOTH
 rig_port S_SASL		# smtpd with SASL (XCLIENT LOGIN) -> milter P_MAIN
 rig_port S_POL		# smtpd -> policy service P_POL
+rig_port S_UNIX		# smtpd -> milter unix:$SOCK (main)
+SOCK=$R/run/milter.sock	# main's unix socket, in a directory only
+mkdir -p "$R/run"		# Postfix's group may enter (as private/ is)
+chgrp postfix "$R/run"
+chmod 750 "$R/run"
 rig_port P_AR		# rmxfd ar.conf, --milter (before/after OpenDMARC)
 rig_port P_DMARC	# opendmarc
 rig_port S_DM1		# smtpd -> milters P_AR, P_DMARC
@@ -135,7 +141,7 @@ rmxfd_start() {
 rig_dns_start
 ok $? "unbound answers on $RIG_DNS" || bail_out "no DNS server"
 rmxfd_start main "$P_MAIN" -c "$R/main.conf" \
-    --milter "inet:127.0.0.1:$P_MAIN"
+    --milter "inet:127.0.0.1:$P_MAIN" --milter "unix:$SOCK"
 ok $? "rmxfd --milter inet:127.0.0.1:$P_MAIN (resolv.conf) listens" \
     "$(cat "$RIG_T/log/rmxfd-main.log")"
 rmxfd_start both "$P_BOTH" -c "$R/both.conf"
@@ -162,6 +168,7 @@ fi
 rig_smtpd "$S_BOTH" reject_unauth_destination \
     "smtpd_milters=inet:127.0.0.1:$P_BOTH"
 rig_smtpd "$S_SASL" reject_unauth_destination smtpd_sasl_auth_enable=yes
+rig_smtpd "$S_UNIX" reject_unauth_destination "smtpd_milters=unix:$SOCK"
 rig_smtpd "$S_POL" \
     "reject_unauth_destination, check_policy_service inet:127.0.0.1:$P_POL" \
     smtpd_milters=
@@ -267,6 +274,14 @@ send "$RIG_SMTP_PORT" dns-timeout 192.0.2.10 client.e2e.test \
 replied dns-timeout '^450 4\.7\.24 '
 timeout_reply=$(rig_rcpt_reply | head -1)
 diag "dns-timeout: $((($(date +%s%N) - t0) / 1000000)) ms"
+
+# main's unix socket
+send "$S_UNIX" unix-fail 192.0.2.33 client.e2e.test a@fail.e2e.test \
+    user@dest.test
+replied unix-fail '^550 5\.7\.23 '
+send "$S_UNIX" unix-pass 192.0.2.10 client.e2e.test a@pass.e2e.test \
+    user@dest.test
+delivered_with unix-pass user 1 0
 
 # the same envelopes through the policy service: the same replies
 send "$S_POL" pol-fail 192.0.2.33 client.e2e.test a@fail.e2e.test \
