@@ -38,8 +38,11 @@
  *	trusted_relays; then the result headers decided at RCPT are
  *	inserted at the top, both when both are configured (no PREPEND
  *	limit here), Received-SPF first.  Mail that Postfix's cleanup
- *	passes through non_smtpd_milters arrives from localhost/127.0.0.1:
- *	it is exempt (exempt_networks) and gets no result header.
+ *	passes through non_smtpd_milters (sendmail(1), pickup) comes with
+ *	a made-up CONNECT, host localhost, address 127.0.0.1, port 0:
+ *	there is no client, so whatever exempt_networks says its
+ *	recipients are not checked (no-client-address), get no result
+ *	header, and its Authentication-Results headers stay.
  *
  *	Limits: a packet over MILTER_MAX_DATA octets, a command out of
  *	place or malformed, or a peer that does not read its replies
@@ -80,6 +83,8 @@
 #define DAEMON_MILTER_MAX_FORGED 32	/* forged headers removed */
 #define DAEMON_MILTER_MAX_ARG	1024	/* an address or name we keep */
 #define DAEMON_MILTER_MAX_MACROS 32	/* name, value pairs of one packet */
+#define DAEMON_MILTER_LOCAL_HOST "localhost"	/* non-SMTP mail's CONNECT */
+#define DAEMON_MILTER_LOCAL_ADDR "127.0.0.1"
 
 /* The steps we do without, and those that need no reply. */
 #define DAEMON_MILTER_PROTOCOL (MILTER_P_NOBODY | MILTER_P_NOUNKNOWN | \
@@ -305,6 +310,17 @@ daemon_milter_in_nets(const struct ipaddr *ip, const struct conf_nets *nets)
 	return 0;
 }
 
+/* daemon_milter_local - the CONNECT cleanup(8) makes up for non-SMTP
+ * mail (non_smtpd_milters): localhost, 127.0.0.1, port 0, which no TCP
+ * client has */
+static int
+daemon_milter_local(const struct milter_connect *mc)
+{
+	return mc->family == '4' && mc->port == 0 &&
+	    strcmp(mc->host, DAEMON_MILTER_LOCAL_HOST) == 0 &&
+	    strcmp(mc->addr, DAEMON_MILTER_LOCAL_ADDR) == 0;
+}
+
 /* daemon_milter_connect - the client of a new session */
 static int
 daemon_milter_connect(struct daemon_milter *m, const struct milter_packet *p)
@@ -316,7 +332,9 @@ daemon_milter_connect(struct daemon_milter *m, const struct milter_packet *p)
 	if (milter_get_connect(p, &mc) < 0)
 		return daemon_milter_bad(m, "bad connect packet"), -1;
 	daemon_milter_session(m);
-	if ((mc.family == '4' || mc.family == '6') &&
+	if (daemon_milter_local(&mc)) {
+		m->trusted = 1;		/* no client: nothing to check */
+	} else if ((mc.family == '4' || mc.family == '6') &&
 	    ipaddr_parse(mc.addr, &ip) == 0) {
 		daemon_milter_set(&m->client, mc.addr, strlen(mc.addr));
 		m->trusted = daemon_milter_in_nets(&ip, &c->exempt_networks) ||
