@@ -27,10 +27,12 @@
  *	BODYEOB are counted, the final reply decides the outcome.  A
  *	reject or tempfail (SMFIR_REJECT, TEMPFAIL, or REPLYCODE 5xx/4xx)
  *	at MAIL or RCPT ends the message there (no accepted recipient), as
- *	an accept (SMFIR_ACCEPT) does at any stage.  Between messages a
- *	connection sends SMFIC_QUIT_NC (a new session follows on the same
- *	connection); with -R it sends SMFIC_QUIT, closes, and opens a new
- *	connection with a new SMFIC_OPTNEG for the next message, as Postfix
+ *	an accept (SMFIR_ACCEPT) does at any stage.  After the reply to
+ *	BODYEOB the next session follows on the same connection, after
+ *	SMFIC_QUIT_NC; a message that ended before (libmilter takes
+ *	QUIT_NC only after the end of a message) and, with -R, every
+ *	message ends with SMFIC_QUIT and the connection closed, and the
+ *	next message opens a new one with a new SMFIC_OPTNEG, as Postfix
  *	does for each SMTP session.  Senders and clients turn through
  *	BENCH_MIL_SENDERS, the mix of bench_policy (bench/zones/policy.zone).
  *
@@ -42,7 +44,9 @@
  *	or to the reply that ended it) p50, p99 and max in milliseconds,
  *	the outcomes (accepted; rejected at MAIL, at RCPT, at any other
  *	stage; tempfailed; discarded; messages with a header added,
- *	inserted or changed), protocol errors, the CPU this client and, with
+ *	inserted or changed), "wrong" (a sender whose SPF result is fail
+ *	accepted, or another rejected: the mix knows which are which),
+ *	protocol errors, the CPU this client and, with
  *	-p, process PID used; then the same as one line
  *	"MILTERBENCH {json}".
  *
@@ -164,16 +168,17 @@ struct bench_mil_stepdef {
 struct bench_mil_sender {
 	const char     *sender;
 	const char     *client;
+	int		fail;		/* SPF fail: to be rejected */
 };
 
 /* The mix of bench/bench_policy.c (bench/zones/policy.zone). */
 static const struct bench_mil_sender bench_mil_senders[] = {
-	{"alice@pass.example.com", "192.0.2.10"},	/* pass */
-	{"bob@fail.example.com", "192.0.2.10"},		/* fail */
-	{"carol@soft.example.com", "192.0.2.10"},	/* softfail */
-	{"dave@none.example.com", "192.0.2.10"},	/* none */
-	{"erin@big.example.com", "198.51.100.77"},	/* pass, include */
-	{"frank@pass.example.com", "203.0.113.5"},	/* fail */
+	{"alice@pass.example.com", "192.0.2.10", 0},	/* pass */
+	{"bob@fail.example.com", "192.0.2.10", 1},	/* fail */
+	{"carol@soft.example.com", "192.0.2.10", 0},	/* softfail */
+	{"dave@none.example.com", "192.0.2.10", 0},	/* none */
+	{"erin@big.example.com", "198.51.100.77", 0},	/* pass, include */
+	{"frank@pass.example.com", "203.0.113.5", 1},	/* fail */
 };
 
 #define BENCH_MIL_SENDERS \
@@ -189,6 +194,7 @@ struct bench_mil_count {
 	unsigned long	discard;
 	unsigned long	hdr;		/* a header added or changed */
 	unsigned long	errors;		/* forbidden replies */
+	unsigned long	wrong;		/* against the SPF result */
 };
 
 /* Latencies, in seconds. */
@@ -990,6 +996,8 @@ bench_mil_count(struct bench_mil_run *r, const struct bench_mil_conn *c,
 		return;
 	bench_mil_lat_add(&r->lat, now - c->start);
 	k->hdr += c->hdr_mods > 0;
+	k->wrong += c->who->fail ? outcome == BENCH_MIL_O_ACCEPT :
+	    outcome == BENCH_MIL_O_REJECT;
 	if (outcome == BENCH_MIL_O_ACCEPT)
 		k->accept++;
 	else if (outcome == BENCH_MIL_O_REJECT && c->step == BENCH_MIL_S_MAIL)
@@ -1007,28 +1015,31 @@ bench_mil_count(struct bench_mil_run *r, const struct bench_mil_conn *c,
 }
 
 /*
- * bench_mil_end - C's message is over: SMFIC_ABORT once a transaction
- * began (smtpd sends it whenever one ends), then SMFIC_QUIT_NC, or with
- * -R SMFIC_QUIT and the connection closed; the next message when there
- * is time.  -1 on error.
+ * bench_mil_end - C's message is over.  After the reply to BODYEOB the
+ * next session may follow on the same connection: SMFIC_QUIT_NC (libmilter
+ * takes it only there, not after an ABORT or a reject).  Otherwise, and
+ * always with -R: SMFIC_ABORT once a transaction began (smtpd sends it
+ * whenever one ends), SMFIC_QUIT, and the connection closed; the next
+ * message opens a new one.  Then the next message, when there is time.
+ * -1 on error.
  */
 static int
 bench_mil_end(struct bench_mil_run *r, struct bench_mil_conn *c,
     int outcome, double now)
 {
-	size_t at;
+	int keep = !r->reconnect && c->step == BENCH_MIL_S_EOM;
 
 	bench_mil_count(r, c, outcome, now);
 	r->busy--;
-	if (c->step >= BENCH_MIL_S_MAIL)
+	if (!keep && c->step >= BENCH_MIL_S_MAIL)
 		bench_mil_pkt_end(&c->out, bench_mil_pkt_begin(&c->out, 'A'));
-	at = bench_mil_pkt_begin(&c->out, r->reconnect ? 'Q' : 'K');
-	bench_mil_pkt_end(&c->out, at);
+	bench_mil_pkt_end(&c->out, bench_mil_pkt_begin(&c->out,
+	    keep ? 'K' : 'Q'));
 	c->state = BENCH_MIL_IDLE;
 	if (bench_mil_flush(r, c) < 0)
 		return -1;
-	if (r->reconnect) {
-		/* QUIT is five octets: it went out whole or not at all */
+	if (!keep) {
+		/* ABORT and QUIT are ten octets: out whole or not at all */
 		(void)close(c->fd);
 		c->fd = -1;
 		c->proto = 0;
@@ -1207,11 +1218,12 @@ bench_mil_report(struct bench_mil_run *r, const char *label, size_t n,
 
 	qsort(r->lat.v, r->lat.n, sizeof(*r->lat.v), bench_mil_cmp);
 	printf("%-12s %4zu conns %7zu msg %7.0f msg/s  p50 %6.3f p99 %6.3f"
-	    " max %7.3f ms  acc %lu rej %lu/%lu/%lu tmp %lu hdr %lu err %lu"
-	    "  cpu %3.0f%%", label, n, r->lat.n, mps,
+	    " max %7.3f ms  acc %lu rej %lu/%lu/%lu tmp %lu hdr %lu"
+	    " wrong %lu err %lu  cpu %3.0f%%", label, n, r->lat.n, mps,
 	    bench_mil_pct(&r->lat, 50), bench_mil_pct(&r->lat, 99),
 	    bench_mil_pct(&r->lat, 100), k->accept, k->rej_mail, k->rej_rcpt,
-	    k->rej_other, k->tempfail, k->hdr, k->errors, cpu / secs * 100);
+	    k->rej_other, k->tempfail, k->hdr, k->wrong, k->errors,
+	    cpu / secs * 100);
 	if (srv >= 0)
 		printf(" srv %3.0f%%", srv / secs * 100);
 	if (r->why[0])
@@ -1221,12 +1233,13 @@ bench_mil_report(struct bench_mil_run *r, const char *label, size_t n,
 	    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"accept\":%lu,"
 	    "\"reject_mail\":%lu,\"reject_rcpt\":%lu,\"reject_other\":%lu,"
 	    "\"tempfail\":%lu,\"discard\":%lu,\"hdr_changed\":%lu,"
-	    "\"errors\":%lu,\"cpu_pct\":%.1f,\"srv_cpu_pct\":%.1f}\n",
+	    "\"wrong\":%lu,\"errors\":%lu,\"cpu_pct\":%.1f,"
+	    "\"srv_cpu_pct\":%.1f}\n",
 	    label, n, r->reconnect, secs, r->lat.n, mps,
 	    bench_mil_pct(&r->lat, 50), bench_mil_pct(&r->lat, 99),
 	    bench_mil_pct(&r->lat, 100), k->accept, k->rej_mail, k->rej_rcpt,
-	    k->rej_other, k->tempfail, k->discard, k->hdr, k->errors,
-	    cpu / secs * 100, srv >= 0 ? srv / secs * 100 : -1.0);
+	    k->rej_other, k->tempfail, k->discard, k->hdr, k->wrong,
+	    k->errors, cpu / secs * 100, srv >= 0 ? srv / secs * 100 : -1.0);
 	fflush(stdout);
 }
 
@@ -1305,7 +1318,7 @@ bench_mil_once(struct bench_mil_run *r, const char *sender,
     const char *addr)
 {
 	struct bench_mil_conn *cs = bench_mil_conns(1);
-	struct bench_mil_sender who = {sender, addr};
+	struct bench_mil_sender who = {sender, addr, 0};
 	int ret = 1;
 
 	if (strchr(sender, '@') == NULL)
