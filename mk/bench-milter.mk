@@ -36,7 +36,8 @@ bench-milter: bench-milter-deps
 	$(MAKE) O=$(BENCH_O) SAN= CFLAGS='$(BENCH_CFLAGS)' bench-milter-run
 
 # After the other halves when they are asked for too, also under -j.
-bench-milter-run: $(O)/rmxfd $(O)/tests/dnsd $(O)/bench/bench_milter | \
+bench-milter-run: $(O)/rmxfd $(O)/tests/dnsd $(O)/bench/bench_milter \
+    $(O)/bench/bench_milter_bare | \
     $(filter bench-run bench-policy-run,$(MAKECMDGOALS))
 	O=$(O) BENCH_MILTER_SECONDS=$(BENCH_MILTER_SECONDS) \
 	    BENCH_MILTER_ROUNDS=$(BENCH_MILTER_ROUNDS) \

@@ -21,19 +21,24 @@
 #	   servers of /etc/resolv.conf, on port 53 only).  When that cannot
 #	   be put in place it is not run at all (its queries would leave the
 #	   machine).
-#	3. bench_milter (bench/bench_milter.c: the MTA side of the Milter
-#	   protocol as Postfix 3.7 plays it, one SMTP session per message,
-#	   with -R on a connection of its own, as Postfix opens one per SMTP
-#	   session) drives each in turn at 1, 8 and 64 connections at once
-#	   for BENCH_MILTER_SECONDS after a warm-up second (warm caches); at
-#	   64, the goal's point, BENCH_MILTER_ROUNDS times, the two taking
+#	3. The ceiling (unix sockets only): bench_milter_bare
+#	   (bench/bench_milter_bare.c, answers every step at once, does no
+#	   work), with the protocol flags rmxfd negotiates (else
+#	   pyspf-milter's), so that it gets the same packets.
+#	4. bench_milter (bench/bench_milter.c: the MTA side of the Milter
+#	   protocol as Postfix 3.7 plays it, one SMTP session per message;
+#	   after an accepted message the next session follows on the same
+#	   connection, SMFIC_QUIT_NC, after a reject on a new one) drives
+#	   each in turn at 1, 8 and 64 connections at once for
+#	   BENCH_MILTER_SECONDS after a warm-up second (warm caches); at 64,
+#	   the goal's point, BENCH_MILTER_ROUNDS times, the three taking
 #	   turns, and the table takes the medians.  Then each once at 64
-#	   connections without -R ("64 K"): after an accepted message the
-#	   next session follows on the same connection (SMFIC_QUIT_NC),
-#	   after a reject on a new one.  "wrong" counts messages whose
-#	   outcome is not the one of the sender's SPF result (fail
-#	   accepted, or another rejected).  The table: messages/s of each,
-#	   the ratio rmxfd/pyspf-milter, and p99 of each.
+#	   connections with -R ("64 R"): every message on a connection of
+#	   its own with its own SMFIC_OPTNEG, as Postfix opens one per SMTP
+#	   session.  "wrong" counts messages whose outcome is not the one of
+#	   the sender's SPF result (fail accepted, or another rejected).
+#	   The table: messages/s of each, the ratios to pyspf-milter, and
+#	   p99 of rmxfd and pyspf-milter.
 #
 #	Both listen on the same kind of socket: BENCH_MILTER_SOCKET unix
 #	(the default; a socket under the scratch directory) or inet (a free
@@ -41,8 +46,9 @@
 #	and its final reply as two segments can wait for the MTA's delayed
 #	acknowledgement (Nagle's algorithm), about 40 ms a message on Linux.
 #
-#	CPUs: with taskset(1) and two CPUs or more, rmxfd runs on one CPU
-#	and bench_milter on the other, swapped from round to round;
+#	CPUs: with taskset(1) and two CPUs or more, rmxfd and the bare
+#	filter run on one CPU and bench_milter on the other, swapped from
+#	round to round;
 #	pyspf-milter (one thread per connection) is not pinned: it may use
 #	every CPU, which favours it.  BENCH_MILTER_PIN=0 pins nothing.
 #
@@ -62,6 +68,7 @@ O=${O:-build}
 RMXFD=$O/rmxfd
 DNSD=$O/tests/dnsd
 BM=$O/bench/bench_milter
+BMB=$O/bench/bench_milter_bare
 ZONE=bench/zones/policy.zone
 SECS=${BENCH_MILTER_SECONDS:-5}
 ROUNDS=${BENCH_MILTER_ROUNDS:-3}
@@ -130,7 +137,7 @@ wait_up() {
 	return 1
 }
 
-for f in "$RMXFD" "$DNSD" "$BM"; do
+for f in "$RMXFD" "$DNSD" "$BM" "$BMB"; do
 	if [ ! -x "$f" ]; then
 		echo "bench: $f missing (make bench-milter)" >&2
 		exit 1
@@ -212,6 +219,27 @@ else
 	fi
 fi
 
+# --- the ceiling: a filter that does no work --------------------------------
+bare_pid=
+flags=0
+for spec in ${rmxfd_pid:+"$rsock"} ${py_pid:+"$psock"}; do
+	flags=$("$BM" -s "$spec" --once 2>/dev/null |
+	    sed -n 's/^< O OPTNEG .* protocol 0x\([0-9a-f]*\):.*/\1/p')
+	[ -n "$flags" ] && break
+done
+if [ "$KIND" = unix ]; then
+	"${SRV[@]}" "$BMB" -s "unix:$tmp/bare.sock" -P "${flags:-0}" \
+	    -t "$DNSD_MAX" >"$tmp/bare.out" 2>"$tmp/bare.err" &
+	pid=$!
+	pids+=("$pid")
+	if wait_for "$tmp/bare.out" listening; then
+		bare_pid=$pid
+		echo "bare: bench_milter_bare, protocol flags 0x${flags:-0}"
+	else
+		echo "bare: did not start: $(cat "$tmp/bare.err")"
+	fi
+fi
+
 # run_one LABEL SPEC PID CONNS [ARGS...] - one bench_milter load run
 run_one() {
 	local label=$1 spec=$2 pid=$3 c=$4
@@ -227,9 +255,9 @@ run_one() {
 
 # --- the load: the two in turn -------------------------------------------
 echo
-echo "rmxfd and pyspf-milter in turn, a connection per message; rej:" \
-    "at MAIL/RCPT/other; hdr: messages with a header added; wrong:" \
-    "against the SPF result; at 64 connections $ROUNDS rounds:"
+echo "rmxfd, bare and pyspf-milter in turn; rej: at MAIL/RCPT/other;" \
+    "hdr: messages with a header added; wrong: against the SPF result" \
+    "(bare accepts all); at 64 connections $ROUNDS rounds:"
 : >"$tmp/results"
 for c in 1 8 64; do
 	rounds=1
@@ -237,17 +265,19 @@ for c in 1 8 64; do
 	for ((r = 0; r < rounds; r++)); do
 		if [ ${#SRV[@]} -gt 0 ]; then
 			CLI=(taskset -c $((r % 2)))
-			[ -n "$rmxfd_pid" ] &&
-			    taskset -pc $(((r + 1) % 2)) "$rmxfd_pid" >/dev/null
+			for pid in $rmxfd_pid $bare_pid; do
+				taskset -pc $(((r + 1) % 2)) "$pid" >/dev/null
+			done
 		fi
-		[ -n "$rmxfd_pid" ] &&
-		    run_one rmxfd "$rsock" "$rmxfd_pid" "$c" -R
-		[ -n "$py_pid" ] &&
-		    run_one pyspf-milter "$psock" "$py_pid" "$c" -R
+		[ -n "$rmxfd_pid" ] && run_one rmxfd "$rsock" "$rmxfd_pid" "$c"
+		[ -n "$bare_pid" ] &&
+		    run_one bare "unix:$tmp/bare.sock" "$bare_pid" "$c"
+		[ -n "$py_pid" ] && run_one pyspf-milter "$psock" "$py_pid" "$c"
 	done
 done
-[ -n "$rmxfd_pid" ] && run_one rmxfd-K "$rsock" "$rmxfd_pid" 64
-[ -n "$py_pid" ] && run_one pyspf-milter-K "$psock" "$py_pid" 64
+[ -n "$rmxfd_pid" ] && run_one rmxfd-R "$rsock" "$rmxfd_pid" 64 -R
+[ -n "$bare_pid" ] && run_one bare-R "unix:$tmp/bare.sock" "$bare_pid" 64 -R
+[ -n "$py_pid" ] && run_one pyspf-milter-R "$psock" "$py_pid" 64 -R
 if [ -n "$rmxfd_pid" ]; then
 	printf '%-12s after the load runs: %s  %s\n' rmxfd \
 	    "$(grep VmHWM "/proc/$rmxfd_pid/status")" \
@@ -257,7 +287,7 @@ fi
 # --- the table ---------------------------------------------------------------
 echo
 echo "messages/s, ratio and p99 ms ($KIND socket; at 64 connections the" \
-    "median of $ROUNDS runs; 64 K: QUIT_NC where it can):"
+    "median of $ROUNDS runs; 64 R: a connection per message):"
 # MILTERBENCH lines to "label conns mps p99", then the medians
 sed 's/[{}"]//g' "$tmp/results" | awk -F, '{
 	for (i = 1; i <= NF; i++) {
@@ -279,22 +309,24 @@ sed 's/[{}"]//g' "$tmp/results" | awk -F, '{
 		}
 	return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
     }
-    function row(name, c, rl, pl,    x, y) {
-	x = med("m", rl "/" c); y = med("m", pl "/" c)
-	printf "%6s %10s %12s %12s %10s %12s\n", name,
-	    (x > 0 ? sprintf("%.0f", x) : "-"),
-	    (y > 0 ? sprintf("%.0f", y) : "-"),
-	    (x > 0 && y > 0 ? sprintf("%.1fx", x / y) : "-"),
-	    (x > 0 ? sprintf("%.3f", med("p", rl "/" c)) : "-"),
-	    (y > 0 ? sprintf("%.3f", med("p", pl "/" c)) : "-")
+    function f(v) { return v > 0 ? sprintf("%.0f", v) : "-" }
+    function q(a, b) { return a > 0 && b > 0 ? sprintf("%.1fx", a / b) : "-" }
+    function row(name, c, sfx,    x, y, z) {
+	x = med("m", "rmxfd" sfx "/" c); y = med("m", "pyspf-milter" sfx "/" c)
+	z = med("m", "bare" sfx "/" c)
+	printf "%6s %8s %8s %8s %11s %9s %9s %9s\n", name, f(x), f(y), \
+	    f(z), q(x, y), q(z, y), \
+	    (x > 0 ? sprintf("%.3f", med("p", "rmxfd" sfx "/" c)) : "-"), \
+	    (y > 0 ? sprintf("%.3f", med("p", "pyspf-milter" sfx "/" c)) : "-")
     }
     END {
-	printf "%6s %10s %12s %12s %10s %12s\n", "conns", "rmxfd", \
-	    "pyspf-milter", "rmxfd/pyspf", "rmxfd p99", "pyspf p99"
-	row(1, 1, "rmxfd", "pyspf-milter")
-	row(8, 8, "rmxfd", "pyspf-milter")
-	row(64, 64, "rmxfd", "pyspf-milter")
-	row("64 K", 64, "rmxfd-K", "pyspf-milter-K")
+	printf "%6s %8s %8s %8s %11s %9s %9s %9s\n", "conns", "rmxfd", \
+	    "pyspf", "bare", "rmxfd/pyspf", "bare/py", "rmxfd p99", \
+	    "pyspf p99"
+	row(1, 1, "")
+	row(8, 8, "")
+	row(64, 64, "")
+	row("64 R", 64, "-R")
 	line = ""
 	for (i = 1; i <= n["rmxfd/64"] && i <= n["pyspf-milter/64"]; i++)
 		if (m["pyspf-milter/64", i] > 0)
