@@ -83,6 +83,9 @@
 #define DAEMON_MILTER_MAX_FORGED 32	/* forged headers removed */
 #define DAEMON_MILTER_MAX_ARG	1024	/* an address or name we keep */
 #define DAEMON_MILTER_MAX_MACROS 32	/* name, value pairs of one packet */
+#define DAEMON_MILTER_STR_MIN	64	/* a kept string's first storage */
+#define DAEMON_MILTER_REPLY_STORE 1024	/* a RCPT reply, before the heap */
+#define DAEMON_MILTER_EOM_STORE	2048	/* the end of a message's replies */
 #define DAEMON_MILTER_LOCAL_HOST "localhost"	/* non-SMTP mail's CONNECT */
 #define DAEMON_MILTER_LOCAL_ADDR "127.0.0.1"
 
@@ -106,6 +109,13 @@ static const char *const daemon_milter_symlist[MILTER_STAGES] = {
 	[MILTER_S_EOH] = "",
 };
 
+/* A string kept from packet to packet; its storage is reused. */
+struct daemon_milter_str {
+	char	       *p;
+	size_t		cap;
+	int		set;
+};
+
 struct daemon_milter {
 	struct daemon_milter *next;
 	struct daemon_milter *prev;
@@ -119,20 +129,20 @@ struct daemon_milter {
 	unsigned long	nreq;
 	long		idle_since;
 	/* the session */
-	char	       *client;		/* address, NULL: none (unix, unknown) */
-	char	       *helo;
+	struct daemon_milter_str client;	/* address; unset: none */
+	struct daemon_milter_str helo;
 	int		trusted;	/* exempt_networks, trusted_relays */
 	/* the message */
 	struct check_message *msg;
 	unsigned long	nmsg;		/* messages begun: the message's id */
 	char		msgid[32];
-	char	       *sender;		/* NULL: no MAIL yet */
-	char	       *rcpt;		/* the recipient being decided */
-	char	       *auth;		/* {auth_authen} */
-	char	       *queue_id;	/* i */
+	struct daemon_milter_str sender;	/* unset: no MAIL yet */
+	struct daemon_milter_str rcpt;	/* the recipient being decided */
+	struct daemon_milter_str auth;	/* {auth_authen} */
+	struct daemon_milter_str queue_id;	/* i */
 	unsigned	header_sent;	/* CHECK_HDR_* decided for it */
-	char	       *hdr_name[DAEMON_MILTER_MAX_HDRS];
-	char	       *hdr_value[DAEMON_MILTER_MAX_HDRS];
+	struct daemon_milter_str hdr_name[DAEMON_MILTER_MAX_HDRS];
+	struct daemon_milter_str hdr_value[DAEMON_MILTER_MAX_HDRS];
 	size_t		nhdr;
 	uint32_t	nar;		/* Authentication-Results seen */
 	uint32_t	forged[DAEMON_MILTER_MAX_FORGED];	/* ... ours */
@@ -140,35 +150,64 @@ struct daemon_milter {
 	struct check_envelope in;	/* the recipient's, borrowed strings */
 };
 
-/* daemon_milter_set - replace a kept string (len octets of s; NULL: none) */
+/* daemon_milter_set - keep len octets of s (NULL: unset), cut at
+ * DAEMON_MILTER_MAX_ARG, in the string's own storage */
 static void
-daemon_milter_set(char **p, const char *s, size_t len)
+daemon_milter_set(struct daemon_milter_str *k, const char *s, size_t len)
 {
-	free(*p);
-	*p = NULL;
+	k->set = s != NULL;
 	if (s == NULL)
 		return;
 	if (len > DAEMON_MILTER_MAX_ARG)
 		len = DAEMON_MILTER_MAX_ARG;
-	*p = xmalloc(len + 1);
-	memcpy(*p, s, len);
-	(*p)[len] = 0;
+	if (len + 1 > k->cap) {
+		free(k->p);
+		k->cap = len + 1 < DAEMON_MILTER_STR_MIN ?
+		    DAEMON_MILTER_STR_MIN : len + 1;
+		k->p = xmalloc(k->cap);
+	}
+	memcpy(k->p, s, len);
+	k->p[len] = 0;
+}
+
+/* daemon_milter_setv - keep a header value whole */
+static void
+daemon_milter_setv(struct daemon_milter_str *k, const char *s)
+{
+	size_t len = strlen(s);
+
+	k->set = 1;
+	if (len + 1 > k->cap) {
+		free(k->p);
+		k->cap = len + 1;
+		k->p = xmalloc(k->cap);
+	}
+	memcpy(k->p, s, len + 1);
+}
+
+/* daemon_milter_get - a kept string, or NULL */
+static const char *
+daemon_milter_get(const struct daemon_milter_str *k)
+{
+	return k->set ? k->p : NULL;
+}
+
+/* daemon_milter_str_free - release a kept string's storage */
+static void
+daemon_milter_str_free(struct daemon_milter_str *k)
+{
+	free(k->p);
+	memset(k, 0, sizeof(*k));
 }
 
 /* daemon_milter_forget - the message is over: forget it */
 static void
 daemon_milter_forget(struct daemon_milter *m)
 {
-	size_t i;
-
 	daemon_milter_set(&m->sender, NULL, 0);
 	daemon_milter_set(&m->rcpt, NULL, 0);
 	daemon_milter_set(&m->auth, NULL, 0);
 	daemon_milter_set(&m->queue_id, NULL, 0);
-	for (i = 0; i < m->nhdr; i++) {
-		free(m->hdr_name[i]);
-		free(m->hdr_value[i]);
-	}
 	m->nhdr = 0;
 	m->header_sent = 0;
 	m->nar = 0;
@@ -190,6 +229,7 @@ static void
 daemon_milter_free(struct daemon_milter *m)
 {
 	struct daemon *d = m->d;
+	size_t i;
 
 	if (m->req != NULL)
 		daemon_req_cancel(m->req);
@@ -200,7 +240,16 @@ daemon_milter_free(struct daemon_milter *m)
 	if (m->next != NULL)
 		m->next->prev = m->prev;
 	d->nmilters--;
-	daemon_milter_session(m);
+	daemon_milter_str_free(&m->client);
+	daemon_milter_str_free(&m->helo);
+	daemon_milter_str_free(&m->sender);
+	daemon_milter_str_free(&m->rcpt);
+	daemon_milter_str_free(&m->auth);
+	daemon_milter_str_free(&m->queue_id);
+	for (i = 0; i < DAEMON_MILTER_MAX_HDRS; i++) {
+		daemon_milter_str_free(&m->hdr_name[i]);
+		daemon_milter_str_free(&m->hdr_value[i]);
+	}
 	check_message_free(m->msg);
 	bufferevent_free(m->bev);
 	free(m);
@@ -238,12 +287,13 @@ daemon_milter_send(struct daemon_milter *m, const struct buf *b)
 static int
 daemon_milter_reply(struct daemon_milter *m, int cmd, uint32_t nr)
 {
+	char store[16];
 	struct buf b;
 	int r;
 
 	if (nr != 0 && (m->protocol & nr))
 		return 0;
-	buf_init(&b, 64);
+	buf_init_store(&b, sizeof(store), store, sizeof(store));
 	milter_put(&b, cmd, NULL, 0);
 	r = daemon_milter_send(m, &b);
 	buf_free(&b);
@@ -361,15 +411,16 @@ daemon_milter_mail(struct daemon_milter *m, const struct milter_packet *p)
 {
 	const char *arg = daemon_milter_str1(p), *a;
 	size_t len;
-	char *auth;
+	int auth, qid;
 
 	if (arg == NULL)
 		return daemon_milter_bad(m, "bad MAIL packet"), -1;
 	/* the MAIL macros ({auth_authen}, i) came just before */
-	auth = m->auth;
-	m->auth = NULL;
+	auth = m->auth.set;
+	qid = m->queue_id.set;
 	daemon_milter_forget(m);
-	m->auth = auth;
+	m->auth.set = auth;
+	m->queue_id.set = qid;
 	len = milter_addr(arg, &a);
 	daemon_milter_set(&m->sender, a, len);
 	snprintf(m->msgid, sizeof(m->msgid), "m%lu", ++m->nmsg);
@@ -386,19 +437,23 @@ daemon_milter_keep(struct daemon_milter *m, const char *name,
 	if (name == NULL || value == NULL)
 		return;
 	for (i = 0; i < m->nhdr; i++)
-		if (strcasecmp(m->hdr_name[i], name) == 0)
+		if (strcasecmp(m->hdr_name[i].p, name) == 0)
 			return;
 	if (m->nhdr == DAEMON_MILTER_MAX_HDRS)
 		return;
-	m->hdr_name[m->nhdr] = xstrdup(name);
-	m->hdr_value[m->nhdr++] = xstrdup(value);
+	daemon_milter_set(&m->hdr_name[m->nhdr], name, strlen(name));
+	/* a header value is longer than an argument: not cut */
+	daemon_milter_setv(&m->hdr_value[m->nhdr++], value);
 }
+
+static void daemon_milter_read(struct bufferevent *, void *);
 
 /* daemon_milter_decided - a recipient's decision: the RCPT reply */
 static void
 daemon_milter_decided(void *arg, const struct check_decision *dec)
 {
 	struct daemon_milter *m = arg;
+	char store[DAEMON_MILTER_REPLY_STORE];
 	struct buf b;
 	int r;
 
@@ -411,7 +466,7 @@ daemon_milter_decided(void *arg, const struct check_decision *dec)
 		daemon_milter_keep(m, dec->second_name, dec->second_value);
 		m->header_sent |= CHECK_HDR_RECEIVED_SPF | CHECK_HDR_AUTHRES;
 	}
-	buf_init(&b, 2048);
+	buf_init_store(&b, sizeof(store), store, sizeof(store));
 	r = 0;
 	if (dec->verdict == CHECK_V_REJECT || dec->verdict == CHECK_V_DEFER ||
 	    dec->verdict == CHECK_V_DEFER_IF_PERMIT)
@@ -433,8 +488,7 @@ daemon_milter_decided(void *arg, const struct check_decision *dec)
 			daemon_milter_free(m);
 		return;
 	}
-	bufferevent_enable(m->bev, EV_READ);
-	bufferevent_trigger(m->bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS);
+	daemon_milter_read(m->bev, m);
 }
 
 /* daemon_milter_rcpt - RCPT TO: decide this recipient */
@@ -444,25 +498,26 @@ daemon_milter_rcpt(struct daemon_milter *m, const struct milter_packet *p)
 	const char *arg = daemon_milter_str1(p), *a;
 	size_t len;
 
-	if (arg == NULL || m->sender == NULL)
+	if (arg == NULL || !m->sender.set)
 		return daemon_milter_bad(m, arg == NULL ? "bad RCPT packet" :
 		    "RCPT before MAIL"), -1;
 	len = milter_addr(arg, &a);
 	daemon_milter_set(&m->rcpt, a, len);
 	m->d->metrics.requests[DAEMON_FE_MILTER]++;
 	memset(&m->in, 0, sizeof(m->in));
-	m->in.client_address = m->client;
-	m->in.helo = m->helo;
-	m->in.sender = m->sender;
-	m->in.recipient = m->rcpt;
-	m->in.sasl_username = m->auth != NULL && *m->auth != 0 ? m->auth :
+	m->in.client_address = daemon_milter_get(&m->client);
+	m->in.helo = daemon_milter_get(&m->helo);
+	m->in.sender = daemon_milter_get(&m->sender);
+	m->in.recipient = daemon_milter_get(&m->rcpt);
+	m->in.sasl_username = m->auth.set && *m->auth.p != 0 ? m->auth.p :
 	    NULL;
-	m->in.queue_id = m->queue_id;
+	m->in.queue_id = daemon_milter_get(&m->queue_id);
 	m->in.stage = CHECK_STAGE_RCPT;
 	if (check_message_begin(m->msg, m->msgid, &m->in))
 		m->header_sent = 0;
 	m->in.header_sent = m->header_sent;
-	bufferevent_disable(m->bev, EV_READ);
+	/* reading goes on (what comes waits in the input, bounded by the
+	 * watermark): pausing and resuming costs two system calls */
 	m->req = daemon_req_start(m->d, m->msg, &m->in, daemon_milter_decided,
 	    m);
 	return 1;
@@ -496,11 +551,12 @@ daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 static int
 daemon_milter_eom(struct daemon_milter *m)
 {
+	char store[DAEMON_MILTER_EOM_STORE];
 	struct buf b;
 	size_t i;
 	int r;
 
-	buf_init(&b, DAEMON_MILTER_MAX_OUT);
+	buf_init_store(&b, DAEMON_MILTER_MAX_OUT, store, sizeof(store));
 	if (!m->trusted && m->nforged > 0) {
 		/* the last first: the indexes before it stay put */
 		for (i = m->nforged; i-- > 0;)
@@ -508,13 +564,13 @@ daemon_milter_eom(struct daemon_milter *m)
 			    "Authentication-Results", "");
 		msg_info("milter peer=%s: queue_id=%s: %zu forged "
 		    "Authentication-Results header(s) removed", m->peer,
-		    m->queue_id != NULL ? m->queue_id : "NOQUEUE",
+		    m->queue_id.set ? m->queue_id.p : "NOQUEUE",
 		    m->nforged);
 	}
 	/* each at the top, the last first: the first ends on top */
 	for (i = m->nhdr; i-- > 0;)
-		milter_put_header(&b, MILTER_R_INSHEADER, 0, m->hdr_name[i],
-		    m->hdr_value[i]);
+		milter_put_header(&b, MILTER_R_INSHEADER, 0, m->hdr_name[i].p,
+		    m->hdr_value[i].p);
 	milter_put(&b, MILTER_R_CONTINUE, NULL, 0);
 	r = daemon_milter_send(m, &b);
 	buf_free(&b);
@@ -580,7 +636,8 @@ daemon_milter_packet(struct daemon_milter *m, const struct milter_packet *p)
 	}
 }
 
-/* daemon_milter_read - packets in: one at a time, pausing at a RCPT */
+/* daemon_milter_read - packets in: all that are complete, one after the
+ * other, pausing at a RCPT; what was used is drained once */
 static void
 daemon_milter_read(struct bufferevent *bev, void *arg)
 {
@@ -588,30 +645,38 @@ daemon_milter_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct milter_packet p;
 	const char *why;
-	size_t len, used;
-	int r;
+	size_t len, used, off = 0;
+	int r = 0;
 	char *data;
 
-	while (m->req == NULL && !m->closing &&
-	    (len = evbuffer_get_length(in)) > 0) {
-		if ((data = (char *)evbuffer_pullup(in, -1)) == NULL) {
-			daemon_milter_bad(m, "out of memory");
-			return;
-		}
-		switch (milter_parse(data, len, &p, &used, &why)) {
+	len = evbuffer_get_length(in);
+	if (m->req != NULL || m->closing || len == 0) {
+		/* Postfix waits for each reply it asks for */
+		if (len > DAEMON_MILTER_MAX_IN)
+			daemon_milter_bad(m, "more than 256 KiB sent without "
+			    "waiting for a reply");
+		return;
+	}
+	if ((data = (char *)evbuffer_pullup(in, -1)) == NULL) {
+		daemon_milter_bad(m, "out of memory");
+		return;
+	}
+	while (r == 0 && !m->closing && off < len) {
+		switch (milter_parse(data + off, len - off, &p, &used, &why)) {
 		case MILTER_MORE:
-			return;
+			r = 2;
+			continue;
 		case MILTER_ERR:
 			daemon_milter_bad(m, why);
 			return;
 		case MILTER_OK:
 			break;
 		}
-		r = daemon_milter_packet(m, &p);
-		if (r < 0)
-			return;
-		evbuffer_drain(in, used);
+		if ((r = daemon_milter_packet(m, &p)) < 0)
+			return;		/* m was freed */
+		off += used;
 	}
+	evbuffer_drain(in, off);
 	if (m->closing && m->req == NULL) {
 		bufferevent_disable(bev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
@@ -704,7 +769,6 @@ daemon_milter_new(struct daemon *d, int fd, const char *peer)
 	m->msg = check_message_new();
 	bufferevent_setcb(m->bev, daemon_milter_read, daemon_milter_written,
 	    daemon_milter_event, m);
-	bufferevent_setwatermark(m->bev, EV_READ, 0, DAEMON_MILTER_MAX_IN);
 	bufferevent_set_timeouts(m->bev, &(struct timeval){
 	    DAEMON_MILTER_FIRST_S, 0}, NULL);
 	m->idle_since = clock_now_ms();
