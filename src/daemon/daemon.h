@@ -146,6 +146,8 @@ struct daemon {
 	unsigned	nsocketmaps;
 	struct daemon_milter *milters;	/* Milter connections */
 	unsigned	nmilters;
+	unsigned long	milters_refused;	/* ... refused: all taken */
+	long		milters_refused_ms;	/* the last line about it */
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
 	unsigned long	nevicted;	/* ... closed to admit new ones */

@@ -48,9 +48,9 @@
  *	place or malformed, or a peer that does not read its replies
  *	(DAEMON_MILTER_MAX_OUT octets unsent) closes the connection after
  *	one log line; Postfix then applies milter_default_action.  At
- *	max_connections the connection idle longest (no recipient being
- *	decided) is closed for a new one.  SIGTERM lets a recipient in
- *	flight be answered, then closes.
+ *	max_connections a new connection is refused (logged at most once a
+ *	second): each one is an SMTP session, none is idle.  SIGTERM lets
+ *	a recipient in flight be answered, then closes.
  * DIAGNOSTICS
  *	Decision lines as for policy requests (daemon_log(3)); one line per
  *	message whose forged headers were removed; one per closed bad
@@ -704,38 +704,15 @@ daemon_milter_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_TIMEOUT)
 		msg_info("milter peer=%s: idle: connection closed", m->peer);
-	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF)) {
+	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF) &&
+	    m->sender.set) {
+		/* in the middle of a message; between messages a reset is
+		 * only a goodbye */
 		m->d->metrics.errors[DAEMON_FE_MILTER]++;
-		msg_warn("milter peer=%s: connection error", m->peer);
+		msg_warn("milter peer=%s: connection error in a message",
+		    m->peer);
 	}
 	daemon_milter_free(m);
-}
-
-/* daemon_milter_evict - every place taken: close the one idle longest
- * that has no recipient being decided; 1: one closed */
-static int
-daemon_milter_evict(struct daemon *d)
-{
-	struct daemon_milter *m, *best = NULL;
-	long now = clock_now_ms();
-	int best_rank = 0, rank;
-
-	for (m = d->milters; m != NULL; m = m->next) {
-		if (m->req != NULL || m->closing)
-			continue;
-		rank = daemon_evict_rank(m->nreq, m->idle_since, now);
-		if (best == NULL || rank > best_rank || (rank == best_rank &&
-		    m->idle_since < best->idle_since)) {
-			best = m;
-			best_rank = rank;
-		}
-	}
-	if (best == NULL)
-		return 0;
-	msg_info("milter peer=%s: closed for a new connection "
-	    "(max_connections)", best->peer);
-	daemon_milter_free(best);
-	return 1;
 }
 
 /* daemon_milter_new - serve one accepted Milter connection */
@@ -744,12 +721,21 @@ daemon_milter_new(struct daemon *d, int fd, const char *peer)
 {
 	struct daemon_milter *m;
 	size_t n;
+	long now;
 
-	if (d->nmilters >= d->env->conf->max_connections &&
-	    !daemon_milter_evict(d)) {
-		msg_warn("milter connection from %s: %u connections open "
-		    "(max_connections), none idle: closed", peer,
-		    d->env->conf->max_connections);
+	/* a Milter connection is one SMTP session, never idle: none is
+	 * closed for a new one, which is refused (Postfix then applies
+	 * milter_default_action to that session) */
+	if (d->nmilters >= d->env->conf->max_connections) {
+		now = clock_now_ms();
+		d->milters_refused++;
+		if (now - d->milters_refused_ms >= DAEMON_ROOM_LOG_MS) {
+			d->milters_refused_ms = now;
+			msg_warn("milter connection from %s: %u open "
+			    "(max_connections): refused (%lu so far)", peer,
+			    d->env->conf->max_connections,
+			    d->milters_refused);
+		}
 		evutil_closesocket(fd);
 		return;
 	}
