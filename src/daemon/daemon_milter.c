@@ -59,12 +59,13 @@
  *	milter(3), check(3), daemon_req(3), rmxfd(8), Postfix
  *	MILTER_README, RFC 8601.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "daemon/daemon.h"
@@ -120,7 +121,11 @@ struct daemon_milter {
 	struct daemon_milter *next;
 	struct daemon_milter *prev;
 	struct daemon  *d;
-	struct bufferevent *bev;
+	int		fd;
+	struct event   *rev;		/* readable, or the idle timeout */
+	struct event   *wev;		/* writable again: replies wait */
+	struct evbuffer *in;		/* bytes after a packet being decided */
+	struct evbuffer *out;		/* replies the socket did not take */
 	char		peer[DAEMON_MAX_PEER];
 	int		negotiated;
 	uint32_t	protocol;	/* the steps agreed away */
@@ -147,7 +152,7 @@ struct daemon_milter {
 	uint32_t	nar;		/* Authentication-Results seen */
 	uint32_t	forged[DAEMON_MILTER_MAX_FORGED];	/* ... ours */
 	size_t		nforged;
-	struct check_envelope in;	/* the recipient's, borrowed strings */
+	struct check_envelope env;	/* the recipient's, borrowed strings */
 };
 
 /* daemon_milter_set - keep len octets of s (NULL: unset), cut at
@@ -251,7 +256,11 @@ daemon_milter_free(struct daemon_milter *m)
 		daemon_milter_str_free(&m->hdr_value[i]);
 	}
 	check_message_free(m->msg);
-	bufferevent_free(m->bev);
+	event_free(m->rev);
+	event_free(m->wev);
+	evbuffer_free(m->in);
+	evbuffer_free(m->out);
+	(void)close(m->fd);
 	free(m);
 	daemon_maybe_exit(d);
 }
@@ -265,21 +274,39 @@ daemon_milter_bad(struct daemon_milter *m, const char *why)
 	daemon_milter_free(m);
 }
 
-/* daemon_milter_send - queue one packet; -1: m was freed */
+/* daemon_milter_send - write replies at once when nothing waits before
+ * them, else queue them; -1: m was freed */
 static int
 daemon_milter_send(struct daemon_milter *m, const struct buf *b)
 {
-	struct evbuffer *out = bufferevent_get_output(m->bev);
+	ssize_t n = 0;
 
-	if (b->overflow || b->data == NULL ||
-	    evbuffer_add(out, b->data, b->len) < 0) {
+	if (b->overflow || b->data == NULL) {
+		daemon_milter_bad(m, "cannot put a reply");
+		return -1;
+	}
+	if (evbuffer_get_length(m->out) == 0) {
+		do
+			n = write(m->fd, b->data, b->len);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && errno != EAGAIN) {
+			daemon_milter_bad(m, "cannot write a reply");
+			return -1;
+		}
+		if (n < 0)
+			n = 0;
+	}
+	if ((size_t)n == b->len)
+		return 0;
+	if (evbuffer_add(m->out, b->data + n, b->len - (size_t)n) < 0) {
 		daemon_milter_bad(m, "cannot queue a reply");
 		return -1;
 	}
-	if (evbuffer_get_length(out) > DAEMON_MILTER_MAX_OUT) {
+	if (evbuffer_get_length(m->out) > DAEMON_MILTER_MAX_OUT) {
 		daemon_milter_bad(m, "more than 1 MB of replies unread");
 		return -1;
 	}
+	event_add(m->wev, NULL);
 	return 0;
 }
 
@@ -322,8 +349,7 @@ daemon_milter_optneg(struct daemon_milter *m, const struct milter_packet *p)
 	r = daemon_milter_send(m, &b);
 	buf_free(&b);
 	if (r == 0)
-		bufferevent_set_timeouts(m->bev, &(struct timeval){
-		    DAEMON_MILTER_IDLE_S, 0}, NULL);
+		event_add(m->rev, &(struct timeval){DAEMON_MILTER_IDLE_S, 0});
 	return r;
 }
 
@@ -446,7 +472,7 @@ daemon_milter_keep(struct daemon_milter *m, const char *name,
 	daemon_milter_setv(&m->hdr_value[m->nhdr++], value);
 }
 
-static void daemon_milter_read(struct bufferevent *, void *);
+static void daemon_milter_drain(struct daemon_milter *);
 
 /* daemon_milter_decided - a recipient's decision: the RCPT reply */
 static void
@@ -483,12 +509,7 @@ daemon_milter_decided(void *arg, const struct check_decision *dec)
 	buf_free(&b);
 	if (r < 0)
 		return;
-	if (m->closing) {
-		if (evbuffer_get_length(bufferevent_get_output(m->bev)) == 0)
-			daemon_milter_free(m);
-		return;
-	}
-	daemon_milter_read(m->bev, m);
+	daemon_milter_drain(m);
 }
 
 /* daemon_milter_rcpt - RCPT TO: decide this recipient */
@@ -504,21 +525,21 @@ daemon_milter_rcpt(struct daemon_milter *m, const struct milter_packet *p)
 	len = milter_addr(arg, &a);
 	daemon_milter_set(&m->rcpt, a, len);
 	m->d->metrics.requests[DAEMON_FE_MILTER]++;
-	memset(&m->in, 0, sizeof(m->in));
-	m->in.client_address = daemon_milter_get(&m->client);
-	m->in.helo = daemon_milter_get(&m->helo);
-	m->in.sender = daemon_milter_get(&m->sender);
-	m->in.recipient = daemon_milter_get(&m->rcpt);
-	m->in.sasl_username = m->auth.set && *m->auth.p != 0 ? m->auth.p :
+	memset(&m->env, 0, sizeof(m->env));
+	m->env.client_address = daemon_milter_get(&m->client);
+	m->env.helo = daemon_milter_get(&m->helo);
+	m->env.sender = daemon_milter_get(&m->sender);
+	m->env.recipient = daemon_milter_get(&m->rcpt);
+	m->env.sasl_username = m->auth.set && *m->auth.p != 0 ? m->auth.p :
 	    NULL;
-	m->in.queue_id = daemon_milter_get(&m->queue_id);
-	m->in.stage = CHECK_STAGE_RCPT;
-	if (check_message_begin(m->msg, m->msgid, &m->in))
+	m->env.queue_id = daemon_milter_get(&m->queue_id);
+	m->env.stage = CHECK_STAGE_RCPT;
+	if (check_message_begin(m->msg, m->msgid, &m->env))
 		m->header_sent = 0;
-	m->in.header_sent = m->header_sent;
+	m->env.header_sent = m->header_sent;
 	/* reading goes on (what comes waits in the input, bounded by the
 	 * watermark): pausing and resuming costs two system calls */
-	m->req = daemon_req_start(m->d, m->msg, &m->in, daemon_milter_decided,
+	m->req = daemon_req_start(m->d, m->msg, &m->env, daemon_milter_decided,
 	    m);
 	return 1;
 }
@@ -636,83 +657,126 @@ daemon_milter_packet(struct daemon_milter *m, const struct milter_packet *p)
 	}
 }
 
-/* daemon_milter_read - packets in: all that are complete, one after the
- * other, pausing at a RCPT; what was used is drained once */
-static void
-daemon_milter_read(struct bufferevent *bev, void *arg)
+/* daemon_milter_parse - the complete packets of data, one after the other,
+ * until a recipient is being decided; the octets used, or -1: m was
+ * freed */
+static ssize_t
+daemon_milter_parse(struct daemon_milter *m, const char *data, size_t len)
 {
-	struct daemon_milter *m = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
 	struct milter_packet p;
 	const char *why;
-	size_t len, used, off = 0;
-	int r = 0;
-	char *data;
+	size_t used, off = 0;
 
-	len = evbuffer_get_length(in);
-	if (m->req != NULL || m->closing || len == 0) {
-		/* Postfix waits for each reply it asks for */
-		if (len > DAEMON_MILTER_MAX_IN)
-			daemon_milter_bad(m, "more than 256 KiB sent without "
-			    "waiting for a reply");
-		return;
-	}
-	if ((data = (char *)evbuffer_pullup(in, -1)) == NULL) {
-		daemon_milter_bad(m, "out of memory");
-		return;
-	}
-	while (r == 0 && !m->closing && off < len) {
+	while (m->req == NULL && !m->closing && off < len) {
 		switch (milter_parse(data + off, len - off, &p, &used, &why)) {
 		case MILTER_MORE:
-			r = 2;
-			continue;
+			return (ssize_t)off;
 		case MILTER_ERR:
 			daemon_milter_bad(m, why);
-			return;
+			return -1;
 		case MILTER_OK:
 			break;
 		}
-		if ((r = daemon_milter_packet(m, &p)) < 0)
-			return;		/* m was freed */
+		if (daemon_milter_packet(m, &p) < 0)
+			return -1;
 		off += used;
 	}
-	evbuffer_drain(in, off);
-	if (m->closing && m->req == NULL) {
-		bufferevent_disable(bev, EV_READ);
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-			daemon_milter_free(m);
-	}
+	return (ssize_t)off;
 }
 
-/* daemon_milter_written - the output is out: close if we were asked to */
+/* daemon_milter_done - after input: close once asked to and all is out */
 static void
-daemon_milter_written(struct bufferevent *bev, void *arg)
+daemon_milter_done(struct daemon_milter *m)
 {
-	struct daemon_milter *m = arg;
-
-	(void)bev;
-	if (m->closing && m->req == NULL)
+	if (m->closing && m->req == NULL && evbuffer_get_length(m->out) == 0)
 		daemon_milter_free(m);
 }
 
-/* daemon_milter_event - EOF, error or idle timeout */
+/* daemon_milter_drain - the packets queued in m->in */
 static void
-daemon_milter_event(struct bufferevent *bev, short what, void *arg)
+daemon_milter_drain(struct daemon_milter *m)
+{
+	size_t len = evbuffer_get_length(m->in);
+	ssize_t used;
+	char *data;
+
+	if (len > 0 && m->req == NULL && !m->closing) {
+		if ((data = (char *)evbuffer_pullup(m->in, -1)) == NULL) {
+			daemon_milter_bad(m, "out of memory");
+			return;
+		}
+		if ((used = daemon_milter_parse(m, data, len)) < 0)
+			return;
+		evbuffer_drain(m->in, (size_t)used);
+	}
+	daemon_milter_done(m);
+}
+
+/* daemon_milter_read_cb - bytes in (parsed where they are when nothing
+ * waits before them), EOF, or the idle timeout */
+static void
+daemon_milter_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon_milter *m = arg;
+	char chunk[DAEMON_READ_CHUNK];
+	ssize_t n, used;
+
+	if (what & EV_TIMEOUT) {
+		msg_info("milter peer=%s: idle: connection closed", m->peer);
+		daemon_milter_free(m);
+		return;
+	}
+	n = read(fd, chunk, sizeof(chunk));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* in the middle of a message a reset is worth a line; at
+		 * its end, or between messages, it is a goodbye */
+		if (n < 0 && m->sender.set) {
+			m->d->metrics.errors[DAEMON_FE_MILTER]++;
+			msg_warn("milter peer=%s: read: %s in a message: "
+			    "connection closed", m->peer, strerror(errno));
+		}
+		daemon_milter_free(m);
+		return;
+	}
+	if (evbuffer_get_length(m->in) == 0 && m->req == NULL &&
+	    !m->closing) {
+		if ((used = daemon_milter_parse(m, chunk, (size_t)n)) < 0)
+			return;
+		if (used < n)
+			evbuffer_add(m->in, chunk + used, (size_t)(n - used));
+		daemon_milter_done(m);
+		return;
+	}
+	evbuffer_add(m->in, chunk, (size_t)n);
+	/* Postfix waits for each reply it asks for */
+	if (m->req != NULL &&
+	    evbuffer_get_length(m->in) > DAEMON_MILTER_MAX_IN) {
+		daemon_milter_bad(m, "more than 256 KiB sent without waiting "
+		    "for a reply");
+		return;
+	}
+	daemon_milter_drain(m);
+}
+
+/* daemon_milter_write_cb - the peer takes replies again */
+static void
+daemon_milter_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon_milter *m = arg;
 
-	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT)
-		msg_info("milter peer=%s: idle: connection closed", m->peer);
-	else if ((what & BEV_EVENT_ERROR) && !(what & BEV_EVENT_EOF) &&
-	    m->sender.set) {
-		/* in the middle of a message; between messages a reset is
-		 * only a goodbye */
-		m->d->metrics.errors[DAEMON_FE_MILTER]++;
-		msg_warn("milter peer=%s: connection error in a message",
-		    m->peer);
+	(void)what;
+	while (evbuffer_get_length(m->out) > 0) {
+		if (evbuffer_write(m->out, fd) < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			daemon_milter_bad(m, "cannot write a reply");
+			return;
+		}
 	}
-	daemon_milter_free(m);
+	event_del(m->wev);
+	daemon_milter_done(m);
 }
 
 /* daemon_milter_new - serve one accepted Milter connection */
@@ -745,20 +809,19 @@ daemon_milter_new(struct daemon *d, int fd, const char *peer)
 	if (n >= sizeof(m->peer))
 		n = sizeof(m->peer) - 1;
 	memcpy(m->peer, peer, n);
-	m->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (m->bev == NULL) {
-		msg_warn("milter connection from %s: no buffer: closed", peer);
-		evutil_closesocket(fd);
-		free(m);
-		return;
-	}
+	m->fd = fd;
+	m->in = evbuffer_new();
+	m->out = evbuffer_new();
+	m->rev = event_new(d->base, fd, EV_READ | EV_PERSIST,
+	    daemon_milter_read_cb, m);
+	m->wev = event_new(d->base, fd, EV_WRITE | EV_PERSIST,
+	    daemon_milter_write_cb, m);
+	if (m->in == NULL || m->out == NULL || m->rev == NULL ||
+	    m->wev == NULL)
+		msg_fatal(1, "milter: out of memory");
 	m->msg = check_message_new();
-	bufferevent_setcb(m->bev, daemon_milter_read, daemon_milter_written,
-	    daemon_milter_event, m);
-	bufferevent_set_timeouts(m->bev, &(struct timeval){
-	    DAEMON_MILTER_FIRST_S, 0}, NULL);
 	m->idle_since = clock_now_ms();
-	bufferevent_enable(m->bev, EV_READ | EV_WRITE);
+	event_add(m->rev, &(struct timeval){DAEMON_MILTER_FIRST_S, 0});
 	m->next = d->milters;
 	if (d->milters != NULL)
 		d->milters->prev = m;
