@@ -38,7 +38,7 @@ bench-deps:
 
 bench: bench-deps
 	$(MAKE) O=$(BENCH_O) SAN= CFLAGS='$(BENCH_CFLAGS)' bench-run \
-	    bench-policy-run
+	    bench-policy-run bench-milter-run
 
 # bench-run, bench-callgrind: the steps of `make bench`, in $(O) as it is.
 bench-run: $(BENCH_BINS)
@@ -71,3 +71,4 @@ bench-callgrind: $(BENCH_BINS)
 	done
 
 include mk/bench-policy.mk
+include mk/bench-milter.mk

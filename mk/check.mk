@@ -107,10 +107,12 @@ script-test: all tests $(O)/rmxfd
 
 # daemon-test: rmxfd over unix and inet sockets against dnsd
 # (tests/daemon/run.sh); where its log goes, with and without a syslog
-# daemon (tests/daemon/log.sh).
+# daemon (tests/daemon/log.sh); the Milter front end
+# (tests/daemon/milter.sh).
 daemon-test: all tests
 	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh \
-	    tests/daemon/attack.sh tests/daemon/metrics.sh
+	    tests/daemon/attack.sh tests/daemon/metrics.sh \
+	    tests/daemon/milter.sh
 
 # install-test: make install DESTDIR=scratch PREFIX=/usr, the file list,
 # a second install over an edited rmxf.conf (tests/install/run.sh).

@@ -21,6 +21,8 @@ set -eu
 # so that smtpd_sasl_auth_enable works for XCLIENT LOGIN), opendmarc
 # (tests/e2e/t_dmarc.sh runs it as a milter of the rig's Postfix: it
 # must take rmxf's SPF result from rmxf's headers for its DMARC verdict);
+# libmilter-dev (tests/daemon/milter.sh builds a libmilter filter and
+# compares rmxfd's Milter replies with its bytes);
 # the Debian package (make deb, tests/deb): debhelper and dpkg-dev
 # build it (dpkg-buildpackage; Rules-Requires-Root: no, so without
 # fakeroot), lintian checks it; its postinst makes the _rmxf user with
@@ -33,7 +35,7 @@ perl binutils mandoc coreutils bash python3 strace
 postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsasl2-modules
 postsrsd libmail-srs-perl
 procmail
-opendmarc
+opendmarc libmilter-dev
 debhelper dpkg-dev lintian"
 if ! command -v systemd-sysusers >/dev/null; then
 	pkgs="$pkgs systemd-standalone-sysusers"

@@ -212,6 +212,7 @@ struct conf {
 
 	/* socketmap service of rmxfd (sign verify srs_forward srs_reverse) */
 	struct conf_listens socketmap_listen;
+	struct conf_listens milter_listen;
 
 	/* Prometheus metrics of rmxfd: inet:HOST:PORT only */
 	struct conf_listens metrics_listen;

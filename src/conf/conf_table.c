@@ -350,6 +350,11 @@ const struct conf_opt conf_opts[] = {
 	CONF_LIST(socketmap_listen, CONF_T_LISTEN, "",
 	    "rmxfd socketmap sockets: unix:PATH or inet:HOST:PORT"),
 
+	/* the Milter front end */
+	CONF_LIST(milter_listen, CONF_T_LISTEN, "",
+	    "rmxfd Milter sockets (smtpd_milters): unix:PATH or "
+	    "inet:HOST:PORT"),
+
 	/* monitoring */
 	CONF_LISTF(metrics_listen, CONF_T_LISTEN, "", CONF_F_INET,
 	    "rmxfd answers GET /metrics (Prometheus) on inet:HOST:PORT; "

@@ -21,7 +21,7 @@
  *	(socket or stdin/stdout) and keeps its message; daemon_req.c runs
  *	one envelope through check(3) on the shared resolver;
  *	daemon_log.c writes the decision lines; daemon_socketmap.c serves the
- *	socketmap; daemon_mem.c gives freed memory back; daemon_metrics.c
+ *	socketmap; daemon_milter.c is the Milter front end; daemon_mem.c gives freed memory back; daemon_metrics.c
  *	counts (struct daemon_metrics) and serves the counts over HTTP.
  * SEE ALSO
  *	rmxfd(8), check(3), policy(3), dns(3).
@@ -66,6 +66,8 @@ struct daemon_opts {
 	int		conf_explicit;	/* -c given: the file must exist */
 	const char     *listen[DAEMON_MAX_LISTEN];
 	size_t		nlisten;
+	const char     *milter[DAEMON_MAX_LISTEN];	/* --milter */
+	size_t		nmilter;
 	int		stdio;
 	const char     *dns;		/* HOST:PORT, [V6]:PORT or IP@PORT */
 	const char     *user;
@@ -103,7 +105,12 @@ struct daemon_conn;
 					 * srs_reverse, other */
 #define DAEMON_M_REPLIES	(SM_R_PERM + 1)
 
-enum daemon_front { DAEMON_FE_POLICY, DAEMON_FE_SOCKETMAP, DAEMON_FE_COUNT };
+enum daemon_front {
+	DAEMON_FE_POLICY,
+	DAEMON_FE_SOCKETMAP,
+	DAEMON_FE_MILTER,
+	DAEMON_FE_COUNT
+};
 
 struct daemon_metrics {
 	unsigned long	decisions[DAEMON_M_METHODS][DAEMON_M_RESULTS]
@@ -137,6 +144,10 @@ struct daemon {
 	struct daemon_conn *conns;	/* every open connection */
 	struct daemon_socketmap *socketmaps;	/* socketmap connections */
 	unsigned	nsocketmaps;
+	struct daemon_milter *milters;	/* Milter connections */
+	unsigned	nmilters;
+	unsigned long	milters_refused;	/* ... refused: all taken */
+	long		milters_refused_ms;	/* the last line about it */
 	unsigned	nconns;
 	unsigned long	nserved;	/* connections accepted so far */
 	unsigned long	nevicted;	/* ... closed to admit new ones */
@@ -157,7 +168,11 @@ struct daemon_env *daemon_env_load(const struct daemon *, struct buf *);
 struct daemon_env *daemon_env_ref(struct daemon_env *);
 void	daemon_env_unref(struct daemon_env *);
 
-/* daemon_listen.c */
+/* daemon_listen.c: the kinds of sockets */
+#define DAEMON_L_POLICY		0
+#define DAEMON_L_SOCKETMAP	1
+#define DAEMON_L_MILTER		2
+
 size_t	daemon_listen_bind(const char *what, const char *host,
 	    const char *port, int *fds, size_t max);
 void	daemon_listen_open(struct daemon *);
@@ -170,6 +185,12 @@ struct daemon_socketmap;
 
 void	daemon_socketmap_new(struct daemon *, int, const char *);
 void	daemon_socketmap_stop_all(struct daemon *);
+
+/* daemon_milter.c: the Milter front end */
+struct daemon_milter;
+
+void	daemon_milter_new(struct daemon *, int, const char *);
+void	daemon_milter_stop_all(struct daemon *);
 
 /* daemon_conn.c */
 struct daemon_conn *daemon_conn_new(struct daemon *, int, int, const char *);

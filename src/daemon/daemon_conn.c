@@ -90,7 +90,8 @@ static void daemon_conn_process(struct daemon_conn *);
 void
 daemon_maybe_exit(struct daemon *d)
 {
-	if ((d->stopping || d->opts.stdio) && d->nconns == 0)
+	if ((d->stopping || d->opts.stdio) && d->nconns == 0 &&
+	    d->nmilters == 0)
 		event_base_loopbreak(d->base);
 }
 

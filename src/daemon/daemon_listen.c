@@ -99,7 +99,7 @@ struct daemon_listener {
 	dev_t		unix_dev;	/* ... while it is this file */
 	ino_t		unix_ino;
 	char		name[DAEMON_MAX_PEER];	/* as logged */
-	int		socketmap;	/* 1: socketmap, 0: policy */
+	int		kind;		/* DAEMON_L_* */
 	struct event   *resume;		/* re-arms after accept trouble */
 	int		failing;	/* accept fails; logged once */
 };
@@ -108,8 +108,8 @@ struct daemon_listener {
 #define DAEMON_LOCK_TRIES	200	/* directory lock tries, 10 ms apart */
 #define DAEMON_LOCK_PAUSE_MS	10
 
-/* set while the socketmap_listen sockets are bound */
-static int daemon_listen_sm;
+/* the kind of the sockets being bound */
+static int daemon_listen_kind;
 
 /* daemon_listen_peer - a peer's name for the logs */
 static void
@@ -172,15 +172,18 @@ daemon_listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	if (!l->socketmap && d->nconns >= d->env->conf->max_connections &&
+	if (l->kind == DAEMON_L_POLICY &&
+	    d->nconns >= d->env->conf->max_connections &&
 	    !daemon_listen_room(d, l, peer)) {
 		close(fd);
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
 	l->failing = 0;
-	if (l->socketmap)
+	if (l->kind == DAEMON_L_SOCKETMAP)
 		daemon_socketmap_new(d, fd, peer);
+	else if (l->kind == DAEMON_L_MILTER)
+		daemon_milter_new(d, fd, peer);
 	else
 		daemon_conn_new(d, fd, fd, peer);
 }
@@ -235,7 +238,7 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path,
 
 	l = xcalloc(1, sizeof(*l));
 	l->d = d;
-	l->socketmap = daemon_listen_sm;
+	l->kind = daemon_listen_kind;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		msg_fatal(EX_OSERR, "getsockname: %s", strerror(errno));
 	if (unix_path != NULL) {
@@ -266,8 +269,8 @@ daemon_listen_add(struct daemon *d, int fd, const char *unix_path,
 	evconnlistener_set_error_cb(l->lev, daemon_listen_error);
 	l->next = d->listeners;
 	d->listeners = l;
-	msg_info("listening on %s%s", l->name, l->socketmap ?
-	    " (socketmap)" : "");
+	msg_info("listening on %s%s", l->name, l->kind == DAEMON_L_SOCKETMAP ?
+	    " (socketmap)" : l->kind == DAEMON_L_MILTER ? " (milter)" : "");
 }
 
 /* daemon_listen_dir - the directory part of a socket path into dir */
@@ -512,7 +515,7 @@ daemon_listen_open_sm(struct daemon *d)
 	struct buf b;
 	size_t i;
 
-	daemon_listen_sm = 1;
+	daemon_listen_kind = DAEMON_L_SOCKETMAP;
 	for (i = 0; i < cl->n; i++) {
 		if (cl->v[i].kind == CONF_LISTEN_UNIX) {
 			daemon_listen_unix(d, cl->v[i].path);
@@ -533,24 +536,18 @@ daemon_listen_open_sm(struct daemon *d)
 		buf_free(&b);
 		daemon_listen_inet(d, cl->v[i].host, port);
 	}
-	daemon_listen_sm = 0;
+	daemon_listen_kind = DAEMON_L_POLICY;
 }
 
-/* daemon_listen_open - bind the command line's or the config's sockets */
-void
-daemon_listen_open(struct daemon *d)
+/* daemon_listen_list - bind the sockets of a configuration list */
+static void
+daemon_listen_list(struct daemon *d, const struct conf_listens *cl)
 {
-	const struct conf_listens *cl = &d->env->conf->listen;
 	char port[16];
 	struct buf b;
 	size_t i;
 
-	if (d->opts.nlisten > 0) {
-		for (i = 0; i < d->opts.nlisten; i++)
-			daemon_listen_spec(d, d->opts.listen[i]);
-		cl = NULL;
-	}
-	for (i = 0; cl != NULL && i < cl->n; i++) {
+	for (i = 0; i < cl->n; i++) {
 		if (cl->v[i].kind == CONF_LISTEN_UNIX) {
 			daemon_listen_unix(d, cl->v[i].path);
 			continue;
@@ -561,23 +558,46 @@ daemon_listen_open(struct daemon *d)
 		buf_free(&b);
 		daemon_listen_inet(d, cl->v[i].host, port);
 	}
-	daemon_listen_open_sm(d);
-	if (d->listeners == NULL)
-		msg_fatal(EX_CONFIG, "nothing to listen on (listen = and "
-		    "socketmap_listen = are empty and no --listen or "
-		    "--stdio)");
 }
 
-/* daemon_listen_names - the policy (socketmap 0) or socketmap sockets
- * listened on, as "inet:127.0.0.1:10023,unix:/path", or "none" */
+/* daemon_listen_open - bind the command line's or the config's sockets:
+ * --listen or --milter given, the command line names the policy and the
+ * Milter sockets both; socketmap_listen is bound in any case */
 void
-daemon_listen_names(const struct daemon *d, int socketmap, struct buf *out)
+daemon_listen_open(struct daemon *d)
+{
+	const struct conf *c = d->env->conf;
+	size_t i;
+
+	if (d->opts.nlisten > 0 || d->opts.nmilter > 0) {
+		for (i = 0; i < d->opts.nlisten; i++)
+			daemon_listen_spec(d, d->opts.listen[i]);
+		daemon_listen_kind = DAEMON_L_MILTER;
+		for (i = 0; i < d->opts.nmilter; i++)
+			daemon_listen_spec(d, d->opts.milter[i]);
+	} else {
+		daemon_listen_list(d, &c->listen);
+		daemon_listen_kind = DAEMON_L_MILTER;
+		daemon_listen_list(d, &c->milter_listen);
+	}
+	daemon_listen_kind = DAEMON_L_POLICY;
+	daemon_listen_open_sm(d);
+	if (d->listeners == NULL)
+		msg_fatal(EX_CONFIG, "nothing to listen on (listen =, "
+		    "milter_listen = and socketmap_listen = are empty and no "
+		    "--listen, --milter or --stdio)");
+}
+
+/* daemon_listen_names - the sockets of one kind (DAEMON_L_*) listened on,
+ * as "inet:127.0.0.1:10023,unix:/path", or "none" */
+void
+daemon_listen_names(const struct daemon *d, int kind, struct buf *out)
 {
 	const struct daemon_listener *l;
 	size_t mark = out->len;
 
 	for (l = d->listeners; l != NULL; l = l->next)
-		if (l->socketmap == socketmap)
+		if (l->kind == kind)
 			buf_printf(out, "%s%s", out->len > mark ? "," : "",
 			    l->name);
 	if (out->len == mark)

@@ -234,7 +234,7 @@ static void
 daemon_metrics_fronts(struct buf *b, const struct daemon *d)
 {
 	static const char *const fe[DAEMON_FE_COUNT] = {"policy",
-	    "socketmap"};
+	    "socketmap", "milter"};
 	const struct daemon_metrics *m = &d->metrics;
 	unsigned i, r;
 

@@ -66,6 +66,7 @@
 
 enum {
 	DAEMON_OPT_LISTEN = 256,
+	DAEMON_OPT_MILTER,
 	DAEMON_OPT_STDIO,
 	DAEMON_OPT_DNS,
 	DAEMON_OPT_USER,
@@ -78,6 +79,7 @@ enum {
 static const struct option daemon_longopts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"listen", required_argument, NULL, DAEMON_OPT_LISTEN},
+	{"milter", required_argument, NULL, DAEMON_OPT_MILTER},
 	{"stdio", no_argument, NULL, DAEMON_OPT_STDIO},
 	{"dns", required_argument, NULL, DAEMON_OPT_DNS},
 	{"user", required_argument, NULL, DAEMON_OPT_USER},
@@ -100,6 +102,8 @@ daemon_usage(FILE *fp)
 {
 	fputs("usage: rmxfd [-c FILE] [--listen unix:PATH | "
 	    "--listen inet:HOST:PORT]...\n"
+	    "             [--milter unix:PATH | --milter inet:HOST:PORT]..."
+	    "\n"
 	    "             [--stdio] [--dns HOST:PORT] [--user NAME] "
 	    "[--log stderr|syslog]\n"
 	    "       rmxfd --help | --version\n\n"
@@ -108,6 +112,10 @@ daemon_usage(FILE *fp)
 	    "                       it, the embedded defaults)\n"
 	    "  --listen SOCKET      unix:PATH or inet:HOST:PORT, repeatable; "
 	    "replaces listen =\n"
+	    "  --milter SOCKET      a Milter socket, the same; replaces "
+	    "milter_listen =\n"
+	    "                       (with either, the command line names "
+	    "both kinds)\n"
 	    "  --stdio              serve one connection on stdin/stdout "
 	    "(Postfix spawn(8));\n"
 	    "                       logs to syslog only\n"
@@ -192,6 +200,11 @@ daemon_args(struct daemon *d, int argc, char **argv)
 				daemon_bad_usage("too many --listen", NULL);
 			o->listen[o->nlisten++] = optarg;
 			break;
+		case DAEMON_OPT_MILTER:
+			if (o->nmilter >= DAEMON_MAX_LISTEN)
+				daemon_bad_usage("too many --milter", NULL);
+			o->milter[o->nmilter++] = optarg;
+			break;
 		case DAEMON_OPT_STDIO:
 			o->stdio = 1;
 			break;
@@ -228,9 +241,9 @@ daemon_args(struct daemon *d, int argc, char **argv)
 	}
 	if (optind < argc)
 		daemon_bad_usage("unexpected argument", argv[optind]);
-	if (o->stdio && o->nlisten > 0)
-		daemon_bad_usage("--stdio and --listen exclude each other",
-		    NULL);
+	if (o->stdio && (o->nlisten > 0 || o->nmilter > 0))
+		daemon_bad_usage("--stdio and --listen or --milter exclude "
+		    "each other", NULL);
 }
 
 /* daemon_log_errors - each line of a loader's error text, logged */
@@ -349,10 +362,12 @@ daemon_stop(evutil_socket_t sig, short what, void *arg)
 		return;
 	d->stopping = 1;
 	msg_info("stopping on signal %d: %u connection(s) open, %u "
-	    "socketmap", (int)sig, d->nconns, d->nsocketmaps);
+	    "socketmap, %u milter", (int)sig, d->nconns, d->nsocketmaps,
+	    d->nmilters);
 	daemon_listen_close(d);
 	daemon_metrics_close(d);
 	daemon_socketmap_stop_all(d);
+	daemon_milter_stop_all(d);
 	daemon_conn_stop_all(d);
 	daemon_maybe_exit(d);
 }
@@ -492,9 +507,11 @@ daemon_started(const struct daemon *d)
 	    c->chroot : "none");
 	if (!d->opts.stdio) {
 		buf_puts(&b, " listen=");
-		daemon_listen_names(d, 0, &b);
+		daemon_listen_names(d, DAEMON_L_POLICY, &b);
+		buf_puts(&b, " milter=");
+		daemon_listen_names(d, DAEMON_L_MILTER, &b);
 		buf_puts(&b, " socketmap=");
-		daemon_listen_names(d, 1, &b);
+		daemon_listen_names(d, DAEMON_L_SOCKETMAP, &b);
 		buf_puts(&b, " metrics=");
 		for (i = 0; i < c->metrics_listen.n; i++)
 			buf_printf(&b, "%sinet:%s:%u", i ? "," : "",

@@ -112,7 +112,7 @@ echo "metrics_listen = inet:127.0.0.1:$mport" >>"$tmp/rmxf.conf"
 start_rmxfd "$tmp/rmxf.conf" "$tmp/rmxfd.log"
 grep -q "metrics on http://127.0.0.1:$mport/metrics$" "$tmp/rmxfd.log" &&
     grep -q ": started ($tmp/rmxf.conf, no acl_file): user=uid$(id -u) "\
-"chroot=none listen=unix:$sock socketmap=none "\
+"chroot=none listen=unix:$sock milter=none socketmap=none "\
 "metrics=inet:127.0.0.1:$mport resolver=127.0.0.1:$dnsport "\
 "log_level=info$" "$tmp/rmxfd.log"
 ok $? "the start line: user, chroot, sockets, metrics, resolver, level" \
