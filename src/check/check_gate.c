@@ -64,18 +64,6 @@
 #include "policy/policy.h"
 #include "check_int.h"
 
-/* check_gate_nets - address inside one of the networks? */
-static int
-check_gate_nets(const struct ipaddr *ip, const struct conf_nets *nets)
-{
-	size_t i;
-
-	for (i = 0; i < nets->n; i++)
-		if (ipaddr_match(ip, &nets->v[i].addr, nets->v[i].bits))
-			return 1;
-	return 0;
-}
-
 /* check_gate_smarthost - does the envelope select the smarthost profile? */
 static int
 check_gate_smarthost(const struct conf *c, const struct check_envelope *in)
@@ -124,9 +112,9 @@ check_gate_profile(const struct check_env *env,
 		g->acl = acl_lookup(env->acl, in->recipient);
 	if (g->acl != NULL && g->acl->action == ACL_SKIP)
 		check_gate_fixed(g, CHECK_M_ACL, "skip");
-	else if (check_gate_nets(&g->ip, &c->exempt_networks))
+	else if (conf_nets_has(&c->exempt_networks, &g->ip))
 		check_gate_fixed(g, CHECK_M_EXEMPT, "exempt-network");
-	else if (check_gate_nets(&g->ip, &c->trusted_relays))
+	else if (conf_nets_has(&c->trusted_relays, &g->ip))
 		check_gate_fixed(g, CHECK_M_EXEMPT, "trusted-relay");
 	else if (c->exempt_authenticated && in->sasl_username != NULL &&
 	    *in->sasl_username != 0)

@@ -227,6 +227,7 @@ struct conf *conf_parse(const char *text, size_t len, const char *name,
 void	conf_free(struct conf *);
 int	conf_equal(const struct conf *, const struct conf *);
 long	conf_date_days(const char *, long *);
+int	conf_nets_has(const struct conf_nets *, const struct ipaddr *);
 
 /* The variables of a reply text template (conf_template.c). */
 enum conf_tvar {

@@ -13,6 +13,11 @@
  *	int	conf_value_equal(const struct conf_opt *opt,
  *			const struct conf *a, const struct conf *b);
  *	void	conf_value_free(const struct conf_opt *opt, struct conf *c);
+ *
+ *	#include "conf/conf.h"
+ *
+ *	int	conf_nets_has(const struct conf_nets *nets,
+ *			const struct ipaddr *ip);
  * DESCRIPTION
  *	conf_value_parse() reads one parameter's text (joined and
  *	expanded, without leading or trailing white space) into its field
@@ -30,7 +35,8 @@
  *	Lists are items separated by white space or commas:
  *	networks: ADDR, ADDR/BITS, [ADDR] or [ADDR]/BITS, no host bits set;
  *	addresses: ADDR or [ADDR];
- *	words: any items;
+ *	words: any items (CONF_F_DOMAIN: each a domain name of letters,
+ *	    digits, "-", "_" and ".");
  *	listen: unix:PATH or inet:HOST:PORT, HOST an address, [IPv6] or a
  *	    host name;
  *	forwarders: IP or IP@PORT.
@@ -42,7 +48,8 @@
  *	items of a list are separated by newlines, for conf_print() to
  *	join or fold.
  *	conf_value_equal() compares two fields; conf_value_free() releases
- *	what a field owns and zeroes it.
+ *	what a field owns and zeroes it.  conf_nets_has() says whether an
+ *	address is inside one of a network list's networks.
  * DIAGNOSTICS
  *	conf_value_parse() returns -1 and appends why to its last argument
  *	(one line, no newline, no "file:line:" prefix; the value quoted
@@ -830,4 +837,16 @@ conf_value_free(const struct conf_opt *opt, struct conf *c)
 	default:
 		break;
 	}
+}
+
+/* conf_nets_has - is the address inside one of the networks? */
+int
+conf_nets_has(const struct conf_nets *nets, const struct ipaddr *ip)
+{
+	size_t i;
+
+	for (i = 0; i < nets->n; i++)
+		if (ipaddr_match(ip, &nets->v[i].addr, nets->v[i].bits))
+			return 1;
+	return 0;
 }

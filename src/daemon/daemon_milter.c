@@ -374,18 +374,6 @@ daemon_milter_macros(struct daemon_milter *m, const struct milter_packet *p)
 	return 0;
 }
 
-/* daemon_milter_in_nets - address inside one of the networks? */
-static int
-daemon_milter_in_nets(const struct ipaddr *ip, const struct conf_nets *nets)
-{
-	size_t i;
-
-	for (i = 0; i < nets->n; i++)
-		if (ipaddr_match(ip, &nets->v[i].addr, nets->v[i].bits))
-			return 1;
-	return 0;
-}
-
 /* daemon_milter_local - the CONNECT cleanup(8) makes up for non-SMTP
  * mail (non_smtpd_milters): localhost, 127.0.0.1, port 0, which no TCP
  * client has */
@@ -413,8 +401,8 @@ daemon_milter_connect(struct daemon_milter *m, const struct milter_packet *p)
 	} else if ((mc.family == '4' || mc.family == '6') &&
 	    ipaddr_parse(mc.addr, &ip) == 0) {
 		daemon_milter_set(&m->client, mc.addr, strlen(mc.addr));
-		m->trusted = daemon_milter_in_nets(&ip, &c->exempt_networks) ||
-		    daemon_milter_in_nets(&ip, &c->trusted_relays);
+		m->trusted = conf_nets_has(&c->exempt_networks, &ip) ||
+		    conf_nets_has(&c->trusted_relays, &ip);
 	}
 	return daemon_milter_reply(m, MILTER_R_CONTINUE, MILTER_P_NR_CONN);
 }
