@@ -11,7 +11,8 @@
  *	Each packet also goes through the decoder of its command
  *	(negotiation, connect, macros, strings of HELO, MAIL, RCPT and
  *	header, the address of MAIL and RCPT): a string found must end
- *	inside the packet.  A header packet's two strings are put back as
+ *	inside the packet.  A header packet's value is matched as an
+ *	Authentication-Results value, and its two strings are put back as
  *	an INSHEADER when they are a valid name and value.
  */
 #include <stdint.h>
@@ -68,6 +69,7 @@ fuzz_decode(const struct milter_packet *p, struct buf *b)
 		if (n >= 1 && milter_addr(v[0], &a) > strlen(v[0]))
 			msg_panic("an address longer than its argument");
 		if (p->cmd == MILTER_C_HEADER && n == 2) {
+			(void)milter_authres_ours(v[1], "mx.example.net");
 			buf_reset(b);
 			(void)milter_put_header(b, MILTER_R_INSHEADER, 0, v[0],
 			    v[1]);

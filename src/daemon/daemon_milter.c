@@ -81,7 +81,7 @@
 #define DAEMON_MILTER_MAX_IN	(MILTER_MAX_DATA + 16)
 #define DAEMON_MILTER_MAX_OUT	(1024 * 1024)	/* unread replies: close */
 #define DAEMON_MILTER_MAX_HDRS	3	/* headers one message gets */
-#define DAEMON_MILTER_MAX_FORGED 32	/* forged headers removed */
+#define DAEMON_MILTER_CLOSE_S	30	/* closing: the replies' last chance */
 #define DAEMON_MILTER_MAX_ARG	1024	/* an address or name we keep */
 #define DAEMON_MILTER_MAX_MACROS 32	/* name, value pairs of one packet */
 #define DAEMON_MILTER_STR_MIN	64	/* a kept string's first storage */
@@ -150,8 +150,8 @@ struct daemon_milter {
 	struct daemon_milter_str hdr_value[DAEMON_MILTER_MAX_HDRS];
 	size_t		nhdr;
 	uint32_t	nar;		/* Authentication-Results seen */
-	uint32_t	forged[DAEMON_MILTER_MAX_FORGED];	/* ... ours */
-	size_t		nforged;
+	uint32_t       *forged;		/* ... ours: their indexes */
+	size_t		nforged, forgedcap;
 	struct check_envelope env;	/* the recipient's, borrowed strings */
 };
 
@@ -245,6 +245,7 @@ daemon_milter_free(struct daemon_milter *m)
 	if (m->next != NULL)
 		m->next->prev = m->prev;
 	d->nmilters--;
+	free(m->forged);
 	daemon_milter_str_free(&m->client);
 	daemon_milter_str_free(&m->helo);
 	daemon_milter_str_free(&m->sender);
@@ -536,8 +537,8 @@ daemon_milter_rcpt(struct daemon_milter *m, const struct milter_packet *p)
 static int
 daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 {
-	const char *v[MILTER_MAX_STRINGS], *s, *aid;
-	size_t n, alen;
+	const char *v[MILTER_MAX_STRINGS], *aid;
+	size_t n;
 
 	if (milter_strings(p, 0, v, MILTER_MAX_STRINGS, &n) < 0 || n != 2)
 		return daemon_milter_bad(m, "bad header packet"), -1;
@@ -545,13 +546,16 @@ daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 		m->nar++;
 		aid = *m->d->env->conf->authserv_id ?
 		    m->d->env->conf->authserv_id : m->d->hostname;
-		alen = strlen(aid);
-		for (s = v[1]; *s == ' ' || *s == '\t'; s++)
-			;
-		/* the authserv-id, then ";", CFWS or the end (RFC 8601) */
-		if (strncasecmp(s, aid, alen) == 0 && strchr("; \t\r\n(",
-		    s[alen]) != NULL && m->nforged < DAEMON_MILTER_MAX_FORGED)
+		/* every one: Postfix's header_size_limit bounds them */
+		if (milter_authres_ours(v[1], aid)) {
+			if (m->nforged == m->forgedcap) {
+				m->forgedcap = m->forgedcap ? 2 *
+				    m->forgedcap : 8;
+				m->forged = xrealloc(m->forged, m->forgedcap *
+				    sizeof(*m->forged));
+			}
 			m->forged[m->nforged++] = m->nar;
+		}
 	}
 	return daemon_milter_reply(m, MILTER_R_CONTINUE, MILTER_P_NR_HDR);
 }
@@ -672,12 +676,19 @@ daemon_milter_parse(struct daemon_milter *m, const char *data, size_t len)
 	return (ssize_t)off;
 }
 
-/* daemon_milter_done - after input: close once asked to and all is out */
+/* daemon_milter_done - after input: close once asked to and all is out;
+ * closing with replies unsent, read no more and give them a deadline */
 static void
 daemon_milter_done(struct daemon_milter *m)
 {
-	if (m->closing && m->req == NULL && evbuffer_get_length(m->out) == 0)
+	if (!m->closing || m->req != NULL)
+		return;
+	if (evbuffer_get_length(m->out) == 0) {
 		daemon_milter_free(m);
+		return;
+	}
+	event_del(m->rev);
+	event_add(m->wev, &(struct timeval){DAEMON_MILTER_CLOSE_S, 0});
 }
 
 /* daemon_milter_drain - the packets queued in m->in */
@@ -754,7 +765,10 @@ daemon_milter_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon_milter *m = arg;
 
-	(void)what;
+	if (what & EV_TIMEOUT) {
+		daemon_milter_bad(m, "replies unread when closing");
+		return;
+	}
 	while (evbuffer_get_length(m->out) > 0) {
 		if (evbuffer_write(m->out, fd) < 0) {
 			if (errno == EAGAIN || errno == EINTR)

@@ -19,6 +19,8 @@
  *	int	milter_get_macros(const struct milter_packet *p, int *cmd,
  *			const char **v, size_t max, size_t *n);
  *	size_t	milter_addr(const char *arg, const char **start);
+ *	int	milter_authres_ours(const char *value,
+ *			const char *authserv_id);
  *
  *	int	milter_put(struct buf *out, int cmd, const void *data,
  *			size_t len);
@@ -51,14 +53,19 @@
  *	and its name, value pairs (*n strings, even).  Each returns -1 for
  *	data of the wrong shape.  milter_addr() gives the address inside the
  *	angle brackets of a MAIL or RCPT argument ("" for "<>"), or the
- *	argument as it is when it has none.
+ *	argument as it is when it has none.  milter_authres_ours() says
+ *	whether an Authentication-Results value (as the MTA passes it:
+ *	folding line breaks kept) names authserv_id: after comments and
+ *	white space, the id as a token or a quoted-string, ignoring case
+ *	(RFC 8601 section 2.2).
  *
  *	milter_put() appends a packet; milter_put_optneg() our answer to the
  *	negotiation, with the macros we want per stage (a NULL symlist, or
  *	a NULL entry: the MTA's defaults for that stage; SETSYMLIST must
  *	then be among the actions); milter_put_reply() an SMTP reply
  *	("CODE ENHANCED TEXT": code 400 to 599, enhanced optional, no line
- *	break in it); milter_put_header() an INSHEADER or CHGHEADER (with
+ *	break in it, each '%' of the text doubled, as the MTA reads it as a
+ *	format); milter_put_header() an INSHEADER or CHGHEADER (with
  *	its index) of a header name and value.  Each returns -1 (and
  *	appends nothing) for input it cannot put, or when out is full.
  * DIAGNOSTICS
@@ -217,6 +224,63 @@ milter_addr(const char *arg, const char **start)
 	return len;
 }
 
+/* milter_cfws - past white space, line breaks and (nested) comments */
+static const char *
+milter_cfws(const char *s)
+{
+	int depth;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (*s != '(')
+			return s;
+		for (depth = 0; *s != 0; s++) {
+			if (*s == '\\' && s[1] != 0)
+				s++;
+			else if (*s == '(')
+				depth++;
+			else if (*s == ')' && --depth == 0) {
+				s++;
+				break;
+			}
+		}
+	}
+}
+
+/* milter_lower - an ASCII letter in lower case */
+static int
+milter_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* milter_authres_ours - does the value name this authserv-id? */
+int
+milter_authres_ours(const char *value, const char *aid)
+{
+	const char *s = milter_cfws(value);
+	size_t i = 0, alen = strlen(aid);
+
+	if (alen == 0)
+		return 0;
+	if (*s == '"') {
+		for (s++; *s != 0 && *s != '"'; s++, i++) {
+			if (*s == '\\' && s[1] != 0)
+				s++;
+			if (i >= alen || milter_lower((unsigned char)*s) !=
+			    milter_lower((unsigned char)aid[i]))
+				return 0;
+		}
+		return *s == '"' && i == alen;
+	}
+	for (; i < alen; i++)
+		if (milter_lower((unsigned char)s[i]) !=
+		    milter_lower((unsigned char)aid[i]))
+			return 0;
+	return s[alen] == 0 || strchr("; \t\r\n(", s[alen]) != NULL;
+}
+
 /* milter_put - append one packet */
 int
 milter_put(struct buf *b, int cmd, const void *data, size_t len)
@@ -280,8 +344,14 @@ milter_put_reply(struct buf *b, int code, const char *enhanced,
 		buf_putc(&line, ' ');
 		buf_puts(&line, enhanced);
 	}
+	/* the text is a format (sendmail's, which Postfix follows): a '%'
+	 * is written twice */
 	buf_putc(&line, ' ');
-	buf_puts(&line, text);
+	for (; *text != 0; text++) {
+		if (*text == '%')
+			buf_putc(&line, '%');
+		buf_putc(&line, *text);
+	}
 	r = line.overflow ? -1 : milter_put(b, MILTER_R_REPLYCODE, line.data,
 	    line.len + 1);
 	buf_free(&line);

@@ -119,6 +119,7 @@ int	milter_get_connect(const struct milter_packet *,
 int	milter_get_macros(const struct milter_packet *, int *cmd,
 	    const char **v, size_t max, size_t *n);
 size_t	milter_addr(const char *arg, const char **start);
+int	milter_authres_ours(const char *value, const char *authserv_id);
 
 int	milter_put(struct buf *, int cmd, const void *, size_t);
 int	milter_put_optneg(struct buf *, const struct milter_optneg *,

@@ -70,7 +70,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || ! command -v python3 \
 	echo "1..0 # SKIP $RMXFD, $DNSD or python3 missing (make all tests)"
 	exit 0
 fi
-echo "1..17"
+echo "1..19"
 
 "$DNSD" --zone "$DIR/zone.txt" --listen 127.0.0.1:0 \
     --port-file "$tmp/dnsport" --max-seconds "$DNSD_MAX" \
@@ -107,7 +107,10 @@ mc "$M" '[{"client": "192.0.2.10", "helo": "mail.example.com",
  "messages": [{"from": "alice@example.com", "rcpts": ["bob@example.net"],
  "headers": [["Authentication-Results", "mx.example.net; spf=pass"],
   ["Authentication-Results", "other.example; spf=pass"],
-  ["authentication-results", " MX.example.net (forged); dkim=pass"]]}]}]'
+  ["authentication-results", " MX.example.net (forged); dkim=pass"],
+  ["Authentication-Results", "\n\tmx.example.net; spf=pass"],
+  ["Authentication-Results", "(c) \"mx.example.net\"; spf=pass"],
+  ["Authentication-Results", "mx.example.net.evil; spf=pass"]]}]}]'
 case $(line 1) in
 '{"optneg": [6, 273, '*'"2": "i {auth_authen}"'*) r=0 ;;
 *) r=1 ;;
@@ -123,16 +126,17 @@ ok $? "negotiation: no body or DATA, no reply to headers; RCPT answered" \
     "protocol $proto"
 l2=$(line 2)
 case $l2 in
-'{"rcpt": ["c"], "eom": ["chg:3:Authentication-Results:", '\
+'{"rcpt": ["c"], "eom": ["chg:5:Authentication-Results:", '\
+'"chg:4:Authentication-Results:", "chg:3:Authentication-Results:", '\
 '"chg:1:Authentication-Results:", "ins:0:Authentication-Results:'\
 'mx.example.net; spf=pass smtp.mailfrom=example.com", '\
 '"ins:0:Received-SPF:pass (mx.example.net: domain of alice@example.com '\
 'designates 192.0.2.10 as permitted sender)'*'", "c"]}') r=0 ;;
 *) r=1 ;;
 esac
-ok $r "pass: forged A-R 3 and 1 removed, both headers inserted on top" \
+ok $r "pass: forged A-R 5 4 3 1 (folded, comment, quoted) removed, both on top" \
     "$out"
-grep -q "queue_id=4AB12: 2 forged Authentication-Results header(s) removed" \
+grep -q "queue_id=4AB12: 4 forged Authentication-Results header(s) removed" \
     "$tmp/rmxfd.log"
 ok $? "the removal is logged" "$(tail -3 "$tmp/rmxfd.log")"
 
@@ -196,6 +200,41 @@ mc "$M" '[{"client": "192.0.2.10", "messages": [{"from":
  "alice@example.com", "rcpts": ["bob@example.net"]}]}]'
 case $(line 2) in '{"rcpt": ["c"], "eom": ['*) r=0 ;; *) r=1 ;; esac
 ok $r "... and the next connection is served" "$out"
+
+# --- 40 forged headers: all removed; after QUIT nothing more is read ------
+many=$(python3 -c 'import json; print(json.dumps([{"client": "192.0.2.10",
+ "messages": [{"from": "alice@example.com", "rcpts": ["bob@example.net"],
+ "headers": [["Authentication-Results", "mx.example.net; spf=pass"]] * 40
+ }]}]))')
+mc "$M" "$many"
+[ "$(line 2 | grep -o 'chg:[0-9]*:' | wc -l)" = 40 ] &&
+    line 2 | grep -q '"chg:40:Authentication-Results:", ' &&
+    line 2 | grep -q '"chg:1:Authentication-Results:", "ins:0:'
+ok $? "40 forged Authentication-Results: all 40 removed" "$out"
+# a peer that quits with replies unread (400 KB, more than the unix
+# socket buffers hold) and goes on sending: rmxfd reads no more, so its
+# memory stays flat (it gives up on the replies DAEMON_MILTER_CLOSE_S
+# later)
+big=$(timeout "$CLIENT_KILL" python3 -c '
+import socket, struct, sys, time
+def pk(c, d=b""): return struct.pack("!I", len(d) + 1) + c + d
+s = socket.socket(socket.AF_UNIX)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(sys.argv[1])
+s.sendall(pk(b"O", struct.pack("!III", 6, 0x1ff, 0)))
+s.sendall(pk(b"C", b"h\0" + b"4" + struct.pack("!H", 1) + b"192.0.2.1\0"))
+s.sendall(pk(b"H", b"x\0") * 80000 + pk(b"Q"))
+s.setblocking(False)
+sent, t = 0, time.time()
+while time.time() - t < 3:
+    try:
+        sent += s.send(b"\0" * 65536)
+    except BlockingIOError:
+        time.sleep(0.01)
+print(sent)' "$sock")
+rss=$(awk '/VmRSS/ { print $2 }' "/proc/$rpid/status")
+[ -n "$big" ] && [ "$big" -lt 4000000 ] && [ "$rss" -lt 60000 ]
+ok $? "after QUIT no more input is taken (sent ${big:-?} octets, RSS $rss kB)"
 
 # --- the same bytes as libmilter ---------------------------------------------
 # rmxfd's replies against a libmilter filter's for the same conversation:

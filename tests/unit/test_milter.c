@@ -177,6 +177,42 @@ test_milter_decode(void **state)
 	assert_int_equal(milter_addr("<", &a), 1);
 }
 
+/* test_milter_authres - whose Authentication-Results is it? */
+static void
+test_milter_authres(void **state)
+{
+	static const struct {
+		const char     *value;
+		int		ours;
+	} rows[] = {
+		{"mx.example.net; spf=pass", 1},
+		{"MX.Example.NET;spf=pass", 1},
+		{" mx.example.net 1; spf=pass", 1},	/* a version */
+		{"\n\tmx.example.net; spf=pass", 1},	/* folded */
+		{"(c) mx.example.net; spf=pass", 1},
+		{"(a (nested \\( ) one) mx.example.net(x); none", 1},
+		{"\"mx.example.net\"; spf=pass", 1},
+		{"\"mx.exa\\mple.net\"; none", 1},
+		{"mx.example.net", 1},
+		{"mx.example.net.evil; spf=pass", 0},
+		{"mx.example.ne; spf=pass", 0},
+		{"other.example; spf=pass smtp.mailfrom=mx.example.net", 0},
+		{"\"mx.example.net.x\"; none", 0},
+		{"\"mx.example.net", 0},
+		{"(unterminated mx.example.net; spf=pass", 0},
+		{"", 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_message("# %s\n", rows[i].value);
+		assert_int_equal(milter_authres_ours(rows[i].value,
+		    "mx.example.net"), rows[i].ours);
+	}
+	assert_int_equal(milter_authres_ours("x; none", ""), 0);
+}
+
 /* test_milter_put - the bytes a peer reads */
 static void
 test_milter_put(void **state)
@@ -211,6 +247,9 @@ test_milter_put(void **state)
 	buf_reset(&b);
 	assert_int_equal(milter_put_reply(&b, 450, NULL, "later"), 0);
 	assert_memory_equal(b.data, "\0\0\0\013y450 later\0", b.len);
+	buf_reset(&b);
+	assert_int_equal(milter_put_reply(&b, 550, NULL, "100% sure"), 0);
+	assert_memory_equal(b.data, "\0\0\0\020y550 100%% sure\0", b.len);
 	assert_int_equal(milter_put_reply(&b, 250, NULL, "ok"), -1);
 	assert_int_equal(milter_put_reply(&b, 550, NULL, "a\r\nb"), -1);
 	assert_int_equal(milter_put_reply(&b, 550, "5.7 1", "x"), -1);
@@ -253,6 +292,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_milter_parse),
 		cmocka_unit_test(test_milter_decode),
+		cmocka_unit_test(test_milter_authres),
 		cmocka_unit_test(test_milter_put),
 	};
 
