@@ -131,8 +131,6 @@ struct daemon_milter {
 	uint32_t	protocol;	/* the steps agreed away */
 	int		closing;	/* close when the replies are out */
 	struct daemon_req *req;		/* a recipient being decided */
-	unsigned long	nreq;
-	long		idle_since;
 	/* the session */
 	struct daemon_milter_str client;	/* address; unset: none */
 	struct daemon_milter_str helo;
@@ -473,8 +471,6 @@ daemon_milter_decided(void *arg, const struct check_decision *dec)
 	int r;
 
 	m->req = NULL;
-	m->nreq++;
-	m->idle_since = clock_now_ms();
 	m->header_sent |= dec->result_header;
 	daemon_milter_keep(m, dec->header_name, dec->header_value);
 	if (dec->second_name != NULL) {
@@ -822,7 +818,6 @@ daemon_milter_new(struct daemon *d, int fd, const char *peer)
 	    m->wev == NULL)
 		msg_fatal(1, "milter: out of memory");
 	m->msg = check_message_new();
-	m->idle_since = clock_now_ms();
 	event_add(m->rev, &(struct timeval){DAEMON_MILTER_FIRST_S, 0});
 	m->next = d->milters;
 	if (d->milters != NULL)

@@ -26,13 +26,14 @@
  *	test., invalid., the AS112 and documentation reverse zones, ...)
  *	are removed from the context, so that those names are asked of the
  *	forwarders: the site's resolver may serve private reverse zones and
- *	internal names, and a stub must not answer them itself.  Full
- *	recursion keeps them, as unbound itself does.  opts->tcp_only sends
- *	every query over TCP; opts->ports sets how many UDP queries may be
- *	out at once.  With the context come its guard (dns_guard(3), bounds
- *	per registered domain) and, with opts->recent_ms, the answers of
- *	the last moments (dns_recent(3)); dns_ub_limits() changes both (a
- *	reload).  Jobs run on it with dns_ub_start() (dns_ub_run(3)).
+ *	internal names, and a forwarding resolver must not answer them
+ *	itself.  Full recursion keeps them, as unbound itself does.
+ *	opts->tcp_only sends every query over TCP; opts->ports sets how
+ *	many UDP queries may be out at once.  With the context come its
+ *	guard (dns_guard(3), bounds per registered domain) and, with
+ *	opts->recent_ms, the answers of the last moments (dns_recent(3));
+ *	dns_ub_limits() changes both (a reload).  Jobs run on it with
+ *	dns_ub_start() (dns_ub_run(3)).
  *
  *	dns_ub_stats() copies the context's counters (struct dns_ub_stats
  *	in dns.h): the questions of the jobs, how the recent answers and

@@ -15,6 +15,7 @@
 #	rig_sink_captured SUBJECT DIR [REGEX]	(prints the captured file)
 #	rig_swaks ARGS...		(sets $sw_out and $sw_rc)
 #	rig_delivered SUBJECT [RCPT]	(prints the delivered file)
+#	rig_headers FILE		(its header, one field a line)
 #	rig_port VAR
 #	ok STATUS TEXT [DIAG]; todo STATUS TEXT REASON [DIAG]; skip TEXT;
 #	skip_all REASON; bail_out REASON; rig_done
@@ -549,6 +550,15 @@ rig_rcpt_reply() {
 		want && /^ *<[-*][-*] / {
 			sub(/^ *<[-*][-*] /, ""); print; want = 0
 		}'
+}
+
+# rig_headers FILE - the header of a delivered message, one field a line
+# (continuation lines joined with one space)
+rig_headers() {
+	awk '/^$/ { exit }
+	    /^[ \t]/ { sub(/^[ \t]+/, " "); h = h $0; next }
+	    { if (h != "") print h; h = $0 }
+	    END { if (h != "") print h }' "$1"
 }
 
 # rig_delivered SUBJECT [RCPT] - path of the delivered message, waiting

@@ -190,17 +190,9 @@ send() {
 	    --header "Subject: $subj" "$@"
 }
 
-# headers FILE - the header of a delivered message, one field a line
-headers() {
-	awk '/^$/ { exit }
-	    /^[ \t]/ { sub(/^[ \t]+/, " "); h = h $0; next }
-	    { if (h != "") print h; h = $0 }
-	    END { if (h != "") print h }' "$1"
-}
-
 # count FILE REGEX - how many header fields of FILE match REGEX
 count() {
-	headers "$1" | grep -ciE -- "$2"
+	rig_headers "$1" | grep -ciE -- "$2"
 }
 
 # swaks_diag - the SMTP dialogue of the last send, for a failed line
@@ -246,13 +238,13 @@ delivered_with() {
 	m=$(count "$f" "^Authentication-Results: *$AUTHSERV *;")
 	[ "$n" = "$3" ] && [ "$m" = "$4" ]
 	ok $? "$1: delivered to $2, $3 Received-SPF, $4 Authentication-Results" \
-	    "$n and $m: $(headers "$f" | grep -iE '^(Received-SPF|Authentication-Results):')"
+	    "$n and $m: $(rig_headers "$f" | grep -iE '^(Received-SPF|Authentication-Results):')"
 }
 
 # has SUBJECT REGEX - the last delivered file ($f) has a field /REGEX/
 has() {
-	headers "$f" | grep -qiE -- "$2"
-	ok $? "$1: header /$2/" "$(headers "$f" | head -12)"
+	rig_headers "$f" | grep -qiE -- "$2"
+	ok $? "$1: header /$2/" "$(rig_headers "$f" | head -12)"
 }
 
 # pass, fail, softfail, DNS timeout through the main Milter
@@ -304,7 +296,7 @@ send "$S_BOTH" both 192.0.2.10 client.e2e.test a@pass.e2e.test \
     user@dest.test
 if delivered_with both user 1 1; then
 	has both "^Authentication-Results: $AUTHSERV; spf=pass smtp\\.mailfrom=pass\\.e2e\\.test\$"
-	order=$(headers "$f" | grep -ioE '^(Received-SPF|Authentication-Results):' |
+	order=$(rig_headers "$f" | grep -ioE '^(Received-SPF|Authentication-Results):' |
 	    tr '\n' ' ')
 	[ "$order" = "Received-SPF: Authentication-Results: " ]
 	ok $? "both: Received-SPF above Authentication-Results" "$order"
@@ -326,7 +318,7 @@ for c in "$S_BOTH forged-both 1 1" "$RIG_SMTP_PORT forged-main 1 0"; do
 	n=$(count "$f" 'forged\.e2e\.test|\(forged\)')
 	[ "$n" = 0 ]
 	ok $? "$name: the client's fields naming $AUTHSERV are gone" \
-	    "$(headers "$f" | grep -iE 'forged\.e2e\.test|\(forged\)')"
+	    "$(rig_headers "$f" | grep -iE 'forged\.e2e\.test|\(forged\)')"
 	n=$(count "$f" '^Authentication-Results: other\.e2e\.test;')
 	[ "$n" = 2 ]
 	ok $? "$name: other.e2e.test's two fields stay" "$n"
