@@ -24,9 +24,11 @@ include mk/config.mk
 # after it, never the ones before); a module without sources yet is left
 # out.
 have_src	= $(foreach l,$(1),$(if $(wildcard src/$(l)/*.c),$(l)))
-LIBS		:= $(call have_src,mda env dns check ses socketmap milter policy \
+LIBS		:= $(call have_src,mda env dns auth check dmarc dkim ses socketmap \
+		    milter policy \
 		    conf acl spf util)
-PURE_LIBS	:= $(call have_src,spf policy conf acl check ses socketmap milter)
+PURE_LIBS	:= $(call have_src,spf policy conf acl auth check dmarc dkim ses \
+		    socketmap milter)
 
 lib_srcs	= $(wildcard src/$(1)/*.c)
 lib_objs	= $(patsubst src/%.c,$(O)/obj/%.o,$(call lib_srcs,$(1)))
