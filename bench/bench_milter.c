@@ -4,9 +4,10 @@
  * SUMMARY
  *	Milter protocol load generator: the MTA side, as Postfix 3.7 plays it
  * SYNOPSIS
- *	bench_milter -s SOCKET -c CONNS [-t SECONDS] [-w SECONDS] [-R]
- *	    [-l LABEL] [-p PID]
- *	bench_milter -s SOCKET --once [-f SENDER] [-a ADDRESS]
+ *	bench_milter -s SOCKET [-S SOCKET2] [-m DIR] -c CONNS [-t SECONDS]
+ *	    [-w SECONDS] [-R] [-l LABEL] [-p PID]...
+ *	bench_milter -s SOCKET [-S SOCKET2] [-m DIR] --once [-f SENDER]
+ *	    [-a ADDRESS]
  * DESCRIPTION
  *	SOCKET is unix:PATH or inet:IPV4:PORT, a mail filter (Milter
  *	protocol version 6).  This program is the MTA: it offers what
@@ -36,6 +37,30 @@
  *	does for each SMTP session.  Senders and clients turn through
  *	BENCH_MIL_SENDERS, the mix of bench_policy (bench/zones/policy.zone).
  *
+ *	-m DIR: the messages of a set instead (bench/dkim/gen.py: DIR/index,
+ *	one line per message "FILE CLIENT HELO MAILFROM DKIM DMARC", the
+ *	files under DIR/msg), read into memory first and sent in turn: the
+ *	envelope of the index line, every header field of the file as
+ *	Postfix passes it on (SMFIC_HEADER with the field's lines joined by
+ *	"\n", the blanks after the colon left off unless SMFIP_HDR_LEADSPC),
+ *	the body in SMFIC_BODY chunks of at most 65535 octets (Postfix's
+ *	MILTER_CHUNK_SIZE), CRLF line ends.  "wrong" then counts messages
+ *	not accepted, or whose Authentication-Results fields (those the
+ *	filters inserted or added) do not give as many dkim=pass and other
+ *	dkim= results as the index's DKIM list ("pass,fail") and its DMARC
+ *	result as the first dmarc=; the first such is printed.
+ *
+ *	-S SOCKET2: a second filter after the first, as Postfix runs
+ *	smtpd_milters = SOCKET SOCKET2 (for example OpenDKIM, then OpenDMARC,
+ *	which reads the first one's Authentication-Results field): each
+ *	message goes through the first filter's whole conversation and,
+ *	when accepted there, through the second's with the first one's
+ *	header changes applied as Postfix applies them before the next
+ *	Milter sees the message (inserted fields on top, added ones at the
+ *	end); its latency runs from the first filter's first packet to the
+ *	second one's last reply.  Each client has a connection to each
+ *	filter; the next message starts once the second is done.
+ *
  *	-c: load.  CONNS connections for SECONDS (5 by default) after a
  *	warm-up of -w SECONDS (1 by default; not counted).  One thread,
  *	epoll(7); every step's packets go out in one write(2).  Prints one
@@ -47,7 +72,8 @@
  *	inserted or changed), "wrong" (a sender whose SPF result is fail
  *	accepted, or another rejected: the mix knows which are which),
  *	protocol errors, the CPU this client and, with
- *	-p, process PID used; then the same as one line
+ *	-p, the processes PID used (summed; -p may be given up to four
+ *	times); then the same as one line
  *	"MILTERBENCH {json}".
  *
  *	--once: one connection, one message (sender and client address -f,
@@ -62,7 +88,8 @@
  *	--once) the conversation broke off, 64 for bad arguments.  Messages
  *	on stderr.
  * SEE ALSO
- *	bench/milter/run.sh, mk/bench-milter.mk, doc/benchmarks.md,
+ *	bench/milter/run.sh, bench/dkim/run.sh, mk/bench-milter.mk,
+ *	doc/benchmarks.md,
  *	bench/bench_policy.c, Postfix MILTER_README.
  */
 #include <sys/epoll.h>
@@ -82,6 +109,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,7 +120,7 @@
 
 #define BENCH_MIL_MAX_CONNS	4096	/* -c */
 #define BENCH_MIL_MAX_SECONDS	600	/* -t, -w */
-#define BENCH_MIL_OUT_MAX	65536	/* packets of one step */
+#define BENCH_MIL_OUT_MAX	(1 << 20)	/* packets of one step */
 #define BENCH_MIL_IN_MAX	(4 * 65536)	/* unparsed input */
 #define BENCH_MIL_PKT_MAX	65536	/* one packet's length field */
 #define BENCH_MIL_READ		4096	/* read(2) at a time */
@@ -103,6 +131,14 @@
 #define BENCH_MIL_DEF_WARM	1
 #define BENCH_MIL_STAGES	7	/* SMFIM_CONNECT .. SMFIM_EOH */
 #define BENCH_MIL_WHY		160	/* first odd reply, reported */
+#define BENCH_MIL_CHUNK		65535	/* body octets a packet: Postfix's
+					 * MILTER_CHUNK_SIZE */
+#define BENCH_MIL_MAX_MSGS	100000	/* -m: messages of a set */
+#define BENCH_MIL_MSG_MAX	(4 << 20)	/* -m: octets of a message */
+#define BENCH_MIL_LINE		1024	/* -m: a line of the index */
+#define BENCH_MIL_MODS_MAX	(1 << 20)	/* header changes kept */
+#define BENCH_MIL_MAX_PIDS	4	/* -p */
+#define BENCH_MIL_AR_TEXT	480	/* A-R fields of a wrong verdict */
 
 /* The protocol (Milter version 6), as libmilter's mfdef.h numbers it. */
 #define BENCH_MIL_VERSION	6
@@ -142,17 +178,19 @@ static const char *const bench_mil_headers[][2] = {
 };
 
 #define BENCH_MIL_NHDRS \
-	(int)(sizeof(bench_mil_headers) / sizeof(bench_mil_headers[0]))
+	(sizeof(bench_mil_headers) / sizeof(bench_mil_headers[0]))
 #define BENCH_MIL_BODY \
 	"Hello,\r\n\r\nthis is the body of a benchmark message.\r\n" \
 	"It is one chunk, as a short message is.\r\n"
 
-/* The steps of a message, in order; headers take BENCH_MIL_NHDRS. */
+/*
+ * The steps of a message, in order.  HDR is sent once per header field,
+ * BODY once per chunk of at most BENCH_MIL_CHUNK octets.
+ */
 enum {
 	BENCH_MIL_S_CONNECT, BENCH_MIL_S_HELO, BENCH_MIL_S_MAIL,
 	BENCH_MIL_S_RCPT, BENCH_MIL_S_DATA, BENCH_MIL_S_HDR,
-	BENCH_MIL_S_EOH = BENCH_MIL_S_HDR + BENCH_MIL_NHDRS,
-	BENCH_MIL_S_BODY, BENCH_MIL_S_EOM, BENCH_MIL_S_END
+	BENCH_MIL_S_EOH, BENCH_MIL_S_BODY, BENCH_MIL_S_EOM, BENCH_MIL_S_END
 };
 
 /* What a step sends, when it is left out and when it has no reply. */
@@ -169,16 +207,38 @@ struct bench_mil_sender {
 	const char     *sender;
 	const char     *client;
 	int		fail;		/* SPF fail: to be rejected */
+	const char     *helo;		/* NULL: mail.sender.example */
+};
+
+/* One header field as Postfix passes it on. */
+struct bench_mil_hdr {
+	const char     *name;
+	const char     *value;		/* its lines joined by "\n", the
+					 * blanks after the colon left off */
+};
+
+/* One message: its envelope, header fields, body and expected verdicts. */
+struct bench_mil_msg {
+	struct bench_mil_sender env;	/* -m: from the index */
+	struct bench_mil_hdr *hdrs;
+	size_t		nhdrs;
+	const char     *body;		/* CRLF line ends, as Postfix sends */
+	size_t		blen;
+	unsigned	dkim_pass;	/* -m: dkim= results expected pass */
+	unsigned	dkim_other;	/* ... expected anything else */
+	const char     *dmarc;		/* ... the dmarc= result; NULL: the
+					 * load mix, judged by SPF */
+	char	       *store;		/* what the strings point into */
 };
 
 /* The mix of bench/bench_policy.c (bench/zones/policy.zone). */
 static const struct bench_mil_sender bench_mil_senders[] = {
-	{"alice@pass.example.com", "192.0.2.10", 0},	/* pass */
-	{"bob@fail.example.com", "192.0.2.10", 1},	/* fail */
-	{"carol@soft.example.com", "192.0.2.10", 0},	/* softfail */
-	{"dave@none.example.com", "192.0.2.10", 0},	/* none */
-	{"erin@big.example.com", "198.51.100.77", 0},	/* pass, include */
-	{"frank@pass.example.com", "203.0.113.5", 1},	/* fail */
+	{"alice@pass.example.com", "192.0.2.10", 0, NULL},	/* pass */
+	{"bob@fail.example.com", "192.0.2.10", 1, NULL},	/* fail */
+	{"carol@soft.example.com", "192.0.2.10", 0, NULL},	/* softfail */
+	{"dave@none.example.com", "192.0.2.10", 0, NULL},	/* none */
+	{"erin@big.example.com", "198.51.100.77", 0, NULL},	/* pass, include */
+	{"frank@pass.example.com", "203.0.113.5", 1, NULL},	/* fail */
 };
 
 #define BENCH_MIL_SENDERS \
@@ -218,6 +278,18 @@ struct bench_mil_conn {
 	char	       *sym[BENCH_MIL_STAGES];	/* its macro lists */
 	unsigned long	serial;		/* message number */
 	const struct bench_mil_sender *who;
+	const struct bench_mil_msg *msg;
+	const struct bench_mil_hdr *hv;	/* the header fields sent */
+	size_t		nhv;
+	struct bench_mil_hdr *hvs;	/* -S, on the second: hv's storage */
+	size_t		hi;		/* next field of hv to send */
+	size_t		boff;		/* next body octet to send */
+	struct buf	mods;		/* header changes of this message: the
+					 * command, name, NUL, value, NUL */
+	struct bench_mil_conn *next;	/* -S: the second filter's, on the
+					 * first filter's connection */
+	struct bench_mil_conn *prev;	/* -S: the first's, on the second's */
+	const char     *spec;		/* the filter's socket */
 	double		start;		/* message's first packet */
 	struct buf	out;
 	size_t		off;		/* octets of out sent */
@@ -229,6 +301,9 @@ struct bench_mil_conn {
 /* One load run. */
 struct bench_mil_run {
 	const char     *spec;
+	const char     *spec2;		/* -S: the second filter */
+	const struct bench_mil_msg *msgs;	/* -m: the set; else NULL */
+	size_t		nmsgs;
 	int		reconnect;	/* -R */
 	int		epfd;
 	double		from;		/* count messages from */
@@ -238,6 +313,8 @@ struct bench_mil_run {
 	struct bench_mil_count cnt;
 	int		once;		/* print every packet */
 	char		why[BENCH_MIL_WHY];	/* 1st tempfail */
+	char		wrongwhy[BENCH_MIL_AR_TEXT + BENCH_MIL_WHY];
+					/* the first wrong verdict */
 };
 
 static unsigned long bench_mil_serial;	/* message numbers */
@@ -444,11 +521,7 @@ bench_mil_step(int s)
 		{'E', BENCH_MIL_M_EOM, 0, 0, "BODYEOB"},
 	};
 
-	if (s < BENCH_MIL_S_HDR)
-		return &defs[s];
-	if (s < BENCH_MIL_S_EOH)
-		return &defs[5];
-	return &defs[6 + s - BENCH_MIL_S_EOH];
+	return &defs[s];
 }
 
 /* bench_mil_listed - whether macro NAME is in the filter's LIST */
@@ -540,21 +613,22 @@ bench_mil_macros(struct buf *b, const struct bench_mil_conn *c, int stage,
 
 /* bench_mil_packet - the packet of step S (after its macros) */
 static void
-bench_mil_packet(struct buf *b, const struct bench_mil_conn *c, int s)
+bench_mil_packet(struct buf *b, struct bench_mil_conn *c, int s)
 {
 	char text[256];
-	size_t at = bench_mil_pkt_begin(b, bench_mil_step(s)->cmd);
+	size_t at = bench_mil_pkt_begin(b, bench_mil_step(s)->cmd), n;
 	uint16_t port = htons((uint16_t)(1024 + c->serial % 60000));
+	const char *helo = c->who->helo ? c->who->helo : "mail.sender.example";
 
 	switch (s) {
 	case BENCH_MIL_S_CONNECT:
-		bench_mil_str(b, "mail.sender.example");
+		bench_mil_str(b, helo);
 		buf_putc(b, '4');
 		(void)buf_append(b, &port, 2);
 		bench_mil_str(b, c->who->client);
 		break;
 	case BENCH_MIL_S_HELO:
-		bench_mil_str(b, "mail.sender.example");
+		bench_mil_str(b, helo);
 		break;
 	case BENCH_MIL_S_MAIL:
 		(void)snprintf(text, sizeof(text), "<%s>", c->who->sender);
@@ -565,22 +639,41 @@ bench_mil_packet(struct buf *b, const struct bench_mil_conn *c, int s)
 		    c->serial % 100);
 		bench_mil_str(b, text);
 		break;
+	case BENCH_MIL_S_HDR:
+		bench_mil_str(b, c->hv[c->hi].name);
+		if (c->proto & BENCH_MIL_P_LEADSPC)
+			buf_putc(b, ' ');
+		bench_mil_str(b, c->hv[c->hi].value);
+		c->hi++;
+		break;
 	case BENCH_MIL_S_BODY:
-		(void)buf_append(b, BENCH_MIL_BODY, sizeof(BENCH_MIL_BODY) - 1);
+		n = c->msg->blen - c->boff;
+		n = n < BENCH_MIL_CHUNK ? n : BENCH_MIL_CHUNK;
+		(void)buf_append(b, c->msg->body + c->boff, n);
+		c->boff += n;
 		break;
 	default:
-		if (s >= BENCH_MIL_S_HDR && s < BENCH_MIL_S_EOH) {
-			const char *const *h =
-			    bench_mil_headers[s - BENCH_MIL_S_HDR];
-
-			bench_mil_str(b, h[0]);
-			if (c->proto & BENCH_MIL_P_LEADSPC)
-				buf_putc(b, ' ');
-			bench_mil_str(b, h[1]);
-		}
 		break;			/* DATA, EOH, BODYEOB: nothing */
 	}
 	bench_mil_pkt_end(b, at);
+}
+
+/* bench_mil_spent - whether C has no more of what step S sends */
+static int
+bench_mil_spent(const struct bench_mil_conn *c, int s)
+{
+	return (s == BENCH_MIL_S_HDR && c->hi >= c->nhv) ||
+	    (s == BENCH_MIL_S_BODY && c->boff >= c->msg->blen);
+}
+
+/* bench_mil_advance - C's step once its last packet is done with */
+static void
+bench_mil_advance(struct bench_mil_conn *c)
+{
+	if ((c->step == BENCH_MIL_S_HDR || c->step == BENCH_MIL_S_BODY) &&
+	    !bench_mil_spent(c, c->step))
+		return;			/* the next field or chunk */
+	c->step++;
 }
 
 /*
@@ -592,18 +685,19 @@ static void
 bench_mil_steps(struct bench_mil_conn *c)
 {
 	const struct bench_mil_stepdef *d;
-	int s;
 
-	for (s = c->step; s < BENCH_MIL_S_END; s++) {
-		d = bench_mil_step(s);
-		if (c->proto & d->no)
+	while (c->step < BENCH_MIL_S_END) {
+		d = bench_mil_step(c->step);
+		if ((c->proto & d->no) || bench_mil_spent(c, c->step)) {
+			c->step++;
 			continue;
+		}
 		bench_mil_macros(&c->out, c, d->stage, d->cmd);
-		bench_mil_packet(&c->out, c, s);
+		bench_mil_packet(&c->out, c, c->step);
 		if (!(c->proto & d->nr))
-			break;
+			return;
+		bench_mil_advance(c);
 	}
-	c->step = s;
 }
 
 /* bench_mil_cmdname - the name of command CMD, sent (TO) or received */
@@ -837,7 +931,8 @@ bench_mil_open(struct bench_mil_run *r, struct bench_mil_conn *c)
 {
 	struct epoll_event ev;
 
-	if ((c->fd = bench_mil_connect(r->spec)) < 0)
+	(void)r;
+	if ((c->fd = bench_mil_connect(c->spec)) < 0)
 		return -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
@@ -854,16 +949,17 @@ bench_mil_open(struct bench_mil_run *r, struct bench_mil_conn *c)
 	return 0;
 }
 
-/* bench_mil_begin - start C's next message; -1 on error */
+/*
+ * bench_mil_start - C's conversation of its message (C->msg, C->hv):
+ * connect and negotiate when C has no open connection; -1 on error
+ */
 static int
-bench_mil_begin(struct bench_mil_run *r, struct bench_mil_conn *c)
+bench_mil_start(struct bench_mil_run *r, struct bench_mil_conn *c)
 {
-	c->serial = ++bench_mil_serial;
-	if (r->once == 0 || c->who == NULL)
-		c->who = &bench_mil_senders[c->serial % BENCH_MIL_SENDERS];
 	c->hdr_mods = 0;
-	c->start = bench_mil_now();
-	r->busy++;
+	c->hi = 0;
+	c->boff = 0;
+	buf_reset(&c->mods);
 	if (c->fd < 0 && bench_mil_open(r, c) < 0)
 		return -1;
 	if (c->state == BENCH_MIL_IDLE && c->proto == 0) {
@@ -876,6 +972,102 @@ bench_mil_begin(struct bench_mil_run *r, struct bench_mil_conn *c)
 		bench_mil_steps(c);
 	}
 	return bench_mil_flush(r, c);
+}
+
+/* bench_mil_begin - start C's next message; -1 on error */
+static int
+bench_mil_begin(struct bench_mil_run *r, struct bench_mil_conn *c)
+{
+	static const struct bench_mil_msg fixed = {
+		.body = BENCH_MIL_BODY, .blen = sizeof(BENCH_MIL_BODY) - 1,
+	};
+	static struct bench_mil_hdr hdrs[BENCH_MIL_NHDRS];
+	size_t i;
+
+	c->serial = ++bench_mil_serial;
+	if (r->msgs) {
+		c->msg = &r->msgs[r->once ? 0 : c->serial % r->nmsgs];
+		c->who = &c->msg->env;
+	} else {
+		for (i = 0; i < BENCH_MIL_NHDRS; i++)
+			hdrs[i] = (struct bench_mil_hdr){bench_mil_headers[i][0],
+			    bench_mil_headers[i][1]};
+		c->msg = &fixed;
+		if (r->once == 0 || c->who == NULL)
+			c->who = &bench_mil_senders[c->serial %
+			    BENCH_MIL_SENDERS];
+	}
+	c->hv = c->msg->hdrs ? c->msg->hdrs : hdrs;
+	c->nhv = c->msg->hdrs ? c->msg->nhdrs : BENCH_MIL_NHDRS;
+	c->start = bench_mil_now();
+	r->busy++;
+	return bench_mil_start(r, c);
+}
+
+/* bench_mil_modlist - the header changes in M: *N records, walked by F */
+static void
+bench_mil_modlist(const struct buf *m, void (*f)(void *, int,
+    const char *, const char *), void *arg)
+{
+	const char *p = m->data, *end = m->data + m->len, *name;
+
+	while (p < end) {
+		int cmd = *p++;
+
+		name = p;
+		p += strlen(p) + 1;
+		f(arg, cmd, name, p);
+		p += strlen(p) + 1;
+	}
+}
+
+/* The header fields of the second filter, as they are put together. */
+struct bench_mil_hvbuild {
+	struct bench_mil_hdr *v;
+	size_t		n;
+	int		which;		/* 'i' inserted, 'h' added */
+};
+
+/* bench_mil_hvadd - one header change of the kind being gathered */
+static void
+bench_mil_hvadd(void *arg, int cmd, const char *name, const char *value)
+{
+	struct bench_mil_hvbuild *b = arg;
+
+	if (cmd == b->which)
+		b->v[b->n++] = (struct bench_mil_hdr){name, value};
+}
+
+/*
+ * bench_mil_chain - C's message, accepted by the first filter, goes on to
+ * the second (C->next) with the first one's header changes applied as
+ * Postfix applies them before the next Milter sees the message: inserted
+ * fields on top (their index is not kept), added ones at the end;
+ * changes of existing fields are not applied.  -1 on error
+ */
+static int
+bench_mil_chain(struct bench_mil_run *r, struct bench_mil_conn *c)
+{
+	struct bench_mil_conn *n = c->next;
+	struct bench_mil_hvbuild b;
+
+	n->serial = c->serial;
+	n->who = c->who;
+	n->msg = c->msg;
+	n->start = c->start;
+	n->hvs = xrealloc(n->hvs, (c->nhv + (size_t)c->hdr_mods + 1) *
+	    sizeof(*n->hvs));
+	b.v = n->hvs;
+	b.n = 0;
+	b.which = 'i';
+	bench_mil_modlist(&c->mods, bench_mil_hvadd, &b);
+	memcpy(b.v + b.n, c->hv, c->nhv * sizeof(*c->hv));
+	b.n += c->nhv;
+	b.which = 'h';
+	bench_mil_modlist(&c->mods, bench_mil_hvadd, &b);
+	n->hv = n->hvs;
+	n->nhv = b.n;
+	return bench_mil_start(r, n);
 }
 
 /*
@@ -914,6 +1106,104 @@ bench_mil_negotiated(struct bench_mil_conn *c, int cmd, const char *d,
 	c->step = BENCH_MIL_S_CONNECT;
 	bench_mil_steps(c);
 	return 0;
+}
+
+/*
+ * bench_mil_mod - keep header change CMD (LEN octets at D: SMFIR_ADDHEADER
+ * name and value, INSHEADER and CHGHEADER an index first) of C's message
+ */
+static void
+bench_mil_mod(struct bench_mil_conn *c, int cmd, const char *d, size_t len)
+{
+	const char *name, *value, *nul;
+	size_t skip = cmd == 'h' ? 0 : 4;
+
+	if (len < skip + 2 || d[len - 1] != 0 ||
+	    (nul = memchr(d + skip, 0, len - skip)) == NULL ||
+	    nul + 1 >= d + len)
+		return;
+	name = d + skip;
+	value = nul + 1;
+	value += strspn(value, " \t");
+	buf_putc(&c->mods, cmd);
+	(void)buf_append(&c->mods, name, strlen(name) + 1);
+	(void)buf_append(&c->mods, value, strlen(value) + 1);
+	if (c->mods.overflow)
+		msg_fatal(EX_SOFTWARE, "more than %d octets of header changes",
+		    BENCH_MIL_MODS_MAX);
+}
+
+/* What the Authentication-Results fields of a message say. */
+struct bench_mil_verdict {
+	unsigned	dkim_pass;	/* dkim=pass */
+	unsigned	dkim_other;	/* dkim= anything else */
+	char		dmarc[16];	/* the first dmarc= result */
+	char		text[BENCH_MIL_AR_TEXT];	/* the fields, cut */
+};
+
+/* bench_mil_method - the result after METHOD= at P, in OUT (SIZE) */
+static void
+bench_mil_method(const char *p, char *out, size_t size)
+{
+	size_t n = strcspn(p, " \t\r\n;()");
+
+	n = n < size - 1 ? n : size - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+/* bench_mil_ar - tally one Authentication-Results field into ARG */
+static void
+bench_mil_ar(void *arg, int cmd, const char *name, const char *value)
+{
+	struct bench_mil_verdict *v = arg;
+	const char *p;
+	char res[16];
+	size_t have = strlen(v->text);
+
+	if (cmd == 'm' || strcasecmp(name, "Authentication-Results") != 0)
+		return;
+	(void)snprintf(v->text + have, sizeof(v->text) - have, "%s[%s]",
+	    have ? " " : "", value);
+	for (p = value; (p = strstr(p, "=")) != NULL; p++) {
+		if (p - value >= 4 && strncasecmp(p - 4, "dkim", 4) == 0 &&
+		    (p - value == 4 || strchr(" \t\n;", p[-5]))) {
+			bench_mil_method(p + 1, res, sizeof(res));
+			if (strcasecmp(res, "pass") == 0)
+				v->dkim_pass++;
+			else
+				v->dkim_other++;
+		} else if (p - value >= 5 &&
+		    strncasecmp(p - 5, "dmarc", 5) == 0 &&
+		    (p - value == 5 || strchr(" \t\n;", p[-6])) &&
+		    v->dmarc[0] == 0)
+			bench_mil_method(p + 1, v->dmarc, sizeof(v->dmarc));
+	}
+}
+
+/*
+ * bench_mil_wrong - whether the Authentication-Results fields the filters
+ * added to C's message (on both, with -S) differ from what the set
+ * expects: as many dkim=pass and other dkim= results, the dmarc= result
+ */
+static int
+bench_mil_wrong(struct bench_mil_run *r, const struct bench_mil_conn *c)
+{
+	struct bench_mil_verdict v;
+	const struct bench_mil_msg *m = c->msg;
+
+	memset(&v, 0, sizeof(v));
+	if (c->prev)
+		bench_mil_modlist(&c->prev->mods, bench_mil_ar, &v);
+	bench_mil_modlist(&c->mods, bench_mil_ar, &v);
+	if (v.dkim_pass == m->dkim_pass && v.dkim_other == m->dkim_other &&
+	    strcasecmp(v.dmarc, m->dmarc) == 0)
+		return 0;
+	if (r->wrongwhy[0] == 0)
+		(void)snprintf(r->wrongwhy, sizeof(r->wrongwhy),
+		    "want dkim %u pass %u other dmarc=%s: %s", m->dkim_pass,
+		    m->dkim_other, m->dmarc, v.text[0] ? v.text : "no A-R");
+	return 1;
 }
 
 /*
@@ -958,6 +1248,8 @@ bench_mil_reply(struct bench_mil_conn *c, int cmd, const char *d,
 	case 'i':
 	case 'm':
 		c->hdr_mods++;
+		if (eom)
+			bench_mil_mod(c, cmd, d, len);
 		/* FALLTHROUGH */
 	case '+':
 	case '-':
@@ -982,6 +1274,9 @@ bench_mil_count(struct bench_mil_run *r, const struct bench_mil_conn *c,
 	struct bench_mil_count *k = &r->cnt;
 
 	if (r->once) {
+		if (c->msg->dmarc && outcome == BENCH_MIL_O_ACCEPT &&
+		    bench_mil_wrong(r, c))
+			printf("verdict: %s\n", r->wrongwhy);
 		printf("outcome: %s at %s, %d header change(s), %.3f ms\n",
 		    outcome == BENCH_MIL_O_ACCEPT ? "accepted" :
 		    outcome == BENCH_MIL_O_REJECT ? "rejected" :
@@ -995,9 +1290,13 @@ bench_mil_count(struct bench_mil_run *r, const struct bench_mil_conn *c,
 	if (c->start < r->from)
 		return;
 	bench_mil_lat_add(&r->lat, now - c->start);
-	k->hdr += c->hdr_mods > 0;
-	k->wrong += c->who->fail ? outcome == BENCH_MIL_O_ACCEPT :
-	    outcome == BENCH_MIL_O_REJECT;
+	k->hdr += c->hdr_mods + (c->prev ? c->prev->hdr_mods : 0) > 0;
+	if (c->msg->dmarc)
+		k->wrong += outcome != BENCH_MIL_O_ACCEPT ||
+		    bench_mil_wrong(r, c);
+	else
+		k->wrong += c->who->fail ? outcome == BENCH_MIL_O_ACCEPT :
+		    outcome == BENCH_MIL_O_REJECT;
 	if (outcome == BENCH_MIL_O_ACCEPT)
 		k->accept++;
 	else if (outcome == BENCH_MIL_O_REJECT && c->step == BENCH_MIL_S_MAIL)
@@ -1028,9 +1327,12 @@ bench_mil_end(struct bench_mil_run *r, struct bench_mil_conn *c,
     int outcome, double now)
 {
 	int keep = !r->reconnect && c->step == BENCH_MIL_S_EOM;
+	int pass_on = c->next && outcome == BENCH_MIL_O_ACCEPT;
 
-	bench_mil_count(r, c, outcome, now);
-	r->busy--;
+	if (!pass_on) {
+		bench_mil_count(r, c, outcome, now);
+		r->busy--;
+	}
 	if (!keep && c->step >= BENCH_MIL_S_MAIL)
 		bench_mil_pkt_end(&c->out, bench_mil_pkt_begin(&c->out, 'A'));
 	bench_mil_pkt_end(&c->out, bench_mil_pkt_begin(&c->out,
@@ -1047,10 +1349,12 @@ bench_mil_end(struct bench_mil_run *r, struct bench_mil_conn *c,
 		c->off = 0;
 		c->want_out = 0;
 	}
+	if (pass_on)
+		return bench_mil_chain(r, c);
 	if (outcome == BENCH_MIL_O_ERROR && r->once)
 		return -1;
 	if (now < r->end)
-		return bench_mil_begin(r, c);
+		return bench_mil_begin(r, c->prev ? c->prev : c);
 	return 0;
 }
 
@@ -1078,7 +1382,7 @@ bench_mil_packet_in(struct bench_mil_run *r, struct bench_mil_conn *c,
 	case BENCH_MIL_R_WAIT:
 		return 0;
 	case BENCH_MIL_R_NEXT:
-		c->step++;
+		bench_mil_advance(c);
 		bench_mil_steps(c);
 		return bench_mil_flush(r, c);
 	default:
@@ -1228,6 +1532,8 @@ bench_mil_report(struct bench_mil_run *r, const char *label, size_t n,
 		printf(" srv %3.0f%%", srv / secs * 100);
 	if (r->why[0])
 		printf("\n%-12s first tempfail or error: %s", label, r->why);
+	if (r->wrongwhy[0])
+		printf("\n%-12s first wrong verdict: %s", label, r->wrongwhy);
 	printf("\nMILTERBENCH {\"label\":\"%s\",\"conns\":%zu,\"reconnect\":%d,"
 	    "\"seconds\":%.3f,\"messages\":%zu,\"mps\":%.1f,\"p50_ms\":%.3f,"
 	    "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"accept\":%lu,"
@@ -1243,46 +1549,81 @@ bench_mil_report(struct bench_mil_run *r, const char *label, size_t n,
 	fflush(stdout);
 }
 
-/* bench_mil_conns - N connections, none open yet */
-static struct bench_mil_conn *
-bench_mil_conns(size_t n)
+/* bench_mil_nconns - how many connections N clients of R make */
+static size_t
+bench_mil_nconns(const struct bench_mil_run *r, size_t n)
 {
-	struct bench_mil_conn *cs = xcalloc(n, sizeof(*cs));
-	size_t i;
+	return r->spec2 ? 2 * n : n;
+}
 
-	for (i = 0; i < n; i++) {
+/*
+ * bench_mil_conns - the connections of N clients, none open yet: one to
+ * the filter each, with -S a second to the second filter (N + i for i)
+ */
+static struct bench_mil_conn *
+bench_mil_conns(const struct bench_mil_run *r, size_t n)
+{
+	size_t i, all = bench_mil_nconns(r, n);
+	struct bench_mil_conn *cs = xcalloc(all, sizeof(*cs));
+
+	for (i = 0; i < all; i++) {
 		cs[i].fd = -1;
 		cs[i].idx = i;
+		cs[i].spec = i < n ? r->spec : r->spec2;
 		buf_init(&cs[i].out, BENCH_MIL_OUT_MAX);
 		buf_init(&cs[i].in, BENCH_MIL_IN_MAX);
+		buf_init(&cs[i].mods, BENCH_MIL_MODS_MAX);
+		if (r->spec2 && i < n) {
+			cs[i].next = &cs[n + i];
+			cs[n + i].prev = &cs[i];
+		}
 	}
 	return cs;
 }
 
-/* bench_mil_free - close and free N connections */
+/* bench_mil_free - close and free the connections of N clients */
 static void
-bench_mil_free(struct bench_mil_conn *cs, size_t n)
+bench_mil_free(const struct bench_mil_run *r, struct bench_mil_conn *cs,
+    size_t n)
 {
-	size_t i;
+	size_t i, all = bench_mil_nconns(r, n);
 	int k;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < all; i++) {
 		if (cs[i].fd >= 0)
 			(void)close(cs[i].fd);
 		buf_free(&cs[i].out);
 		buf_free(&cs[i].in);
+		buf_free(&cs[i].mods);
+		free(cs[i].hvs);
 		for (k = 0; k < BENCH_MIL_STAGES; k++)
 			free(cs[i].sym[k]);
 	}
 	free(cs);
 }
 
-/* bench_mil_load - the -c run; PID (0: none) is the filter's */
+/* bench_mil_cpu - CPU seconds the processes PIDS used; -1: unknown */
+static double
+bench_mil_cpu(const unsigned long *pids, size_t npids)
+{
+	double sum = 0, one;
+	size_t i;
+
+	for (i = 0; i < npids; i++) {
+		if ((one = bench_mil_proc_cpu(pids[i])) < 0)
+			return -1;
+		sum += one;
+	}
+	return npids ? sum : -1;
+}
+
+/* bench_mil_load - the -c run; PIDS are the filters' processes */
 static int
 bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
-    unsigned warm, const char *label, unsigned long pid)
+    unsigned warm, const char *label, const unsigned long *pids,
+    size_t npids)
 {
-	struct bench_mil_conn *cs = bench_mil_conns(n);
+	struct bench_mil_conn *cs = bench_mil_conns(r, n);
 	double t0, t1, c0, c1, s0, s1;
 	int ret = 1;
 
@@ -1294,7 +1635,8 @@ bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
 	memset(&r->cnt, 0, sizeof(r->cnt));
 	r->lat.n = 0;
 	r->why[0] = 0;
-	s0 = pid ? bench_mil_proc_cpu(pid) : -1;
+	r->wrongwhy[0] = 0;
+	s0 = bench_mil_cpu(pids, npids);
 	c0 = bench_mil_self_cpu();
 	t0 = r->from = bench_mil_now();
 	r->end = t0 + secs;
@@ -1302,13 +1644,13 @@ bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
 		goto out;
 	t1 = bench_mil_now();
 	c1 = bench_mil_self_cpu();
-	s1 = pid ? bench_mil_proc_cpu(pid) : -1;
+	s1 = bench_mil_cpu(pids, npids);
 	bench_mil_report(r, label, n, t1 - t0, c1 - c0,
 	    s0 >= 0 && s1 >= 0 ? s1 - s0 : -1);
 	ret = 0;
 
 out:
-	bench_mil_free(cs, n);
+	bench_mil_free(r, cs, n);
 	return ret;
 }
 
@@ -1317,8 +1659,8 @@ static int
 bench_mil_once(struct bench_mil_run *r, const char *sender,
     const char *addr)
 {
-	struct bench_mil_conn *cs = bench_mil_conns(1);
-	struct bench_mil_sender who = {sender, addr, 0};
+	struct bench_mil_conn *cs = bench_mil_conns(r, 1);
+	struct bench_mil_sender who = {sender, addr, 0, NULL};
 	int ret = 1;
 
 	if (strchr(sender, '@') == NULL)
@@ -1329,8 +1671,153 @@ bench_mil_once(struct bench_mil_run *r, const char *sender,
 	r->from = r->end = 0;
 	if (bench_mil_drive(r, cs, 1) == 0 && r->cnt.errors == 0)
 		ret = 0;
-	bench_mil_free(cs, 1);
+	bench_mil_free(r, cs, 1);
 	return ret;
+}
+
+/* bench_mil_slurp - the whole of file PATH, NUL-terminated; *LEN */
+static char *
+bench_mil_slurp(const char *path, size_t *len)
+{
+	struct buf b;
+	char chunk[BENCH_MIL_READ];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		msg_fatal(EX_NOINPUT, "%s: %m", path);
+	buf_init(&b, BENCH_MIL_MSG_MAX);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) < 0)
+			msg_fatal(EX_DATAERR, "%s: over %d octets", path,
+			    BENCH_MIL_MSG_MAX);
+	if (ferror(fp))
+		msg_fatal(EX_IOERR, "%s: %m", path);
+	(void)fclose(fp);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+/*
+ * bench_mil_parse - split message M (its file in M->store, LEN octets)
+ * into header fields as Postfix passes them on (a field's lines joined by
+ * "\n", the blanks after its colon left off) and the body after the empty
+ * line; the fields are rewritten in place.
+ */
+static void
+bench_mil_parse(struct bench_mil_msg *m, size_t len, const char *path)
+{
+	char *p = m->store, *end = p + len, *eol, *w, *colon;
+	size_t cap = 0;
+
+	while (p < end && *p != '\r' && *p != '\n') {
+		if (m->nhdrs == cap) {
+			cap = cap ? 2 * cap : 16;
+			m->hdrs = xrealloc(m->hdrs, cap * sizeof(*m->hdrs));
+		}
+		if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL)
+			msg_fatal(EX_DATAERR, "%s: a header line without colon",
+			    path);
+		*colon = 0;
+		m->hdrs[m->nhdrs].name = p;
+		p = colon + 1;
+		p += strspn(p, " \t");
+		m->hdrs[m->nhdrs++].value = w = p;
+		for (;;) {		/* the field's lines, "\n" between */
+			if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				eol = end;
+			memmove(w, p, (size_t)(eol - p));
+			w += eol - p - (eol > p && eol[-1] == '\r');
+			p = eol + 1;
+			if (p >= end || (*p != ' ' && *p != '\t'))
+				break;
+			*w++ = '\n';
+		}
+		*w = 0;
+	}
+	if (p < end && *p == '\r')
+		p++;
+	m->body = p < end ? p + 1 : end;
+	m->blen = (size_t)(end - m->body);
+}
+
+/* bench_mil_expect - the expected dkim= results of LIST ("pass,fail") */
+static void
+bench_mil_expect(struct bench_mil_msg *m, const char *list)
+{
+	size_t n;
+
+	while (*list) {
+		n = strcspn(list, ",");
+		if (n == 4 && strncmp(list, "pass", 4) == 0)
+			m->dkim_pass++;
+		else if (n > 0 && !(n == 4 && strncmp(list, "none", 4) == 0))
+			m->dkim_other++;
+		list += n + (list[n] == ',');
+	}
+}
+
+/*
+ * bench_mil_set - the message set of directory DIR (bench/dkim/gen.py):
+ * DIR/index, one line per message "FILE CLIENT HELO MAILFROM DKIM DMARC",
+ * and the files under DIR/msg; all read into memory now.
+ */
+static struct bench_mil_msg *
+bench_mil_set(const char *dir, size_t *count)
+{
+	char path[4096], line[BENCH_MIL_LINE];
+	char file[256], client[64], helo[256], from[512], dk[256], dm[16];
+	struct bench_mil_msg *ms = NULL, *m;
+	size_t n = 0, len;
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "%s/index", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		msg_fatal(EX_NOINPUT, "%s: %m", path);
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%255s %63s %255s %511s %255s %15s", file,
+		    client, helo, from, dk, dm) != 6)
+			msg_fatal(EX_DATAERR, "%s: line %zu: not 6 fields",
+			    path, n + 1);
+		if (n == BENCH_MIL_MAX_MSGS)
+			msg_fatal(EX_DATAERR, "%s: over %d messages", path,
+			    BENCH_MIL_MAX_MSGS);
+		ms = xrealloc(ms, (n + 1) * sizeof(*ms));
+		m = memset(&ms[n++], 0, sizeof(*ms));
+		(void)snprintf(path, sizeof(path), "%s/msg/%s", dir, file);
+		m->store = bench_mil_slurp(path, &len);
+		bench_mil_parse(m, len, path);
+		m->env = (struct bench_mil_sender){xstrdup(from),
+		    xstrdup(client), 0, xstrdup(helo)};
+		if (strchr(from, '@') == NULL)
+			msg_fatal(EX_DATAERR, "%s: %s: not local@domain", file,
+			    from);
+		bench_mil_expect(m, dk);
+		m->dmarc = xstrdup(dm);
+		(void)snprintf(path, sizeof(path), "%s/index", dir);
+	}
+	(void)fclose(fp);
+	if (n == 0)
+		msg_fatal(EX_DATAERR, "%s: no messages", path);
+	*count = n;
+	return ms;
+}
+
+/* bench_mil_set_free - free the N messages of MS */
+static void
+bench_mil_set_free(struct bench_mil_msg *ms, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(ms[i].hdrs);
+		free(ms[i].store);
+		free((char *)ms[i].env.sender);
+		free((char *)ms[i].env.client);
+		free((char *)ms[i].env.helo);
+		free((char *)ms[i].dmarc);
+	}
+	free(ms);
 }
 
 /* bench_mil_usage - complain and exit */
@@ -1338,10 +1825,74 @@ static _Noreturn void
 bench_mil_usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_milter -s SOCKET -c CONNS [-t SECONDS] [-w SECONDS]"
-	    " [-R] [-l LABEL] [-p PID]\n"
-	    "       bench_milter -s SOCKET --once [-f SENDER] [-a ADDRESS]\n");
+	    "usage: bench_milter -s SOCKET [-S SOCKET2] [-m DIR] -c CONNS"
+	    " [-t SECONDS]\n"
+	    "           [-w SECONDS] [-R] [-l LABEL] [-p PID]...\n"
+	    "       bench_milter -s SOCKET [-S SOCKET2] [-m DIR] --once"
+	    " [-f SENDER] [-a ADDRESS]\n");
 	exit(EX_USAGE);
+}
+
+/* The options of a run. */
+struct bench_mil_opts {
+	const char     *label;
+	const char     *sender;
+	const char     *addr;
+	const char     *dir;		/* -m */
+	unsigned long	conns;
+	unsigned long	pids[BENCH_MIL_MAX_PIDS];
+	size_t		npids;
+	unsigned	secs;
+	unsigned	warm;
+	int		once;
+};
+
+/* bench_mil_opt - option CH with ARG into O and R */
+static void
+bench_mil_opt(int ch, const char *arg, struct bench_mil_opts *o,
+    struct bench_mil_run *r)
+{
+	switch (ch) {
+	case 's':
+		r->spec = arg;
+		break;
+	case 'S':
+		r->spec2 = arg;
+		break;
+	case 'm':
+		o->dir = arg;
+		break;
+	case 'c':
+		o->conns = bench_mil_number("c", arg, 1, BENCH_MIL_MAX_CONNS);
+		break;
+	case 't':
+	case 'w':
+		*(ch == 't' ? &o->secs : &o->warm) = (unsigned)
+		    bench_mil_number(ch == 't' ? "t" : "w", arg, ch == 't',
+		    BENCH_MIL_MAX_SECONDS);
+		break;
+	case 'R':
+		r->reconnect = 1;
+		break;
+	case 'l':
+		o->label = arg;
+		break;
+	case 'p':
+		if (o->npids == BENCH_MIL_MAX_PIDS)
+			msg_fatal(EX_USAGE, "-p: at most %d",
+			    BENCH_MIL_MAX_PIDS);
+		o->pids[o->npids++] = bench_mil_number("p", arg, 1, 1UL << 30);
+		break;
+	case 'f':
+	case 'a':
+		*(ch == 'f' ? &o->sender : &o->addr) = arg;
+		break;
+	case 'o':
+		o->once = 1;
+		break;
+	default:
+		bench_mil_usage();
+	}
 }
 
 /* main - parse options, run one measurement */
@@ -1353,65 +1904,39 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct bench_mil_run run;
-	const char *label = "filter", *sender = bench_mil_senders[0].sender;
-	const char *addr = bench_mil_senders[0].client;
-	unsigned long conns = 0, pid = 0;
-	unsigned secs = BENCH_MIL_DEF_SECONDS, warm = BENCH_MIL_DEF_WARM;
-	int ch, once = 0, ret;
+	struct bench_mil_opts o = {
+		.label = "filter", .sender = bench_mil_senders[0].sender,
+		.addr = bench_mil_senders[0].client,
+		.secs = BENCH_MIL_DEF_SECONDS, .warm = BENCH_MIL_DEF_WARM,
+	};
+	struct bench_mil_msg *set = NULL;
+	int ch, ret;
 
 	msg_open("bench_milter", MSG_STDERR, 0, 0);
 	(void)signal(SIGPIPE, SIG_IGN);
 	memset(&run, 0, sizeof(run));
-	while ((ch = getopt_long(argc, argv, "s:c:t:w:Rl:p:f:a:", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			run.spec = optarg;
-			break;
-		case 'c':
-			conns = bench_mil_number("c", optarg, 1,
-			    BENCH_MIL_MAX_CONNS);
-			break;
-		case 't':
-			secs = (unsigned)bench_mil_number("t", optarg, 1,
-			    BENCH_MIL_MAX_SECONDS);
-			break;
-		case 'w':
-			warm = (unsigned)bench_mil_number("w", optarg, 0,
-			    BENCH_MIL_MAX_SECONDS);
-			break;
-		case 'R':
-			run.reconnect = 1;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'p':
-			pid = bench_mil_number("p", optarg, 1, 1UL << 30);
-			break;
-		case 'f':
-			sender = optarg;
-			break;
-		case 'a':
-			addr = optarg;
-			break;
-		case 'o':
-			once = 1;
-			break;
-		default:
-			bench_mil_usage();
-		}
-	}
-	if (run.spec == NULL || optind != argc || (conns > 0) + once != 1)
+	while ((ch = getopt_long(argc, argv, "s:S:m:c:t:w:Rl:p:f:a:",
+	    longopts, NULL)) != -1)
+		bench_mil_opt(ch, optarg, &o, &run);
+	if (run.spec == NULL || optind != argc ||
+	    (o.conns > 0) + o.once != 1)
 		bench_mil_usage();
 	(void)bench_mil_addr(run.spec, &(struct sockaddr_storage){0});
+	if (run.spec2)
+		(void)bench_mil_addr(run.spec2,
+		    &(struct sockaddr_storage){0});
+	if (o.dir)
+		run.msgs = set = bench_mil_set(o.dir, &run.nmsgs);
 	if ((run.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		msg_fatal(EX_OSERR, "epoll_create1: %m");
-	if (once)
-		ret = bench_mil_once(&run, sender, addr);
+	if (o.once)
+		ret = bench_mil_once(&run, o.sender, o.addr);
 	else
-		ret = bench_mil_load(&run, conns, secs, warm, label, pid);
+		ret = bench_mil_load(&run, o.conns, o.secs, o.warm, o.label,
+		    o.pids, o.npids);
 	(void)close(run.epfd);
 	free(run.lat.v);
+	if (set)
+		bench_mil_set_free(set, run.nmsgs);
 	return ret;
 }

@@ -45,7 +45,8 @@
 
 #define BENCH_MB_MAX_CONNS	2048	/* descriptors we serve */
 #define BENCH_MB_EVENTS		256	/* epoll_wait at a time */
-#define BENCH_MB_BUF		8192	/* unparsed input of a connection */
+/* unparsed input of a connection: a whole SMFIC_BODY chunk fits */
+#define BENCH_MB_BUF		(65536 + 8192)
 #define BENCH_MB_OUT		16384	/* replies of one read */
 #define BENCH_MB_DEF_SECONDS	300
 #define BENCH_MB_MAX_SECONDS	3600
