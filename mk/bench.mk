@@ -72,3 +72,4 @@ bench-callgrind: $(BENCH_BINS)
 
 include mk/bench-policy.mk
 include mk/bench-milter.mk
+include mk/bench-dkim.mk

@@ -296,13 +296,14 @@ def message(rnd, k, dom):
     sigs = b""
     for alg in algs:
         sigs = sign_one(msg, dom, alg, canon, sign) + sigs
-    # the receiving MTA's own trace field on top, as Postfix adds it
+    # the sending side's submission hop on top (the receiving Postfix
+    # passes no trace field of its own to its Milters)
     date = time.strftime("%a, %d %b %Y %H:%M:%S +0000",
-                         time.gmtime(SIGN_TIME + 62 + k))
-    msg = ("Received: from mail.%s (mail.%s [%s])\r\n\tby mx.%s (Postfix) "
-           "with ESMTPS id %05X\r\n\tfor <user%d@%s>; %s\r\n" %
-           (dom.name, dom.name, dom.client, RX, k, k % 100, RX,
-            date)).encode() + sigs + msg
+                         time.gmtime(SIGN_TIME + 61 + k))
+    msg = ("Received: from client.%s (unknown [10.%d.%d.%d])\r\n\tby "
+           "mail.%s (Postfix) with ESMTPSA id %05X\r\n\tfor <user%d@%s>; "
+           "%s\r\n" % (dom.name, k >> 16 & 255, k >> 8 & 255, k & 255,
+                        dom.name, k, k % 100, RX, date)).encode() + sigs + msg
     expect = "pass"
     if rnd.random() < 0.03:
         # one body line altered after signing: the body hash fails
