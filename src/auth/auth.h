@@ -60,6 +60,7 @@ void	auth_header(struct auth *, const char *field, size_t len);
 void	auth_eoh(struct auth *);
 void	auth_body(struct auth *, const char *data, size_t len);
 void	auth_eom(struct auth *);
+void	auth_message(struct auth *, const char *msg, size_t len);
 
 /*
  * The step/feed contract of spf(3), in two runs: before auth_eom(), DONE
