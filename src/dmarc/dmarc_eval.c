@@ -25,7 +25,6 @@
  * SEE ALSO
  *	dmarc(3), RFC 9989 4.4, 4.7, 4.10, 5.3.5, 5.3.6; RFC 8601 2.7.1.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "dmarc_walk.h"
@@ -51,6 +50,21 @@ dmarc_policy_str(enum dmarc_policy p)
 	static const char *const s[] = {"none", "quarantine", "reject"};
 
 	return (unsigned)p < sizeof(s) / sizeof(s[0]) ? s[p] : "?";
+}
+
+/* dmarc_why_dns - "DNS failure at NAME" into why */
+static const char *
+dmarc_why_dns(char *why, size_t whylen, const char *name)
+{
+	static const char pre[] = "DNS failure at ";
+	size_t n = strlen(name);
+
+	if (sizeof(pre) + n > whylen)
+		n = whylen - sizeof(pre);
+	memcpy(why, pre, sizeof(pre) - 1);
+	memcpy(why + sizeof(pre) - 1, name, n);
+	why[sizeof(pre) - 1 + n] = 0;
+	return why;
 }
 
 /* dmarc_aligned - 1 aligned, 0 not, -1 unknown (organizational domain
@@ -153,10 +167,8 @@ dmarc_eval_one(const struct dmarc_walk *w, const struct dmarc_auth *auth,
 	o->record_domain = "";
 	if (w->pol < 0) {
 		o->result = w->fail >= 0 ? DMARC_TEMPERROR : DMARC_NONE;
-		if (w->fail >= 0)
-			snprintf(why, whylen, "DNS failure at %s",
-			    w->qname[w->fail]);
-		o->reason = w->fail >= 0 ? why : "no policy record";
+		o->reason = w->fail >= 0 ? dmarc_why_dns(why, whylen,
+		    w->qname[w->fail]) : "no policy record";
 		return;
 	}
 	x = &w->ans[w->pol];
@@ -178,9 +190,8 @@ dmarc_eval_one(const struct dmarc_walk *w, const struct dmarc_auth *auth,
 	}
 	if (ids < 0 || pick < 0) {
 		o->result = DMARC_TEMPERROR;
-		snprintf(why, whylen, "DNS failure at %s", ids < 0 ?
+		o->reason = dmarc_why_dns(why, whylen, ids < 0 ?
 		    w->qname[w->fail] : w->name);
-		o->reason = why;
 		return;
 	}
 	o->result = DMARC_FAIL;
