@@ -46,10 +46,7 @@ auth_put_reason(struct buf *out, const char *why)
 	if (why == NULL || *why == 0)
 		return;
 	buf_puts(out, " reason=");
-	/* quoted even when it is an atom: one form for readers */
-	buf_putc(out, '"');
 	(void)spf_format_value(why, out);
-	buf_putc(out, '"');
 }
 
 /* auth_header_dkim - "dkim=R ... ; dkim=R ..." or "dkim=none" */
