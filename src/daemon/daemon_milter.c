@@ -103,7 +103,7 @@
 	MILTER_P_NR_BODY)
 #define DAEMON_MILTER_MESSAGE (MILTER_P_NOBODY | MILTER_P_NOEOH)
 #define DAEMON_MILTER_ACTIONS (MILTER_A_ADDHDRS | MILTER_A_CHGHDRS | \
-	MILTER_A_QUARANTINE | MILTER_A_SETSYMLIST)
+	MILTER_A_SETSYMLIST)
 #define DAEMON_MILTER_MAX_LOG	4096	/* the end of a message's line */
 
 /* The macros we read, per stage (SETSYMLIST). */
@@ -136,6 +136,7 @@ struct daemon_milter {
 	char		peer[DAEMON_MAX_PEER];
 	int		negotiated;
 	uint32_t	protocol;	/* the steps agreed away */
+	uint32_t	actions;	/* the actions agreed */
 	int		closing;	/* close when the replies are out */
 	struct daemon_req *req;		/* a recipient being decided */
 	/* the session */
@@ -365,10 +366,13 @@ daemon_milter_optneg(struct daemon_milter *m, const struct milter_packet *p)
 	ours.actions = offer.actions & DAEMON_MILTER_ACTIONS;
 	ours.protocol = offer.protocol & DAEMON_MILTER_PROTOCOL;
 	m->message = m->d->env->conf->test_dkim || m->d->env->conf->test_dmarc;
-	if (m->message)
+	if (m->message) {
 		ours.protocol = (ours.protocol & ~DAEMON_MILTER_MESSAGE) |
 		    (offer.protocol & MILTER_P_HDR_LEADSPC);
+		ours.actions |= offer.actions & MILTER_A_QUARANTINE;
+	}
 	m->protocol = ours.protocol;
+	m->actions = ours.actions;
 	m->negotiated = 1;
 	buf_init(&b, 4096);
 	milter_put_optneg(&b, &ours, (ours.actions & MILTER_A_SETSYMLIST) ?
@@ -711,7 +715,8 @@ daemon_milter_edits(struct daemon_milter *m, struct buf *b,
 		daemon_milter_put_hdr(m, b, m->hdr_name[i].p,
 		    dec != NULL && (ssize_t)i == ar ? dec->header_value :
 		    m->hdr_value[i].p);
-	if (dec != NULL && dec->action == CONF_DA_QUARANTINE)
+	if (dec != NULL && dec->action == CONF_DA_QUARANTINE &&
+	    (m->actions & MILTER_A_QUARANTINE))
 		milter_put(b, MILTER_R_QUARANTINE, "DMARC policy",
 		    sizeof("DMARC policy"));
 }
