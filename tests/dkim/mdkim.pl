@@ -3,7 +3,7 @@
 #
 #   mdkim.pl sign --algorithm A --method C --domain D --selector S
 #       --key PEM --timestamp T [--expiration X] [--identity I]
-#       [--oversign] <MESSAGE
+#       [--oversign] [--length L] <MESSAGE
 #     prints the DKIM-Signature field (CRLF line ends) for the message.
 #   mdkim.pl verify ZONE FILE...
 #     prints "FILE V1 V2 ..." per file: the result of each signature in
@@ -45,7 +45,7 @@ sub sign {
 	my %o;
 	GetOptions(\%o, 'algorithm=s', 'method=s', 'domain=s', 'selector=s',
 		   'key=s', 'timestamp=i', 'expiration=i', 'identity=s',
-		   'oversign') or die "usage\n";
+		   'oversign', 'length=i') or die "usage\n";
 	my $signer = Mail::DKIM::Signer->new(
 		Algorithm => $o{algorithm}, Method => $o{method},
 		Domain => $o{domain}, Selector => $o{selector},
@@ -53,7 +53,19 @@ sub sign {
 		(defined $o{expiration} ? (Expiration => $o{expiration}) : ()),
 		(defined $o{identity} ? (Identity => $o{identity}) : ()),
 		($o{oversign} ? (ExtendedHeaders =>
-		    { from => '+', subject => '+' }) : ()));
+		    { from => '+', subject => '+' }) : ()),
+		(defined $o{length} ? (Policy => sub {
+			# l= must be set before the body is hashed
+			my ($s) = @_;
+			my $sig = Mail::DKIM::Signature->new(
+			    Algorithm => $s->algorithm,
+			    Method => $s->method, Domain => $s->domain,
+			    Selector => $s->selector, Headers => $s->headers,
+			    Timestamp => $o{timestamp});
+			$sig->body_count($o{length});
+			$s->add_signature($sig);
+			return;
+		}) : ()));
 	binmode STDIN;
 	local $/;
 	my $msg = <STDIN>;
