@@ -413,8 +413,11 @@ def verify_opendkim(path, zonepath):
     txts, fail = read_zone(zonepath)
     with open(path, 'rb') as f:
         text = f.read().decode('latin-1')
-    owners = ['%s._domainkey.%s' % (s.lower(), d.lower()) for d, s in
-              re.findall(r'(?i)\bd=([\w.-]+);\s*s=([\w.-]+)', text)]
+    owners = []
+    for field in re.findall(r'(?ims)^DKIM-Signature:(.*?)(?=\r?\n\S)', text):
+        tags = dict(re.findall(r'(?:^|;)\s*([a-z]+)\s*=\s*([^;]*)', field))
+        owners.append('%s._domainkey.%s' % (tags.get('s', '').strip().lower(),
+                                            tags.get('d', '').strip().lower()))
     if any(o in fail for o in owners):
         # TestPublicKeys has no way to make a lookup fail: not applicable
         return ['-'] * len(owners)
