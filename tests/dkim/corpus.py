@@ -150,6 +150,8 @@ CASES = [
      'add-subject', ['fail']),
     ('body-broken', SIGNERS, dict(key='rsa2048', c='relaxed/relaxed'), {},
      'body', ['fail']),
+    ('unsigned-added', SIGNERS, dict(key='rsa2048', c='simple/simple'), {},
+     'received', ['pass']),
     ('header-broken', SIGNERS, dict(key='rsa2048', c='relaxed/relaxed'), {},
      'header', ['fail']),
     ('expired', ('mail-dkim',), dict(key='rsa2048', c='relaxed/relaxed',
@@ -164,6 +166,8 @@ CASES = [
     ('strict-subdomain', ('dkimpy', 'mail-dkim'),
      dict(key='rsa2048', c='relaxed/relaxed', i='@sub.'), dict(kv='t=s; '),
      None, ['permerror']),
+    ('subdomain-i', ('dkimpy', 'mail-dkim'),
+     dict(key='rsa2048', c='relaxed/relaxed', i='@sub.'), {}, None, ['pass']),
     ('key-h-sha1', SIGNERS, dict(key='rsa2048', c='relaxed/relaxed'),
      dict(kv='h=sha1; '), None, ['permerror']),
     ('k-mismatch', SIGNERS, dict(key='rsa2048', c='relaxed/relaxed'),
@@ -303,6 +307,9 @@ def build(case, signer, o, after):
         out = out.replace(b'this is  case', b'this is a case')
     elif after == 'header':
         out = out.replace(b'\r\nTo: rcpt@', b'\r\nTo: other@')
+    elif after == 'received':
+        out = (b'Received: from relay.example by mx.rmxf.example;\r\n'
+               b'\tMon, 01 Dec 2025 00:00:01 +0000\r\n') + out
     elif after == 'add-subject':
         out = out.replace(b'\r\nDate:', b'\r\nSubject: added\r\nDate:')
     elif after == 'lf':
