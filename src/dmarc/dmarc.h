@@ -32,9 +32,17 @@
  *	domains: each distinct domain (at most DMARC_MAX_FROM) is evaluated;
  *	the result is the worst (fail over temperror over permerror over
  *	none over pass) and the policy the strictest; "from" is the first
- *	domain with that result.  A From field that cannot be parsed (no
- *	address, no domain, a syntax error): permerror ("unparseable From
- *	field").
+ *	domain with that result.  More distinct domains than that:
+ *	permerror ("too many From domains").  A From field that cannot be
+ *	parsed (no address, no domain, a domain literal, a syntax error,
+ *	more than DMARC_MAX_FIELD octets, a domain that is not ASCII):
+ *	permerror ("unparseable From field").
+ *
+ *	The policy record is the author domain's, else its organizational
+ *	domain's, else that of the public suffix domain (psd=y) above it
+ *	(RFC 9989 4.10.1, 4.10.2).  A record whose p, sp or np is invalid
+ *	counts as p=none when its rua= holds a valid URI and as no record
+ *	otherwise (result none).
  */
 
 #include <stddef.h>
