@@ -55,10 +55,11 @@
  *	no round trip.  An identifier without a walk aligns when it is the
  *	author's organizational domain or a name below it (this differs
  *	from 4.10.2 only when a record with psd= sits between the two).
- *	Strict: it equals the author domain.  A DNS failure in the walk after the author domain's own
- *	record was found leaves the organizational domain unknown: strict
- *	alignment and identifiers equal to the author domain still decide,
- *	anything else is temperror.
+ *	Strict: it equals the author domain.  A DNS failure in the walk
+ *	after the author domain's own record was found leaves the
+ *	organizational domain unknown: strict alignment and identifiers
+ *	equal to the author domain still decide, anything else is
+ *	temperror; so does a failure in an identifier's walk.
  * SEE ALSO
  *	dmarc_from(3), dmarc_record(3), RFC 9989 4.8, 4.10, 5.3.
  */

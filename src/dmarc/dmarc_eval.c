@@ -73,7 +73,7 @@ dmarc_why_dns(char *why, size_t whylen, const char *name)
  * dmarc(3) */
 static int
 dmarc_aligned(const struct dmarc *d, const struct dmarc_walk *w,
-    const char *id, int strict)
+    const char *id, int strict, const char **failed)
 {
 	char norm[DMARC_MAX_DOMAIN + 1];
 	const struct dmarc_walk *iw;
@@ -85,10 +85,16 @@ dmarc_aligned(const struct dmarc *d, const struct dmarc_walk *w,
 		return 1;
 	if (strict)
 		return 0;
-	if (w->org == NULL)
+	if (w->org == NULL) {
+		*failed = w->qname[w->fail];
 		return -1;
-	if ((iw = dmarc_id_walk(d, norm)) != NULL)
-		return iw->fail >= 0 ? -1 : strcmp(iw->org, w->org) == 0;
+	}
+	if ((iw = dmarc_id_walk(d, norm)) != NULL && iw->fail >= 0) {
+		*failed = iw->qname[iw->fail];
+		return -1;
+	}
+	if (iw != NULL)
+		return strcmp(iw->org, w->org) == 0;
 	n = strlen(norm);
 	o = strlen(w->org);
 	if (n == o)
@@ -135,21 +141,24 @@ dmarc_pick_policy(const struct dmarc_walk *w, const struct dmarc_record *r,
 /* dmarc_ids - SPF and DKIM alignment; 1 when one aligns, -1 when none
  * does but one might */
 static int
-dmarc_ids(const struct dmarc *d, const struct dmarc_walk *w, const struct dmarc_record *r,
-    const struct dmarc_auth *auth, struct dmarc_outcome *o)
+dmarc_ids(const struct dmarc *d, const struct dmarc_walk *w,
+    const struct dmarc_record *r, const struct dmarc_auth *auth,
+    struct dmarc_outcome *o, const char **failed)
 {
 	size_t i;
 	int a, unknown = 0;
 
 	if (auth->spf == SPF_PASS) {
-		a = dmarc_aligned(d, w, auth->spf_domain, r->aspf_strict);
+		a = dmarc_aligned(d, w, auth->spf_domain, r->aspf_strict,
+		    failed);
 		o->spf_aligned = a == 1;
 		unknown |= a < 0;
 	}
 	for (i = 0; i < auth->ndkim && o->dkim_aligned == NULL; i++) {
 		if (!auth->dkim[i].pass)
 			continue;
-		a = dmarc_aligned(d, w, auth->dkim[i].d, r->adkim_strict);
+		a = dmarc_aligned(d, w, auth->dkim[i].d, r->adkim_strict,
+		    failed);
 		if (a == 1)
 			o->dkim_aligned = auth->dkim[i].d;
 		unknown |= a < 0;
@@ -161,10 +170,12 @@ dmarc_ids(const struct dmarc *d, const struct dmarc_walk *w, const struct dmarc_
 
 /* dmarc_eval_one - the outcome for one author domain */
 static void
-dmarc_eval_one(const struct dmarc *d, const struct dmarc_walk *w, const struct dmarc_auth *auth,
-    struct dmarc_outcome *o, char *why, size_t whylen)
+dmarc_eval_one(const struct dmarc *d, const struct dmarc_walk *w,
+    const struct dmarc_auth *auth, struct dmarc_outcome *o, char *why,
+    size_t whylen)
 {
 	const struct dmarc_ans *x;
+	const char *failed = NULL;
 	int ids, pick;
 
 	memset(o, 0, sizeof(*o));
@@ -189,15 +200,15 @@ dmarc_eval_one(const struct dmarc *d, const struct dmarc_walk *w, const struct d
 	o->aspf_strict = x->rec.aspf_strict;
 	o->testing = x->rec.testing;
 	pick = dmarc_pick_policy(w, &x->rec, &o->policy);
-	ids = dmarc_ids(d, w, &x->rec, auth, o);
+	ids = dmarc_ids(d, w, &x->rec, auth, o, &failed);
 	if (ids == 1) {
 		o->result = DMARC_PASS;
 		return;
 	}
 	if (ids < 0 || pick < 0) {
 		o->result = DMARC_TEMPERROR;
-		o->reason = dmarc_why_dns(why, whylen, ids < 0 ?
-		    w->qname[w->fail] : w->name);
+		o->reason = dmarc_why_dns(why, whylen, ids < 0 ? failed :
+		    w->name);
 		return;
 	}
 	o->result = DMARC_FAIL;
@@ -243,7 +254,8 @@ dmarc_evaluate(struct dmarc *d, const struct dmarc_auth *auth)
 			pol = o.policy;
 		if (o.applied > app)
 			app = o.applied;
-		if (i == 0 || dmarc_rank[o.result] > dmarc_rank[d->out.result]) {
+		if (i == 0 ||
+		    dmarc_rank[o.result] > dmarc_rank[d->out.result]) {
 			d->out = o;
 			if (o.reason == why) {
 				memcpy(d->reason, why, sizeof(d->reason));

@@ -552,6 +552,8 @@ test_align_id_walk(void **state)
 	auth.spf_domain = "badid.example.com";
 	o = dmarc_evaluate(r.d, &auth);
 	assert_int_equal(o->result, DMARC_TEMPERROR);
+	assert_string_equal(o->reason,
+	    "DNS failure at _dmarc.badid.example.com");
 	dmarc_free(r.d);
 	/* not given: the approximation aligns idn.example.com */
 	run_walk(&r, fields);
