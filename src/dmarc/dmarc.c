@@ -39,12 +39,13 @@
  *	domain's; else the shortest; else the author domain itself.
  *
  *	A policy taken from a parent applies sp= to an existing author
- *	domain and np= to a non-existent one (RFC 9989 4.10.1, 2.3.7:
- *	NXDOMAIN).  The existence test costs a question only when np= is
- *	given and differs from the policy for existing subdomains, and
- *	_dmarc.AUTHOR was NXDOMAIN (a NOERROR there proves the author
- *	domain exists); it is then TXT at the author domain, whose NXDOMAIN
- *	or NOERROR decides.
+ *	domain and np= to a non-existent one (RFC 9989 4.10.1; its
+ *	definition of a non-existent domain: NXDOMAIN, RFC 8020; and its
+ *	domain existence test: any record).  The existence test costs a
+ *	question only when np= is given and differs from the policy for
+ *	existing subdomains, and _dmarc.AUTHOR was NXDOMAIN (a NOERROR
+ *	there proves the author domain exists); it is then TXT at the
+ *	author domain, whose NXDOMAIN or NOERROR decides.
  *
  *	Relaxed alignment: the identifier's organizational domain, from
  *	its own walk, is the author domain's (4.10.2).  An identifier gets

@@ -562,7 +562,7 @@ test_align_id_walk(void **state)
 	assert_int_equal(o->result, DMARC_PASS);
 	dmarc_free(r.d);
 
-	/* RFC 9989 A.4.3's PSD example */
+	/* RFC 9989's tree walk example with a PSD record */
 	run_walk_ids(&r, psd_from, psd_ids);
 	o = dmarc_evaluate(r.d, &pauth);
 	assert_int_equal(o->result, DMARC_PASS);
