@@ -7,6 +7,8 @@
 #                                            a few more for the keys)
 #   make bench-dkim BENCH_DKIM_SECONDS=2 BENCH_DKIM_ROUNDS=5
 #   make bench-dkim BENCH_DKIM_CONNS='8 64'
+#   make bench-dkim-callgrind                instructions per message, and
+#                                            OpenSSL's floor (valgrind)
 
 BENCH_DKIM_SECONDS	?= 5
 BENCH_DKIM_ROUNDS	?= 3
@@ -14,11 +16,13 @@ BENCH_DKIM_CONNS	?= 1 8 64
 BENCH_DKIM_DOMAINS	?= 1000
 BENCH_DKIM_MESSAGES	?= 2000
 BENCH_DKIM_KEYS		?= 250
+# messages verified under callgrind
+BENCH_DKIM_CG_MESSAGES	?= 300
 # benchmark-only Debian packages: the peers and the signer
 BENCH_DKIM_PKGS		:= opendkim opendmarc python3-dkim python3-nacl \
 			    python3-cryptography
 
-.PHONY: bench-dkim bench-dkim-deps bench-dkim-run
+.PHONY: bench-dkim bench-dkim-deps bench-dkim-run bench-dkim-callgrind
 
 # bench-dkim-deps: install the peers and the signer when missing and root.
 bench-dkim-deps:
@@ -47,3 +51,13 @@ bench-dkim-run: $(O)/rmxfd $(O)/tests/dnsd $(O)/bench/bench_milter \
 	    BENCH_DKIM_DOMAINS=$(BENCH_DKIM_DOMAINS) \
 	    BENCH_DKIM_MESSAGES=$(BENCH_DKIM_MESSAGES) \
 	    BENCH_DKIM_KEYS=$(BENCH_DKIM_KEYS) bash bench/dkim/run.sh
+
+# Instructions per message in one process (bench/dkim/callgrind.sh,
+# bench/bench_dkim.c): rmxf's DKIM + DMARC against OpenSSL's own share.
+bench-dkim-callgrind: bench-dkim-deps
+	$(MAKE) O=$(BENCH_O) SAN= CFLAGS='$(BENCH_CFLAGS)' \
+	    $(BENCH_O)/bench/bench_dkim
+	O=$(BENCH_O) BENCH_DKIM_CG_MESSAGES=$(BENCH_DKIM_CG_MESSAGES) \
+	    BENCH_DKIM_DOMAINS=$(BENCH_DKIM_DOMAINS) \
+	    BENCH_DKIM_MESSAGES=$(BENCH_DKIM_MESSAGES) \
+	    BENCH_DKIM_KEYS=$(BENCH_DKIM_KEYS) bash bench/dkim/callgrind.sh
