@@ -5,7 +5,7 @@
  *	Milter protocol load generator: the MTA side, as Postfix 3.7 plays it
  * SYNOPSIS
  *	bench_milter -s SOCKET [-S SOCKET2] [-m DIR] -c CONNS [-t SECONDS]
- *	    [-w SECONDS] [-R] [-l LABEL] [-p PID]...
+ *	    [-w SECONDS | -W] [-R] [-l LABEL] [-p PID]...
  *	bench_milter -s SOCKET [-S SOCKET2] [-m DIR] --once [-f SENDER]
  *	    [-a ADDRESS]
  * DESCRIPTION
@@ -49,6 +49,9 @@
  *	filters inserted or added) do not give as many dkim=pass and other
  *	dkim= results as the index's DKIM list ("pass,fail") and its DMARC
  *	result as the first dmarc=; the first such is printed.
+ *
+ *	-W (with -m): the warm-up is one pass over the set, every message
+ *	sent once, however long it takes, instead of -w SECONDS.
  *
  *	-S SOCKET2: a second filter after the first, as Postfix runs
  *	smtpd_milters = SOCKET SOCKET2 (for example OpenDKIM, then OpenDMARC,
@@ -312,6 +315,8 @@ struct bench_mil_run {
 	struct bench_mil_lat lat;
 	struct bench_mil_count cnt;
 	int		once;		/* print every packet */
+	int		pass;		/* -W: the warm-up is one pass */
+	unsigned long	stop_at;	/* no message numbered above */
 	char		why[BENCH_MIL_WHY];	/* 1st tempfail */
 	char		wrongwhy[BENCH_MIL_AR_TEXT + BENCH_MIL_WHY];
 					/* the first wrong verdict */
@@ -1353,7 +1358,7 @@ bench_mil_end(struct bench_mil_run *r, struct bench_mil_conn *c,
 		return bench_mil_chain(r, c);
 	if (outcome == BENCH_MIL_O_ERROR && r->once)
 		return -1;
-	if (now < r->end)
+	if (now < r->end && (r->stop_at == 0 || bench_mil_serial < r->stop_at))
 		return bench_mil_begin(r, c->prev ? c->prev : c);
 	return 0;
 }
@@ -1629,9 +1634,12 @@ bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
 
 	/* Warm-up: the DNS answers and the filter's caches, not counted. */
 	r->from = bench_mil_now() + BENCH_MIL_MAX_SECONDS * 2;
-	r->end = bench_mil_now() + warm;
+	r->end = bench_mil_now() + (r->pass ? BENCH_MIL_MAX_SECONDS : warm);
+	if (r->pass)
+		r->stop_at = bench_mil_serial + r->nmsgs;
 	if (bench_mil_drive(r, cs, n) < 0)
 		goto out;
+	r->stop_at = 0;
 	memset(&r->cnt, 0, sizeof(r->cnt));
 	r->lat.n = 0;
 	r->why[0] = 0;
@@ -1827,7 +1835,7 @@ bench_mil_usage(void)
 	fprintf(stderr,
 	    "usage: bench_milter -s SOCKET [-S SOCKET2] [-m DIR] -c CONNS"
 	    " [-t SECONDS]\n"
-	    "           [-w SECONDS] [-R] [-l LABEL] [-p PID]...\n"
+	    "           [-w SECONDS | -W] [-R] [-l LABEL] [-p PID]...\n"
 	    "       bench_milter -s SOCKET [-S SOCKET2] [-m DIR] --once"
 	    " [-f SENDER] [-a ADDRESS]\n");
 	exit(EX_USAGE);
@@ -1874,6 +1882,9 @@ bench_mil_opt(int ch, const char *arg, struct bench_mil_opts *o,
 	case 'R':
 		r->reconnect = 1;
 		break;
+	case 'W':
+		r->pass = 1;
+		break;
 	case 'l':
 		o->label = arg;
 		break;
@@ -1915,11 +1926,11 @@ main(int argc, char **argv)
 	msg_open("bench_milter", MSG_STDERR, 0, 0);
 	(void)signal(SIGPIPE, SIG_IGN);
 	memset(&run, 0, sizeof(run));
-	while ((ch = getopt_long(argc, argv, "s:S:m:c:t:w:Rl:p:f:a:",
+	while ((ch = getopt_long(argc, argv, "s:S:m:c:t:w:WRl:p:f:a:",
 	    longopts, NULL)) != -1)
 		bench_mil_opt(ch, optarg, &o, &run);
 	if (run.spec == NULL || optind != argc ||
-	    (o.conns > 0) + o.once != 1)
+	    (o.conns > 0) + o.once != 1 || (run.pass && o.dir == NULL))
 		bench_mil_usage();
 	(void)bench_mil_addr(run.spec, &(struct sockaddr_storage){0});
 	if (run.spec2)
