@@ -95,9 +95,9 @@ fuzz_results(const struct dkim *d)
 	for (k = 0; k < n; k++) {
 		if ((unsigned)r[k].result > DKIM_TEMPERROR || r[k].d == NULL ||
 		    r[k].s == NULL || r[k].a == NULL || r[k].i == NULL ||
-		    r[k].b == NULL)
+		    r[k].b == NULL || r[k].reason == NULL)
 			msg_panic("malformed result");
-		if ((r[k].result == DKIM_PASS) != (r[k].reason == NULL))
+		if ((r[k].result == DKIM_PASS) != (*r[k].reason == 0))
 			msg_panic("reason and result disagree");
 		if (r[k].result == DKIM_PASS && r[k].key_bits == 0)
 			msg_panic("pass without a key");

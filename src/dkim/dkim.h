@@ -19,8 +19,9 @@
  *	(one running digest per distinct (canonicalization, hash, l=)), and
  *	never copied whole.
  *
- *	At the end of the header the signatures are parsed (at most
- *	params.max_sigs of them verified; the rest are not reported) and
+ *	At the end of the header the signatures are parsed (the first
+ *	params.max_sigs of them, at most DKIM_MAX_SIGS_CAP, are verified;
+ *	the rest are not reported) and
  *	the key questions (TXT at selector._domainkey.domain) are asked,
  *	so that DNS works while the body streams.  dkim_step() may be
  *	called at any time after dkim_eoh(): it returns QUERY with the new
@@ -78,12 +79,15 @@ struct dkim_sig_result {
 	const char     *i;		/* i= (AUID), or "" */
 	const char     *b;		/* the first 8 characters of b=
 					 * (RFC 6008 header.b), or "" */
-	const char     *reason;		/* why, for every result but pass:
+	const char     *reason;		/* "" for pass, else why:
 					 * "body hash did not verify",
 					 * "key revoked", "signature expired",
 					 * "rsa-sha1 is not valid", ... */
 	unsigned	key_bits;	/* RSA modulus bits, 256 for ed25519,
-					 * 0: no key */
+					 * 0: no key; set also when the key
+					 * was refused (e.g. too short) */
+	int		testing;	/* the key has t=y (RFC 6376 3.6.1:
+					 * the signer is testing DKIM) */
 };
 
 struct dkim;

@@ -19,8 +19,9 @@
  *
  *	Key answers: the TXT records of the name are tried in order and
  *	the first that parses as a key record (a revoked one included) is
- *	the key (RFC 6376 3.6.2.2 says a name with several records gives
- *	undefined results; the first usable one is what OpenDKIM does).
+ *	the key (RFC 6376 3.6.2.2 leaves several records at one name
+ *	undefined; taking the first key record keeps a stray TXT record,
+ *	e.g. a site verification string, from hiding the key).
  *	None: permerror with the first record's reason; NXDOMAIN or no TXT
  *	record: permerror "no key" (6.1.2); SERVFAIL or timeout: temperror.
  *
@@ -448,11 +449,12 @@ dkim_finish(struct dkim *d)
 		r->a = o->sig.a;
 		r->i = o->sig.i;
 		r->b = o->sig.bpre;
-		r->reason = o->res == DKIM_PASS ? NULL : o->reason;
-		r->key_bits = 0;
+		r->reason = o->res == DKIM_PASS ? "" : o->reason;
 		if (o->sig.bh != NULL && d->keys[o->key].res == DKIM_PASS &&
-		    d->keys[o->key].key.pkey != NULL)
+		    d->keys[o->key].key.pkey != NULL) {
 			r->key_bits = d->keys[o->key].key.bits;
+			r->testing = d->keys[o->key].key.testing;
+		}
 	}
 	d->done = 1;
 }

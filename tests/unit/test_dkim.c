@@ -177,6 +177,11 @@ static const struct t_case t_cases[] = {
 	{"servfail.eml", NULL, NULL, T0, DKIM_TEMPERROR, "rsa-sha256",
 	    "key lookup failed"},
 	{"two.eml", NULL, NULL, T0, DKIM_PASS, "rsa-sha256", NULL},
+	{"testing.eml", NULL, NULL, T0, DKIM_PASS, "rsa-sha256", NULL},
+	{"svc.eml", NULL, NULL, T0, DKIM_PERMERROR, "rsa-sha256",
+	    "key s= is not for email"},
+	{"mismatch.eml", NULL, NULL, T0, DKIM_PERMERROR, "rsa-sha256",
+	    "key type does not match a="},
 	{"empty.eml", NULL, NULL, T0, DKIM_PASS, "rsa-sha256", NULL},
 	{"empty.eml", "\r\n\r\n", "\r\n\r\n\r\n\r\n", T0, DKIM_PASS,
 	    "rsa-sha256", NULL},
@@ -230,17 +235,15 @@ t_cases_run(void **state)
 		d = t_run(m, len, c->now, 0, 0);
 		n = dkim_results(d, &r);
 		print_message("# %s %s -> %s (%s)\n", c->file, c->to ? c->to :
-		    "", dkim_result_str(r[0].result), r[0].reason ?
-		    r[0].reason : "");
+		    "", dkim_result_str(r[0].result), r[0].reason);
 		assert_true(n >= 1);
 		assert_string_equal(dkim_result_str(r[0].result),
 		    dkim_result_str(c->want));
 		assert_string_equal(r[0].d, "example.com");
 		assert_string_equal(r[0].a, c->a);
-		if (c->reason == NULL)
-			assert_null(r[0].reason);
-		else
-			assert_string_equal(r[0].reason, c->reason);
+		assert_string_equal(r[0].reason, c->reason ? c->reason : "");
+		assert_int_equal(r[0].testing, strcmp(c->file, "testing.eml") ==
+		    0);
 		dkim_free(d);
 		free(m);
 	}
