@@ -125,7 +125,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dkim_eoh(d);
 	fuzz_answer(d, z, size % 4 == 0);
 	for (; off < mlen; off += chunk)
-		dkim_body(d, copy + off, chunk < mlen - off ? chunk : mlen - off);
+		dkim_body(d, copy + off, chunk < mlen - off ? chunk :
+		    mlen - off);
 	dkim_eom(d);
 	if (dkim_step(d, &qs, &off) != SPF_STEP_DONE)
 		msg_panic("not done with every answer and the end");

@@ -26,8 +26,8 @@ struct dkim_tag {
 	size_t		nlen;
 	const char     *val;		/* FWS around it removed */
 	size_t		vlen;
-	size_t		val_off;	/* offset of the first octet after '=' */
-	size_t		spec_end;	/* offset of the ';' ending it, or len */
+	size_t		val_off;	/* offset just after the '=' */
+	size_t		spec_end;	/* offset of its ';', or len */
 };
 
 int	dkim_tags_parse(const char *, size_t, struct dkim_tag *, size_t,

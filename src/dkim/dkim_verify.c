@@ -93,14 +93,15 @@ struct dkim {
 	struct dkim_hdr *hdrs;
 	size_t		nhdr, hcap, hbytes;
 	int		eoh, eom, done, cr;
-	struct dkim_one	sigs[DKIM_MAX_SIGS_CAP];
+	/* arrays of max_sigs entries, made at the end of the header */
+	struct dkim_one	*sigs;
 	size_t		nsig;
-	struct dkim_keyent keys[DKIM_MAX_SIGS_CAP];
+	struct dkim_keyent *keys;
 	size_t		nkey;
-	struct dkim_bhent bhs[DKIM_MAX_SIGS_CAP];
+	struct dkim_bhent *bhs;
 	size_t		nbh;
-	struct spf_question qs[DKIM_MAX_SIGS_CAP];
-	struct dkim_sig_result res[DKIM_MAX_SIGS_CAP];
+	struct spf_question *qs;
+	struct dkim_sig_result *res;
 };
 
 /* dkim_new - a verifier */
@@ -130,6 +131,11 @@ dkim_free(struct dkim *d)
 		dkim_key_release(&d->keys[k].key);
 	for (k = 0; k < d->nbh; k++)
 		dkim_bh_free(d->bhs[k].h);
+	free(d->sigs);
+	free(d->keys);
+	free(d->bhs);
+	free(d->qs);
+	free(d->res);
 	free(d->hdrs);
 	arena_free(d->a);
 	free(d);
@@ -208,6 +214,17 @@ dkim_eoh(struct dkim *d)
 	if (d->eoh)
 		return;
 	d->eoh = 1;
+	for (k = 0; k < d->nhdr; k++)
+		if (dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
+		    "DKIM-Signature"))
+			break;
+	if (k == d->nhdr)
+		return;		/* unsigned: nothing to allocate */
+	d->sigs = xcalloc(d->p.max_sigs, sizeof(*d->sigs));
+	d->keys = xcalloc(d->p.max_sigs, sizeof(*d->keys));
+	d->bhs = xcalloc(d->p.max_sigs, sizeof(*d->bhs));
+	d->qs = xcalloc(d->p.max_sigs, sizeof(*d->qs));
+	d->res = xcalloc(d->p.max_sigs, sizeof(*d->res));
 	for (k = 0; k < d->nhdr && d->nsig < d->p.max_sigs; k++) {
 		struct dkim_one *o = &d->sigs[d->nsig];
 
