@@ -76,6 +76,7 @@ struct dkim_one {
 	struct dkim_sig	sig;
 	enum dkim_result res;		/* PASS: not decided yet */
 	const char     *reason;
+	int		keyed;		/* key and bh are set */
 	size_t		key;		/* index into keys */
 	size_t		bh;		/* index into bhs */
 };
@@ -243,6 +244,7 @@ dkim_eoh(struct dkim *d)
 		    d->p.now, &o->sig, &o->reason);
 		if (o->res != DKIM_PASS)
 			continue;
+		o->keyed = 1;
 		o->key = dkim_key_index(d, &o->sig);
 		o->bh = dkim_bh_index(d, &o->sig);
 	}
@@ -467,7 +469,7 @@ dkim_finish(struct dkim *d)
 		r->i = o->sig.i;
 		r->b = o->sig.bpre;
 		r->reason = o->res == DKIM_PASS ? "" : o->reason;
-		if (o->sig.bh != NULL && d->keys[o->key].res == DKIM_PASS &&
+		if (o->keyed && d->keys[o->key].res == DKIM_PASS &&
 		    d->keys[o->key].key.pkey != NULL) {
 			r->key_bits = d->keys[o->key].key.bits;
 			r->testing = d->keys[o->key].key.testing;

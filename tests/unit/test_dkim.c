@@ -320,8 +320,8 @@ t_pieces(void **state)
 static void
 t_multi(void **state)
 {
-	size_t len;
-	char *m = t_read("multi.eml", &len);
+	size_t len, elen;
+	char *m = t_read("multi.eml", &len), *e;
 	const struct dkim_sig_result *r;
 	struct dkim *d = t_run(m, len, T0, 0, 0);
 
@@ -339,6 +339,15 @@ t_multi(void **state)
 	assert_string_equal(r[2].reason, "no key");
 	assert_int_equal(r[2].key_bits, 0);
 	dkim_free(d);
+	/* a signature refused before its key is asked has no key size */
+	e = t_edit(m, len, "c=simple/simple", "c=simple/fancy", &elen);
+	d = t_run(e, elen, T0, 0, 0);
+	assert_int_equal(dkim_results(d, &r), 3);
+	assert_int_equal(r[0].result, DKIM_PASS);
+	assert_int_equal(r[1].result, DKIM_PERMERROR);
+	assert_int_equal(r[1].key_bits, 0);
+	dkim_free(d);
+	free(e);
 	d = t_run(m, len, T0, 2, 0);
 	assert_int_equal(dkim_results(d, &r), 2);
 	assert_int_equal(r[1].result, DKIM_PASS);
