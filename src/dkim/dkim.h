@@ -60,10 +60,23 @@ enum dkim_result {
 	DKIM_TEMPERROR,
 };
 
+struct dkim_kcache;
+
 struct dkim_params {
 	long long	now;		/* seconds since the epoch: x=, t= */
 	unsigned	max_sigs;	/* 0: DKIM_MAX_SIGS */
+	struct dkim_kcache *kcache;	/* parsed keys, borrowed; NULL: none */
 };
+
+/*
+ * Parsed keys kept across messages, keyed by the exact octets of the
+ * key record (decoding an RSA key costs more than verifying with it).
+ * The caller owns it; it must outlive the verifiers that use it.
+ */
+struct dkim_kcache *dkim_kcache_new(size_t max_keys);
+void	dkim_kcache_free(struct dkim_kcache *);
+void	dkim_kcache_stats(const struct dkim_kcache *, unsigned long *hits,
+	    unsigned long *misses, size_t *keys);
 
 /*
  * One signature's outcome.  Strings are owned by the verifier, NUL

@@ -521,8 +521,16 @@ dkim_feed_records(struct dkim *d, struct dkim_keyent *ke,
 
 		if (an->rr[k].type != SPF_RR_TXT)
 			continue;
+		if (d->p.kcache != NULL && dkim_kcache_get(d->p.kcache,
+		    an->rr[k].data, an->rr[k].len, &ke->key)) {
+			ke->res = DKIM_PASS;
+			return;
+		}
 		if (dkim_key_parse(d->a, an->rr[k].data, an->rr[k].len,
 		    &ke->key, &why) == DKIM_PASS) {
+			if (d->p.kcache != NULL)
+				dkim_kcache_put(d->p.kcache, an->rr[k].data,
+				    an->rr[k].len, &ke->key);
 			ke->res = DKIM_PASS;
 			return;
 		}

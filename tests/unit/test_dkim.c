@@ -77,11 +77,13 @@ t_feed_header(struct dkim *d, const char *m, size_t len)
 	return len;
 }
 
+static struct dkim_kcache *t_kc;	/* t_kcache's, else NULL */
+
 /* t_run - verify msg; chunk 0 feeds the body at once */
 static struct dkim *
 t_run(const char *m, size_t len, long long now, unsigned max, size_t chunk)
 {
-	struct dkim_params p = {now, max};
+	struct dkim_params p = {now, max, t_kc};
 	struct dkim *d = dkim_new(&p);
 	struct spf_job job;
 	size_t off = t_feed_header(d, m, len);
@@ -359,7 +361,7 @@ t_multi(void **state)
 static void
 t_steps(void **state)
 {
-	struct dkim_params p = {T0, 0};
+	struct dkim_params p = {T0, 0, NULL};
 	size_t len, off, n;
 	char *m = t_read("multi.eml", &len);
 	struct dkim *d = dkim_new(&p);
@@ -503,7 +505,7 @@ t_keys(void **state)
 static void
 t_bounds(void **state)
 {
-	struct dkim_params p = {T0, 0};
+	struct dkim_params p = {T0, 0, NULL};
 	struct dkim *d = dkim_new(&p);
 	size_t k;
 
@@ -511,6 +513,51 @@ t_bounds(void **state)
 		assert_int_equal(dkim_header(d, "X-A: b", 6), 0);
 	assert_int_equal(dkim_header(d, "X-A: b", 6), -1);
 	dkim_free(d);
+}
+
+/* t_kcache - keys from the cache give the same results as parsed ones */
+static void
+t_kcache(void **state)
+{
+	size_t len, n, k, round;
+	char *m = t_read("multi.eml", &len);
+	const struct dkim_sig_result *r0, *r;
+	struct dkim *d0 = t_run(m, len, T0, 0, 0), *d[3];
+	unsigned long hits, misses;
+
+	n = dkim_results(d0, &r0);
+	/* room for one key of the two: every message evicts one */
+	t_kc = dkim_kcache_new(1);
+	for (round = 0; round < 3; round++) {
+		d[round] = t_run(m, len, T0, 0, 0);
+		assert_int_equal(dkim_results(d[round], &r), n);
+		for (k = 0; k < n; k++) {
+			assert_int_equal(r[k].result, r0[k].result);
+			assert_int_equal(r[k].key_bits, r0[k].key_bits);
+		}
+	}
+	dkim_kcache_stats(t_kc, &hits, &misses, &k);
+	assert_int_equal(k, 1);
+	assert_int_equal(hits + misses, 6);
+	dkim_kcache_free(t_kc);
+	t_kc = dkim_kcache_new(8);
+	for (round = 0; round < 3; round++) {
+		dkim_free(d[round]);
+		d[round] = t_run(m, len, T0, 0, 0);
+		assert_int_equal(dkim_results(d[round], &r), n);
+		for (k = 0; k < n; k++)
+			assert_int_equal(r[k].result, r0[k].result);
+	}
+	dkim_kcache_stats(t_kc, &hits, &misses, &k);
+	assert_int_equal(hits, 4);
+	assert_int_equal(misses, 2);
+	/* the cache may go first: keys given out hold their reference */
+	dkim_kcache_free(t_kc);
+	t_kc = NULL;
+	for (round = 0; round < 3; round++)
+		dkim_free(d[round]);
+	dkim_free(d0);
+	free(m);
 }
 
 int
@@ -525,6 +572,7 @@ main(void)
 		cmocka_unit_test(t_tags),
 		cmocka_unit_test(t_keys),
 		cmocka_unit_test(t_bounds),
+		cmocka_unit_test(t_kcache),
 	};
 	char err[128];
 	size_t len;
