@@ -112,7 +112,9 @@ void	dkim_free(struct dkim *);
  * One header field as received: "Name:value", folding included, without
  * the CRLF that ends its last line.  Returns 0, or -1 when a bound
  * (DKIM_MAX_HEADERS, DKIM_MAX_HEADER_BYTES) is passed: the field is not
- * kept, and signatures that cover it will fail to verify.
+ * kept, and signatures that cover it will fail to verify; -1 also after
+ * dkim_eoh().  Body octets before dkim_eoh() or after dkim_eom() are
+ * ignored; dkim_eom() ends the header too if dkim_eoh() was not called.
  */
 int	dkim_header(struct dkim *, const char *field, size_t len);
 void	dkim_eoh(struct dkim *);
