@@ -73,7 +73,8 @@ daemon_mauth_new(struct daemon *d)
 
 	ma->d = d;
 	ma->env = daemon_env_ref(d->env);
-	ma->auth = auth_new(ma->env->conf, (long long)time(NULL));
+	ma->auth = auth_new(ma->env->conf, (long long)time(NULL),
+	    d->kcache);
 	auth_job(&ma->job, ma->auth);
 	buf_init(&ma->field, DKIM_MAX_SIG_FIELD + DAEMON_MAUTH_FIELD_MIN);
 	return ma;
