@@ -240,7 +240,7 @@ static const struct bench_mil_sender bench_mil_senders[] = {
 	{"bob@fail.example.com", "192.0.2.10", 1, NULL},	/* fail */
 	{"carol@soft.example.com", "192.0.2.10", 0, NULL},	/* softfail */
 	{"dave@none.example.com", "192.0.2.10", 0, NULL},	/* none */
-	{"erin@big.example.com", "198.51.100.77", 0, NULL},	/* pass, include */
+	{"erin@big.example.com", "198.51.100.77", 0, NULL},	/* include */
 	{"frank@pass.example.com", "203.0.113.5", 1, NULL},	/* fail */
 };
 
@@ -995,8 +995,9 @@ bench_mil_begin(struct bench_mil_run *r, struct bench_mil_conn *c)
 		c->who = &c->msg->env;
 	} else {
 		for (i = 0; i < BENCH_MIL_NHDRS; i++)
-			hdrs[i] = (struct bench_mil_hdr){bench_mil_headers[i][0],
-			    bench_mil_headers[i][1]};
+			hdrs[i] = (struct bench_mil_hdr){
+				bench_mil_headers[i][0], bench_mil_headers[i][1]
+			};
 		c->msg = &fixed;
 		if (r->once == 0 || c->who == NULL)
 			c->who = &bench_mil_senders[c->serial %

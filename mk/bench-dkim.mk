@@ -15,7 +15,7 @@ BENCH_DKIM_ROUNDS	?= 3
 BENCH_DKIM_CONNS	?= 1 8 64
 BENCH_DKIM_DOMAINS	?= 1000
 BENCH_DKIM_MESSAGES	?= 2000
-BENCH_DKIM_KEYS		?= 250
+BENCH_DKIM_KEYS		?= 1000
 # messages verified under callgrind
 BENCH_DKIM_CG_MESSAGES	?= 300
 # benchmark-only Debian packages: the peers and the signer

@@ -12,8 +12,12 @@
 #	set of bench/dkim/run.sh, made by bench/dkim/gen.py when missing),
 #	in each mode:
 #
-#	  rmxf	 dkim(3) and dmarc(3) over the in-memory zone
-#	  auth	 the same through auth(3), as rmxfd's Milter calls it
+#	  rmxf	 dkim(3) and dmarc(3) over the in-memory zone, every key
+#		 parsed from its record
+#	  rmxf-kc the same with a cache of parsed keys (bench_dkim -k,
+#		 BENCH_DKIM_CG_KEYS entries, 1000 as rmxfd's) after one
+#		 uncounted pass: every key found parsed
+#	  auth-kc the same through auth(3), as rmxfd's Milter calls it
 #	  floor	 OpenSSL alone: one EVP_DigestVerify per signature with a
 #		 key of its kind and size (RSA-2048, ed25519)
 #	  hash	 floor and a SHA-256 over each body
@@ -25,7 +29,8 @@
 #	do not move with the machine's load, as timings do.
 #
 #	Environment: O (build directory, default build),
-#	BENCH_DKIM_CG_MESSAGES (300), BENCH_DKIM_CG_TOP (30 functions),
+#	BENCH_DKIM_CG_MESSAGES (300), BENCH_DKIM_CG_KEYS (1000),
+#	BENCH_DKIM_CG_TOP (30 functions),
 #	BENCH_DKIM_SET and the sizes of bench/dkim/run.sh.
 # SEE ALSO
 #	bench/bench_dkim.c, bench/dkim/run.sh, doc/benchmarks.md,
@@ -40,7 +45,7 @@ BD=$O/bench/bench_dkim
 COUNT=${BENCH_DKIM_CG_MESSAGES:-300}
 DOMAINS=${BENCH_DKIM_DOMAINS:-1000}
 MESSAGES=${BENCH_DKIM_MESSAGES:-2000}
-KEYS=${BENCH_DKIM_KEYS:-250}
+KEYS=${BENCH_DKIM_KEYS:-1000}
 SET=${BENCH_DKIM_SET:-$O/bench/dkim-set}
 PY=/usr/bin/python3
 
@@ -64,11 +69,14 @@ fi
 echo
 echo "instructions per message (callgrind, the first $COUNT messages of" \
     "$SET, bench_loop only):"
-for mode in rmxf auth floor hash; do
+KC=${BENCH_DKIM_CG_KEYS:-1000}
+for spec in rmxf:rmxf:0 rmxf-kc:rmxf:$KC auth-kc:auth:$KC floor:floor:0 \
+    hash:hash:0; do
+	IFS=: read -r mode how keys <<<"$spec"
 	out=$tmp/cg.$mode
 	if ! valgrind --tool=callgrind --toggle-collect=bench_loop \
 	    --callgrind-out-file="$out.out" "$BD" -m "$SET" -c "$COUNT" \
-	    -o "$mode" >"$out.txt" 2>"$out.log"; then
+	    -o "$how" -k "$keys" >"$out.txt" 2>"$out.log"; then
 		echo "  $mode: callgrind failed: $(tail -3 "$out.log")"
 		continue
 	fi
@@ -76,26 +84,26 @@ for mode in rmxf auth floor hash; do
 	    "$out.txt")
 	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$out.out")
 	echo "$mode $msgs $sigs $wrong $ir" >>"$tmp/table"
-	grep 'first wrong' "$out.txt" | sed 's/^/  /'
+	grep -e 'first wrong' -e 'key cache' "$out.txt" | sed "s/^[a-z]*/  $mode/"
 done
 [ -s "$tmp/table" ] || exit 0
 awk '{ ir[$1] = $5; n[$1] = $2; s[$1] = $3; w[$1] = $4 }
     END {
 	for (m in ir)
 		per[m] = ir[m] / n[m]
-	printf "  %-6s %12s %10s %6s\n", "mode", "instr/msg", "sigs/msg", \
+	printf "  %-8s %12s %10s %6s\n", "mode", "instr/msg", "sigs/msg", \
 	    "wrong"
-	split("rmxf auth floor hash", order, " ")
-	for (i = 1; i <= 4; i++) {
+	split("rmxf rmxf-kc auth-kc floor hash", order, " ")
+	for (i = 1; i <= 5; i++) {
 		m = order[i]
 		if (m in ir)
-			printf "  %-6s %12.0f %10.2f %6d\n", m, per[m], \
+			printf "  %-8s %12.0f %10.2f %6d\n", m, per[m], \
 			    s[m] / n[m], w[m]
 	}
 	if ("floor" in ir && s["floor"] > 0)
 		printf "  floor per signature: %.0f instructions\n", \
 		    ir["floor"] / s["floor"]
-	for (i = 1; i <= 2; i++) {
+	for (i = 1; i <= 3; i++) {
 		m = order[i]
 		if (!(m in ir))
 			continue

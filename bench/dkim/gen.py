@@ -9,14 +9,15 @@
 #	mail an MX receives from many bulk and person-to-person senders,
 #	and the DNS data that verifies them:
 #
-#	keys/kNNNN.pem	--keys RSA-2048 keys (250 by default), made once
-#			(OpenSSL, through python3-cryptography, on every CPU)
-#			and kept: RSA key generation cannot be seeded, and
-#			takes 0.2 to 1 s a key here, so the keys are reused
-#			from run to run while they are there.  Domain k
-#			publishes key k modulo --keys in a record of its own:
-#			a verifier that keeps keys by their DNS name (as both
-#			sides do) meets --domains different names;
+#	keys/kNNNN.pem	--keys RSA-2048 keys (1000 by default: one per
+#			domain), made once (OpenSSL, through
+#			python3-cryptography, on every CPU) and kept: RSA key
+#			generation cannot be seeded, and takes 0.2 to 1 s a
+#			key here, so the keys are reused from run to run while
+#			they are there.  Domain k publishes key k modulo
+#			--keys: fewer keys than domains make records with the
+#			same octets, which a cache of parsed keys keyed by the
+#			record (rmxfd's) finds again;
 #	dkim.zone	for build/tests/dnsd and dns_zone_load(): per domain
 #			its SPF record, "_dmarc" record, the RSA key at
 #			"rsa._domainkey" and the ed25519 key at
@@ -320,7 +321,7 @@ def main():
     ap = argparse.ArgumentParser(prog="gen.py")
     ap.add_argument("--domains", type=int, default=1000)
     ap.add_argument("--messages", type=int, default=2000)
-    ap.add_argument("--keys", type=int, default=250)
+    ap.add_argument("--keys", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("outdir")
     a = ap.parse_args()

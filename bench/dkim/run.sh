@@ -58,7 +58,7 @@
 #	Environment: O (build directory, default build),
 #	BENCH_DKIM_SECONDS (5), BENCH_DKIM_ROUNDS (3), BENCH_DKIM_CONNS
 #	("1 8 64"), BENCH_DKIM_DOMAINS (1000), BENCH_DKIM_MESSAGES (2000),
-#	BENCH_DKIM_KEYS (250), BENCH_DKIM_RMXF_CONF (configuration lines
+#	BENCH_DKIM_KEYS (1000), BENCH_DKIM_RMXF_CONF (configuration lines
 #	for rmxfd, one per line), BENCH_DKIM_PIN (1), BENCH_DKIM_SET (the
 #	set's directory, $O/bench/dkim-set).
 # SEE ALSO
@@ -79,7 +79,7 @@ ROUNDS=${BENCH_DKIM_ROUNDS:-3}
 CONNS=${BENCH_DKIM_CONNS:-1 8 64}
 DOMAINS=${BENCH_DKIM_DOMAINS:-1000}
 MESSAGES=${BENCH_DKIM_MESSAGES:-2000}
-KEYS=${BENCH_DKIM_KEYS:-250}
+KEYS=${BENCH_DKIM_KEYS:-1000}
 SET=${BENCH_DKIM_SET:-$O/bench/dkim-set}
 NS_DNS=127.0.0.154		# dnsd in the namespace
 AUTHSERV=mx.rx.example.org
