@@ -1,0 +1,669 @@
+#!/bin/bash
+# NAME
+#	t_dkim.sh - rmxfd's DKIM and DMARC against OpenDKIM and OpenDMARC
+# SYNOPSIS
+#	bash tests/e2e/t_dkim.sh
+# DESCRIPTION
+#	Issue 18's proof under a real Postfix (tests/e2e/rig.sh): the same
+#	messages through three Milters in this order in smtpd_milters,
+#	each writing Authentication-Results under its own authserv-id:
+#
+#	  rmxfd      mx.rig.test; standalone, started as a site starts it
+#		     (no --dns: it asks the namespace's /etc/resolv.conf,
+#		     the rig's unbound); test_dkim, test_dmarc; SPF fail
+#		     marked, so that DMARC decides
+#	  opendkim   dkim.rig.test; Debian's OpenDKIM, Mode v (libunbound,
+#		     forwarding to the rig's unbound, test. not a default
+#		     local zone), DNS errors accepted
+#	  opendmarc  dmarc.rig.test; Debian's OpenDMARC, DKIM results from
+#		     OpenDKIM's field only (TrustedAuthservIDs), SPF
+#		     checked itself (SPFSelfValidate, SPFIgnoreResults: it
+#		     believes no SPF header), the Public Suffix List of
+#		     Debian's publicsuffix; it rejects nothing
+#
+#	The messages are signed at run time by dkimpy (tests/e2e/dkim-sign.py)
+#	with keys made at run time (openssl genrsa: RSA 2048 and 512; dkimpy
+#	with python3-nacl: ed25519); the key records and the DMARC and SPF
+#	records are written into zones for the rig's unbound then
+#	(RIG_ZONES_EXTRA).  No key is in the repository.  The client is
+#	192.0.2.10 (XCLIENT); each Subject is the case's key.
+#
+#	Three rmxfd, one smtpd each, differ only in their actions:
+#
+#	  mark  action_dmarc_reject = action_dmarc_quarantine = mark:
+#		every message is delivered, and the three headers are read
+#	  act   action_dmarc_reject = reject (550 5.7.1 at the end of
+#		DATA, seen by swaks), action_dmarc_quarantine =
+#		quarantine (Postfix's hold queue, postqueue -j); an ACL:
+#		observe@ OBSERVE (delivered, marked), skipme@ skip
+#	  hold  action_dmarc_reject = quarantine
+#
+#	For each delivered message: OpenDKIM's dkim= per signature and
+#	OpenDMARC's dmarc=, p= and header.from= are what RFC 6376 and RFC
+#	7489 give (the case table below); rmxf's dkim= equals OpenDKIM's
+#	per signature (result, header.d, header.s, header.a, header.b) and
+#	its dmarc= result, p= and header.from= equal OpenDMARC's; except
+#	where they must differ, asserted as such:
+#
+#	  rsa-sha1     OpenDKIM 2.11 verifies rsa-sha1 (pass); RFC 8301
+#		       makes it invalid: rmxf permerror.  So OpenDMARC
+#		       has an aligned DKIM pass, rmxf none: pass vs fail.
+#	  short key    a 512-bit RSA key: OpenDKIM (MinimumKeyBits 1024)
+#		       and rmxf both refuse it; the names differ where
+#		       noted in the run's diagnostics.
+#	  np=          From: a name that does not exist under a record
+#		       "p=none; sp=quarantine; np=reject": RFC 9989 (which
+#		       rmxf implements; it obsoletes RFC 7489) applies
+#		       np=, OpenDMARC 1.4.2 knows no np= and takes sp=.
+#	  psd=y        "_dmarc.psd.test" is a public suffix operator's
+#		       record (psd=y): by RFC 9989's tree walk the
+#		       organizational domains of org.psd.test and
+#		       other.psd.test are themselves, so d=other.psd.test
+#		       is not aligned with From: org.psd.test (rmxf: fail);
+#		       OpenDMARC takes the organizational domain from the
+#		       PSL, where both are under psd.test (pass).
+#	  pct=0        RFC 9989 has no pct=; OpenDMARC applies it to its
+#		       disposition only; the result is fail for both.
+#
+#	Cases (From domain; MAIL FROM SPF; signatures; OpenDMARC):
+#	aligned DKIM pass with SPF fail (pass); aligned SPF pass (relaxed,
+#	a subdomain of the From domain) without DKIM (pass); both fail
+#	under p=reject with an unaligned valid signature (fail; act: 550
+#	5.7.1 after DATA; hold: in the hold queue; mark: delivered);
+#	p=quarantine (fail; act: held); p=none (fail; act: delivered);
+#	sp=reject for a subdomain (fail, and pass with a signature of the
+#	parent); relaxed alignment of a parent's signature (pass); adkim=s
+#	with the parent's signature (fail) and the exact domain's (pass);
+#	aspf=s with a subdomain's SPF pass (fail); no DMARC record (none);
+#	a body changed after signing (dkim=fail); simple/simple with l=
+#	and text appended past l= (pass); ed25519-sha256 alone and with
+#	rsa-sha256 (RFC 8463); a key under servfail.test (SERVFAIL) and
+#	under timeout.test (no answer): temperror; the ACL's OBSERVE and
+#	skip recipients on "act".  Then: nothing tempfailed, no Milter
+#	warning in Postfix's maillog.
+#
+#	Skipped without root, Postfix, swaks, unbound, openssl, opendkim,
+#	opendmarc, /usr/bin/python3 with dkim and nacl, build/rmxfd, or the
+#	namespace.  TAP on stdout.  About 40 s (the timeout case alone
+#	about 10 s).
+# ENVIRONMENT
+#	O (build directory, default build); see rig.sh for the others.
+# SEE ALSO
+#	tests/e2e/rig.sh, tests/e2e/dkim-sign.py, opendkim.conf(5),
+#	opendmarc.conf(5), rmxf.conf(5), RFC 6376, RFC 8301, RFC 8463,
+#	RFC 7489, RFC 9989, RFC 8601.
+set -u
+. "$(dirname "$0")/rig.sh"
+
+PY=/usr/bin/python3	# Debian's, whose dist-packages have dkim and nacl
+PSL=/usr/share/publicsuffix/public_suffix_list.dat
+
+[ -x "$RIG_O/rmxfd" ] || skip_all "rmxfd not built"
+rig_require unbound unbound-checkconf postfix postqueue swaks dig ip ss \
+    openssl opendkim opendmarc
+"$PY" -c 'import dkim, nacl' 2>/dev/null ||
+    skip_all "$PY without dkim and nacl (python3-dkim, python3-nacl)"
+[ -r "$PSL" ] || skip_all "no $PSL (publicsuffix)"
+[ -z "${RIG_NO_NS:-}" ] ||
+    skip_all "the Milters use /etc/resolv.conf here: needs the namespace"
+RIG_MAILBOXES="user observe skipme"
+rig_enter "$@" || skip_all "rig setup failed"
+[ "$RIG_NS" = 1 ] ||
+    skip_all "the Milters use /etc/resolv.conf here: needs the namespace"
+
+WAIT=50			# tenths of a second for a Milter to listen
+AUTHSERV=mx.rig.test	# rmxf's authserv_id
+DKIM_ID=dkim.rig.test	# OpenDKIM's
+DMARC_ID=dmarc.rig.test	# OpenDMARC's
+CLIENT=192.0.2.10	# the client of every message (XCLIENT)
+TXT_CHUNK=250		# octets per character-string in a zone file
+
+R=$RIG_T/rmxf
+K=$RIG_T/keys
+Z=$RIG_T/zones
+M=$RIG_T/msg
+mkdir -p "$R" "$K" "$Z" "$M" "$RIG_T/dkim" "$RIG_T/dmarc"
+chmod 755 "$R" "$Z" "$M" "$RIG_T/dkim" "$RIG_T/dmarc"
+chmod 700 "$K"
+
+# keys: made now, their public halves written into the zones below
+openssl genrsa -traditional -out "$K/rsa.key" 2048 2>/dev/null &&
+    openssl genrsa -traditional -out "$K/short.key" 512 2>/dev/null
+ok $? "openssl made the RSA keys (2048 and 512 bits)" ||
+    bail_out "no RSA keys"
+# pub_rsa KEY - the base64 SubjectPublicKeyInfo of an RSA key
+pub_rsa() {
+	openssl rsa -in "$1" -pubout -outform DER 2>/dev/null | base64 -w0
+}
+PUB_RSA=$(pub_rsa "$K/rsa.key")
+PUB_SHORT=$(pub_rsa "$K/short.key")
+PUB_ED=$("$PY" "$RIG_DIR/dkim-sign.py" keygen-ed25519 "$K/ed.key")
+ok $? "dkimpy made the ed25519 key" || bail_out "no ed25519 key"
+
+# txt NAME TEXT - a TXT line for a zone file, TEXT split into strings
+txt() {
+	local name=$1 s=$2 out=
+	while [ ${#s} -gt "$TXT_CHUNK" ]; do
+		out="$out\"${s:0:$TXT_CHUNK}\" "
+		s=${s:$TXT_CHUNK}
+	done
+	printf '%s\tTXT\t( %s"%s" )\n' "$name" "$out" "$s"
+}
+
+# zone NAME - NAME.zone from stdin's records, with SOA and NS
+zone() {
+	{
+		echo "; written by tests/e2e/t_dkim.sh: test keys of this run"
+		echo "\$ORIGIN $1."
+		echo "\$TTL 300"
+		echo "@ SOA ns.$1. hostmaster.$1. 1 3600 600 86400 300"
+		echo "@ NS ns.e2e.test."
+		cat
+	} >"$Z/$1.zone"
+	chmod 644 "$Z/$1.zone"
+}
+
+# keys [NAME] - the rsa, short and ed selectors' key records at NAME
+# (relative to the zone; none: its apex)
+keys() {
+	local n=${1:+.$1}
+	txt "rsa._domainkey$n" "v=DKIM1; k=rsa; p=$PUB_RSA"
+	txt "short._domainkey$n" "v=DKIM1; k=rsa; p=$PUB_SHORT"
+	txt "ed._domainkey$n" "v=DKIM1; k=ed25519; p=$PUB_ED"
+}
+
+SPF_FAIL="v=spf1 ip4:192.0.2.99 -all"
+SPF_PASS="v=spf1 ip4:$CLIENT -all"
+{ txt @ "$SPF_FAIL"; txt ok "$SPF_PASS"; txt _dmarc "v=DMARC1; p=reject"
+    keys; } | zone rej.test
+{ txt @ "$SPF_FAIL"; txt _dmarc "v=DMARC1; p=quarantine"; } |
+    zone quar.test
+{ txt @ "$SPF_FAIL"; txt _dmarc "v=DMARC1; p=none"; } | zone none.test
+{ txt _dmarc "v=DMARC1; p=none; sp=reject"; txt x "$SPF_FAIL"
+    keys; } | zone sub.test
+{ txt _dmarc "v=DMARC1; p=reject"; echo "mail A 192.0.2.1"; keys; } |
+    zone rel.test
+{ txt @ "$SPF_FAIL"; txt ok "$SPF_PASS"; echo "mail A 192.0.2.1"
+    txt _dmarc "v=DMARC1; p=reject; adkim=s; aspf=s"; keys; keys dk; } |
+    zone strict.test
+{ txt @ "$SPF_FAIL"; keys; } | zone nodmarc.test
+keys | zone third.test
+txt _dmarc "v=DMARC1; p=none; sp=quarantine; np=reject" | zone np.test
+{ txt _dmarc "v=DMARC1; p=reject; psd=y"; echo "org A 192.0.2.1"
+    keys other; } | zone psd.test
+{ txt @ "$SPF_FAIL"; txt _dmarc "v=DMARC1; p=reject; pct=0"; } |
+    zone pct.test
+RIG_ZONES_EXTRA=$(echo "$Z"/*.zone)
+
+# rmxfd: three configurations (see DESCRIPTION)
+printf 'observe@dest.test\tcheck OBSERVE\nskipme@dest.test\tskip\n' \
+    >"$R/rmxf.acl"
+RMXF_DKIM_LINES=("test_dkim = yes" "test_dmarc = yes")
+# write_conf NAME ACTION-REJECT ACTION-QUARANTINE [DKIM?] - $R/NAME.conf
+write_conf() {
+	{
+		echo "# written by tests/e2e/t_dkim.sh"
+		echo "dns_timeout = 2s"
+		echo "request_timeout = 20s"
+		echo "authserv_id = $AUTHSERV"
+		echo "log_to = stderr"
+		echo "header_received_spf = no"
+		echo "header_authentication_results = yes"
+		echo "action_mailfrom_fail = mark"
+		echo "acl_file = $R/rmxf.acl"
+		if [ "${4:-1}" = 1 ]; then
+			printf '%s\n' "${RMXF_DKIM_LINES[@]}"
+			echo "action_dmarc_reject = $2"
+			echo "action_dmarc_quarantine = $3"
+		fi
+	} >"$R/$1.conf"
+	chmod 644 "$R/$1.conf"
+}
+
+# up_or_gone PID PORT - the process listens on PORT, or has exited
+up_or_gone() {
+	rig_smtp_up "$2" || ! kill -0 "$1" 2>/dev/null
+}
+
+# rmxfd_start NAME PORT ACTION-REJECT ACTION-QUARANTINE - a standalone
+# rmxfd Milter; when it refuses the DKIM and DMARC parameters (a build
+# without them) a failed line, and one without them, so that the
+# OpenDKIM and OpenDMARC side still runs
+rmxfd_start() {
+	local log=$RIG_T/log/rmxfd-$1.log
+	write_conf "$1" "$3" "$4"
+	"$RIG_O/rmxfd" -c "$R/$1.conf" --milter "inet:127.0.0.1:$2" \
+	    >>"$log" 2>&1 &
+	rig_bg $!
+	rig_wait_for "$WAIT" up_or_gone $! "$2"
+	rig_smtp_up "$2"
+	ok $? "rmxfd $1 (test_dkim, test_dmarc, action_dmarc_reject = $3)\
+ listens on 127.0.0.1:$2" "$(tail -5 "$log")" && return 0
+	write_conf "$1" "$3" "$4" 0
+	"$RIG_O/rmxfd" -c "$R/$1.conf" --milter "inet:127.0.0.1:$2" \
+	    >>"$log" 2>&1 &
+	rig_bg $!
+	rig_wait_for "$WAIT" rig_smtp_up "$2" ||
+	    bail_out "rmxfd $1 does not start"
+	diag "rmxfd $1 runs without the DKIM and DMARC parameters"
+}
+
+# OpenDKIM: verify only; libunbound forwarding to the rig's unbound
+dkim_start() {
+	local d=$RIG_T/dkim
+	cat >"$d/unbound.conf" <<EOF
+server:
+	local-zone: "test." nodefault
+	do-not-query-localhost: no
+	module-config: "iterator"
+forward-zone:
+	name: "."
+	forward-addr: 127.0.0.1@53
+EOF
+	printf '192.0.2.254\n' >"$d/internal"
+	cat >"$d/opendkim.conf" <<EOF
+# written by tests/e2e/t_dkim.sh
+Mode			v
+Socket			inet:$1@127.0.0.1
+Background		false
+Syslog			false
+AuthservID		$DKIM_ID
+AlwaysAddARHeader	true
+ResolverConfiguration	$d/unbound.conf
+DNSTimeout		2
+MinimumKeyBits		1024
+InternalHosts		$d/internal
+On-DNSError		accept
+On-Security		accept
+On-BadSignature		accept
+On-KeyNotFound		accept
+EOF
+	opendkim -f -x "$d/opendkim.conf" >>"$RIG_T/log/opendkim.log" 2>&1 &
+	rig_bg $!
+	rig_wait_for "$WAIT" rig_smtp_up "$1"
+}
+
+# OpenDMARC: OpenDKIM's DKIM results, its own SPF, the PSL
+dmarc_start() {
+	local d=$RIG_T/dmarc
+	printf '192.0.2.254\n' >"$d/ignore"
+	{ cat "$PSL"; printf '\n// the rig: RFC 6761 test.\ntest\n'; } >"$d/psl"
+	cat >"$d/opendmarc.conf" <<EOF
+# written by tests/e2e/t_dkim.sh
+Socket			inet:$1@127.0.0.1
+Background		false
+Syslog			false
+AuthservID		$DMARC_ID
+TrustedAuthservIDs	$DKIM_ID
+SPFSelfValidate		true
+SPFIgnoreResults	true
+IgnoreHosts		$d/ignore
+PublicSuffixList	$d/psl
+RejectFailures		false
+FailureReports		false
+RequiredHeaders		false
+DNSTimeout		2
+HistoryFile		$d/history
+RecordAllMessages	true
+EOF
+	opendmarc -f -c "$d/opendmarc.conf" >>"$RIG_T/log/opendmarc.log" 2>&1 &
+	rig_bg $!
+	rig_wait_for "$WAIT" rig_smtp_up "$1"
+}
+
+rig_port P_MARK
+rig_port P_ACT
+rig_port P_HOLD
+rig_port P_DKIM
+rig_port P_DMARC
+rig_port S_ACT
+rig_port S_HOLD
+
+rig_dns_start
+ok $? "unbound answers, with this run's zones" || bail_out "no DNS server"
+r=$(rig_dig rsa._domainkey.rej.test TXT 53 | tr -d '" ')
+[ "$r" = "v=DKIM1;k=rsa;p=$PUB_RSA" ]
+ok $? "the namespace's resolver has rsa._domainkey.rej.test" "$r"
+
+rmxfd_start mark "$P_MARK" mark mark
+rmxfd_start act "$P_ACT" reject quarantine
+rmxfd_start hold "$P_HOLD" quarantine quarantine
+dkim_start "$P_DKIM"
+ok $? "opendkim listens on 127.0.0.1:$P_DKIM" \
+    "$(cat "$RIG_T/log/opendkim.log")" || bail_out "no opendkim"
+dmarc_start "$P_DMARC"
+ok $? "opendmarc listens on 127.0.0.1:$P_DMARC" \
+    "$(cat "$RIG_T/log/opendmarc.log")" || bail_out "no opendmarc"
+
+THEM="inet:127.0.0.1:$P_DKIM,inet:127.0.0.1:$P_DMARC"
+rig_smtpd "$S_ACT" reject_unauth_destination \
+    "smtpd_milters=inet:127.0.0.1:$P_ACT,$THEM"
+rig_smtpd "$S_HOLD" reject_unauth_destination \
+    "smtpd_milters=inet:127.0.0.1:$P_HOLD,$THEM"
+rig_postfix_start none \
+    "smtpd_milters = inet:127.0.0.1:$P_MARK, $THEM" \
+    "milter_default_action = tempfail" \
+    "milter_protocol = 6"
+ok $? "postfix starts (smtpd_milters rmxfd, opendkim, opendmarc)" \
+    "$(cat "$RIG_T/log/postfix-start.out"
+    tail -20 "$RIG_T/log/maillog")" || bail_out "postfix did not start"
+
+# message KEY FROM SIGS [MOD] - $M/KEY.eml: From: FROM, signed by each of
+# SIGS (comma-separated DOMAIN:SELECTOR[:ALGO[:CANON[:l]]], "-": none;
+# SELECTOR rsa, short or ed names the key), MOD "body": a line changed
+# after signing, "append": a line added after signing
+message() {
+	local key=$1 from=$2 sigs=$3 mod=${4:-} f=$M/$1.eml s d sel a c l
+	{
+		echo "From: <$from>"
+		echo "To: <user@dest.test>"
+		echo "Subject: $key"
+		echo "Date: $(date -u -R)"
+		echo "Message-ID: <$key.$$@t-dkim.rig.test>"
+		echo "MIME-Version: 1.0"
+		echo "Content-Type: text/plain; charset=us-ascii"
+		echo
+		echo "Case $key of tests/e2e/t_dkim.sh."
+		echo "A second line  with  two spaces,	a tab and trailing blanks  "
+		echo "The end."
+	} >"$f"
+	if [ "$sigs" != - ]; then
+		IFS=, read -r -a sl <<<"$sigs"
+		for s in "${sl[@]}"; do
+			IFS=: read -r d sel a c l <<<"$s"
+			if [ -z "$a" ]; then
+				a=rsa-sha256
+				[ "$sel" = ed ] && a=ed25519-sha256
+			fi
+			"$PY" "$RIG_DIR/dkim-sign.py" sign "$K/$sel.key" "$d" \
+			    "$sel" "$a" "${c:-relaxed/relaxed}" "${l:-}" \
+			    <"$f" >"$f.new" || return 1
+			mv "$f.new" "$f"
+		done
+	fi
+	case $mod in
+	body) sed -i 's/^The end\.$/The end, changed./' "$f" ;;
+	append) echo "Appended after signing." >>"$f" ;;
+	esac
+	return 0
+}
+
+# send PORT KEY MAILFROM [RCPT] - swaks --data the case's message
+send() {
+	rig_swaks --server "127.0.0.1:$1" --xclient-addr "$CLIENT" \
+	    --helo client.e2e.test --from "$3" --to "${4:-user@dest.test}" \
+	    --data "@$M/$2.eml"
+}
+
+# swaks_diag - the end of the last dialogue, for a failed line
+swaks_diag() {
+	printf '%s\n' "$sw_out" | grep -E '^ *(<-|<\*\*|->) +([245][0-9][0-9]|\.$)' |
+	    tail -6
+}
+
+# data_reply - the reply to the end of DATA in $sw_out
+data_reply() {
+	printf '%s\n' "$sw_out" | awk '
+		/^ *-> \.$/ { want = 1; next }
+		want && /^ *<(-|\*\*) / {
+			sub(/^ *<(-|\*\*) +/, ""); print; want = 0
+		}'
+}
+
+# ar FILE ID METHOD - the METHOD results of authserv-id ID's
+# Authentication-Results fields in FILE, one a line: the result, then
+# its properties and the key=value words of its comments (RFC 8601
+# comments may hold ";", which then separates nothing)
+ar() {
+	rig_headers "$1" | awk -v id="$2" -v m="$3" '
+	tolower($0) ~ /^authentication-results:/ {
+		v = substr($0, index($0, ":") + 1)
+		n = 0; part[0] = ""; cm[0] = ""; depth = 0
+		for (i = 1; i <= length(v); i++) {
+			c = substr(v, i, 1)
+			if (c == "(") { depth++; cm[n] = cm[n] " "; continue }
+			if (c == ")" && depth > 0) { depth--; continue }
+			if (depth > 0) { cm[n] = cm[n] c; continue }
+			if (c == ";") { n++; part[n] = ""; cm[n] = ""; continue }
+			part[n] = part[n] c
+		}
+		split(part[0], w, " ")
+		if (tolower(w[1]) != tolower(id))
+			next
+		for (k = 1; k <= n; k++) {
+			nw = split(part[k], w, " ")
+			if (nw == 0)
+				continue
+			split(w[1], mr, "=")
+			if (tolower(mr[1]) != m)
+				continue
+			out = tolower(mr[2])
+			for (j = 2; j <= nw; j++)
+				out = out " " w[j]
+			nc = split(cm[k], w, " ")
+			for (j = 1; j <= nc; j++)
+				if (w[j] ~ /=/)
+					out = out " " w[j]
+			print out
+		}
+	}'
+}
+
+# prop NAME - the value of property NAME in the result line on stdin
+prop() {
+	tr ' ' '\n' | sed -n "s/^$1=//p" | head -1
+}
+
+# dkim_norm - result lines on stdin as "RESULT d s a b", sorted
+dkim_norm() {
+	local l
+	while read -r l; do
+		printf '%s %s %s %s %s\n' "${l%% *}" \
+		    "$(prop header.d <<<"$l" | tr A-Z a-z)" \
+		    "$(prop header.s <<<"$l")" "$(prop header.a <<<"$l")" \
+		    "$(prop header.b <<<"$l" | cut -c1-8)"
+	done | sed 's/ *$//' | sort
+}
+
+# dmarc_norm - a dmarc result line on stdin as "RESULT p=P from=DOMAIN"
+dmarc_norm() {
+	local l
+	read -r l || return 0
+	printf '%s p=%s from=%s\n' "${l%% *}" "$(prop p <<<"$l")" \
+	    "$(prop header.from <<<"$l" | tr A-Z a-z)"
+}
+
+# rd_list - normalized dkim lines on stdin as "RESULT:D,..." ("-": none)
+rd_list() {
+	awk 'NF { printf "%s%s%s%s", (n++ ? "," : ""), $1, (NF > 1 ? ":" : ""),
+	    $2 } END { if (!n) printf "-" }'
+}
+
+# want_list WORDS - the expected "RESULT:D ..." words as rd_list prints
+want_list() {
+	tr ' ' '\n' <<<"$1" | grep . | sort | paste -sd, - | sed 's/^$/-/'
+}
+
+TABLE=
+# check KEY FROM-DOMAIN DKIM DMARC [RMXF-DKIM [RMXF-DMARC]] - the
+# delivered message KEY (user@, the mark smtpd): OpenDKIM's dkim=
+# results are DKIM ("RESULT:D ..." sorted, or "none"), OpenDMARC's is
+# DMARC ("RESULT/POLICY"), rmxf's equal theirs, or RMXF-DKIM /
+# RMXF-DMARC where they must differ ("=" for the same)
+check() {
+	local key=$1 dom=$2 f kd km rd rm want wk wm
+	if ! f=$(rig_delivered "$key"); then
+		ok 1 "$key: delivered" "$(swaks_diag)"
+		return 1
+	fi
+	kd=$(ar "$f" "$DKIM_ID" dkim | dkim_norm)
+	km=$(ar "$f" "$DMARC_ID" dmarc | dmarc_norm)
+	rd=$(ar "$f" "$AUTHSERV" dkim | dkim_norm)
+	rm=$(ar "$f" "$AUTHSERV" dmarc | dmarc_norm)
+	diag "$key: opendkim: $(tr '\n' '|' <<<"$kd")"
+	diag "$key: rmxf dkim: $(tr '\n' '|' <<<"$rd")"
+	diag "$key: opendmarc: $km; rmxf: $rm"
+	TABLE="$TABLE
+$key|$(rd_list <<<"$kd")|$(rd_list <<<"$rd")|${km% from=*}|${rm% from=*}"
+	[ "$(rd_list <<<"$kd")" = "$(want_list "$3")" ]
+	ok $? "$key: OpenDKIM says dkim=$3" "$(ar "$f" "$DKIM_ID" dkim)"
+	wm="${4%/*} p=${4#*/} from=$dom"
+	[ "$km" = "$wm" ]
+	ok $? "$key: OpenDMARC says dmarc=$4 header.from=$dom" \
+	    "$(ar "$f" "$DMARC_ID" dmarc)"
+	wk=${5:-=}
+	if [ "$wk" = = ]; then
+		[ -n "$rd" ] && [ "$rd" = "$kd" ]
+		ok $? "$key: rmxf's dkim= per signature equals OpenDKIM's" \
+		    "rmxf: $rd
+opendkim: $kd"
+	else
+		[ "$(rd_list <<<"$rd")" = "$(want_list "$wk")" ]
+		ok $? "$key: rmxf says dkim=$wk (OpenDKIM: $3)" "rmxf: $rd"
+	fi
+	wm=${6:-=}
+	if [ "$wm" = = ]; then
+		[ -n "$rm" ] && [ "$rm" = "$km" ]
+		ok $? "$key: rmxf's dmarc= equals OpenDMARC's ($4)" \
+		    "rmxf: $rm
+opendmarc: $km"
+	else
+		[ "$rm" = "${wm%/*} p=${wm#*/} from=$dom" ]
+		ok $? "$key: rmxf says dmarc=$wm (OpenDMARC: $4)" "rmxf: $rm"
+	fi
+}
+
+# one KEY FROM MAILFROM SIGS MOD DKIM DMARC [RMXF-DKIM [RMXF-DMARC]] -
+# build, send through the mark smtpd, check
+one() {
+	local key=$1 from=$2 mf=$3 sigs=$4 mod=$5
+	shift 5
+	message "$key" "$from" "$sigs" "$mod" ||
+	    { ok 1 "$key: dkimpy signed it"; return 1; }
+	send "$RIG_SMTP_PORT" "$key" "$mf"
+	check "$key" "${from#*@}" "$@"
+}
+
+# the cases: KEY FROM MAILFROM SIGS MOD | OpenDKIM OpenDMARC | rmxf
+one dkim-spffail a@rej.test b@rej.test rej.test:rsa "" \
+    pass:rej.test pass/reject
+one spf-nodkim a@rej.test b@ok.rej.test - "" none pass/reject
+one reject-fail a@rej.test b@rej.test third.test:rsa "" \
+    pass:third.test fail/reject
+one quar-fail a@quar.test b@quar.test - "" none fail/quarantine
+one none-fail a@none.test b@none.test - "" none fail/none
+one sp-fail a@x.sub.test b@x.sub.test - "" none fail/reject
+one sp-pass a@x.sub.test b@x.sub.test sub.test:rsa "" \
+    pass:sub.test pass/reject
+one relaxed a@mail.rel.test b@mail.rel.test rel.test:rsa "" \
+    pass:rel.test pass/reject
+one strict-dkim a@mail.strict.test b@strict.test strict.test:rsa "" \
+    pass:strict.test fail/reject
+one strict-exact a@strict.test b@strict.test strict.test:rsa "" \
+    pass:strict.test pass/reject
+one strict-spf a@strict.test b@ok.strict.test - "" none pass/reject \
+    = fail/reject
+one strict-dkim-up a@strict.test b@strict.test dk.strict.test:rsa "" \
+    pass:dk.strict.test pass/reject = fail/reject
+one no-dmarc a@nodmarc.test b@nodmarc.test nodmarc.test:rsa "" \
+    pass:nodmarc.test none/none
+one broken-body a@rej.test b@rej.test rej.test:rsa body \
+    fail:rej.test fail/reject
+one simple-l a@rej.test b@rej.test rej.test:rsa:rsa-sha256:simple/simple:l \
+    append pass:rej.test pass/reject
+one ed25519 a@rej.test b@rej.test rej.test:ed "" \
+    pass:rej.test pass/reject
+one rsa-ed a@rej.test b@rej.test rej.test:rsa,rej.test:ed "" \
+    "pass:rej.test pass:rej.test" pass/reject
+one servfail a@dk.servfail.test b@ok.rej.test dk.servfail.test:rsa "" \
+    - none/none temperror:dk.servfail.test temperror/none
+one timeout a@dk.timeout.test b@ok.rej.test dk.timeout.test:rsa "" \
+    - none/none temperror:dk.timeout.test temperror/none
+one rsa-sha1 a@rej.test b@rej.test rej.test:rsa:rsa-sha1 "" \
+    pass:rej.test pass/reject permerror:rej.test fail/reject
+one short-key a@rej.test b@rej.test rej.test:short "" \
+    policy:rej.test fail/reject permerror:rej.test
+one np a@ghost.np.test b@ok.rej.test - "" none fail/quarantine \
+    = fail/reject
+one psd a@org.psd.test b@ok.rej.test other.psd.test:rsa "" \
+    pass:other.psd.test pass/reject = fail/reject
+one pct0 a@pct.test b@pct.test - "" none fail/reject
+
+# the actions: act and hold smtpd, the same messages
+# queued_id - the queue ID of the last send's accepted message
+queued_id() {
+	printf '%s\n' "$sw_out" | sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' |
+	    tail -1
+}
+# held KEY - the last send's message is in Postfix's hold queue
+held() {
+	local id j=
+	id=$(queued_id)
+	[ -n "$id" ] && for ((i = 0; i < 30; i++)); do
+		j=$(postqueue -c "$RIG_T/pf/etc" -j | grep "\"queue_id\": *\"$id\"")
+		[ -n "$j" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$j" | grep -q '"queue_name": *"hold"'
+	ok $? "$1: accepted ($id) and in the hold queue" \
+	    "$(swaks_diag; printf '%s\n' "$j")"
+}
+# rejected KEY - the last send's DATA got 550 5.7.1
+rejected() {
+	local r
+	r=$(data_reply)
+	printf '%s\n' "$r" | grep -qE '^550 5\.7\.1 '
+	ok $? "$1: 550 5.7.1 at the end of DATA" "$r"
+}
+
+send "$S_ACT" reject-fail b@rej.test
+rejected "act reject-fail"
+rig_maillog | grep -q "milter-reject: END-OF-MESSAGE from unknown\[$CLIENT\]: 5\.7\.1 "
+ok $? "act reject-fail: maillog has the milter-reject line" \
+    "$(rig_maillog | grep milter- | tail -2)"
+send "$S_ACT" quar-fail b@quar.test
+held "act quar-fail"
+send "$S_HOLD" reject-fail b@rej.test
+held "hold reject-fail"
+send "$S_ACT" none-fail b@none.test
+d=$(data_reply)
+printf '%s\n' "$d" | grep -q '^250 '
+ok $? "act none-fail: p=none, accepted" "$d"
+send "$S_ACT" sp-fail b@x.sub.test
+rejected "act sp-fail (sp=reject)"
+send "$S_ACT" dkim-spffail b@rej.test
+d=$(data_reply)
+printf '%s\n' "$d" | grep -q '^250 '
+ok $? "act dkim-spffail: dmarc=pass, accepted" "$d"
+
+# the ACL on act: OBSERVE delivers and marks, skip adds nothing
+message acl-observe a@rej.test third.test:rsa
+send "$S_ACT" acl-observe b@rej.test observe@dest.test
+if f=$(rig_delivered acl-observe observe); then
+	rm_=$(ar "$f" "$AUTHSERV" dmarc | dmarc_norm)
+	[ "$rm_" = "fail p=reject from=rej.test" ]
+	ok $? "acl-observe: delivered with rmxf's dmarc=fail" "$rm_"
+	grep -q 'observed=action_dmarc_reject' "$RIG_T/log/rmxfd-act.log"
+	ok $? "acl-observe: rmxfd logged observed=action_dmarc_reject" \
+	    "$(tail -3 "$RIG_T/log/rmxfd-act.log")"
+else
+	ok 1 "acl-observe: delivered to observe@" "$(swaks_diag)"
+fi
+message acl-skip a@rej.test third.test:rsa
+send "$S_ACT" acl-skip b@rej.test skipme@dest.test
+if f=$(rig_delivered acl-skip skipme); then
+	n=$(ar "$f" "$AUTHSERV" dmarc | grep -c .)
+	km=$(ar "$f" "$DMARC_ID" dmarc | dmarc_norm)
+	[ "$n" = 0 ] && [ "$km" = "fail p=reject from=rej.test" ]
+	ok $? "acl-skip: delivered, no rmxf dmarc=, OpenDMARC's fail" \
+	    "$n rmxf results; opendmarc: $km"
+else
+	ok 1 "acl-skip: delivered to skipme@" "$(swaks_diag)"
+fi
+
+! rig_maillog | grep -qiE 'warning: .*milter|milter-reject: .* 4\.[0-9.]+ |problem talking'
+ok $? "no Milter warning or tempfail in the maillog" \
+    "$(rig_maillog | grep -iE 'warning|milter-reject: .* 4\.' | head -5)"
+
+diag "case|opendkim|rmxf dkim|opendmarc|rmxf dmarc$TABLE"
+rig_done
