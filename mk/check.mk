@@ -45,7 +45,7 @@ export CMOCKA_MESSAGE_OUTPUT := TAP
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
 .PHONY: script-test cli-test replay-test daemon-test dns-test e2e-test fuzz-bins \
-	install-test
+	install-test dkim-interop-test
 
 deps:
 	@sh tools/deps.sh
@@ -96,6 +96,12 @@ cli-test: all
 # replay-test: golden-file tests of rmxf replay (the check pipeline).
 replay-test: all
 	RMXF=$(O)/rmxf $(PROVE) --exec sh tests/replay/run.sh
+
+# dkim-interop-test: rmxf message over the DKIM interop corpus, whose
+# verdicts are those of dkimpy, Mail::DKIM and OpenDKIM (each run again
+# on the corpus when installed); tests/dkim/corpus/README.
+dkim-interop-test: all
+	RMXF=$(O)/rmxf $(PROVE) --exec sh tests/dkim/run.sh
 
 # script-test: each tests/NAME/run.sh of SCRIPT_TESTS under prove, with
 # RMXF and RMXFD naming this build's programs.

@@ -23,6 +23,12 @@ set -eu
 # must take rmxf's SPF result from rmxf's headers for its DMARC verdict);
 # libmilter-dev (tests/daemon/milter.sh builds a libmilter filter and
 # compares rmxfd's Milter replies with its bytes);
+# the DKIM interop corpus (tests/dkim: make dkim-interop-test checks
+# that these independent verifiers still give the recorded verdicts,
+# and tests/dkim/gen.sh signs the corpus with them): python3-dkim
+# (dkimpy, with python3-nacl for ed25519), opendkim (its opendkim -t
+# test mode signs and verifies with TestPublicKeys), libmail-dkim-perl
+# (Mail::DKIM);
 # the Debian package (make deb, tests/deb): debhelper and dpkg-dev
 # build it (dpkg-buildpackage; Rules-Requires-Root: no, so without
 # fakeroot), lintian checks it; its postinst makes the _rmxf user with
@@ -36,6 +42,7 @@ postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsa
 postsrsd libmail-srs-perl
 procmail
 opendmarc libmilter-dev
+python3-dkim python3-nacl opendkim libmail-dkim-perl
 debhelper dpkg-dev lintian"
 if ! command -v systemd-sysusers >/dev/null; then
 	pkgs="$pkgs systemd-standalone-sysusers"

@@ -47,6 +47,7 @@ allow="$allow|^(qsort|bsearch|abs|labs|llabs|div|ldiv|lldiv)$"
 allow="$allow|^(inet_pton|inet_ntop|htons|htonl|ntohs|ntohl)$"
 allow="$allow|^(floor|ceil|fabs|round|lround|trunc|sqrt|pow|log|log2|exp|fmod|modf|frexp|ldexp)f?$"
 allow="$allow|^(HMAC|EVP_sha1|CRYPTO_memcmp|OPENSSL_cleanse)$"	# ses: HMAC-SHA1 (libcrypto)
+allow="$allow|^(EVP_[A-Za-z0-9_]+|d2i_PUBKEY|d2i_PublicKey|ERR_clear_error)$"	# dkim: digests, signatures, keys (libcrypto)
 allow="$allow|^(abort|__assert_fail|__errno_location|__stack_chk_fail|__stack_chk_guard|_GLOBAL_OFFSET_TABLE_)$"
 allow="$allow|^__(mem(cpy|move|set)|explicit_bzero)_chk$"
 allow="$allow|^__(asan|ubsan|sanitizer|sancov|lsan)_"

@@ -26,10 +26,10 @@
  *	recipient), "@domain" (every recipient in the domain),
  *	"@.domain" (every recipient in a subdomain of domain, not in the
  *	domain itself) or "*" (every recipient).  ACTION is "check" or
- *	"skip".  FLAGs (check only) are HMARK, OBSERVE, NOHELO and
- *	NOLEGACY (acl.h; rmxf.conf(5) says what each does).  Keys,
- *	actions and flags are case-insensitive (ASCII): local parts too,
- *	as nearly every mail system treats them.  A key may appear once.
+ *	"skip".  FLAGs (check only) are HMARK, OBSERVE, NOHELO,
+ *	NOLEGACY and NODMARC (acl.h; rmxf.conf(5) says what each
+ *	does).  Keys, actions and flags are case-insensitive (ASCII):
+ *	local parts too, as nearly every mail system treats them.  A key may appear once.
  *
  *	acl_parse() reads the text of a file (any bytes, not necessarily
  *	NUL-terminated); name labels the messages.  The result is owned by
@@ -83,6 +83,7 @@ static const struct {
 	{"OBSERVE", ACL_F_OBSERVE},
 	{"NOHELO", ACL_F_NOHELO},
 	{"NOLEGACY", ACL_F_NOLEGACY},
+	{"NODMARC", ACL_F_NODMARC},
 };
 
 #define ACL_NFLAGS (sizeof(acl_flags) / sizeof(acl_flags[0]))
@@ -320,8 +321,8 @@ acl_flags_parse(struct acl_parser *p, unsigned line, const char *s,
 				break;
 		if (i == ACL_NFLAGS) {
 			acl_error(p, line, "unknown flag \"%.*s\" (HMARK, "
-			    "OBSERVE, NOHELO or NOLEGACY)", (int)(wlen >
-			    ACL_MAX_KEY ? ACL_MAX_KEY : wlen), w);
+			    "OBSERVE, NOHELO, NOLEGACY or NODMARC)",
+			    (int)(wlen > ACL_MAX_KEY ? ACL_MAX_KEY : wlen), w);
 			return -1;
 		}
 		*flags |= acl_flags[i].flag;

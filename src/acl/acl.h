@@ -22,6 +22,7 @@ enum acl_action {
 #define ACL_F_OBSERVE	(1u << 1)	/* observe-only for this recipient */
 #define ACL_F_NOHELO	(1u << 2)	/* no HELO check */
 #define ACL_F_NOLEGACY	(1u << 3)	/* no DMP, A or MX test */
+#define ACL_F_NODMARC	(1u << 4)	/* DMARC fails only marked */
 
 /*
  * One entry.  key is as matched: lower case, without a trailing dot:

@@ -36,6 +36,26 @@ int	cli_write(FILE *, const struct buf *);
 /* cli_check.c */
 int	cli_check_main(int, char **);
 
+/* cli_message.c */
+int	cli_message_main(int, char **);
+
+/* cli_dns.c: where a subcommand's answers come from */
+#include "dns/dns.h"
+#include "util/buf.h"
+
+struct cli_dns {
+	struct dns_zone *zone;		/* --zone, or NULL: libunbound */
+	struct dns_ub_opts ub;
+	struct buf	fwd;		/* "IP@PORT ..." */
+};
+
+struct conf;
+unsigned cli_dns_timeout(unsigned, const struct conf *);
+int	cli_dns_open(const char *, const char *, const char *, unsigned,
+	    const struct conf *, struct cli_dns *);
+int	cli_dns_run(struct cli_dns *, struct spf_job *);
+void	cli_dns_close(struct cli_dns *);
+
 /* cli_env.c: the daemon's check environment, from a configuration */
 struct conf;
 struct acl;

@@ -54,7 +54,6 @@
 #include "util/buf.h"
 #include "util/ipaddr.h"
 
-#define CLI_CHECK_MAX_ERR	512	/* resolver and zone error text */
 #define CLI_CHECK_MAX_HOST	256	/* gethostname() buffer */
 
 /* What the command line asked for. */
@@ -103,13 +102,6 @@ static const struct option cli_check_longopts[] = {
 	{"rcpt", required_argument, NULL, CLI_CHECK_OPT_RCPT},
 	{"help", no_argument, NULL, CLI_CHECK_OPT_HELP},
 	{NULL, 0, NULL, 0},
-};
-
-/* Where answers come from: a zone file, or libunbound. */
-struct cli_check_dns {
-	struct dns_zone *zone;
-	struct dns_ub_opts ub;
-	struct buf	fwd;		/* "IP@PORT ..." */
 };
 
 /* cli_check_usage - the help text of rmxf check */
@@ -322,85 +314,6 @@ cli_check_validate(const struct cli_check_opts *o, struct spf_params *p)
 	return EX_OK;
 }
 
-/* cli_check_zone_error - "file:line: why" from "[file: ]line N: why" */
-static int
-cli_check_zone_error(const char *path, const char *err)
-{
-	size_t plen = strlen(path), n = 0;
-
-	if (strncmp(err, path, plen) == 0 && strncmp(err + plen, ": ", 2) == 0)
-		err += plen + 2;
-	if (strncmp(err, "line ", 5) == 0) {
-		while (err[5 + n] >= '0' && err[5 + n] <= '9')
-			n++;
-		if (n > 0 && err[5 + n] == ':')
-			return cli_error(EX_UNAVAILABLE, "%s:%.*s%s", path,
-			    (int)n, err + 5, err + 5 + n);
-	}
-	return cli_error(EX_UNAVAILABLE, "%s: %s", path, err);
-}
-
-/* cli_check_timeout - the deadline in ms: --timeout, else as rmxfd's
- * with -c, else SPF_TIMEOUT_MS */
-static unsigned
-cli_check_timeout(const struct cli_check_opts *o, const struct conf *c)
-{
-	if (o->timeout > 0)
-		return o->timeout * 1000;
-	if (c != NULL)
-		return c->dns_timeout < c->request_timeout ? c->dns_timeout :
-		    c->request_timeout;
-	return SPF_TIMEOUT_MS;
-}
-
-/* cli_check_dns_open - load the zone or prepare libunbound's options:
- * --dns, else the configuration's dns_forwarders, else resolv.conf */
-static int
-cli_check_dns_open(const struct cli_check_opts *o, const struct conf *c,
-    struct cli_check_dns *d)
-{
-	char err[CLI_CHECK_MAX_ERR];
-
-	memset(&d->ub, 0, sizeof(d->ub));
-	d->ub.timeout_ms = cli_check_timeout(o, c);
-	if (o->zone != NULL) {
-		err[0] = 0;
-		d->zone = dns_zone_load(o->zone, err, sizeof(err));
-		if (d->zone == NULL)
-			return cli_check_zone_error(o->zone,
-			    err[0] ? err : "cannot load");
-		return EX_OK;
-	}
-	if (o->dns != NULL) {
-		if (ipaddr_format_forwarder(o->dns, &d->fwd) < 0)
-			return cli_error(EX_USAGE, "check: bad --dns '%s' "
-			    "(IP, IP:PORT or [IPv6]:PORT)", o->dns);
-		d->ub.forwarders = d->fwd.data;
-	} else if (c != NULL && c->dns_forwarders.n > 0) {
-		if (conf_print_forwarders(c, &d->fwd) < 0)
-			return cli_error(EX_CONFIG, "dns_forwarders: too many");
-		d->ub.forwarders = d->fwd.data;
-	}
-	return EX_OK;
-}
-
-/* cli_check_dns_run - run a job against the zone or libunbound */
-static int
-cli_check_dns_run(struct cli_check_dns *d, struct spf_job *job)
-{
-	char err[CLI_CHECK_MAX_ERR];
-
-	if (d->zone != NULL) {
-		dns_zone_run(d->zone, job);
-		return EX_OK;
-	}
-	err[0] = 0;
-	if (dns_ub_run_sync(&d->ub, job, err, sizeof(err)) != 0)
-		return cli_error(EX_UNAVAILABLE, "resolver: %s",
-		    err[0] ? err : "unusable");
-	return EX_OK;
-}
-
 /* cli_check_print - write the output buffer to stdout */
 static int
 cli_check_print(int fmt_status, const struct buf *out)
@@ -416,7 +329,7 @@ cli_check_print(int fmt_status, const struct buf *out)
 /* cli_check_query - --ip given: run check_host() and print the answer */
 static int
 cli_check_query(const struct cli_check_opts *o, struct spf_params *p,
-    struct cli_check_dns *d)
+    struct cli_dns *d)
 {
 	struct spf_query *q;
 	struct spf_job job;
@@ -427,7 +340,7 @@ cli_check_query(const struct cli_check_opts *o, struct spf_params *p,
 	buf_init(&out, CLI_MAX_JSON);
 	q = spf_query_new(p);
 	spf_query_job(&job, q);
-	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+	if ((status = cli_dns_run(d, &job)) != EX_OK)
 		goto out;
 	memset(&r, 0, sizeof(r));
 	r.params = p;
@@ -468,7 +381,7 @@ cli_check_request(const struct cli_check_opts *o, struct buf *req)
 /* cli_check_decide - with -c: what rmxfd would answer, whole pipeline */
 static int
 cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
-    struct cli_check_dns *d, struct cli_env *e)
+    struct cli_dns *d, struct cli_env *e)
 {
 	struct policy_parser *pp = policy_parser_new(NULL);
 	struct check_envelope in;
@@ -490,7 +403,7 @@ cli_check_decide(const struct cli_check_opts *o, const struct spf_params *p,
 	check_envelope_policy(&in, policy_parser_request(pp));
 	c = check_new(&e->check, NULL, &in, p->now);
 	check_job(&job, c);
-	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+	if ((status = cli_dns_run(d, &job)) != EX_OK)
 		goto out;
 	status = cli_check_print(o->json ?
 	    cli_out_decision_json(check_decision(c), &out) :
@@ -507,7 +420,7 @@ out:
  * and with a configuration what its legacy tests allow */
 static int
 cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
-    struct cli_check_dns *d, const struct cli_env *e)
+    struct cli_dns *d, const struct cli_env *e)
 {
 	const struct spf_list_line *lines;
 	const struct check_list_line *leg = NULL;
@@ -528,13 +441,13 @@ cli_check_list(const struct cli_check_opts *o, struct spf_params *p,
 	buf_init(&out, CLI_MAX_JSON);
 	sl = spf_list_new(o->address, p);
 	spf_list_job(&job, sl);
-	if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+	if ((status = cli_dns_run(d, &job)) != EX_OK)
 		goto out;
 	n = spf_list_lines(sl, &lines);
 	if (e->conf != NULL) {
 		list = check_list_new(e->conf, domain);
 		check_list_job(&job, list);
-		if ((status = cli_check_dns_run(d, &job)) != EX_OK)
+		if ((status = cli_dns_run(d, &job)) != EX_OK)
 			goto out;
 		nleg = check_list_lines(list, &leg);
 	}
@@ -557,7 +470,7 @@ int
 cli_check_main(int argc, char **argv)
 {
 	struct cli_check_opts o;
-	struct cli_check_dns d;
+	struct cli_dns d;
 	struct cli_env e;
 	struct spf_params p;
 	char host[CLI_CHECK_MAX_HOST];
@@ -565,7 +478,6 @@ cli_check_main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	memset(&e, 0, sizeof(e));
-	buf_init(&d.fwd, CONF_MAX_FORWARDERS_TEXT);
 	if ((status = cli_check_parse(argc, argv, &o)) != EX_OK) {
 		if (status < 0) {
 			cli_check_usage(stdout);
@@ -591,14 +503,15 @@ cli_check_main(int argc, char **argv)
 	if (o.conf != NULL &&
 	    (status = cli_env_load("check", o.conf, &e)) != EX_OK)
 		goto out;
-	p.limits.timeout_ms = cli_check_timeout(&o, e.conf);
+	p.limits.timeout_ms = cli_dns_timeout(o.timeout, e.conf);
 	if (e.conf != NULL) {
 		p.limits.dns_terms = e.conf->spf_max_dns_terms;
 		p.limits.void_lookups = e.conf->spf_max_void_lookups;
 		p.limits.mx_addrs = e.conf->spf_max_mx_addrs;
 		p.limits.ptr_addrs = e.conf->spf_max_ptr_addrs;
 	}
-	if ((status = cli_check_dns_open(&o, e.conf, &d)) != EX_OK)
+	if ((status = cli_dns_open("check", o.zone, o.dns,
+	    p.limits.timeout_ms, e.conf, &d)) != EX_OK)
 		goto out;
 	if (o.address != NULL)
 		status = cli_check_list(&o, &p, &d, &e);
@@ -608,7 +521,6 @@ cli_check_main(int argc, char **argv)
 		status = cli_check_query(&o, &p, &d);
 out:
 	cli_env_free(&e);
-	dns_zone_free(d.zone);
-	buf_free(&d.fwd);
+	cli_dns_close(&d);
 	return status;
 }

@@ -43,6 +43,8 @@
 static const struct cli_cmd cli_cmds[] = {
 	{"check", cli_check_main,
 	    "evaluate SPF for a client, or list a domain's policy"},
+	{"message", cli_message_main,
+	    "SPF, DKIM and DMARC for one message: its header and action"},
 	{"conf", cli_conf_main,
 	    "check and print the configuration (rmxf.conf)"},
 	{"replay", cli_replay_main,

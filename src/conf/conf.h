@@ -44,6 +44,16 @@ enum conf_action {
 	CONF_ACT_COUNT
 };
 
+/* What a DMARC outcome makes rmxf do at the end of data; rmxf.conf(5). */
+enum conf_dmarc_action {
+	CONF_DA_MARK,		/* deliver with the Authentication-Results */
+	CONF_DA_QUARANTINE,	/* the same, held in Postfix's hold queue */
+	CONF_DA_REJECT,		/* 550 5.7.1 at the end of data */
+	CONF_DA_DEFER,		/* defer_code defer_enhanced_code */
+	CONF_DA_OBSERVE,	/* mark; the log line names the rule observed */
+	CONF_DA_COUNT
+};
+
 enum conf_log_to {
 	CONF_LOG_SYSLOG,
 	CONF_LOG_STDERR,
@@ -156,6 +166,13 @@ struct conf {
 	enum conf_action action_require_pass;	/* require_pass_domains */
 	char	       *reject_text;		/* template; "": built in */
 	int		header_exempt;
+	/* DKIM and DMARC (the Milter front end, rmxf message, procmail) */
+	int		test_dkim;
+	int		test_dmarc;
+	unsigned	dkim_max_signatures;
+	enum conf_dmarc_action action_dmarc_reject;	/* fail, p=reject */
+	enum conf_dmarc_action action_dmarc_quarantine; /* fail, p=quarantine */
+	enum conf_dmarc_action action_dmarc_temperror;
 
 	/* whom not to test */
 	struct conf_nets exempt_networks;
@@ -253,6 +270,7 @@ size_t	conf_param_count(void);
 const char *conf_param_name(size_t);
 const char *conf_param_doc(size_t);
 const char *conf_action_str(enum conf_action);
+const char *conf_dmarc_action_str(enum conf_dmarc_action);
 const char *conf_result_str(enum conf_result);
 const char *conf_facility_str(enum conf_facility);
 const char *conf_log_level_str(enum conf_log_level);

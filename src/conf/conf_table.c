@@ -18,6 +18,7 @@
  *	const char *conf_param_name(size_t i);
  *	const char *conf_param_doc(size_t i);
  *	const char *conf_action_str(enum conf_action a);
+ *	const char *conf_dmarc_action_str(enum conf_dmarc_action a);
  *	const char *conf_result_str(enum conf_result r);
  *	const char *conf_facility_str(enum conf_facility f);
  *	const char *conf_log_level_str(enum conf_log_level l);
@@ -54,6 +55,7 @@
 
 _Static_assert(sizeof(enum conf_action) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_result) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum conf_dmarc_action) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_log_to) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_facility) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_log_level) == sizeof(int), "enum size");
@@ -71,6 +73,15 @@ static const struct conf_name conf_action_names[] = {
 	{"defer", CONF_ACT_DEFER},
 	{"defer_if_permit", CONF_ACT_DEFER_IF_PERMIT},
 	{"observe", CONF_ACT_OBSERVE},
+	{NULL, 0},
+};
+
+static const struct conf_name conf_dmarc_action_names[] = {
+	{"mark", CONF_DA_MARK},
+	{"quarantine", CONF_DA_QUARANTINE},
+	{"reject", CONF_DA_REJECT},
+	{"defer", CONF_DA_DEFER},
+	{"observe", CONF_DA_OBSERVE},
 	{NULL, 0},
 };
 
@@ -244,6 +255,21 @@ const struct conf_opt conf_opts[] = {
 
 	CONF_BOOL(header_exempt, "no",
 	    "add X-RMXF-Exempt: to an exempted message, saying why"),
+
+	/* DKIM and DMARC: the Milter front end, rmxf message, procmail */
+	CONF_BOOL(test_dkim, "yes",
+	    "verify DKIM signatures (RFC 6376) of the message"),
+	CONF_BOOL(test_dmarc, "yes",
+	    "evaluate the From domain's DMARC policy (RFC 9989)"),
+	CONF_UINT(dkim_max_signatures, "5", 1, 20,
+	    "DKIM signatures verified per message; more are not reported"),
+	CONF_ENUM(action_dmarc_reject, "reject", conf_dmarc_action_names,
+	    "action for a DMARC fail under p=reject"),
+	CONF_ENUM(action_dmarc_quarantine, "quarantine",
+	    conf_dmarc_action_names,
+	    "action for a DMARC fail under p=quarantine"),
+	CONF_ENUM(action_dmarc_temperror, "mark", conf_dmarc_action_names,
+	    "action for a DMARC temperror (the policy is not known)"),
 
 	/* whom not to test */
 	CONF_LIST(exempt_networks, CONF_T_NETS, "127.0.0.0/8 ::1/128",
@@ -473,6 +499,13 @@ const char *
 conf_param_doc(size_t i)
 {
 	return i < conf_nopts ? conf_opts[i].doc : NULL;
+}
+
+/* conf_dmarc_action_str - "mark", "quarantine", ... */
+const char *
+conf_dmarc_action_str(enum conf_dmarc_action a)
+{
+	return conf_enum_str(conf_dmarc_action_names, (int)a);
 }
 
 /* conf_action_str - "accept", "mark", ... */

@@ -222,6 +222,21 @@ void	daemon_metrics_lookup(struct daemon *, const char *map, size_t len,
 void	daemon_metrics_reload(struct daemon *, const struct daemon_env *old,
 	    const struct daemon_env *);
 
+/* daemon_mauth.c: one message's DKIM and DMARC */
+struct daemon_mauth;
+struct auth_decision;
+struct auth_in;
+
+struct daemon_mauth *daemon_mauth_new(struct daemon *);
+void	daemon_mauth_header(struct daemon_mauth *, const char *,
+	    const char *, const char *);
+void	daemon_mauth_eoh(struct daemon_mauth *);
+void	daemon_mauth_body(struct daemon_mauth *, const char *, size_t);
+void	daemon_mauth_eom(struct daemon_mauth *, void (*)(void *), void *);
+const struct auth_decision *daemon_mauth_decide(struct daemon_mauth *,
+	    const struct auth_in *);
+void	daemon_mauth_free(struct daemon_mauth *);
+
 /* daemon_log.c: decision lines */
 void	daemon_log_init(struct daemon *);
 void	daemon_log_fini(struct daemon *);

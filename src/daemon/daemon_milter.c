@@ -68,8 +68,11 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "acl/acl.h"
+#include "auth/auth.h"
 #include "daemon/daemon.h"
 #include "milter/milter.h"
+#include "policy/policy.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/ipaddr.h"
@@ -90,14 +93,18 @@
 #define DAEMON_MILTER_LOCAL_HOST "localhost"	/* non-SMTP mail's CONNECT */
 #define DAEMON_MILTER_LOCAL_ADDR "127.0.0.1"
 
-/* The steps we do without, and those that need no reply. */
+/* The steps we do without, and those that need no reply; with DKIM or
+ * DMARC on, the body and the end of the header are wanted, and header
+ * values as they are (with their leading white space). */
 #define DAEMON_MILTER_PROTOCOL (MILTER_P_NOBODY | MILTER_P_NOUNKNOWN | \
 	MILTER_P_NODATA | MILTER_P_NOEOH | MILTER_P_NR_HDR | \
 	MILTER_P_NR_CONN | MILTER_P_NR_HELO | MILTER_P_NR_MAIL | \
 	MILTER_P_NR_DATA | MILTER_P_NR_UNKN | MILTER_P_NR_EOH | \
 	MILTER_P_NR_BODY)
+#define DAEMON_MILTER_MESSAGE (MILTER_P_NOBODY | MILTER_P_NOEOH)
 #define DAEMON_MILTER_ACTIONS (MILTER_A_ADDHDRS | MILTER_A_CHGHDRS | \
 	MILTER_A_SETSYMLIST)
+#define DAEMON_MILTER_MAX_LOG	4096	/* the end of a message's line */
 
 /* The macros we read, per stage (SETSYMLIST). */
 static const char *const daemon_milter_symlist[MILTER_STAGES] = {
@@ -129,6 +136,7 @@ struct daemon_milter {
 	char		peer[DAEMON_MAX_PEER];
 	int		negotiated;
 	uint32_t	protocol;	/* the steps agreed away */
+	uint32_t	actions;	/* the actions agreed */
 	int		closing;	/* close when the replies are out */
 	struct daemon_req *req;		/* a recipient being decided */
 	/* the session */
@@ -151,6 +159,17 @@ struct daemon_milter {
 	uint32_t       *forged;		/* ... ours: their indexes */
 	size_t		nforged, forgedcap;
 	struct check_envelope env;	/* the recipient's, borrowed strings */
+	/* DKIM and DMARC (auth(3)) of the message */
+	int		message;	/* negotiated: headers, EOH, body */
+	int		checked;	/* recipients accepted after a check */
+	int		observe;	/* ... one of them observe-only */
+	int		nodmarc;	/* ... one of them ACL NODMARC */
+	int		spf_checked;	/* MAIL FROM's SPF result is known */
+	enum spf_result	spf;
+	struct daemon_mauth *ma;	/* the evaluation, or NULL */
+	int		ma_wait;	/* EOM: the packets after it wait */
+	int		seen_header;	/* a header field came */
+	struct timespec	ma_start;
 };
 
 /* daemon_milter_set - keep len octets of s (NULL: unset), cut at
@@ -215,6 +234,11 @@ daemon_milter_forget(struct daemon_milter *m)
 	m->header_sent = 0;
 	m->nar = 0;
 	m->nforged = 0;
+	daemon_mauth_free(m->ma);
+	m->ma = NULL;
+	m->ma_wait = 0;
+	m->checked = m->observe = m->nodmarc = m->spf_checked = 0;
+	m->seen_header = 0;
 }
 
 /* daemon_milter_session - a new SMTP session on the connection */
@@ -236,6 +260,7 @@ daemon_milter_free(struct daemon_milter *m)
 
 	if (m->req != NULL)
 		daemon_req_cancel(m->req);
+	daemon_mauth_free(m->ma);
 	if (m->prev != NULL)
 		m->prev->next = m->next;
 	else
@@ -340,7 +365,14 @@ daemon_milter_optneg(struct daemon_milter *m, const struct milter_packet *p)
 	    MILTER_VERSION;
 	ours.actions = offer.actions & DAEMON_MILTER_ACTIONS;
 	ours.protocol = offer.protocol & DAEMON_MILTER_PROTOCOL;
+	m->message = m->d->env->conf->test_dkim || m->d->env->conf->test_dmarc;
+	if (m->message) {
+		ours.protocol = (ours.protocol & ~DAEMON_MILTER_MESSAGE) |
+		    (offer.protocol & MILTER_P_HDR_LEADSPC);
+		ours.actions |= offer.actions & MILTER_A_QUARANTINE;
+	}
 	m->protocol = ours.protocol;
+	m->actions = ours.actions;
 	m->negotiated = 1;
 	buf_init(&b, 4096);
 	milter_put_optneg(&b, &ours, (ours.actions & MILTER_A_SETSYMLIST) ?
@@ -461,6 +493,32 @@ daemon_milter_keep(struct daemon_milter *m, const char *name,
 
 static void daemon_milter_drain(struct daemon_milter *);
 
+/* daemon_milter_fold - what an accepted recipient's decision tells the
+ * message's DKIM and DMARC: checked (not skipped, exempt or outgoing),
+ * observe-only, NODMARC, and MAIL FROM's SPF result */
+static void
+daemon_milter_fold(struct daemon_milter *m, const struct check_decision *dec)
+{
+	const struct acl *acl = m->d->env->acl;
+	const struct acl_entry *e;
+
+	if (dec->verdict != CHECK_V_DUNNO && dec->verdict != CHECK_V_PREPEND)
+		return;
+	if (dec->method == CHECK_M_NONE || dec->method == CHECK_M_ACL ||
+	    dec->method == CHECK_M_EXEMPT || dec->method == CHECK_M_SMARTHOST)
+		return;
+	m->checked = 1;
+	m->observe |= dec->observe;
+	if (acl != NULL && m->rcpt.set &&
+	    (e = acl_lookup(acl, m->rcpt.p)) != NULL &&
+	    (e->flags & ACL_F_NODMARC))
+		m->nodmarc = 1;
+	if (dec->mailfrom_checked && !m->spf_checked) {
+		m->spf_checked = 1;
+		m->spf = dec->mailfrom_result;
+	}
+}
+
 /* daemon_milter_decided - a recipient's decision: the RCPT reply */
 static void
 daemon_milter_decided(void *arg, const struct check_decision *dec)
@@ -471,6 +529,7 @@ daemon_milter_decided(void *arg, const struct check_decision *dec)
 	int r;
 
 	m->req = NULL;
+	daemon_milter_fold(m, dec);
 	m->header_sent |= dec->result_header;
 	daemon_milter_keep(m, dec->header_name, dec->header_value);
 	if (dec->second_name != NULL) {
@@ -538,6 +597,14 @@ daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 
 	if (milter_strings(p, 0, v, MILTER_MAX_STRINGS, &n) < 0 || n != 2)
 		return daemon_milter_bad(m, "bad header packet"), -1;
+	if (!m->seen_header) {
+		m->seen_header = 1;
+		if (m->message && m->checked && !m->trusted)
+			m->ma = daemon_mauth_new(m->d);
+	}
+	if (m->ma != NULL)	/* the space the MTA took away, if it did */
+		daemon_mauth_header(m->ma, v[0], (m->protocol &
+		    MILTER_P_HDR_LEADSPC) || *v[1] == 0 ? "" : " ", v[1]);
 	if (strcasecmp(v[0], "Authentication-Results") == 0) {
 		m->nar++;
 		aid = *m->d->env->conf->authserv_id ?
@@ -556,20 +623,84 @@ daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 	return daemon_milter_reply(m, MILTER_R_CONTINUE, MILTER_P_NR_HDR);
 }
 
-/* daemon_milter_eom - the end of the message: remove, insert, continue */
-static int
-daemon_milter_eom(struct daemon_milter *m)
+/* daemon_milter_put_hdr - insert a header on top; the leading space is
+ * ours to give when the values go as they are (HDR_LEADSPC) */
+static void
+daemon_milter_put_hdr(struct daemon_milter *m, struct buf *b,
+    const char *name, const char *value)
 {
-	char store[DAEMON_MILTER_EOM_STORE];
-	struct buf b;
-	size_t i;
-	int r;
+	struct buf v;
 
-	buf_init_store(&b, DAEMON_MILTER_MAX_OUT, store, sizeof(store));
+	if (!(m->protocol & MILTER_P_HDR_LEADSPC)) {
+		milter_put_header(b, MILTER_R_INSHEADER, 0, name, value);
+		return;
+	}
+	buf_init(&v, MILTER_MAX_DATA);
+	buf_putc(&v, ' ');
+	buf_puts(&v, value);
+	milter_put_header(b, MILTER_R_INSHEADER, 0, name, v.data);
+	buf_free(&v);
+}
+
+/* daemon_milter_mauth_decide - DKIM and DMARC beside the recipients' SPF
+ * result: the decision, logged; *ar: the kept SPF Authentication-Results
+ * it replaces, or -1 */
+static const struct auth_decision *
+daemon_milter_mauth_decide(struct daemon_milter *m, ssize_t *ar)
+{
+	const struct conf *c = m->d->env->conf;
+	const struct auth_decision *dec;
+	const char *sender = daemon_milter_get(&m->sender), *at, *v;
+	struct auth_in in;
+	struct buf line;
+	struct timespec now;
+	size_t i;
+
+	memset(&in, 0, sizeof(in));
+	in.authserv_id = *c->authserv_id ? c->authserv_id : m->d->hostname;
+	in.observe = m->observe;
+	in.nodmarc = m->nodmarc;
+	if ((in.spf_checked = m->spf_checked)) {
+		in.spf = m->spf;
+		at = sender != NULL ? strrchr(sender, '@') : NULL;
+		in.spf_domain = at != NULL ? at + 1 : sender != NULL &&
+		    *sender != 0 ? sender : daemon_milter_get(&m->helo);
+	}
+	*ar = -1;
+	for (i = 0; i < m->nhdr; i++)
+		if (strcasecmp(m->hdr_name[i].p, "Authentication-Results") ==
+		    0 && (v = strchr(m->hdr_value[i].p, ';')) != NULL) {
+			in.spf_method = v + strspn(v + 1, " ") + 1;
+			*ar = (ssize_t)i;
+		}
+	dec = daemon_mauth_decide(m->ma, &in);
+	buf_init(&line, DAEMON_MILTER_MAX_LOG);
+	(void)policy_log_fields(&line, daemon_milter_get(&m->queue_id),
+	    daemon_milter_get(&m->client), daemon_milter_get(&m->helo),
+	    sender, NULL);
+	buf_puts(&line, " stage=eom");
+	buf_puts(&line, dec->log);
+	buf_printf(&line, " dns=%u", dec->dns_queries);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	daemon_log_decision(m->d, line.data ? line.data : "",
+	    (double)(now.tv_sec - m->ma_start.tv_sec) * 1000.0 +
+	    (double)(now.tv_nsec - m->ma_start.tv_nsec) / 1e6);
+	buf_free(&line);
+	return dec;
+}
+
+/* daemon_milter_edits - remove forged headers, insert ours (the auth's
+ * Authentication-Results in place of SPF's), quarantine */
+static void
+daemon_milter_edits(struct daemon_milter *m, struct buf *b,
+    const struct auth_decision *dec, ssize_t ar)
+{
+	size_t i;
+
 	if (!m->trusted && m->nforged > 0) {
 		/* the last first: the indexes before it stay put */
 		for (i = m->nforged; i-- > 0;)
-			milter_put_header(&b, MILTER_R_CHGHEADER, m->forged[i],
+			milter_put_header(b, MILTER_R_CHGHEADER, m->forged[i],
 			    "Authentication-Results", "");
 		msg_info("milter peer=%s: queue_id=%s: %zu forged "
 		    "Authentication-Results header(s) removed", m->peer,
@@ -577,15 +708,84 @@ daemon_milter_eom(struct daemon_milter *m)
 		    m->nforged);
 	}
 	/* each at the top, the last first: the first ends on top */
+	if (dec != NULL && ar < 0)
+		daemon_milter_put_hdr(m, b, "Authentication-Results",
+		    dec->header_value);
 	for (i = m->nhdr; i-- > 0;)
-		milter_put_header(&b, MILTER_R_INSHEADER, 0, m->hdr_name[i].p,
+		daemon_milter_put_hdr(m, b, m->hdr_name[i].p,
+		    dec != NULL && (ssize_t)i == ar ? dec->header_value :
 		    m->hdr_value[i].p);
-	milter_put(&b, MILTER_R_CONTINUE, NULL, 0);
+	if (dec != NULL && dec->action == CONF_DA_QUARANTINE &&
+	    (m->actions & MILTER_A_QUARANTINE))
+		milter_put(b, MILTER_R_QUARANTINE, "DMARC policy",
+		    sizeof("DMARC policy"));
+}
+
+/* daemon_milter_finish - the end of the message's replies: a reject or
+ * defer of DMARC, else the header edits and continue */
+static int
+daemon_milter_finish(struct daemon_milter *m)
+{
+	const struct auth_decision *dec = NULL;
+	char store[DAEMON_MILTER_EOM_STORE];
+	struct buf b;
+	ssize_t ar = -1;
+	int r;
+
+	buf_init_store(&b, DAEMON_MILTER_MAX_OUT, store, sizeof(store));
+	if (m->ma != NULL)
+		dec = daemon_milter_mauth_decide(m, &ar);
+	if (dec != NULL && (dec->action == CONF_DA_REJECT ||
+	    dec->action == CONF_DA_DEFER)) {
+		if (milter_put_reply(&b, dec->code, dec->enhanced,
+		    dec->text) < 0) {
+			buf_reset(&b);
+			milter_put(&b, dec->code >= 500 ? MILTER_R_REJECT :
+			    MILTER_R_TEMPFAIL, NULL, 0);
+		}
+	} else {
+		daemon_milter_edits(m, &b, dec, ar);
+		milter_put(&b, MILTER_R_CONTINUE, NULL, 0);
+	}
 	r = daemon_milter_send(m, &b);
 	buf_free(&b);
 	if (r == 0)
 		daemon_milter_forget(m);
 	return r;
+}
+
+/* daemon_milter_mauth_ready - DKIM and DMARC are done: reply, go on */
+static void
+daemon_milter_mauth_ready(void *arg)
+{
+	struct daemon_milter *m = arg;
+
+	m->ma_wait = 0;
+	if (daemon_milter_finish(m) < 0)
+		return;
+	daemon_milter_drain(m);
+}
+
+/* daemon_milter_eom - the end of the message: reply now, or once DKIM and
+ * DMARC are done (1: the packets after it wait) */
+static int
+daemon_milter_eom(struct daemon_milter *m, const struct milter_packet *p)
+{
+	if (m->ma == NULL)
+		return daemon_milter_finish(m);
+	if (p->len > 0)
+		daemon_mauth_body(m->ma, p->data, p->len);
+	clock_gettime(CLOCK_MONOTONIC, &m->ma_start);
+	m->ma_wait = 1;
+	daemon_mauth_eom(m->ma, daemon_milter_mauth_ready, m);
+	return 1;
+}
+
+/* daemon_milter_busy - does an answer wait: the packets after it wait */
+static int
+daemon_milter_busy(const struct daemon_milter *m)
+{
+	return m->req != NULL || m->ma_wait;
 }
 
 /* daemon_milter_packet - one packet; 1: a recipient is being decided,
@@ -618,7 +818,7 @@ daemon_milter_packet(struct daemon_milter *m, const struct milter_packet *p)
 	case MILTER_C_HEADER:
 		return daemon_milter_header(m, p);
 	case MILTER_C_EOM:
-		return daemon_milter_eom(m);
+		return daemon_milter_eom(m, p);
 	case MILTER_C_ABORT:
 		daemon_milter_forget(m);
 		return 0;		/* no reply to an abort */
@@ -632,9 +832,13 @@ daemon_milter_packet(struct daemon_milter *m, const struct milter_packet *p)
 		return daemon_milter_reply(m, MILTER_R_CONTINUE,
 		    MILTER_P_NR_DATA);
 	case MILTER_C_EOH:
+		if (m->ma != NULL)
+			daemon_mauth_eoh(m->ma);
 		return daemon_milter_reply(m, MILTER_R_CONTINUE,
 		    MILTER_P_NR_EOH);
 	case MILTER_C_BODY:
+		if (m->ma != NULL)
+			daemon_mauth_body(m->ma, p->data, p->len);
 		return daemon_milter_reply(m, MILTER_R_CONTINUE,
 		    MILTER_P_NR_BODY);
 	case MILTER_C_UNKNOWN:
@@ -655,7 +859,7 @@ daemon_milter_parse(struct daemon_milter *m, const char *data, size_t len)
 	const char *why;
 	size_t used, off = 0;
 
-	while (m->req == NULL && !m->closing && off < len) {
+	while (!daemon_milter_busy(m) && !m->closing && off < len) {
 		switch (milter_parse(data + off, len - off, &p, &used, &why)) {
 		case MILTER_MORE:
 			return (ssize_t)off;
@@ -677,7 +881,7 @@ daemon_milter_parse(struct daemon_milter *m, const char *data, size_t len)
 static void
 daemon_milter_done(struct daemon_milter *m)
 {
-	if (!m->closing || m->req != NULL)
+	if (!m->closing || daemon_milter_busy(m))
 		return;
 	if (evbuffer_get_length(m->out) == 0) {
 		daemon_milter_free(m);
@@ -695,7 +899,7 @@ daemon_milter_drain(struct daemon_milter *m)
 	ssize_t used;
 	char *data;
 
-	if (len > 0 && m->req == NULL && !m->closing) {
+	if (len > 0 && !daemon_milter_busy(m) && !m->closing) {
 		if ((data = (char *)evbuffer_pullup(m->in, -1)) == NULL) {
 			daemon_milter_bad(m, "out of memory");
 			return;
@@ -735,7 +939,7 @@ daemon_milter_read_cb(evutil_socket_t fd, short what, void *arg)
 		daemon_milter_free(m);
 		return;
 	}
-	if (evbuffer_get_length(m->in) == 0 && m->req == NULL &&
+	if (evbuffer_get_length(m->in) == 0 && !daemon_milter_busy(m) &&
 	    !m->closing) {
 		if ((used = daemon_milter_parse(m, chunk, (size_t)n)) < 0)
 			return;
@@ -746,7 +950,7 @@ daemon_milter_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	evbuffer_add(m->in, chunk, (size_t)n);
 	/* Postfix waits for each reply it asks for */
-	if (m->req != NULL &&
+	if (daemon_milter_busy(m) &&
 	    evbuffer_get_length(m->in) > DAEMON_MILTER_MAX_IN) {
 		daemon_milter_bad(m, "more than 256 KiB sent without waiting "
 		    "for a reply");
@@ -836,7 +1040,7 @@ daemon_milter_stop_all(struct daemon *d)
 	for (m = d->milters; m != NULL; m = next) {
 		next = m->next;
 		m->closing = 1;
-		if (m->req == NULL)
+		if (!daemon_milter_busy(m))
 			daemon_milter_free(m);
 	}
 }

@@ -41,6 +41,7 @@
 #include "../spf/spf.h"
 
 #define DKIM_MAX_SIGS		5	/* signatures verified per message */
+#define DKIM_MAX_SIGS_CAP	50	/* params.max_sigs is capped here */
 #define DKIM_MIN_RSA_BITS	1024	/* RFC 8301 3.2 */
 #define DKIM_MAX_HEADERS	1000	/* header fields kept per message */
 #define DKIM_MAX_HEADER_BYTES	(1024 * 1024)	/* octets of them kept */

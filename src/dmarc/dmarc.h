@@ -87,6 +87,8 @@ struct dmarc_outcome {
 	enum dmarc_policy policy;	/* p=, sp= or np= as RFC 9989 4.10
 					 * picks it for the author domain;
 					 * NONE without a usable record */
+	enum dmarc_policy applied;	/* for a fail: policy, one step
+					 * milder under t=y; else NONE */
 	const char     *from;		/* the author domain, lower case; ""
 					 * without one */
 	const char     *org;		/* its organizational domain, or "" */

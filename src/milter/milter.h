@@ -37,6 +37,7 @@ struct buf;
 #define MILTER_R_CHGHEADER	'm'	/* index, name, value ("": delete) */
 #define MILTER_R_INSHEADER	'i'	/* index (0: at the top), name, value */
 #define MILTER_R_OPTNEG		'O'
+#define MILTER_R_QUARANTINE	'q'	/* reason: into the hold queue */
 #define MILTER_R_REJECT		'r'
 #define MILTER_R_TEMPFAIL	't'
 #define MILTER_R_REPLYCODE	'y'	/* "550 5.7.1 text" */
@@ -44,6 +45,7 @@ struct buf;
 /* Actions a filter may take (SMFIF_*). */
 #define MILTER_A_ADDHDRS	0x001u
 #define MILTER_A_CHGHDRS	0x010u
+#define MILTER_A_QUARANTINE	0x020u
 #define MILTER_A_CHGFROM	0x040u
 #define MILTER_A_SETSYMLIST	0x100u
 

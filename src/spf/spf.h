@@ -214,6 +214,7 @@ int	spf_format_received(const struct spf_detail *, const struct spf_params *,
 int	spf_format_authres(const struct spf_detail *, const char *authserv_id,
 	    struct buf *);
 int	spf_format_authres_method(const struct spf_detail *, struct buf *);
+int	spf_format_value(const char *, struct buf *);
 
 /*
  * Test mode (the seed's "mxfilter user@domain"): walk a domain's whole

@@ -16,6 +16,7 @@
  *			const char *authserv_id, struct buf *out);
  *	int	spf_format_authres_method(const struct spf_detail *d,
  *			struct buf *out);
+ *	int	spf_format_value(const char *val, struct buf *out);
  * DESCRIPTION
  *	spf_format_received() appends the value of a Received-SPF: header
  *	(RFC 7208 9.1): the result, a comment, then key=value pairs
@@ -29,6 +30,9 @@
  *	"spf=RESULT smtp.mailfrom=DOMAIN" or "spf=RESULT smtp.helo=NAME":
  *	the identity is labelled and the local part is never reported.
  *	spf_format_authres() prefixes the authserv-id.
+ *
+ *	spf_format_value() appends one value the way these do: as it is
+ *	when it is a dot-atom, else as a quoted-string.
  * DIAGNOSTICS
  *	Formatters return the buf status (-1 when out is full).
  * SEE ALSO
@@ -327,6 +331,22 @@ spf_format_authres_method(const struct spf_detail *d, struct buf *out)
 	if (q)
 		buf_putc(out, '"');
 	spf_put_clean(out, dom, SPF_FIELD_MAX,
+	    q ? SPF_PUT_QUOTED : SPF_PUT_PLAIN);
+	if (q)
+		buf_putc(out, '"');
+	return out->overflow ? -1 : 0;
+}
+
+/* spf_format_value - a header value: a dot-atom as it is, else a
+ * quoted-string; printable ASCII only, cut at SPF_FIELD_MAX */
+int
+spf_format_value(const char *val, struct buf *out)
+{
+	int q = !spf_is_dot_atom(val);
+
+	if (q)
+		buf_putc(out, '"');
+	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX,
 	    q ? SPF_PUT_QUOTED : SPF_PUT_PLAIN);
 	if (q)
 		buf_putc(out, '"');

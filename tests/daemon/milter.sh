@@ -8,8 +8,9 @@
 #	Starts build/tests/dnsd with tests/daemon/zone.txt and build/rmxfd
 #	with --milter on a unix socket and on a free loopback port
 #	(header_authentication_results on, an ACL with a skip recipient,
-#	a smarthost egress address), then, as Postfix 3.7 offers (version
-#	6, every action and step):
+#	a smarthost egress address; SPF only: test_dkim and test_dmarc
+#	off, tests/daemon/milter_dkim.sh has them on), then, as Postfix
+#	3.7 offers (version 6, every action and step):
 #	the negotiation takes headers only (no body, DATA, unknown
 #	command; no reply to connect, HELO, MAIL, headers) and asks for
 #	the macros i and {auth_authen} at MAIL; a pass gets both result
@@ -86,6 +87,8 @@ header_authentication_results = yes
 authserv_id = mx.example.net
 acl_file = $tmp/rmxf.acl
 smarthost_egress = 203.0.113.25
+test_dkim = no
+test_dmarc = no
 EOF
 sock=$tmp/milter.sock
 "$RMXFD" -c "$tmp/rmxf.conf" --milter "unix:$sock" \

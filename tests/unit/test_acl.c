@@ -66,7 +66,7 @@ static const char prec_acl[] =
     "@.sub.example.com   check   HMARK\n"
     "bob@a.sub.example.com check NOLEGACY hmark\n"
     "@example.net.       SKIP\n"
-    "Carol@Example.ORG   Check   Hmark   Observe   NoHelo   NoLegacy\n"
+    "Carol@Example.ORG   Check   Hmark   Observe   NoHelo   NoLegacy NoDmarc\n"
     "@com                skip\n"
     "\305\274\303\263\305\202w@example.com check HMARK\n";
 
@@ -89,7 +89,8 @@ static const struct lookup_case prec_cases[] = {
 	{"x@EXAMPLE.NET.", "@example.net", ACL_SKIP, 0, 6},
 	{"x@mx.example.net", "", ACL_CHECK, 0, 0},
 	{"carol@example.org", "carol@example.org", ACL_CHECK,
-	 ACL_F_HMARK | ACL_F_OBSERVE | ACL_F_NOHELO | ACL_F_NOLEGACY, 7},
+	 ACL_F_HMARK | ACL_F_OBSERVE | ACL_F_NOHELO | ACL_F_NOLEGACY |
+	 ACL_F_NODMARC, 7},
 	{"dave@example.org", "", ACL_CHECK, 0, 0},
 	{"x@com", "@com", ACL_SKIP, 0, 8},
 	{"x@example.com.evil.org", "", ACL_CHECK, 0, 0},
@@ -142,8 +143,8 @@ static const struct bad_case bad_cases[] = {
 	 "t.acl:1: @example.com: unknown action \"allow\" (check or "
 	 "skip)\n"},
 	{"@example.com check HMARK FAST", 0,
-	 "t.acl:1: unknown flag \"FAST\" (HMARK, OBSERVE, NOHELO or "
-	 "NOLEGACY)\n"},
+	 "t.acl:1: unknown flag \"FAST\" (HMARK, OBSERVE, NOHELO, "
+	 "NOLEGACY or NODMARC)\n"},
 	{"@example.com skip HMARK", 0,
 	 "t.acl:1: @example.com: flags apply to check entries only\n"},
 	{"* skip\n# x\n*\tcheck", 0,
