@@ -193,6 +193,10 @@ txt _dmarc "v=DMARC1; p=none; sp=quarantine; np=reject" | zone np.test
     keys other; } | zone psd.test
 { txt @ "$SPF_FAIL"; txt _dmarc "v=DMARC1; p=reject; pct=0"; } |
     zone pct.test
+# the TLD itself: NXDOMAIN for names of no zone above (the root's
+# answer on the Internet; unbound, with no root to ask, would SERVFAIL):
+# RFC 9989's tree walk asks for _dmarc.test
+zone test </dev/null
 RIG_ZONES_EXTRA=$(echo "$Z"/*.zone)
 
 # rmxfd: three configurations (see DESCRIPTION)
