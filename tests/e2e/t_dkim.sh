@@ -5,87 +5,114 @@
 #	bash tests/e2e/t_dkim.sh
 # DESCRIPTION
 #	Issue 18's proof under a real Postfix (tests/e2e/rig.sh): the same
-#	messages through three Milters in this order in smtpd_milters,
+#	messages through three Milters, in this order in smtpd_milters,
 #	each writing Authentication-Results under its own authserv-id:
 #
 #	  rmxfd      mx.rig.test; standalone, started as a site starts it
 #		     (no --dns: it asks the namespace's /etc/resolv.conf,
 #		     the rig's unbound); test_dkim, test_dmarc; SPF fail
 #		     marked, so that DMARC decides
-#	  opendkim   dkim.rig.test; Debian's OpenDKIM, Mode v (libunbound,
-#		     forwarding to the rig's unbound, test. not a default
-#		     local zone), DNS errors accepted
-#	  opendmarc  dmarc.rig.test; Debian's OpenDMARC, DKIM results from
-#		     OpenDKIM's field only (TrustedAuthservIDs), SPF
-#		     checked itself (SPFSelfValidate, SPFIgnoreResults: it
-#		     believes no SPF header), the Public Suffix List of
-#		     Debian's publicsuffix; it rejects nothing
+#	  opendkim   dkim.rig.test; Debian's OpenDKIM 2.11, Mode v
+#		     (libunbound forwarding to the rig's unbound, with
+#		     test. not a default local zone), DNS errors accepted
+#	  opendmarc  dmarc.rig.test; Debian's OpenDMARC 1.4.2, DKIM
+#		     results from OpenDKIM's field only
+#		     (TrustedAuthservIDs), SPF checked itself
+#		     (SPFSelfValidate, SPFIgnoreResults: it believes no
+#		     SPF header), Debian's Public Suffix List plus "test"
+#		     (RFC 6761; without it OpenDMARC finds no
+#		     organizational domain under test.); it rejects nothing
 #
-#	The messages are signed at run time by dkimpy (tests/e2e/dkim-sign.py)
-#	with keys made at run time (openssl genrsa: RSA 2048 and 512; dkimpy
-#	with python3-nacl: ed25519); the key records and the DMARC and SPF
-#	records are written into zones for the rig's unbound then
-#	(RIG_ZONES_EXTRA).  No key is in the repository.  The client is
+#	The messages are signed at run time by dkimpy
+#	(tests/e2e/dkim-sign.py) with keys made at run time (openssl
+#	genrsa: RSA 2048 and 512 bits; dkimpy with python3-nacl: ed25519);
+#	the key, SPF and DMARC records go into zones written then for the
+#	rig's unbound (RIG_ZONES_EXTRA), with a zone for test. itself, so
+#	that a name of no zone is NXDOMAIN as the root would say (unbound,
+#	with no root to ask, would SERVFAIL, and RFC 9989's walk asks
+#	_dmarc.test).  No key is in the repository.  The client is
 #	192.0.2.10 (XCLIENT); each Subject is the case's key.
 #
-#	Three rmxfd, one smtpd each, differ only in their actions:
+#	Three rmxfd, one smtpd each, differ in their actions only:
 #
 #	  mark  action_dmarc_reject = action_dmarc_quarantine = mark:
 #		every message is delivered, and the three headers are read
 #	  act   action_dmarc_reject = reject (550 5.7.1 at the end of
 #		DATA, seen by swaks), action_dmarc_quarantine =
-#		quarantine (Postfix's hold queue, postqueue -j); an ACL:
-#		observe@ OBSERVE (delivered, marked), skipme@ skip
+#		quarantine (Postfix's hold queue: postqueue -j, and
+#		rmxf's header in the held file, postcat), the default
+#		action_dmarc_temperror (mark); an ACL: observe@ OBSERVE,
+#		nodmarc@ NODMARC, skipme@ skip
 #	  hold  action_dmarc_reject = quarantine
 #
-#	For each delivered message: OpenDKIM's dkim= per signature and
-#	OpenDMARC's dmarc=, p= and header.from= are what RFC 6376 and RFC
-#	7489 give (the case table below); rmxf's dkim= equals OpenDKIM's
-#	per signature (result, header.d, header.s, header.a, header.b) and
-#	its dmarc= result, p= and header.from= equal OpenDMARC's; except
-#	where they must differ, asserted as such:
+#	For each message on "mark": OpenDKIM's dkim= per signature and
+#	OpenDMARC's dmarc=, p= and header.from= are asserted as the table
+#	of cases below says; rmxf's dkim= equals OpenDKIM's per signature
+#	(result, header.d, header.s, header.a, header.b) and its dmarc=,
+#	p= and header.from= equal OpenDMARC's, except where they must
+#	differ, asserted as such:
 #
-#	  rsa-sha1     OpenDKIM 2.11 verifies rsa-sha1 (pass); RFC 8301
-#		       makes it invalid: rmxf permerror.  So OpenDMARC
-#		       has an aligned DKIM pass, rmxf none: pass vs fail.
-#	  short key    a 512-bit RSA key: OpenDKIM (MinimumKeyBits 1024)
-#		       and rmxf both refuse it; the names differ where
-#		       noted in the run's diagnostics.
-#	  np=          From: a name that does not exist under a record
-#		       "p=none; sp=quarantine; np=reject": RFC 9989 (which
-#		       rmxf implements; it obsoletes RFC 7489) applies
-#		       np=, OpenDMARC 1.4.2 knows no np= and takes sp=.
+#	  rsa-sha1     OpenDKIM verifies rsa-sha1 (pass); RFC 8301 makes
+#		       it invalid: rmxf permerror.  So OpenDMARC has an
+#		       aligned DKIM pass and says pass; rmxf fail.
+#	  short key    512 bits: OpenDKIM (MinimumKeyBits 1024) says
+#		       policy, rmxf permerror (RFC 8301); both dmarc=fail.
+#	  DNS failure  a key and a _dmarc under servfail.test (SERVFAIL)
+#		       or timeout.test (no answer): OpenDKIM, with
+#		       On-DNSError accept, writes no dkim= at all; rmxf
+#		       temperror.  OpenDMARC takes the failed policy
+#		       lookup as no record (dmarc=none; RFC 7489 6.6.3
+#		       leaves DNS errors to the receiver); rmxf temperror
+#		       (RFC 9989, RFC 8601).
+#	  strict       aspf=s with SPF passing for a subdomain of the From
+#		       domain, and adkim=s with d= a subdomain of it:
+#		       OpenDMARC 1.4.2 with a PSL says pass (its strict
+#		       check matches organizational domains in this
+#		       direction: trusteddomainproject/OpenDMARC issue
+#		       268), rmxf fail as RFC 7489 and RFC 9989 say.  With
+#		       From: a subdomain and d= the parent both say fail.
+#	  np=          From: a name that does not exist, under "p=none;
+#		       sp=quarantine; np=reject": RFC 9989 (which rmxf
+#		       implements; it obsoletes RFC 7489) applies np=
+#		       (p=reject); OpenDMARC knows no np= and takes sp=
+#		       (p=quarantine).  Both fail.
 #	  psd=y        "_dmarc.psd.test" is a public suffix operator's
-#		       record (psd=y): by RFC 9989's tree walk the
+#		       record (psd=y): by RFC 9989's walk the
 #		       organizational domains of org.psd.test and
 #		       other.psd.test are themselves, so d=other.psd.test
-#		       is not aligned with From: org.psd.test (rmxf: fail);
-#		       OpenDMARC takes the organizational domain from the
-#		       PSL, where both are under psd.test (pass).
-#	  pct=0        RFC 9989 has no pct=; OpenDMARC applies it to its
-#		       disposition only; the result is fail for both.
+#		       does not align with From: org.psd.test (rmxf fail);
+#		       OpenDMARC takes them from the PSL, where both are
+#		       under psd.test (pass).
+#	  pct=0        RFC 9989 has no pct=: both say fail, p=reject; rmxf
+#		       on "act" rejects it (OpenDMARC would sample it out).
 #
-#	Cases (From domain; MAIL FROM SPF; signatures; OpenDMARC):
-#	aligned DKIM pass with SPF fail (pass); aligned SPF pass (relaxed,
-#	a subdomain of the From domain) without DKIM (pass); both fail
-#	under p=reject with an unaligned valid signature (fail; act: 550
-#	5.7.1 after DATA; hold: in the hold queue; mark: delivered);
-#	p=quarantine (fail; act: held); p=none (fail; act: delivered);
-#	sp=reject for a subdomain (fail, and pass with a signature of the
-#	parent); relaxed alignment of a parent's signature (pass); adkim=s
-#	with the parent's signature (fail) and the exact domain's (pass);
-#	aspf=s with a subdomain's SPF pass (fail); no DMARC record (none);
-#	a body changed after signing (dkim=fail); simple/simple with l=
-#	and text appended past l= (pass); ed25519-sha256 alone and with
-#	rsa-sha256 (RFC 8463); a key under servfail.test (SERVFAIL) and
-#	under timeout.test (no answer): temperror; the ACL's OBSERVE and
-#	skip recipients on "act".  Then: nothing tempfailed, no Milter
-#	warning in Postfix's maillog.
+#	Cases (From domain's record; MAIL FROM's SPF; signatures: the
+#	verdicts where both agree): aligned DKIM pass with SPF fail (pass);
+#	SPF pass for a subdomain of the From domain, no DKIM (pass, relaxed
+#	alignment); SPF fail with a valid unaligned signature under
+#	p=reject (fail; act: 550 5.7.1 after DATA and maillog's
+#	milter-reject; hold: held, dis=quarantine); p=quarantine (fail;
+#	act: held); p=none (fail; act: accepted); sp=reject for a
+#	subdomain (fail; act: 550), and pass with the parent's signature;
+#	From: a subdomain, d= the parent (pass); adkim=s, the parent's
+#	signature (fail) and the exact domain's (pass); no DMARC record
+#	(none); a body changed after signing (dkim=fail); simple/simple
+#	with l= and text appended past it (pass); ed25519-sha256 alone and
+#	with rsa-sha256 (OpenDKIM 2.11 verifies ed25519: both pass); the
+#	differences above.  On "act": the unaligned fail to observe@
+#	(delivered, dis=none, observed=action_dmarc_reject logged), to
+#	user@ and nodmarc@ in one message (the mildest action: delivered
+#	to both, dis=none), to skipme@ (no rmxf result; OpenDMARC's fail),
+#	a temperror (accepted).  Then: no Milter warning or tempfail in
+#	Postfix's maillog.
 #
 #	Skipped without root, Postfix, swaks, unbound, openssl, opendkim,
-#	opendmarc, /usr/bin/python3 with dkim and nacl, build/rmxfd, or the
-#	namespace.  TAP on stdout.  About 40 s (the timeout case alone
-#	about 10 s).
+#	opendmarc, /usr/bin/python3 with dkim and nacl, publicsuffix,
+#	build/rmxfd, or the namespace.  TAP on stdout, with the table of
+#	both sides' verdicts as comments at the end.  About 45 s (the
+#	timeout case about 8 s).  A build of rmxfd without test_dkim is
+#	started without the DKIM and DMARC parameters (and that line
+#	fails), so that the other side still runs.
 # ENVIRONMENT
 #	O (build directory, default build); see rig.sh for the others.
 # SEE ALSO
@@ -106,7 +133,7 @@ rig_require unbound unbound-checkconf postfix postqueue swaks dig ip ss \
 [ -r "$PSL" ] || skip_all "no $PSL (publicsuffix)"
 [ -z "${RIG_NO_NS:-}" ] ||
     skip_all "the Milters use /etc/resolv.conf here: needs the namespace"
-RIG_MAILBOXES="user observe skipme"
+RIG_MAILBOXES="user observe nodmarc skipme"
 rig_enter "$@" || skip_all "rig setup failed"
 [ "$RIG_NS" = 1 ] ||
     skip_all "the Milters use /etc/resolv.conf here: needs the namespace"
@@ -200,8 +227,8 @@ zone test </dev/null
 RIG_ZONES_EXTRA=$(echo "$Z"/*.zone)
 
 # rmxfd: three configurations (see DESCRIPTION)
-printf 'observe@dest.test\tcheck OBSERVE\nskipme@dest.test\tskip\n' \
-    >"$R/rmxf.acl"
+printf '%s\tcheck OBSERVE\n%s\tcheck NODMARC\n%s\tskip\n' \
+    observe@dest.test nodmarc@dest.test skipme@dest.test >"$R/rmxf.acl"
 RMXF_DKIM_LINES=("test_dkim = yes" "test_dmarc = yes")
 # write_conf NAME ACTION-REJECT ACTION-QUARANTINE [DKIM?] - $R/NAME.conf
 write_conf() {
@@ -368,7 +395,7 @@ message() {
 		echo "Content-Type: text/plain; charset=us-ascii"
 		echo
 		echo "Case $key of tests/e2e/t_dkim.sh."
-		echo "A second line  with  two spaces,	a tab and trailing blanks  "
+		echo "Two  spaces,	a tab and trailing blanks  "
 		echo "The end."
 	} >"$f"
 	if [ "$sigs" != - ]; then
@@ -401,8 +428,8 @@ send() {
 
 # swaks_diag - the end of the last dialogue, for a failed line
 swaks_diag() {
-	printf '%s\n' "$sw_out" | grep -E '^ *(<-|<\*\*|->) +([245][0-9][0-9]|\.$)' |
-	    tail -6
+	printf '%s\n' "$sw_out" |
+	    grep -E '^ *(<-|<\*\*|->) +([245][0-9][0-9]|\.$)' | tail -6
 }
 
 # data_reply - the reply to the end of DATA in $sw_out
@@ -428,7 +455,9 @@ ar() {
 			if (c == "(") { depth++; cm[n] = cm[n] " "; continue }
 			if (c == ")" && depth > 0) { depth--; continue }
 			if (depth > 0) { cm[n] = cm[n] c; continue }
-			if (c == ";") { n++; part[n] = ""; cm[n] = ""; continue }
+			if (c == ";") {
+				n++; part[n] = ""; cm[n] = ""; continue
+			}
 			part[n] = part[n] c
 		}
 		split(part[0], w, " ")
@@ -463,7 +492,7 @@ dkim_norm() {
 	local l
 	while read -r l; do
 		printf '%s %s %s %s %s\n' "${l%% *}" \
-		    "$(prop header.d <<<"$l" | tr A-Z a-z)" \
+		    "$(prop header.d <<<"$l" | tr '[:upper:]' '[:lower:]')" \
 		    "$(prop header.s <<<"$l")" "$(prop header.a <<<"$l")" \
 		    "$(prop header.b <<<"$l" | cut -c1-8)"
 	done | sed 's/ *$//' | sort
@@ -474,7 +503,7 @@ dmarc_norm() {
 	local l
 	read -r l || return 0
 	printf '%s p=%s from=%s\n' "${l%% *}" "$(prop p <<<"$l")" \
-	    "$(prop header.from <<<"$l" | tr A-Z a-z)"
+	    "$(prop header.from <<<"$l" | tr '[:upper:]' '[:lower:]')"
 }
 
 # rd_list - normalized dkim lines on stdin as "RESULT:D,..." ("-": none)
@@ -495,7 +524,7 @@ TABLE=
 # DMARC ("RESULT/POLICY"), rmxf's equal theirs, or RMXF-DKIM /
 # RMXF-DMARC where they must differ ("=" for the same)
 check() {
-	local key=$1 dom=$2 f kd km rd rm want wk wm
+	local key=$1 dom=$2 f kd km rd rm wk wm
 	if ! f=$(rig_delivered "$key"); then
 		ok 1 "$key: delivered" "$(swaks_diag)"
 		return 1
@@ -596,21 +625,29 @@ one pct0 a@pct.test b@pct.test - "" none fail/reject
 # the actions: act and hold smtpd, the same messages
 # queued_id - the queue ID of the last send's accepted message
 queued_id() {
-	printf '%s\n' "$sw_out" | sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' |
+	printf '%s\n' "$sw_out" |
+	    sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' |
 	    tail -1
 }
-# held KEY - the last send's message is in Postfix's hold queue
+# held KEY POLICY - the last send's message is in Postfix's hold queue,
+# with rmxf's "dmarc=fail (p=POLICY dis=quarantine)"
 held() {
-	local id j=
+	local id j='' h i
 	id=$(queued_id)
 	[ -n "$id" ] && for ((i = 0; i < 30; i++)); do
-		j=$(postqueue -c "$RIG_T/pf/etc" -j | grep "\"queue_id\": *\"$id\"")
+		j=$(postqueue -c "$RIG_T/pf/etc" -j |
+		    grep "\"queue_id\": *\"$id\"")
 		[ -n "$j" ] && break
 		sleep 0.1
 	done
 	printf '%s\n' "$j" | grep -q '"queue_name": *"hold"'
 	ok $? "$1: accepted ($id) and in the hold queue" \
-	    "$(swaks_diag; printf '%s\n' "$j")"
+	    "$(swaks_diag; printf '%s\n' "$j")" || return 1
+	h=$(postcat -c "$RIG_T/pf/etc" -h -q "$id" 2>&1 |
+	    grep -i "^Authentication-Results: $AUTHSERV;")
+	printf '%s\n' "$h" | grep -q "; dmarc=fail (p=$2 dis=quarantine) "
+	ok $? "$1: held with rmxf's dmarc=fail (p=$2 dis=quarantine)" \
+	    "$h"
 }
 # rejected KEY - the last send's DATA got 550 5.7.1
 rejected() {
@@ -622,23 +659,30 @@ rejected() {
 
 send "$S_ACT" reject-fail b@rej.test
 rejected "act reject-fail"
-rig_maillog | grep -q "milter-reject: END-OF-MESSAGE from unknown\[$CLIENT\]: 5\.7\.1 "
+rig_maillog |
+    grep -q "milter-reject: END-OF-MESSAGE from unknown\[$CLIENT\]: 5\.7\.1 "
 ok $? "act reject-fail: maillog has the milter-reject line" \
     "$(rig_maillog | grep milter- | tail -2)"
 send "$S_ACT" quar-fail b@quar.test
-held "act quar-fail"
+held "act quar-fail" quarantine
 send "$S_HOLD" reject-fail b@rej.test
-held "hold reject-fail"
+held "hold reject-fail" reject
 send "$S_ACT" none-fail b@none.test
 d=$(data_reply)
 printf '%s\n' "$d" | grep -q '^250 '
 ok $? "act none-fail: p=none, accepted" "$d"
 send "$S_ACT" sp-fail b@x.sub.test
 rejected "act sp-fail (sp=reject)"
-send "$S_ACT" dkim-spffail b@rej.test
-d=$(data_reply)
-printf '%s\n' "$d" | grep -q '^250 '
-ok $? "act dkim-spffail: dmarc=pass, accepted" "$d"
+for c in dkim-spffail:rej.test:pass servfail:ok.rej.test:temperror; do
+	IFS=: read -r key mf what <<<"$c"
+	send "$S_ACT" "$key" "b@$mf"
+	d=$(data_reply)
+	printf '%s\n' "$d" | grep -q '^250 '
+	ok $? "act $key: dmarc=$what, accepted" "$d"
+done
+# RFC 9989 has no pct=: pct=0 asks for nothing less than p=reject
+send "$S_ACT" pct0 b@pct.test
+rejected "act pct0 (pct= is not read)"
 
 # the ACL on act: OBSERVE delivers and marks, skip adds nothing
 message acl-observe a@rej.test third.test:rsa
@@ -653,6 +697,20 @@ if f=$(rig_delivered acl-observe observe); then
 else
 	ok 1 "acl-observe: delivered to observe@" "$(swaks_diag)"
 fi
+# NODMARC: marked only; one message for user@ (reject) and nodmarc@
+# gets the mildest action: delivered to both, dis=none
+message acl-nodmarc a@rej.test third.test:rsa
+send "$S_ACT" acl-nodmarc b@rej.test user@dest.test,nodmarc@dest.test
+for rc in nodmarc user; do
+	if f=$(rig_delivered acl-nodmarc "$rc"); then
+		h=$(ar "$f" "$AUTHSERV" dmarc)
+		printf '%s\n' "$h" | grep -q '^fail .*p=reject dis=none'
+		ok $? "acl-nodmarc: delivered to $rc@ with rmxf's dmarc=fail,\
+ dis=none" "$h"
+	else
+		ok 1 "acl-nodmarc: delivered to $rc@" "$(swaks_diag)"
+	fi
+done
 message acl-skip a@rej.test third.test:rsa
 send "$S_ACT" acl-skip b@rej.test skipme@dest.test
 if f=$(rig_delivered acl-skip skipme); then
@@ -665,7 +723,8 @@ else
 	ok 1 "acl-skip: delivered to skipme@" "$(swaks_diag)"
 fi
 
-! rig_maillog | grep -qiE 'warning: .*milter|milter-reject: .* 4\.[0-9.]+ |problem talking'
+! rig_maillog |
+    grep -qiE 'warning: .*milter|milter-reject: .* 4\.[0-9.]+ |problem talking'
 ok $? "no Milter warning or tempfail in the maillog" \
     "$(rig_maillog | grep -iE 'warning|milter-reject: .* 4\.' | head -5)"
 
