@@ -103,7 +103,14 @@
 #	(delivered, dis=none, observed=action_dmarc_reject logged), to
 #	user@ and nodmarc@ in one message (the mildest action: delivered
 #	to both, dis=none), to skipme@ (no rmxf result; OpenDMARC's fail),
-#	a temperror (accepted).  Then: no Milter warning or tempfail in
+#	a temperror (accepted).  A null MAIL FROM with a HELO name whose
+#	SPF passes, in the From domain's organizational domain (pass: SPF
+#	of the HELO identity aligns).  Two From: domains, rej.test (aligned
+#	DKIM pass, p=reject) and none.test (fail, p=none): OpenDMARC 1.4.2
+#	writes no dmarc= at all; rmxf says fail, header.from=none.test;
+#	TODO: rmxf writes p=reject and "act" rejects it, where RFC 7489
+#	6.6.1 takes the strictest policy among the domains that fail
+#	(none.test's p=none).  Then: no Milter warning or tempfail in
 #	Postfix's maillog.
 #
 #	Skipped without root, Postfix, swaks, unbound, openssl, opendkim,
@@ -386,7 +393,7 @@ ok $? "postfix starts (smtpd_milters rmxfd, opendkim, opendmarc)" \
 message() {
 	local key=$1 from=$2 sigs=$3 mod=${4:-} f=$M/$1.eml s d sel a c l
 	{
-		echo "From: <$from>"
+		echo "From: <${from//,/>, <}>"
 		echo "To: <user@dest.test>"
 		echo "Subject: $key"
 		echo "Date: $(date -u -R)"
@@ -419,10 +426,11 @@ message() {
 	return 0
 }
 
+HELO=client.e2e.test	# the client's HELO name (an A record, no SPF)
 # send PORT KEY MAILFROM [RCPT] - swaks --data the case's message
 send() {
 	rig_swaks --server "127.0.0.1:$1" --xclient-addr "$CLIENT" \
-	    --helo client.e2e.test --from "$3" --to "${4:-user@dest.test}" \
+	    --helo "$HELO" --from "$3" --to "${4:-user@dest.test}" \
 	    --data "@$M/$2.eml"
 }
 
@@ -621,6 +629,39 @@ one np a@ghost.np.test b@ok.rej.test - "" none fail/quarantine \
 one psd a@org.psd.test b@ok.rej.test other.psd.test:rsa "" \
     pass:other.psd.test pass/reject = fail/reject
 one pct0 a@pct.test b@pct.test - "" none fail/reject
+HELO=ok.rej.test
+one null-helo a@rej.test '<>' - "" none pass/reject
+HELO=client.e2e.test
+
+# two From: domains, rej.test (aligned DKIM pass, p=reject) and
+# none.test (fail, p=none): OpenDMARC 1.4.2 writes no dmarc= for a
+# multi-valued From:; rmxf evaluates each domain, the worst result
+# wins (fail, from=none.test), and only a failing domain's policy
+# applies (RFC 7489 6.6.1): p=none, so "act" delivers it
+message two-from a@rej.test,b@none.test rej.test:rsa
+send "$RIG_SMTP_PORT" two-from b@rej.test
+if f=$(rig_delivered two-from); then
+	kd=$(ar "$f" "$DKIM_ID" dkim | dkim_norm)
+	rd=$(ar "$f" "$AUTHSERV" dkim | dkim_norm)
+	[ -n "$kd" ] && [ "$kd" = "$rd" ]
+	ok $? "two-from: rmxf's dkim= equals OpenDKIM's" "$kd
+$rd"
+	km=$(ar "$f" "$DMARC_ID" dmarc)
+	[ -z "$km" ]
+	ok $? "two-from: OpenDMARC writes no dmarc= for two From: domains" \
+	    "$km"
+	rm_=$(ar "$f" "$AUTHSERV" dmarc | dmarc_norm)
+	diag "two-from: rmxf: $rm_"
+	TABLE="$TABLE
+two-from|$(rd_list <<<"$kd")|$(rd_list <<<"$rd")|-|${rm_% from=*}"
+	[ "${rm_%% *} ${rm_##* }" = "fail from=none.test" ]
+	ok $? "two-from: rmxf says dmarc=fail header.from=none.test" "$rm_"
+	[ "$rm_" = "fail p=none from=none.test" ]
+	todo $? "two-from: rmxf's p= is the failing domain's (none)" \
+	    "rmxf reports the strictest p= of all From: domains" "$rm_"
+else
+	ok 1 "two-from: delivered" "$(swaks_diag)"
+fi
 
 # the actions: act and hold smtpd, the same messages
 # queued_id - the queue ID of the last send's accepted message
@@ -680,6 +721,11 @@ for c in dkim-spffail:rej.test:pass servfail:ok.rej.test:temperror; do
 	printf '%s\n' "$d" | grep -q '^250 '
 	ok $? "act $key: dmarc=$what, accepted" "$d"
 done
+send "$S_ACT" two-from b@rej.test
+d=$(data_reply)
+printf '%s\n' "$d" | grep -q '^250 '
+todo $? "act two-from: only none.test fails (p=none), accepted" \
+    "rmxf applies rej.test's p=reject to none.test's fail" "$d"
 # RFC 9989 has no pct=: pct=0 asks for nothing less than p=reject
 send "$S_ACT" pct0 b@pct.test
 rejected "act pct0 (pct= is not read)"
