@@ -45,7 +45,8 @@
 #		nodmarc@ NODMARC, skipme@ skip
 #	  hold  action_dmarc_reject = quarantine
 #
-#	For each message on "mark": OpenDKIM's dkim= per signature and
+#	For each message on "mark": rmxf's spf= result and domain equal
+#	OpenDMARC's (libspf2); OpenDKIM's dkim= per signature and
 #	OpenDMARC's dmarc=, p= and header.from= are asserted as the table
 #	of cases below says; rmxf's dkim= equals OpenDKIM's per signature
 #	(result, header.d, header.s, header.a, header.b) and its dmarc=,
@@ -514,6 +515,16 @@ dmarc_norm() {
 	    "$(prop header.from <<<"$l" | tr '[:upper:]' '[:lower:]')"
 }
 
+# spf_norm - an spf result line on stdin as "RESULT DOMAIN" (the domain
+# of smtp.mailfrom or smtp.helo, lower case)
+spf_norm() {
+	local l
+	read -r l || return 0
+	printf '%s %s\n' "${l%% *}" "$(tr ' ' '\n' <<<"$l" |
+	    sed -n 's/^smtp\.\(mailfrom\|helo\)=\(.*@\)\{0,1\}//p' |
+	    head -1 | tr '[:upper:]' '[:lower:]')"
+}
+
 # rd_list - normalized dkim lines on stdin as "RESULT:D,..." ("-": none)
 rd_list() {
 	awk 'NF { printf "%s%s%s%s", (n++ ? "," : ""), $1, (NF > 1 ? ":" : ""),
@@ -532,7 +543,7 @@ TABLE=
 # DMARC ("RESULT/POLICY"), rmxf's equal theirs, or RMXF-DKIM /
 # RMXF-DMARC where they must differ ("=" for the same)
 check() {
-	local key=$1 dom=$2 f kd km rd rm wk wm
+	local key=$1 dom=$2 f kd km rd rm wk wm ks rs
 	if ! f=$(rig_delivered "$key"); then
 		ok 1 "$key: delivered" "$(swaks_diag)"
 		return 1
@@ -552,6 +563,11 @@ $key|$(rd_list <<<"$kd")|$(rd_list <<<"$rd")|${km% from=*}|${rm% from=*}"
 	[ "$km" = "$wm" ]
 	ok $? "$key: OpenDMARC says dmarc=$4 header.from=$dom" \
 	    "$(ar "$f" "$DMARC_ID" dmarc)"
+	ks=$(ar "$f" "$DMARC_ID" spf | spf_norm)
+	rs=$(ar "$f" "$AUTHSERV" spf | spf_norm)
+	[ -n "$ks" ] && [ "$ks" = "$rs" ]
+	ok $? "$key: rmxf's spf= equals OpenDMARC's (libspf2): $ks" \
+	    "rmxf: $rs"
 	wk=${5:-=}
 	if [ "$wk" = = ]; then
 		[ -n "$rd" ] && [ "$rd" = "$kd" ]
