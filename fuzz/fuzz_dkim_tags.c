@@ -30,7 +30,8 @@ fuzz_tags_check(const char *t, size_t len, const struct dkim_tag *tags,
 		if (tags[k].nlen == 0 || tags[k].name < t || tags[k].val < t ||
 		    tags[k].name + tags[k].nlen > t + len ||
 		    tags[k].val + tags[k].vlen > t + len ||
-		    tags[k].val_off > tags[k].spec_end || tags[k].spec_end > len)
+		    tags[k].val_off > tags[k].spec_end ||
+		    tags[k].spec_end > len)
 			msg_panic("tag outside its input");
 		for (j = 0; j < k; j++)
 			if (tags[j].nlen == tags[k].nlen && memcmp(tags[j].name,

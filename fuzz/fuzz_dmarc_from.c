@@ -12,7 +12,9 @@
  *	with every question answered NXDOMAIN, then again with the bytes
  *	of the input's first line as the one TXT record of every name:
  *	each step must end in DONE within a bound, ask TXT only, at most
- *	DMARC_MAX_WALK + 1 questions per author domain, and give a result
+ *	DMARC_MAX_WALK + 1 questions per author domain and DMARC_MAX_WALK
+ *	per identifier (two fixed ones, and the input as a string), and
+ *	give a result
  *	and policy in range.
  */
 #include <stdint.h>
@@ -46,7 +48,8 @@ fuzz_run(const char *block, size_t len, const struct spf_rr *rr)
 {
 	struct dmarc *d = dmarc_new();
 	const struct spf_question *qs;
-	struct spf_question q[DMARC_MAX_FROM * (DMARC_MAX_WALK + 1)];
+	struct spf_question q[DMARC_MAX_FROM * (DMARC_MAX_WALK + 1) +
+			    DMARC_MAX_IDS * DMARC_MAX_WALK];
 	struct spf_answer a;
 	struct dmarc_dkim k = {1, "example.com"};
 	struct dmarc_auth auth = {SPF_PASS, "example.com", &k, 1};
@@ -64,6 +67,13 @@ fuzz_run(const char *block, size_t len, const struct spf_rr *rr)
 			free(f);
 			start = i;
 		}
+	dmarc_identifier(d, "example.com");
+	dmarc_identifier(d, "a.b.example.com");
+	f = xmalloc(len + 1);
+	memcpy(f, block, len);
+	f[len] = 0;
+	dmarc_identifier(d, f);
+	free(f);
 	dmarc_eoh(d);
 	for (steps = 0; dmarc_step(d, &qs, &n) == SPF_STEP_QUERY; steps++) {
 		if (steps == FUZZ_STEPS || n > sizeof(q) / sizeof(q[0]))
@@ -83,7 +93,8 @@ fuzz_run(const char *block, size_t len, const struct spf_rr *rr)
 				msg_panic("answer taken twice");
 		}
 	}
-	if (asked > DMARC_MAX_FROM * (DMARC_MAX_WALK + 1))
+	if (asked > DMARC_MAX_FROM * (DMARC_MAX_WALK + 1) +
+	    DMARC_MAX_IDS * DMARC_MAX_WALK)
 		msg_panic("%zu questions", asked);
 	o = dmarc_evaluate(d, &auth);
 	if ((unsigned)o->result > DMARC_PERMERROR ||

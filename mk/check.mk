@@ -118,7 +118,7 @@ script-test: all tests $(O)/rmxfd
 daemon-test: all tests
 	$(PROVE) --exec bash tests/daemon/run.sh tests/daemon/log.sh \
 	    tests/daemon/attack.sh tests/daemon/metrics.sh \
-	    tests/daemon/milter.sh
+	    tests/daemon/milter.sh tests/daemon/milter_dkim.sh
 
 # install-test: make install DESTDIR=scratch PREFIX=/usr, the file list,
 # a second install over an edited rmxf.conf (tests/install/run.sh).

@@ -119,9 +119,8 @@ auth_act(struct auth *a, const struct auth_in *in,
 	struct auth_decision *d = &a->dec;
 	const char *param;
 
-	d->policy = o->policy;
-	if (o->testing && d->policy > DMARC_P_NONE)
-		d->policy--;		/* RFC 9989 t=y: one step milder */
+	/* for a fail, the policy one step milder under t=y (RFC 9989) */
+	d->policy = o->result == DMARC_FAIL ? o->applied : o->policy;
 	d->table = auth_table(a->conf, o, d->policy, &param);
 	d->action = d->table;
 	if (d->action == CONF_DA_OBSERVE) {

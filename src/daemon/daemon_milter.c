@@ -495,7 +495,8 @@ static void daemon_milter_drain(struct daemon_milter *);
 
 /* daemon_milter_fold - what an accepted recipient's decision tells the
  * message's DKIM and DMARC: checked (not skipped, exempt or outgoing),
- * observe-only, NODMARC, and MAIL FROM's SPF result */
+ * observe-only, NODMARC or skipped (mark only: the message is theirs
+ * too), and MAIL FROM's SPF result */
 static void
 daemon_milter_fold(struct daemon_milter *m, const struct check_decision *dec)
 {
@@ -504,6 +505,8 @@ daemon_milter_fold(struct daemon_milter *m, const struct check_decision *dec)
 
 	if (dec->verdict != CHECK_V_DUNNO && dec->verdict != CHECK_V_PREPEND)
 		return;
+	if (dec->method == CHECK_M_ACL)	/* skip: it gets the message too */
+		m->nodmarc = 1;
 	if (dec->method == CHECK_M_NONE || dec->method == CHECK_M_ACL ||
 	    dec->method == CHECK_M_EXEMPT || dec->method == CHECK_M_SMARTHOST)
 		return;

@@ -19,8 +19,9 @@
  *	(one running digest per distinct (canonicalization, hash, l=)), and
  *	never copied whole.
  *
- *	At the end of the header the signatures are parsed (at most
- *	params.max_sigs of them verified; the rest are not reported) and
+ *	At the end of the header the signatures are parsed (the first
+ *	params.max_sigs of them, at most DKIM_MAX_SIGS_CAP, are verified;
+ *	the rest are not reported) and
  *	the key questions (TXT at selector._domainkey.domain) are asked,
  *	so that DNS works while the body streams.  dkim_step() may be
  *	called at any time after dkim_eoh(): it returns QUERY with the new
@@ -59,10 +60,23 @@ enum dkim_result {
 	DKIM_TEMPERROR,
 };
 
+struct dkim_kcache;
+
 struct dkim_params {
 	long long	now;		/* seconds since the epoch: x=, t= */
 	unsigned	max_sigs;	/* 0: DKIM_MAX_SIGS */
+	struct dkim_kcache *kcache;	/* parsed keys, borrowed; NULL: none */
 };
+
+/*
+ * Parsed keys kept across messages, keyed by the exact octets of the
+ * key record (decoding an RSA key costs more than verifying with it).
+ * The caller owns it; it must outlive the verifiers that use it.
+ */
+struct dkim_kcache *dkim_kcache_new(size_t max_keys);
+void	dkim_kcache_free(struct dkim_kcache *);
+void	dkim_kcache_stats(const struct dkim_kcache *, unsigned long *hits,
+	    unsigned long *misses, size_t *keys);
 
 /*
  * One signature's outcome.  Strings are owned by the verifier, NUL
@@ -78,12 +92,15 @@ struct dkim_sig_result {
 	const char     *i;		/* i= (AUID), or "" */
 	const char     *b;		/* the first 8 characters of b=
 					 * (RFC 6008 header.b), or "" */
-	const char     *reason;		/* why, for every result but pass:
+	const char     *reason;		/* "" for pass, else why:
 					 * "body hash did not verify",
 					 * "key revoked", "signature expired",
 					 * "rsa-sha1 is not valid", ... */
 	unsigned	key_bits;	/* RSA modulus bits, 256 for ed25519,
-					 * 0: no key */
+					 * 0: no key; set also when the key
+					 * was refused (e.g. too short) */
+	int		testing;	/* the key has t=y (RFC 6376 3.6.1:
+					 * the signer is testing DKIM) */
 };
 
 struct dkim;
@@ -95,7 +112,9 @@ void	dkim_free(struct dkim *);
  * One header field as received: "Name:value", folding included, without
  * the CRLF that ends its last line.  Returns 0, or -1 when a bound
  * (DKIM_MAX_HEADERS, DKIM_MAX_HEADER_BYTES) is passed: the field is not
- * kept, and signatures that cover it will fail to verify.
+ * kept, and signatures that cover it will fail to verify; -1 also after
+ * dkim_eoh().  Body octets before dkim_eoh() or after dkim_eom() are
+ * ignored; dkim_eom() ends the header too if dkim_eoh() was not called.
  */
 int	dkim_header(struct dkim *, const char *field, size_t len);
 void	dkim_eoh(struct dkim *);

@@ -26,8 +26,8 @@ struct dkim_tag {
 	size_t		nlen;
 	const char     *val;		/* FWS around it removed */
 	size_t		vlen;
-	size_t		val_off;	/* offset of the first octet after '=' */
-	size_t		spec_end;	/* offset of the ';' ending it, or len */
+	size_t		val_off;	/* offset just after the '=' */
+	size_t		spec_end;	/* offset of its ';', or len */
 };
 
 int	dkim_tags_parse(const char *, size_t, struct dkim_tag *, size_t,
@@ -79,6 +79,10 @@ struct dkim_key {
 enum dkim_result dkim_key_parse(struct arena *, const char *, size_t,
 	    struct dkim_key *, const char **);
 void	dkim_key_release(struct dkim_key *);
+int	dkim_kcache_get(struct dkim_kcache *, const char *, size_t,
+	    struct dkim_key *);
+void	dkim_kcache_put(struct dkim_kcache *, const char *, size_t,
+	    const struct dkim_key *);
 
 /* Streamed body canonicalization and hashing (3.4.3, 3.4.4, 3.7). */
 struct dkim_bodyhash;

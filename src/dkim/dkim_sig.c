@@ -43,6 +43,7 @@
 #include "dkim_int.h"
 
 #define DKIM_SHA256_LEN	32
+#define DKIM_MAX_SEL_DOMAIN	240	/* s= + d= in a 253-octet name */
 
 /* dkim_sig_str - NUL-terminated copy of a tag value, or "" */
 static const char *
@@ -324,7 +325,8 @@ dkim_sig_check(struct arena *a, const struct dkim_tag *tags, size_t n,
 	    || strchr(sig->d, '@') != NULL || sig->d[strlen(sig->d) - 1] == '.')
 		return *reason = *sig->d ? "d= is not a domain name" :
 		    "no d= tag", -1;
-	if (*sig->s == 0 || !dkim_sig_selector(sig->s) || strlen(sig->s) + strlen(sig->d) > 240)
+	if (*sig->s == 0 || !dkim_sig_selector(sig->s) ||
+	    strlen(sig->s) + strlen(sig->d) > DKIM_MAX_SEL_DOMAIN)
 		return *reason = *sig->s ? "s= is not a selector" :
 		    "no s= tag", -1;
 	if (h == NULL || dkim_sig_list(a, h, &sig->h, &sig->nh) < 0)

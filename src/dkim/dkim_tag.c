@@ -173,8 +173,8 @@ dkim_tags_salvage(const char *t, size_t len, struct dkim_tag *tags,
 			size_t k;
 
 			for (k = 0; k < n; k++)
-				if (tags[k].nlen == nt->nlen &&
-				    memcmp(tags[k].name, nt->name, nt->nlen) == 0)
+				if (tags[k].nlen == nt->nlen && memcmp(
+				    tags[k].name, nt->name, nt->nlen) == 0)
 					break;
 			if (k == n)
 				n++;

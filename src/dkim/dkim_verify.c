@@ -19,8 +19,9 @@
  *
  *	Key answers: the TXT records of the name are tried in order and
  *	the first that parses as a key record (a revoked one included) is
- *	the key (RFC 6376 3.6.2.2 says a name with several records gives
- *	undefined results; the first usable one is what OpenDKIM does).
+ *	the key (RFC 6376 3.6.2.2 leaves several records at one name
+ *	undefined; taking the first key record keeps a stray TXT record,
+ *	e.g. a site verification string, from hiding the key).
  *	None: permerror with the first record's reason; NXDOMAIN or no TXT
  *	record: permerror "no key" (6.1.2); SERVFAIL or timeout: temperror.
  *
@@ -75,6 +76,7 @@ struct dkim_one {
 	struct dkim_sig	sig;
 	enum dkim_result res;		/* PASS: not decided yet */
 	const char     *reason;
+	int		keyed;		/* key and bh are set */
 	size_t		key;		/* index into keys */
 	size_t		bh;		/* index into bhs */
 };
@@ -92,14 +94,15 @@ struct dkim {
 	struct dkim_hdr *hdrs;
 	size_t		nhdr, hcap, hbytes;
 	int		eoh, eom, done, cr;
-	struct dkim_one	sigs[DKIM_MAX_SIGS_CAP];
+	/* arrays of max_sigs entries, made at the end of the header */
+	struct dkim_one	*sigs;
 	size_t		nsig;
-	struct dkim_keyent keys[DKIM_MAX_SIGS_CAP];
+	struct dkim_keyent *keys;
 	size_t		nkey;
-	struct dkim_bhent bhs[DKIM_MAX_SIGS_CAP];
+	struct dkim_bhent *bhs;
 	size_t		nbh;
-	struct spf_question qs[DKIM_MAX_SIGS_CAP];
-	struct dkim_sig_result res[DKIM_MAX_SIGS_CAP];
+	struct spf_question *qs;
+	struct dkim_sig_result *res;
 };
 
 /* dkim_new - a verifier */
@@ -129,6 +132,11 @@ dkim_free(struct dkim *d)
 		dkim_key_release(&d->keys[k].key);
 	for (k = 0; k < d->nbh; k++)
 		dkim_bh_free(d->bhs[k].h);
+	free(d->sigs);
+	free(d->keys);
+	free(d->bhs);
+	free(d->qs);
+	free(d->res);
 	free(d->hdrs);
 	arena_free(d->a);
 	free(d);
@@ -207,6 +215,17 @@ dkim_eoh(struct dkim *d)
 	if (d->eoh)
 		return;
 	d->eoh = 1;
+	for (k = 0; k < d->nhdr; k++)
+		if (dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
+		    "DKIM-Signature"))
+			break;
+	if (k == d->nhdr)
+		return;		/* unsigned: nothing to allocate */
+	d->sigs = xcalloc(d->p.max_sigs, sizeof(*d->sigs));
+	d->keys = xcalloc(d->p.max_sigs, sizeof(*d->keys));
+	d->bhs = xcalloc(d->p.max_sigs, sizeof(*d->bhs));
+	d->qs = xcalloc(d->p.max_sigs, sizeof(*d->qs));
+	d->res = xcalloc(d->p.max_sigs, sizeof(*d->res));
 	for (k = 0; k < d->nhdr && d->nsig < d->p.max_sigs; k++) {
 		struct dkim_one *o = &d->sigs[d->nsig];
 
@@ -225,6 +244,7 @@ dkim_eoh(struct dkim *d)
 		    d->p.now, &o->sig, &o->reason);
 		if (o->res != DKIM_PASS)
 			continue;
+		o->keyed = 1;
 		o->key = dkim_key_index(d, &o->sig);
 		o->bh = dkim_bh_index(d, &o->sig);
 	}
@@ -448,11 +468,12 @@ dkim_finish(struct dkim *d)
 		r->a = o->sig.a;
 		r->i = o->sig.i;
 		r->b = o->sig.bpre;
-		r->reason = o->res == DKIM_PASS ? NULL : o->reason;
-		r->key_bits = 0;
-		if (o->sig.bh != NULL && d->keys[o->key].res == DKIM_PASS &&
-		    d->keys[o->key].key.pkey != NULL)
+		r->reason = o->res == DKIM_PASS ? "" : o->reason;
+		if (o->keyed && d->keys[o->key].res == DKIM_PASS &&
+		    d->keys[o->key].key.pkey != NULL) {
 			r->key_bits = d->keys[o->key].key.bits;
+			r->testing = d->keys[o->key].key.testing;
+		}
 	}
 	d->done = 1;
 }
@@ -500,8 +521,16 @@ dkim_feed_records(struct dkim *d, struct dkim_keyent *ke,
 
 		if (an->rr[k].type != SPF_RR_TXT)
 			continue;
+		if (d->p.kcache != NULL && dkim_kcache_get(d->p.kcache,
+		    an->rr[k].data, an->rr[k].len, &ke->key)) {
+			ke->res = DKIM_PASS;
+			return;
+		}
 		if (dkim_key_parse(d->a, an->rr[k].data, an->rr[k].len,
 		    &ke->key, &why) == DKIM_PASS) {
+			if (d->p.kcache != NULL)
+				dkim_kcache_put(d->p.kcache, an->rr[k].data,
+				    an->rr[k].len, &ke->key);
 			ke->res = DKIM_PASS;
 			return;
 		}

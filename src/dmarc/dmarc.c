@@ -39,19 +39,28 @@
  *	domain's; else the shortest; else the author domain itself.
  *
  *	A policy taken from a parent applies sp= to an existing author
- *	domain and np= to a non-existent one (RFC 9989 4.10.1, 2.3.7:
- *	NXDOMAIN).  The existence test costs a question only when np= is
- *	given and differs from the policy for existing subdomains, and
- *	_dmarc.AUTHOR was NXDOMAIN (a NOERROR there proves the author
- *	domain exists); it is then TXT at the author domain, whose NXDOMAIN
- *	or NOERROR decides.
+ *	domain and np= to a non-existent one (RFC 9989 4.10.1; its
+ *	definition of a non-existent domain: NXDOMAIN, RFC 8020; and its
+ *	domain existence test: any record).  The existence test costs a
+ *	question only when np= is given and differs from the policy for
+ *	existing subdomains, and _dmarc.AUTHOR was NXDOMAIN (a NOERROR
+ *	there proves the author domain exists); it is then TXT at the
+ *	author domain, whose NXDOMAIN or NOERROR decides.
  *
- *	Relaxed alignment: the identifier is the organizational domain of
- *	the author domain or a name below it.  Strict: it equals the author
- *	domain.  A DNS failure in the walk after the author domain's own
- *	record was found leaves the organizational domain unknown: strict
- *	alignment and identifiers equal to the author domain still decide,
- *	anything else is temperror.
+ *	Relaxed alignment: the identifier's organizational domain, from
+ *	its own walk, is the author domain's (4.10.2).  An identifier gets
+ *	a walk when it was given with dmarc_identifier() and shares its
+ *	last two labels with an author domain; its questions are asked with
+ *	the author domains' and those at names another walk asks are
+ *	shared, so a subdomain identifier usually costs one question and
+ *	no round trip.  An identifier without a walk aligns when it is the
+ *	author's organizational domain or a name below it (this differs
+ *	from 4.10.2 only when a record with psd= sits between the two).
+ *	Strict: it equals the author domain.  A DNS failure in the walk
+ *	after the author domain's own record was found leaves the
+ *	organizational domain unknown: strict alignment and identifiers
+ *	equal to the author domain still decide, anything else is
+ *	temperror; so does a failure in an identifier's walk.
  * SEE ALSO
  *	dmarc_from(3), dmarc_record(3), RFC 9989 4.8, 4.10, 5.3.
  */
@@ -136,20 +145,102 @@ dmarc_walk_init(struct dmarc_walk *w, const char *name)
 	w->exists = 1;
 }
 
+/* dmarc_identifier - a possible authenticated identifier */
+void
+dmarc_identifier(struct dmarc *d, const char *name)
+{
+	char norm[DMARC_MAX_DOMAIN + 1];
+	size_t i;
+
+	if (d->eoh || name == NULL || d->nid == DMARC_MAX_IDS ||
+	    dmarc_domain_norm(name, strlen(name), norm) < 0)
+		return;
+	for (i = 0; i < d->nid; i++)
+		if (strcmp(d->ids[i], norm) == 0)
+			return;
+	memcpy(d->ids[d->nid++], norm, strlen(norm) + 1);
+}
+
+/* dmarc_last2 - a name's last two labels, or NULL with fewer */
+static const char *
+dmarc_last2(const char *s)
+{
+	const char *p = strrchr(s, '.');
+
+	if (p == NULL)
+		return NULL;
+	while (p > s && p[-1] != '.')
+		p--;
+	return p;
+}
+
+/* dmarc_common - 1 when two names share at least two last labels */
+static int
+dmarc_common(const char *a, const char *b)
+{
+	const char *x = dmarc_last2(a), *y = dmarc_last2(b);
+
+	return x != NULL && y != NULL && strcmp(x, y) == 0;
+}
+
+/* dmarc_share - an identifier's questions that an earlier walk asks
+ * are not asked again */
+static void
+dmarc_share(struct dmarc *d, struct dmarc_walk *w)
+{
+	const struct dmarc_ans *x;
+	size_t k, a, j;
+
+	for (k = 0; k < w->nq; k++)
+		for (a = 0; a < d->nwalk && w->ans[k].link == NULL; a++)
+			for (j = 0; j < d->walk[a].nq; j++)
+				if (strcmp(w->qname[k], d->walk[a].qname[j]) ==
+				    0) {
+					x = &d->walk[a].ans[j];
+					w->ans[k].state = DMARC_A_SHARED;
+					w->ans[k].link = x->link ? x->link : x;
+					break;
+				}
+}
+
 /* dmarc_eoh - the header is complete: set up the walks */
 void
 dmarc_eoh(struct dmarc *d)
 {
-	size_t i;
+	size_t i, a;
 
 	if (d->eoh)
 		return;
 	d->eoh = 1;
 	if (d->nfields == 0 || d->from_err)
 		return;
-	d->walk = xcalloc(d->ndom, sizeof(*d->walk));
+	d->walk = xcalloc(d->ndom + d->nid, sizeof(*d->walk));
 	for (i = 0; i < d->ndom; i++)
 		dmarc_walk_init(&d->walk[i], d->dom[i]);
+	d->nwalk = d->ndom;
+	for (i = 0; i < d->nid; i++) {
+		for (a = 0; a < d->ndom; a++)
+			if (dmarc_common(d->ids[i], d->dom[a]))
+				break;
+		if (a == d->ndom)
+			continue;
+		dmarc_walk_init(&d->walk[d->nwalk], d->ids[i]);
+		d->walk[d->nwalk].is_id = 1;
+		dmarc_share(d, &d->walk[d->nwalk]);
+		d->nwalk++;
+	}
+}
+
+/* dmarc_id_walk - the walk of a given identifier, or NULL */
+const struct dmarc_walk *
+dmarc_id_walk(const struct dmarc *d, const char *name)
+{
+	size_t i;
+
+	for (i = d->ndom; i < d->nwalk; i++)
+		if (strcmp(d->walk[i].name, name) == 0)
+			return &d->walk[i];
+	return NULL;
 }
 
 /* dmarc_suffix - the author domain's suffix of m labels */
@@ -227,6 +318,9 @@ dmarc_walk_decide(struct dmarc_walk *w, int expired)
 	if (!w->decided) {
 		for (i = 0; i < w->nq; i++) {
 			x = &w->ans[i];
+			if (x->state == DMARC_A_SHARED &&
+			    x->link->state == DMARC_A_ANSWERED)
+				*x = *x->link;
 			if (x->state != DMARC_A_ANSWERED)
 				return 0;
 			if (x->status == SPF_DNS_SERVFAIL ||
@@ -244,7 +338,8 @@ dmarc_walk_decide(struct dmarc_walk *w, int expired)
 		w->decided = 1;
 		if (w->fail < 0) {
 			dmarc_walk_org(w, i);
-			dmarc_walk_exist(w);
+			if (!w->is_id)
+				dmarc_walk_exist(w);
 		}
 	}
 	if (!w->need_exist)
@@ -266,7 +361,7 @@ dmarc_done(struct dmarc *d)
 
 	if (!d->eoh || d->walk == NULL)
 		return 1;
-	for (i = 0; i < d->ndom; i++) {
+	for (i = 0; i < d->nwalk; i++) {
 		const struct dmarc_walk *w = &d->walk[i];
 
 		if (!dmarc_walk_decide(&d->walk[i], d->expired))
@@ -289,7 +384,7 @@ dmarc_step(struct dmarc *d, const struct spf_question **qs, size_t *n)
 	*n = 0;
 	if (!d->eoh || d->walk == NULL)
 		return SPF_STEP_DONE;
-	for (i = 0; i < d->ndom; i++) {
+	for (i = 0; i < d->nwalk; i++) {
 		struct dmarc_walk *w = &d->walk[i];
 
 		for (k = 0; k < w->nq && !d->expired; k++)
@@ -330,7 +425,7 @@ dmarc_feed(struct dmarc *d, const struct spf_answer *a)
 		return -1;
 	di = (a->id - 1) / DMARC_ID_STRIDE;
 	qi = (a->id - 1) % DMARC_ID_STRIDE;
-	if (di >= d->ndom || (qi >= d->walk[di].nq && qi != DMARC_Q_EXIST))
+	if (di >= d->nwalk || (qi >= d->walk[di].nq && qi != DMARC_Q_EXIST))
 		return -1;
 	x = &d->walk[di].ans[qi];
 	if (x->state != DMARC_A_ASKED)
@@ -360,9 +455,12 @@ dmarc_expire(struct dmarc *d)
 	size_t i, k;
 
 	d->expired = 1;
-	for (i = 0; d->walk != NULL && i < d->ndom; i++)
+	for (i = 0; d->walk != NULL && i < d->nwalk; i++)
 		for (k = 0; k < DMARC_MAX_WALK; k++)
-			if (d->walk[i].ans[k].state != DMARC_A_ANSWERED) {
+			if (d->walk[i].ans[k].state == DMARC_A_SHARED &&
+			    d->walk[i].ans[k].link->state == DMARC_A_ANSWERED)
+				d->walk[i].ans[k] = *d->walk[i].ans[k].link;
+			else if (d->walk[i].ans[k].state != DMARC_A_ANSWERED) {
 				d->walk[i].ans[k].state = DMARC_A_ANSWERED;
 				d->walk[i].ans[k].status = SPF_DNS_TIMEOUT;
 			}

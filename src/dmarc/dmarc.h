@@ -32,9 +32,17 @@
  *	domains: each distinct domain (at most DMARC_MAX_FROM) is evaluated;
  *	the result is the worst (fail over temperror over permerror over
  *	none over pass) and the policy the strictest; "from" is the first
- *	domain with that result.  A From field that cannot be parsed (no
- *	address, no domain, a syntax error): permerror ("unparseable From
- *	field").
+ *	domain with that result.  More distinct domains than that:
+ *	permerror ("too many From domains").  A From field that cannot be
+ *	parsed (no address, no domain, a domain literal, a syntax error,
+ *	more than DMARC_MAX_FIELD octets, a domain that is not ASCII):
+ *	permerror ("unparseable From field").
+ *
+ *	The policy record is the author domain's, else its organizational
+ *	domain's, else that of the public suffix domain (psd=y) above it
+ *	(RFC 9989 4.10.1, 4.10.2).  A record whose p, sp or np is invalid
+ *	counts as p=none when its rua= holds a valid URI and as no record
+ *	otherwise (result none).
  */
 
 #include <stddef.h>
@@ -45,6 +53,8 @@
 #define DMARC_MAX_WALK		8	/* RFC 9989 4.10: questions per walk */
 #define DMARC_MAX_RECORD	4096	/* one policy record, octets */
 #define DMARC_MAX_FIELD		8192	/* one From field, octets */
+#define DMARC_MAX_IDS		8	/* identifiers given for their own
+					 * tree walk (dmarc_identifier()) */
 
 /* RFC 8601 2.7.1 (dmarc method), in dmarc_result_str() order. */
 enum dmarc_result {
@@ -112,6 +122,18 @@ void	dmarc_free(struct dmarc *);
 /* Any header field ("Name:value", folding included); only From is kept. */
 void	dmarc_header(struct dmarc *, const char *field, size_t len);
 void	dmarc_eoh(struct dmarc *);
+
+/*
+ * Before dmarc_eoh(): a domain that may be an authenticated identifier
+ * (MAIL FROM's or HELO's domain, each DKIM-Signature's d=).  Its own
+ * tree walk is asked with the author domains' (only its names that are
+ * not theirs, and only when it shares at least two labels with an
+ * author domain), so that relaxed alignment compares organizational
+ * domains as RFC 9989 4.10.2 says.  An identifier not given this way
+ * aligns relaxed when it is the author's organizational domain or a
+ * name below it.
+ */
+void	dmarc_identifier(struct dmarc *, const char *domain);
 
 enum spf_step dmarc_step(struct dmarc *, const struct spf_question **,
 	    size_t *);

@@ -67,12 +67,16 @@ dmarc_why_dns(char *why, size_t whylen, const char *name)
 	return why;
 }
 
-/* dmarc_aligned - 1 aligned, 0 not, -1 unknown (organizational domain
- * not known) */
+/* dmarc_aligned - 1 aligned, 0 not, -1 unknown (an organizational
+ * domain not known); relaxed: the identifier's organizational domain
+ * from its own walk when it was given, else the approximation of
+ * dmarc(3) */
 static int
-dmarc_aligned(const struct dmarc_walk *w, const char *id, int strict)
+dmarc_aligned(const struct dmarc *d, const struct dmarc_walk *w,
+    const char *id, int strict, const char **failed)
 {
 	char norm[DMARC_MAX_DOMAIN + 1];
+	const struct dmarc_walk *iw;
 	size_t n, o;
 
 	if (id == NULL || dmarc_domain_norm(id, strlen(id), norm) < 0)
@@ -81,8 +85,16 @@ dmarc_aligned(const struct dmarc_walk *w, const char *id, int strict)
 		return 1;
 	if (strict)
 		return 0;
-	if (w->org == NULL)
+	if (w->org == NULL) {
+		*failed = w->qname[w->fail];
 		return -1;
+	}
+	if ((iw = dmarc_id_walk(d, norm)) != NULL && iw->fail >= 0) {
+		*failed = iw->qname[iw->fail];
+		return -1;
+	}
+	if (iw != NULL)
+		return strcmp(iw->org, w->org) == 0;
 	n = strlen(norm);
 	o = strlen(w->org);
 	if (n == o)
@@ -129,21 +141,24 @@ dmarc_pick_policy(const struct dmarc_walk *w, const struct dmarc_record *r,
 /* dmarc_ids - SPF and DKIM alignment; 1 when one aligns, -1 when none
  * does but one might */
 static int
-dmarc_ids(const struct dmarc_walk *w, const struct dmarc_record *r,
-    const struct dmarc_auth *auth, struct dmarc_outcome *o)
+dmarc_ids(const struct dmarc *d, const struct dmarc_walk *w,
+    const struct dmarc_record *r, const struct dmarc_auth *auth,
+    struct dmarc_outcome *o, const char **failed)
 {
 	size_t i;
 	int a, unknown = 0;
 
 	if (auth->spf == SPF_PASS) {
-		a = dmarc_aligned(w, auth->spf_domain, r->aspf_strict);
+		a = dmarc_aligned(d, w, auth->spf_domain, r->aspf_strict,
+		    failed);
 		o->spf_aligned = a == 1;
 		unknown |= a < 0;
 	}
 	for (i = 0; i < auth->ndkim && o->dkim_aligned == NULL; i++) {
 		if (!auth->dkim[i].pass)
 			continue;
-		a = dmarc_aligned(w, auth->dkim[i].d, r->adkim_strict);
+		a = dmarc_aligned(d, w, auth->dkim[i].d, r->adkim_strict,
+		    failed);
 		if (a == 1)
 			o->dkim_aligned = auth->dkim[i].d;
 		unknown |= a < 0;
@@ -155,10 +170,12 @@ dmarc_ids(const struct dmarc_walk *w, const struct dmarc_record *r,
 
 /* dmarc_eval_one - the outcome for one author domain */
 static void
-dmarc_eval_one(const struct dmarc_walk *w, const struct dmarc_auth *auth,
-    struct dmarc_outcome *o, char *why, size_t whylen)
+dmarc_eval_one(const struct dmarc *d, const struct dmarc_walk *w,
+    const struct dmarc_auth *auth, struct dmarc_outcome *o, char *why,
+    size_t whylen)
 {
 	const struct dmarc_ans *x;
+	const char *failed = NULL;
 	int ids, pick;
 
 	memset(o, 0, sizeof(*o));
@@ -183,15 +200,15 @@ dmarc_eval_one(const struct dmarc_walk *w, const struct dmarc_auth *auth,
 	o->aspf_strict = x->rec.aspf_strict;
 	o->testing = x->rec.testing;
 	pick = dmarc_pick_policy(w, &x->rec, &o->policy);
-	ids = dmarc_ids(w, &x->rec, auth, o);
+	ids = dmarc_ids(d, w, &x->rec, auth, o, &failed);
 	if (ids == 1) {
 		o->result = DMARC_PASS;
 		return;
 	}
 	if (ids < 0 || pick < 0) {
 		o->result = DMARC_TEMPERROR;
-		o->reason = dmarc_why_dns(why, whylen, ids < 0 ?
-		    w->qname[w->fail] : w->name);
+		o->reason = dmarc_why_dns(why, whylen, ids < 0 ? failed :
+		    w->name);
 		return;
 	}
 	o->result = DMARC_FAIL;
@@ -232,12 +249,13 @@ dmarc_evaluate(struct dmarc *d, const struct dmarc_auth *auth)
 	if (d->walk == NULL || !dmarc_done(d))
 		return dmarc_eval_fixed(d);
 	for (i = 0; i < d->ndom; i++) {
-		dmarc_eval_one(&d->walk[i], auth, &o, why, sizeof(why));
+		dmarc_eval_one(d, &d->walk[i], auth, &o, why, sizeof(why));
 		if (o.policy > pol)
 			pol = o.policy;
 		if (o.applied > app)
 			app = o.applied;
-		if (i == 0 || dmarc_rank[o.result] > dmarc_rank[d->out.result]) {
+		if (i == 0 ||
+		    dmarc_rank[o.result] > dmarc_rank[d->out.result]) {
 			d->out = o;
 			if (o.reason == why) {
 				memcpy(d->reason, why, sizeof(d->reason));

@@ -32,7 +32,7 @@
  *	than max distinct domains would be kept.  dmarc_domain_norm()
  *	returns the length written, or -1.
  * SEE ALSO
- *	dmarc(3), RFC 5322 3.4, 3.6.2, 4.4; RFC 9989 4.4.1.
+ *	dmarc(3), RFC 5322 3.4, 3.6.2, 4.4; RFC 9989 5.3.1.
  */
 #include <stdlib.h>
 #include <string.h>

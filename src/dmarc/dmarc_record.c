@@ -41,7 +41,8 @@
 #define DMARC_MAX_TAG	16		/* longest tag name looked at */
 
 #define IS_WSP(c)	((c) == ' ' || (c) == '\t')
-#define IS_ALPHA(c)	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define IS_ALPHA(c)	(((c) >= 'a' && (c) <= 'z') || \
+			    ((c) >= 'A' && (c) <= 'Z'))
 #define IS_DIGIT(c)	((c) >= '0' && (c) <= '9')
 
 /* dmarc_rec_eq - value equals a lower-case keyword, any case */

@@ -15,6 +15,7 @@ enum dmarc_ans_state {
 	DMARC_A_UNASKED,
 	DMARC_A_ASKED,
 	DMARC_A_ANSWERED,
+	DMARC_A_SHARED,			/* an author walk asks it: link */
 };
 
 struct dmarc_ans {
@@ -23,6 +24,7 @@ struct dmarc_ans {
 	unsigned	nrec;		/* DMARC records at the name */
 	int		toolong;	/* the one record is over the limit */
 	struct dmarc_record rec;	/* the first DMARC record */
+	const struct dmarc_ans *link;	/* DMARC_A_SHARED: the answer */
 };
 
 struct dmarc_walk {
@@ -39,6 +41,7 @@ struct dmarc_walk {
 	const char     *org;		/* NULL: unknown */
 	int		need_exist;	/* the existence question matters */
 	int		exists;		/* 1, 0, -1 unknown */
+	int		is_id;		/* an identifier's walk */
 };
 
 struct dmarc {
@@ -48,12 +51,18 @@ struct dmarc {
 	int		from_err;	/* DMARC_FROM_* */
 	char		dom[DMARC_MAX_FROM][DMARC_MAX_DOMAIN + 1];
 	size_t		ndom;
-	struct dmarc_walk *walk;	/* ndom of them */
-	struct spf_question qs[DMARC_MAX_FROM * (DMARC_MAX_WALK + 1)];
+	char		ids[DMARC_MAX_IDS][DMARC_MAX_DOMAIN + 1];
+	size_t		nid;
+	struct dmarc_walk *walk;	/* ndom author walks, then the
+					 * identifiers' */
+	size_t		nwalk;
+	struct spf_question qs[DMARC_MAX_FROM * (DMARC_MAX_WALK + 1) +
+			    DMARC_MAX_IDS * DMARC_MAX_WALK];
 	struct dmarc_outcome out;
 	char		reason[DMARC_REASON];
 };
 
 int	dmarc_done(struct dmarc *);
+const struct dmarc_walk *dmarc_id_walk(const struct dmarc *, const char *);
 
 #endif

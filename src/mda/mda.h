@@ -21,6 +21,9 @@
  *			int (*wr)(void *, const char *, size_t), void *arg);
  *	int	mda_conf_merge(const char *sys, size_t slen,
  *			const char *user, size_t ulen, struct buf *out);
+ *	int	mda_auth_line(const struct mda_auth *in, const char *msg,
+ *			size_t len, struct buf *line, struct buf *log,
+ *			char *err, size_t errlen);
  *	int	mda_procmail_main(int argc, char **argv);
  * DESCRIPTION
  *	mda_hdr.c and mda_conf.c do no I/O (tests and fuzzers drive them
@@ -72,6 +75,25 @@ int	mda_pass_head(const char *, size_t, const struct mda_msg *,
 
 int	mda_conf_merge(const char *, size_t, const char *, size_t,
 	    struct buf *);
+
+/* mda_auth.c: DKIM and DMARC of the whole message */
+#define MDA_MAX_MESSAGE	(64 * 1024 * 1024)	/* read whole, at most */
+
+#include "spf/spf.h"
+
+struct conf;
+struct mda_auth {
+	const struct conf *conf;
+	const char     *zone;		/* --zone, or NULL */
+	const char     *forwarders;	/* "IP@PORT ...", or NULL */
+	const char     *authserv_id;
+	int		spf_checked;
+	enum spf_result	spf;		/* MAIL FROM's, for DMARC */
+	const char     *spf_domain;
+};
+
+int	mda_auth_line(const struct mda_auth *, const char *, size_t,
+	    struct buf *, struct buf *, char *, size_t);
 
 int	mda_procmail_main(int, char **);
 

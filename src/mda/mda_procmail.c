@@ -139,6 +139,9 @@ struct mda_run {
 	char		hostbuf[MDA_MAX_HOST];
 	const char     *rpath;		/* our SRS/prvs Return-Path, as
 					 * unwrapped; or NULL */
+	int		spf_checked;	/* MAIL FROM's SPF result, for DMARC */
+	enum spf_result	spf;
+	char		spf_domain[MDA_MAX_SENDER + 1];
 };
 
 /* mda_usage - the synopsis */
@@ -394,6 +397,10 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 		}
 	}
 	d = check_decision(c);
+	if (log && d->mailfrom_checked) {
+		r->spf_checked = 1;
+		r->spf = d->mailfrom_result;
+	}
 	if (strncmp(d->action, MDA_PREPEND, n) == 0)
 		mda_hdr_line(&r->hdrs, d->action + n, crlf);
 	else {
@@ -452,6 +459,21 @@ mda_unwrap(const struct conf *c, const char *sender, struct buf *out)
 	return 0;
 }
 
+/* mda_spf_domain - the domain SPF checks for MAIL FROM: the sender's,
+ * or the HELO name for the null sender */
+static void
+mda_spf_domain(struct mda_run *r, const char *sender, const char *helo)
+{
+	const char *at = strrchr(sender, '@');
+	const char *d = at != NULL ? at + 1 : *sender ? sender : helo;
+	size_t n = strlen(d);
+
+	if (n > MDA_MAX_SENDER)
+		n = MDA_MAX_SENDER;
+	memcpy(r->spf_domain, d, n);
+	r->spf_domain[n] = 0;
+}
+
 /* mda_headers - the header lines for this message */
 static void
 mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
@@ -498,6 +520,7 @@ mda_headers(struct mda_run *r, const char *in, const struct mda_msg *m)
 		r->rpath = rpath;
 	}
 	buf_free(&plain);
+	mda_spf_domain(r, sender, helo);
 	memset(&env, 0, sizeof(env));
 	env.stage = CHECK_STAGE_RCPT;
 	env.client_address = ip;
@@ -618,6 +641,62 @@ mda_mark(struct mda_run *r, const char *in, size_t len, size_t end,
 	mda_headers(r, in, m);
 }
 
+/*
+ * mda_read_all - with DKIM or DMARC on, the whole message: in (len
+ * octets read so far) grows to it, bounded by MDA_MAX_MESSAGE; 1: all
+ * of it is in, 0: more follows on stdin, -1: a read error
+ */
+static int
+mda_read_all(char **in, size_t *len, int *eof)
+{
+	size_t cap = MDA_MAX_HEADER + 1;	/* as main() allocated it */
+	ssize_t got;
+
+	while (!*eof && *len < MDA_MAX_MESSAGE) {
+		if (cap - *len < MDA_CHUNK) {
+			cap = 2 * cap > *len + MDA_CHUNK ? 2 * cap :
+			    *len + MDA_CHUNK;
+			*in = xrealloc(*in, cap);
+		}
+		if ((got = mda_read(*in + *len, MDA_CHUNK)) < 0)
+			return -1;
+		*eof = got == 0;
+		*len += (size_t)got;
+	}
+	return *eof;
+}
+
+/* mda_dkim - DKIM and DMARC of the whole message: one more header line */
+static void
+mda_dkim(struct mda_run *r, const char *in, size_t len, int crlf)
+{
+	struct mda_auth a;
+	struct buf line, log;
+	char err[MDA_ERRLEN];
+
+	memset(&a, 0, sizeof(a));
+	a.conf = r->conf;
+	a.zone = r->o.zone;
+	a.forwarders = r->fwd.len > 0 ? r->fwd.data : NULL;
+	a.authserv_id = *r->conf->authserv_id ? r->conf->authserv_id :
+	    r->host;
+	a.spf_checked = r->spf_checked;
+	a.spf = r->spf;
+	a.spf_domain = r->spf_domain[0] ? r->spf_domain : NULL;
+	buf_init(&line, MDA_MAX_LINES);
+	buf_init(&log, MDA_MAX_LOG);
+	if (mda_auth_line(&a, in, len, &line, &log, err, sizeof(err)) < 0)
+		msg_warn("procmail: DKIM and DMARC: %s", err[0] ? err :
+		    "resolver unusable");
+	else {
+		mda_hdr_line(&r->hdrs, line.data, crlf);
+		if (!r->o.quiet)
+			msg_info("procmail:%s", log.data ? log.data : "");
+	}
+	buf_free(&line);
+	buf_free(&log);
+}
+
 /* mda_copy_body - the rest of stdin to stdout; EX_OK or EX_TEMPFAIL */
 static int
 mda_copy_body(char *in, int eof)
@@ -674,6 +753,22 @@ mda_procmail_main(int argc, char **argv)
 		goto out;
 	}
 	mda_mark(&r, in, len, end, e, &m);
+	if (r.conf != NULL && e == MDA_END_DONE && (r.conf->test_dkim ||
+	    r.conf->test_dmarc)) {
+		switch (mda_read_all(&in, &len, &eof)) {
+		case -1:
+			status = mda_io_error("read");
+			goto out;
+		case 1:
+			mda_dkim(&r, in, len, m.crlf);
+			break;
+		default:
+			if (!r.o.quiet)
+				msg_info("procmail: DKIM and DMARC: message "
+				    "over %d octets, not checked",
+				    MDA_MAX_MESSAGE);
+		}
+	}
 	if (mda_pass_head(in, len, &m, &r.hdrs, mda_write, NULL) < 0)
 		status = mda_io_error("write");
 	else

@@ -7,14 +7,21 @@
 #	SOCKET is inet:HOST:PORT or unix:PATH.  SCRIPT is JSON: a list of
 #	SMTP sessions, each {"client": IP, "host": NAME, "helo": NAME,
 #	"messages": [{"from": ADDR, "rcpts": [ADDR...], "auth": LOGIN,
-#	"headers": [[NAME, VALUE]...]}...]}, sent over one connection as
+#	"headers": [[NAME, VALUE]...], "eml": FILE, "chunk": N}...]}, sent
+#	over one connection as
 #	Postfix does (the next session after QUIT_NC), each step as the
 #	filter's negotiation asks (steps it does without are not sent,
 #	replies it does without are not awaited).  Prints one JSON object
 #	per line: the negotiation ({"optneg": ...}), then per message
 #	{"rcpt": [reply...], "eom": [action...]} where a reply is "c", "r",
 #	"t" or "y:TEXT" and an action "ins:INDEX:NAME:VALUE",
-#	"chg:INDEX:NAME:VALUE", "add:NAME:VALUE" or the final letter.
+#	"chg:INDEX:NAME:VALUE", "add:NAME:VALUE", "q:REASON" (quarantine)
+#	or the final letter.  With "eml", the header fields and body of
+#	that message file go instead of "headers" and the one-line body, as
+#	Postfix sends them: the value after the colon (less one space
+#	unless HDR_LEADSPC was negotiated), continuation lines joined by
+#	LF, the body with CRLF line ends in BODY packets of "chunk" octets
+#	(default 65535).
 #	The offer is Postfix 3.7's: version 6, every action and step.
 #	With --raw, each reply and action is followed by the hex of its
 #	whole packet (length word included), after "=".
@@ -104,6 +111,28 @@ def macros(conn, stage, pairs):
     conn.send("D", stage.encode() + z(*[x for p in pairs for x in p]))
 
 
+def eml(conn, path):
+    """the header fields and the body of a message file"""
+    with open(path, "rb") as f:
+        text = f.read().replace(b"\r\n", b"\n")
+    head, sep, body = text.partition(b"\n\n")
+    if not sep:
+        head, body = text, b""
+    fields = []
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += b"\n" + line
+        elif line:
+            fields.append(line)
+    out = []
+    for f in fields:
+        name, _, value = f.partition(b":")
+        if not conn.proto & 0x100000 and value.startswith(b" "):
+            value = value[1:]
+        out.append((name.rstrip(b" \t"), value))
+    return out, body.replace(b"\n", b"\r\n")
+
+
 def message(conn, msg):
     auth = msg.get("auth")
     macros(conn, "M", [("i", "4AB12"), ("{auth_authen}", auth or "")]
@@ -122,10 +151,18 @@ def message(conn, msg):
         conn.send("A")
         return out
     conn.step("T")
-    for name, value in msg.get("headers", []):
-        conn.step("L", z(name, value))
+    if "eml" in msg:
+        fields, body = eml(conn, msg["eml"])
+    else:
+        fields = [(n.encode(), v.encode()) for n, v in msg.get("headers",
+                                                                 [])]
+        body = b"body\r\n"
+    for name, value in fields:
+        conn.step("L", name + b"\0" + value + b"\0")
     conn.step("N")
-    conn.step("B", b"body\r\n")
+    chunk = msg.get("chunk", 65535)
+    for i in range(0, len(body), chunk):
+        conn.step("B", body[i:i + chunk])
     macros(conn, "E", [("i", "4AB12")])
     conn.send("E")
     out["eom"] = []
@@ -138,6 +175,9 @@ def message(conn, msg):
             out["eom"].append(tag(conn, "%s:%d:%s:%s" % (
                 "ins" if cmd == "i" else "chg", idx, name.decode(),
                 value.decode())))
+        elif cmd == "q":
+            out["eom"].append(tag(conn, "q:" + data.rstrip(b"\0").decode(
+                errors="replace")))
         elif cmd == "h":
             name, _, value = data.partition(b"\0")
             value = value[:-1] if value.endswith(b"\0") else value

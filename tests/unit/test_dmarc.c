@@ -225,7 +225,9 @@ static const char walk_zone[] =
     "x.npfail.test SERVFAIL\n"
     "_dmarc.inv.test TXT \"v=DMARC1; p=bogus\"\n"
     "_dmarc.invrua.test TXT \"v=DMARC1; p=bogus; rua=mailto:a@inv.test\"\n"
-    "_dmarc.h.i.j.k.example.com TXT \"v=DMARC1; p=none; psd=n\"\n";
+    "_dmarc.h.i.j.k.example.com TXT \"v=DMARC1; p=none; psd=n\"\n"
+    "_dmarc.idn.example.com TXT \"v=DMARC1; p=none; psd=n\"\n"
+    "_dmarc.badid.example.com SERVFAIL\n";
 
 struct run {
 	struct dmarc   *d;
@@ -234,9 +236,11 @@ struct run {
 	unsigned	rounds;
 };
 
-/* run_walk - feed header fields, run the walk against walk_zone */
+/* run_walk_ids - feed header fields and identifiers, run the walk
+ * against walk_zone */
 static void
-run_walk(struct run *r, const char *const *fields)
+run_walk_ids(struct run *r, const char *const *fields,
+    const char *const *ids)
 {
 	char err[256];
 	struct dns_zone *z = dns_zone_parse(walk_zone, strlen(walk_zone),
@@ -251,6 +255,8 @@ run_walk(struct run *r, const char *const *fields)
 	r->d = dmarc_new();
 	for (i = 0; fields[i]; i++)
 		dmarc_header(r->d, fields[i], strlen(fields[i]));
+	for (i = 0; ids && ids[i]; i++)
+		dmarc_identifier(r->d, ids[i]);
 	dmarc_eoh(r->d);
 	while (dmarc_step(r->d, &qs, &n) == SPF_STEP_QUERY) {
 		assert_true(n <= MAX_ASKED);
@@ -266,6 +272,13 @@ run_walk(struct run *r, const char *const *fields)
 	}
 	assert_int_equal(dmarc_step(r->d, &qs, &n), SPF_STEP_DONE);
 	dns_zone_free(z);
+}
+
+/* run_walk - header fields only */
+static void
+run_walk(struct run *r, const char *const *fields)
+{
+	run_walk_ids(r, fields, NULL);
 }
 
 /* eval1 - one From address, SPF and one DKIM identifier */
@@ -501,6 +514,66 @@ test_align_failed_dkim(void **state)
 	dmarc_free(r.d);
 }
 
+/* test_align_id_walk - identifiers given before the end of the
+ * header get their own walk (RFC 9989 4.10.2), asking only the names
+ * the author's walk does not */
+static void
+test_align_id_walk(void **state)
+{
+	struct run r;
+	const char *fields[] = {"From: u@example.com", NULL};
+	const char *ids[] = {"Bounce.example.com", "idn.example.com",
+	    "sig.other.test", "x.IDN.example.com.", "badid.example.com",
+	    NULL};
+	struct dmarc_dkim k[2] = {{1, "idn.example.com"},
+	    {1, "x.idn.example.com"}};
+	struct dmarc_auth auth = {SPF_FAIL, "bounce.example.com", k, 2};
+	const struct dmarc_outcome *o;
+	const char *psd_from[] = {"From: u@giant.bank.psd.test", NULL};
+	const char *psd_ids[] = {"mail.bank.psd.test", "mail.mega.psd.test",
+	    NULL};
+	struct dmarc_dkim pk = {1, "mail.mega.psd.test"};
+	struct dmarc_auth pauth = {SPF_PASS, "mail.bank.psd.test", &pk, 1};
+
+	(void)state;
+	run_walk_ids(&r, fields, ids);
+	/* 2 for the author; bounce, idn, x.idn, badid: 1 each */
+	assert_int_equal(r.nasked, 6);
+	assert_int_equal(r.rounds, 1);
+	/* idn.example.com publishes psd=n: its own org, not aligned */
+	o = dmarc_evaluate(r.d, &auth);
+	assert_int_equal(o->result, DMARC_FAIL);
+	auth.spf = SPF_PASS;
+	o = dmarc_evaluate(r.d, &auth);
+	assert_int_equal(o->result, DMARC_PASS);
+	assert_int_equal(o->spf_aligned, 1);
+	assert_null(o->dkim_aligned);
+	/* the identifier's walk failed: unknown, temperror */
+	auth.spf_domain = "badid.example.com";
+	o = dmarc_evaluate(r.d, &auth);
+	assert_int_equal(o->result, DMARC_TEMPERROR);
+	assert_string_equal(o->reason,
+	    "DNS failure at _dmarc.badid.example.com");
+	dmarc_free(r.d);
+	/* not given: the approximation aligns idn.example.com */
+	run_walk(&r, fields);
+	auth.spf = SPF_FAIL;
+	o = dmarc_evaluate(r.d, &auth);
+	assert_int_equal(o->result, DMARC_PASS);
+	dmarc_free(r.d);
+
+	/* RFC 9989's tree walk example with a PSD record */
+	run_walk_ids(&r, psd_from, psd_ids);
+	o = dmarc_evaluate(r.d, &pauth);
+	assert_int_equal(o->result, DMARC_PASS);
+	assert_int_equal(o->spf_aligned, 1);
+	assert_null(o->dkim_aligned);
+	pauth.spf = SPF_FAIL;
+	o = dmarc_evaluate(r.d, &pauth);
+	assert_int_equal(o->result, DMARC_FAIL);
+	dmarc_free(r.d);
+}
+
 /* test_testing - t=y: one step milder */
 static void
 test_testing(void **state)
@@ -629,6 +702,7 @@ main(void)
 		cmocka_unit_test(test_walk_none),
 		cmocka_unit_test(test_align),
 		cmocka_unit_test(test_align_failed_dkim),
+		cmocka_unit_test(test_align_id_walk),
 		cmocka_unit_test(test_testing),
 		cmocka_unit_test(test_temperror),
 		cmocka_unit_test(test_expire),
