@@ -27,10 +27,9 @@
 #	(tests/e2e/dkim-sign.py) with keys made at run time (openssl
 #	genrsa: RSA 2048 and 512 bits; dkimpy with python3-nacl: ed25519);
 #	the key, SPF and DMARC records go into zones written then for the
-#	rig's unbound (RIG_ZONES_EXTRA), with a zone for test. itself, so
-#	that a name of no zone is NXDOMAIN as the root would say (unbound,
-#	with no root to ask, would SERVFAIL, and RFC 9989's walk asks
-#	_dmarc.test).  No key is in the repository.  The client is
+#	rig's unbound (RIG_ZONES_EXTRA; beside zones/test.zone, which
+#	answers NXDOMAIN for _dmarc.test, asked by RFC 9989's walk, as the
+#	root would).  No key is in the repository.  The client is
 #	192.0.2.10 (XCLIENT); each Subject is the case's key.
 #
 #	Three rmxfd, one smtpd each, differ in their actions only:
@@ -228,10 +227,6 @@ txt _dmarc "v=DMARC1; p=none; sp=quarantine; np=reject" | zone np.test
     keys other; } | zone psd.test
 { txt @ "$SPF_FAIL"; txt _dmarc "v=DMARC1; p=reject; pct=0"; } |
     zone pct.test
-# the TLD itself: NXDOMAIN for names of no zone above (the root's
-# answer on the Internet; unbound, with no root to ask, would SERVFAIL):
-# RFC 9989's tree walk asks for _dmarc.test
-zone test </dev/null
 RIG_ZONES_EXTRA=$(echo "$Z"/*.zone)
 
 # rmxfd: three configurations (see DESCRIPTION)
