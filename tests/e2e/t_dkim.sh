@@ -588,11 +588,13 @@ opendmarc: $km"
 # one KEY FROM MAILFROM SIGS MOD DKIM DMARC [RMXF-DKIM [RMXF-DMARC]] -
 # build, send through the mark smtpd, check
 one() {
-	local key=$1 from=$2 mf=$3 sigs=$4 mod=$5
+	local key=$1 from=$2 mf=$3 sigs=$4 mod=$5 t0
 	shift 5
 	message "$key" "$from" "$sigs" "$mod" ||
 	    { ok 1 "$key: dkimpy signed it"; return 1; }
+	t0=$(date +%s%N)
 	send "$RIG_SMTP_PORT" "$key" "$mf"
+	diag "$key: $((($(date +%s%N) - t0) / 1000000)) ms in SMTP"
 	check "$key" "${from#*@}" "$@"
 }
 
@@ -784,6 +786,13 @@ fi
     grep -qiE 'warning: .*milter|milter-reject: .* 4\.[0-9.]+ |problem talking'
 ok $? "no Milter warning or tempfail in the maillog" \
     "$(rig_maillog | grep -iE 'warning|milter-reject: .* 4\.' | head -5)"
+
+BAD='(warning|error|fatal|panic): |Sanitizer|runtime error'
+! grep -hE "$BAD" "$RIG_T/log/rmxfd-"*.log |
+    grep -qv 'warning: running as root'
+ok $? "no rmxfd warning or error (sanitizer reports included)" \
+    "$(grep -hE "$BAD" "$RIG_T/log/rmxfd-"*.log |
+    grep -v 'running as root' | head -5)"
 
 diag "case|opendkim|rmxf dkim|opendmarc|rmxf dmarc$TABLE"
 rig_done
