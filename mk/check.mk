@@ -3,16 +3,19 @@
 #
 #   make check           deps, gcc build, unit tests, SPF suites in process,
 #                        tests/cli/run.sh, tests/replay/run.sh,
-#                        tests/daemon/run.sh, tests/dns/run.sh, SPF suites
-#                        over real DNS, fuzz corpus replay, make install
-#                        and the Debian package; then clang +
-#                        ASan/UBSan build, unit tests, suites, CLI and
-#                        daemon tests, replay; then lint
+#                        tests/daemon/run.sh, the DKIM interop corpus,
+#                        tests/dns/run.sh, SPF suites over real DNS, fuzz
+#                        corpus replay, make install and the Debian
+#                        package; then clang + ASan/UBSan build, unit
+#                        tests, suites, CLI, daemon and DKIM corpus
+#                        tests, replay; then lint
 #   make unit-test       unit tests of $(O)
 #   make suite-test      the RFC 7208 and RFC 4408 suites in process
 #   make dns-suite-test  both suites through dnsd and build/rmxf with no
 #                        --dns: the resolvers of /etc/resolv.conf, in a
 #                        private namespace (root)
+#   make dkim-interop-test  rmxf message over tests/dkim/corpus: the
+#                        verdicts of dkimpy, Mail::DKIM and OpenDKIM
 #   make fuzz-replay     every fuzz target over its seeds
 #   make lint            pure modules do no I/O (nm -u), man pages lint
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang)
@@ -58,6 +61,7 @@ check: deps
 	$(MAKE) replay-test
 	$(MAKE) script-test
 	$(MAKE) daemon-test
+	$(MAKE) dkim-interop-test
 	$(MAKE) dns-test
 	$(MAKE) dns-suite-test
 	$(MAKE) fuzz-replay
@@ -68,6 +72,7 @@ check: deps
 	$(ASAN_MAKE) suite-test
 	$(ASAN_MAKE) cli-test
 	$(ASAN_MAKE) daemon-test
+	$(ASAN_MAKE) dkim-interop-test
 	$(ASAN_MAKE) replay-test
 	$(ASAN_MAKE) script-test
 	$(ASAN_MAKE) fuzz-replay

@@ -7,7 +7,8 @@
  * SYNOPSIS
  *	#include "auth/auth.h"
  *
- *	struct auth *auth_new(const struct conf *conf, long long now);
+ *	struct auth *auth_new(const struct conf *conf, long long now,
+ *			struct dkim_kcache *kc);
  *	void	auth_header(struct auth *a, const char *field, size_t len);
  *	void	auth_eoh(struct auth *a);
  *	void	auth_body(struct auth *a, const char *data, size_t len);
@@ -23,7 +24,9 @@
  *	void	auth_free(struct auth *a);
  * DESCRIPTION
  *	A pure module (no descriptors, clock, environment, logging or
- *	exit).  It runs dkim(3) (test_dkim) and dmarc(3) (test_dmarc) side
+ *	exit).  auth_new() takes the time for x= and t= and a key cache
+ *	(dkim_kcache_new(); NULL: none) shared by the messages of one
+ *	thread.  It runs dkim(3) (test_dkim) and dmarc(3) (test_dmarc) side
  *	by side over one message as one step/feed job: question ids are
  *	the machines' own, doubled, plus 0 for dkim and 1 for dmarc.
  *
@@ -67,7 +70,7 @@
 
 /* auth_new - a message's machines, as the configuration asks */
 struct auth *
-auth_new(const struct conf *conf, long long now)
+auth_new(const struct conf *conf, long long now, struct dkim_kcache *kc)
 {
 	struct auth *a = xcalloc(1, sizeof(*a));
 
@@ -76,6 +79,7 @@ auth_new(const struct conf *conf, long long now)
 		struct dkim_params p = {
 			.now = now,
 			.max_sigs = conf->dkim_max_signatures,
+			.kcache = kc,
 		};
 		a->dkim = dkim_new(&p);
 	}

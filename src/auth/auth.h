@@ -53,7 +53,8 @@ struct auth_decision {
 
 struct auth;
 
-struct auth *auth_new(const struct conf *, long long now);
+struct auth *auth_new(const struct conf *, long long now,
+	    struct dkim_kcache *);
 void	auth_free(struct auth *);
 
 void	auth_header(struct auth *, const char *field, size_t len);

@@ -414,7 +414,7 @@ cli_message_eval(const struct cli_message_opts *o, struct cli_env *e,
 		return status;
 	if (q != NULL)
 		(void)spf_query_result(q, &spf);
-	a = auth_new(e->conf, (long long)time(NULL));
+	a = auth_new(e->conf, (long long)time(NULL), NULL);
 	auth_message(a, msg, len);
 	auth_job(&job, a);
 	buf_init(&out, CLI_MAX_JSON);

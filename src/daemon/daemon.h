@@ -42,12 +42,14 @@ struct acl;
 struct env_keys;
 struct dns_ub;
 struct spf_rcache;
+struct dkim_kcache;
 
 #define DAEMON_PROG		"rmxfd"
 #define DAEMON_VERSION		"0.1.0"
 #define DAEMON_MAX_LISTEN	16	/* --listen options */
 #define DAEMON_MAX_ARG		1024	/* one option value, octets */
 #define DAEMON_RCACHE_RECORDS	10000	/* parsed SPF records kept */
+#define DAEMON_DKIM_KEYS	1000	/* parsed DKIM keys kept */
 #define DAEMON_MAX_IN		65536	/* bytes queued behind a request */
 #define DAEMON_READ_CHUNK	16384	/* bytes read per read(2) */
 #define DAEMON_MAX_OUT		(64 * 1024)	/* unsent reply bytes */
@@ -136,6 +138,7 @@ struct daemon {
 	struct daemon_env *env;		/* current; requests hold their own */
 	struct dns_ub  *ub;
 	struct spf_rcache *rcache;
+	struct dkim_kcache *kcache;	/* parsed DKIM keys, all messages */
 	int		log_batch;	/* decision lines: one write a turn */
 	struct buf     *logq;		/* ... queued here */
 	struct event   *log_flush;	/* ... written by this */

@@ -40,6 +40,7 @@
 #include "auth/auth.h"
 #include "daemon/daemon.h"
 #include "dns/dns.h"
+#include "milter/milter.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -73,9 +74,11 @@ daemon_mauth_new(struct daemon *d)
 
 	ma->d = d;
 	ma->env = daemon_env_ref(d->env);
-	ma->auth = auth_new(ma->env->conf, (long long)time(NULL));
+	ma->auth = auth_new(ma->env->conf, (long long)time(NULL),
+	    d->kcache);
 	auth_job(&ma->job, ma->auth);
-	buf_init(&ma->field, DKIM_MAX_SIG_FIELD + DAEMON_MAUTH_FIELD_MIN);
+	/* a header packet is at most MILTER_MAX_DATA octets, so is a field */
+	buf_init(&ma->field, MILTER_MAX_DATA + DAEMON_MAUTH_FIELD_MIN);
 	return ma;
 }
 
@@ -104,7 +107,6 @@ daemon_mauth_header(struct daemon_mauth *ma, const char *name,
 	buf_putc(&ma->field, ':');
 	buf_puts(&ma->field, lead);
 	buf_puts(&ma->field, value);
-	/* a field over the bound is given cut: a signature over it fails */
 	auth_header(ma->auth, ma->field.data, ma->field.len);
 }
 

@@ -57,6 +57,7 @@
 #include <event2/event.h>
 
 #include "daemon/daemon.h"
+#include "dkim/dkim.h"
 #include "dns/dns.h"
 #include "spf/spf.h"
 #include "util/buf.h"
@@ -544,6 +545,7 @@ main(int argc, char **argv)
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		memcpy(d.hostname, "localhost", sizeof("localhost"));
 	d.rcache = spf_rcache_new(DAEMON_RCACHE_RECORDS);
+	d.kcache = dkim_kcache_new(DAEMON_DKIM_KEYS);
 	buf_init(&err, DAEMON_MAX_ERR);
 	if ((d.env = daemon_env_load(&d, &err)) == NULL) {
 		daemon_log_errors(&err);
@@ -585,6 +587,7 @@ main(int argc, char **argv)
 	event_free(d.sig_int);
 	daemon_env_unref(d.env);
 	spf_rcache_free(d.rcache);
+	dkim_kcache_free(d.kcache);
 	free(d.resolver);
 	event_base_free(d.base);
 	return EX_OK;

@@ -23,14 +23,15 @@
  *	it; l=, t=, x= decimal (at most 76 digits, 3.5); q= listing
  *	dns/txt; s= present; x= not before t=.
  *
- *	A signature whose x= is before now gives fail "signature expired":
- *	RFC 6376 6.1.1 calls it PERMFAIL, and dkimpy, OpenDKIM and
- *	Mail::DKIM report it as a failed signature, not as an error in it;
- *	we follow them.  A t= in the future is accepted (3.5: verifiers
+ *	A signature whose x= is before now gives permerror "signature
+ *	expired": RFC 6376 6.1.1 calls it PERMFAIL (the signature is not
+ *	acceptable, not a mismatch), and dkimpy, Mail::DKIM and OpenDKIM
+ *	refuse it the same way as a broken signature field
+ *	(tests/dkim/corpus, mail-dkim.expired).  A t= in the future is accepted (3.5: verifiers
  *	MAY ignore such signatures; we do not).
  * DIAGNOSTICS
  *	DKIM_PASS when the signature may be verified, else DKIM_PERMERROR
- *	or DKIM_FAIL with *reason a static text.
+ *	with *reason a static text.
  * SEE ALSO
  *	RFC 6376 sections 3.5, 3.7, 6.1.1; RFC 8301 3.1; RFC 8463 3.
  */
@@ -274,7 +275,7 @@ dkim_sig_times(const struct dkim_tag *tags, size_t n, long long now,
 		}
 		if (sig->x < now) {
 			*reason = "signature expired";
-			return DKIM_FAIL;
+			return DKIM_PERMERROR;
 		}
 	}
 	return DKIM_PASS;

@@ -67,7 +67,7 @@ mda_auth_line(const struct mda_auth *in, const char *msg, size_t len,
 	struct auth *a;
 	int r = -1;
 
-	a = auth_new(in->conf, (long long)time(NULL));
+	a = auth_new(in->conf, (long long)time(NULL), NULL);
 	auth_message(a, msg, len);
 	auth_job(&job, a);
 	err[0] = 0;

@@ -54,10 +54,18 @@
  *	zone, configuration) "Received-SPF: temperror (...)", the comment
  *	saying why.
  *
+ *	With test_dkim or test_dmarc on, the whole message is then read
+ *	(at most MDA_MAX_MESSAGE octets; a longer one is passed on as it
+ *	is, the log line saying so) and one more line goes below the SPF
+ *	ones: "Authentication-Results: ID; dkim=...; dmarc=..." of
+ *	mda_auth(3), over the MAIL FROM result just found; procmail only
+ *	marks, so a DMARC failure is dis=none.
+ *
  *	--hostname names the receiver in the headers when authserv_id is
  *	empty (default: gethostname()).  One line goes to stderr per
  *	message (procmail writes it to its LOGFILE): the decision as
- *	rmxfd logs it, or why nothing was checked; -q silences it.
+ *	rmxfd logs it, or why nothing was checked, then the dkim= and
+ *	dmarc= fields; -q silences it.
  *	Configuration errors are reported on stderr too.
  * DIAGNOSTICS
  *	Exit 0 when the whole message was written, with a header; 75
@@ -139,6 +147,7 @@ struct mda_run {
 	char		hostbuf[MDA_MAX_HOST];
 	const char     *rpath;		/* our SRS/prvs Return-Path, as
 					 * unwrapped; or NULL */
+	struct buf	log;		/* the message's one log line */
 	int		spf_checked;	/* MAIL FROM's SPF result, for DMARC */
 	enum spf_result	spf;
 	char		spf_domain[MDA_MAX_SENDER + 1];
@@ -338,26 +347,23 @@ mda_give_up(struct mda_run *r, const char *result, const char *why,
     int crlf)
 {
 	mda_fallback(r, result, why, crlf);
-	if (!r->o.quiet)
-		msg_info("procmail: result=%s why=\"%s\"", result, why);
+	buf_reset(&r->log);
+	buf_printf(&r->log, "result=%s why=\"%s\"", result, why);
 }
 
 /* mda_log_decision - the decision's log line, after the Return-Path
  * it unwrapped, if any */
 static void
-mda_log_decision(const struct mda_run *r, const char *log)
+mda_log_decision(struct mda_run *r, const char *log)
 {
-	struct buf l;
-
-	buf_init(&l, MDA_MAX_LOG);
+	buf_reset(&r->log);
 	if (r->rpath != NULL) {
-		buf_puts(&l, "return_path=");
-		(void)policy_log_quoted(&l, r->rpath, POLICY_LOG_VALUE_MAX, 1);
-		buf_putc(&l, ' ');
+		buf_puts(&r->log, "return_path=");
+		(void)policy_log_quoted(&r->log, r->rpath,
+		    POLICY_LOG_VALUE_MAX, 1);
+		buf_putc(&r->log, ' ');
 	}
-	buf_puts(&l, log);
-	msg_info("procmail: %s", l.data != NULL ? l.data : "");
-	buf_free(&l);
+	buf_puts(&r->log, log);
 }
 
 /* mda_decide - run one check; 0 with check's header added, 1 with a
@@ -408,7 +414,7 @@ mda_decide(struct mda_run *r, struct dns_zone *zone,
 		    "client exempt from checks" : "nothing checked", crlf);
 		ret = 1;
 	}
-	if (log && !r->o.quiet)
+	if (log)
 		mda_log_decision(r, d->log);
 out:
 	check_free(c);
@@ -690,8 +696,7 @@ mda_dkim(struct mda_run *r, const char *in, size_t len, int crlf)
 		    "resolver unusable");
 	else {
 		mda_hdr_line(&r->hdrs, line.data, crlf);
-		if (!r->o.quiet)
-			msg_info("procmail:%s", log.data ? log.data : "");
+		buf_puts(&r->log, log.data ? log.data : "");
 	}
 	buf_free(&line);
 	buf_free(&log);
@@ -727,6 +732,7 @@ mda_procmail_main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	buf_init(&r.fwd, CONF_MAX_FORWARDERS_TEXT);
 	buf_init(&r.hdrs, MDA_MAX_LINES);
+	buf_init(&r.log, MDA_MAX_LOG);
 	if ((status = mda_args(argc, argv, &r.o)) != EX_OK) {
 		if (status < 0) {
 			mda_usage(stdout);
@@ -753,8 +759,8 @@ mda_procmail_main(int argc, char **argv)
 		goto out;
 	}
 	mda_mark(&r, in, len, end, e, &m);
-	if (r.conf != NULL && e == MDA_END_DONE && (r.conf->test_dkim ||
-	    r.conf->test_dmarc)) {
+	if (r.conf != NULL && e == MDA_END_DONE && len > 0 &&
+	    (r.conf->test_dkim || r.conf->test_dmarc)) {
 		switch (mda_read_all(&in, &len, &eof)) {
 		case -1:
 			status = mda_io_error("read");
@@ -763,12 +769,12 @@ mda_procmail_main(int argc, char **argv)
 			mda_dkim(&r, in, len, m.crlf);
 			break;
 		default:
-			if (!r.o.quiet)
-				msg_info("procmail: DKIM and DMARC: message "
-				    "over %d octets, not checked",
-				    MDA_MAX_MESSAGE);
+			buf_printf(&r.log, " dkim=not-checked why=\"message "
+			    "over %d octets\"", MDA_MAX_MESSAGE);
 		}
 	}
+	if (!r.o.quiet && r.log.len > 0)
+		msg_info("procmail: %s", r.log.data);
 	if (mda_pass_head(in, len, &m, &r.hdrs, mda_write, NULL) < 0)
 		status = mda_io_error("write");
 	else
@@ -779,5 +785,6 @@ out:
 		conf_free(r.conf);
 	buf_free(&r.fwd);
 	buf_free(&r.hdrs);
+	buf_free(&r.log);
 	return status;
 }
