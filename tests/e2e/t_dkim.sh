@@ -107,10 +107,10 @@
 #	SPF passes, in the From domain's organizational domain (pass: SPF
 #	of the HELO identity aligns).  Two From: domains, rej.test (aligned
 #	DKIM pass, p=reject) and none.test (fail, p=none): OpenDMARC 1.4.2
-#	writes no dmarc= at all; rmxf says fail, header.from=none.test;
-#	TODO: rmxf writes p=reject and "act" rejects it, where RFC 7489
-#	6.6.1 takes the strictest policy among the domains that fail
-#	(none.test's p=none).  Then: no Milter warning or tempfail in
+#	writes no dmarc= at all; rmxf says fail, header.from=none.test,
+#	p=none: RFC 7489 6.6.1 takes the strictest policy among the
+#	domains that fail (none.test's), so "act" delivers it.  Then: no
+#	Milter warning or tempfail in
 #	Postfix's maillog.
 #
 #	Skipped without root, Postfix, swaks, unbound, openssl, opendkim,
@@ -670,8 +670,7 @@ two-from|$(rd_list <<<"$kd")|$(rd_list <<<"$rd")|-|${rm_% from=*}"
 	[ "${rm_%% *} ${rm_##* }" = "fail from=none.test" ]
 	ok $? "two-from: rmxf says dmarc=fail header.from=none.test" "$rm_"
 	[ "$rm_" = "fail p=none from=none.test" ]
-	todo $? "two-from: rmxf's p= is the failing domain's (none)" \
-	    "rmxf reports the strictest p= of all From: domains" "$rm_"
+	ok $? "two-from: rmxf's p= is the failing domain's (none)" "$rm_"
 else
 	ok 1 "two-from: delivered" "$(swaks_diag)"
 fi
@@ -737,8 +736,7 @@ done
 send "$S_ACT" two-from b@rej.test
 d=$(data_reply)
 printf '%s\n' "$d" | grep -q '^250 '
-todo $? "act two-from: only none.test fails (p=none), accepted" \
-    "rmxf applies rej.test's p=reject to none.test's fail" "$d"
+ok $? "act two-from: only none.test fails (p=none), accepted" "$d"
 # RFC 9989 has no pct=: pct=0 asks for nothing less than p=reject
 send "$S_ACT" pct0 b@pct.test
 rejected "act pct0 (pct= is not read)"
