@@ -94,7 +94,7 @@ suite-test: tests
 dns-suite-test: all tests
 	$(PROVE) --exec '$(DNS_SUITE_EXEC)' $(SUITE_FILES)
 
-# cli-test: golden-file tests of rmxf check.
+# cli-test: golden-file tests of rmxf check and rmxf message.
 cli-test: all
 	RMXF=$(O)/rmxf $(PROVE) --exec sh tests/cli/run.sh
 

@@ -28,7 +28,9 @@ set -eu
 # and tests/dkim/gen.sh signs the corpus with them): python3-dkim
 # (dkimpy, with python3-nacl for ed25519), opendkim (its opendkim -t
 # test mode signs and verifies with TestPublicKeys), libmail-dkim-perl
-# (Mail::DKIM);
+# (Mail::DKIM); tests/e2e/t_dkim.sh runs opendkim and opendmarc as
+# milters beside rmxfd, signs with dkimpy and makes its RSA keys with
+# openssl(1) (openssl);
 # the Debian package (make deb, tests/deb): debhelper and dpkg-dev
 # build it (dpkg-buildpackage; Rules-Requires-Root: no, so without
 # fakeroot), lintian checks it; its postinst makes the _rmxf user with
@@ -42,7 +44,7 @@ postfix swaks libio-socket-inet6-perl unbound dnsutils iproute2 util-linux libsa
 postsrsd libmail-srs-perl
 procmail
 opendmarc libmilter-dev
-python3-dkim python3-nacl opendkim libmail-dkim-perl
+python3-dkim python3-nacl opendkim libmail-dkim-perl openssl
 debhelper dpkg-dev lintian"
 if ! command -v systemd-sysusers >/dev/null; then
 	pkgs="$pkgs systemd-standalone-sysusers"

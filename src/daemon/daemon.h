@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 
+#include "auth/auth.h"
 #include "check/check.h"
 #include "conf/conf.h"
 #include "socketmap/socketmap.h"
@@ -103,6 +104,9 @@ struct daemon_conn;
 #define DAEMON_M_RESULTS	(SPF_PERMERROR + 1)
 #define DAEMON_M_VERDICTS	(CHECK_V_DEFER_IF_PERMIT + 1)
 #define DAEMON_M_BOUNCES	(CHECK_B_GRACE + 1)
+#define DAEMON_M_DKIM		(DKIM_TEMPERROR + 1)	/* enum dkim_result */
+#define DAEMON_M_DMARC		(DMARC_PERMERROR + 1)	/* enum dmarc_result */
+#define DAEMON_M_DACTIONS	CONF_DA_COUNT	/* enum conf_dmarc_action */
 #define DAEMON_M_MAPS		5	/* sign verify srs_forward
 					 * srs_reverse, other */
 #define DAEMON_M_REPLIES	(SM_R_PERM + 1)
@@ -122,6 +126,8 @@ struct daemon_metrics {
 							 * for bad input or
 							 * a stall */
 	unsigned long	bounce[DAEMON_M_BOUNCES];
+	unsigned long	dkim[DAEMON_M_DKIM];	/* signatures by result */
+	unsigned long	dmarc[DAEMON_M_DMARC][DAEMON_M_DACTIONS];	/* messages */
 	unsigned long	lookups[DAEMON_M_MAPS][DAEMON_M_REPLIES];
 	unsigned long	message_hits;		/* the message's evaluation */
 	unsigned long	message_misses;		/* ... inbound, not from it */
@@ -218,6 +224,7 @@ void	daemon_req_cancel(struct daemon_req *);
 /* daemon_metrics.c: counting, and GET /metrics on metrics_listen */
 void	daemon_metrics_open(struct daemon *);
 void	daemon_metrics_close(struct daemon *);
+void	daemon_metrics_auth(struct daemon *, const struct auth_decision *);
 void	daemon_metrics_decision(struct daemon *,
 	    const struct check_decision *, double ms);
 void	daemon_metrics_lookup(struct daemon *, const char *map, size_t len,

@@ -10,6 +10,8 @@
  *	void	daemon_metrics_close(struct daemon *d);
  *	void	daemon_metrics_decision(struct daemon *d,
  *			const struct check_decision *dec, double ms);
+ *	void	daemon_metrics_auth(struct daemon *d,
+ *			const struct auth_decision *dec);
  *	void	daemon_metrics_lookup(struct daemon *d, const char *map,
  *			size_t len, enum sm_reply r);
  *	void	daemon_metrics_reload(struct daemon *d,
@@ -21,7 +23,10 @@
  *	daemon_metrics_decision() for each decision of a policy request
  *	(by method, result and what Postfix is told; the bounce check's
  *	outcome; whether the message's evaluation served it; the time it
- *	took), daemon_metrics_lookup() for each socketmap lookup (by map
+ *	took), daemon_metrics_auth() for each message the Milter front
+ *	end evaluated for DKIM and DMARC (signatures by result, messages
+ *	by DMARC result and action), daemon_metrics_lookup() for each
+ *	socketmap lookup (by map
  *	and reply), daemon_metrics_reload() for each reload that took
  *	(old NULL: one that failed).  The front ends count their requests
  *	and errors themselves.  The other counters stay where they are
@@ -93,6 +98,24 @@ static const char *const daemon_metrics_rcodes[DNS_UB_RCODES + 1] = {
 	"noerror", "formerr", "servfail", "nxdomain", "notimp", "refused",
 	"other",
 };
+
+/* daemon_metrics_auth - count one message's DKIM and DMARC */
+void
+daemon_metrics_auth(struct daemon *d, const struct auth_decision *dec)
+{
+	struct daemon_metrics *m = &d->metrics;
+	size_t i;
+
+	for (i = 0; i < dec->ndkim; i++)
+		if ((unsigned)dec->dkim[i].result < DAEMON_M_DKIM)
+			m->dkim[dec->dkim[i].result]++;
+	if (dec->dkim_checked && dec->ndkim == 0)
+		m->dkim[DKIM_NONE]++;
+	if (dec->dmarc != NULL &&
+	    (unsigned)dec->dmarc->result < DAEMON_M_DMARC &&
+	    (unsigned)dec->action < DAEMON_M_DACTIONS)
+		m->dmarc[dec->dmarc->result][dec->action]++;
+}
 
 /* daemon_metrics_decision - count one policy decision */
 void
@@ -227,6 +250,29 @@ daemon_metrics_decisions(struct buf *b, const struct daemon_metrics *m)
 					    spf_result_str(r),
 					    daemon_metrics_verdicts[v],
 					    m->decisions[me][r][v]);
+}
+
+/* daemon_metrics_auths - the DKIM and DMARC counters */
+static void
+daemon_metrics_auths(struct buf *b, const struct daemon_metrics *m)
+{
+	unsigned i, j;
+
+	daemon_metrics_head(b, "rmxf_dkim_signatures_total", "counter",
+	    "DKIM signatures verified by result (none: messages without).");
+	for (i = 0; i < DAEMON_M_DKIM; i++)
+		buf_printf(b, "rmxf_dkim_signatures_total{result=\"%s\"} %lu\n",
+		    dkim_result_str((enum dkim_result)i), m->dkim[i]);
+	daemon_metrics_head(b, "rmxf_dmarc_messages_total", "counter",
+	    "Messages by DMARC result and the action taken.");
+	for (i = 0; i < DAEMON_M_DMARC; i++)
+		for (j = 0; j < DAEMON_M_DACTIONS; j++)
+			if (m->dmarc[i][j] > 0 || j == CONF_DA_MARK)
+				buf_printf(b, "rmxf_dmarc_messages_total{"
+				    "result=\"%s\",action=\"%s\"} %lu\n",
+				    dmarc_result_str((enum dmarc_result)i),
+				    conf_dmarc_action_str(
+				    (enum conf_dmarc_action)j), m->dmarc[i][j]);
 }
 
 /* daemon_metrics_fronts - requests, errors and connections per front end */
@@ -366,6 +412,7 @@ daemon_metrics_format(struct buf *b, const struct daemon *d)
 	for (i = CHECK_B_SIGNED; i < DAEMON_M_BOUNCES; i++)
 		buf_printf(b, "rmxf_bounce_checks_total{outcome=\"%s\"} %lu\n",
 		    daemon_metrics_bounces[i], m->bounce[i]);
+	daemon_metrics_auths(b, m);
 	daemon_metrics_fronts(b, d);
 	daemon_metrics_head(b, "rmxf_reloads_total", "counter",
 	    "SIGHUP reloads, taken or failed (the old configuration kept).");

@@ -677,6 +677,7 @@ daemon_milter_mauth_decide(struct daemon_milter *m, ssize_t *ar)
 			*ar = (ssize_t)i;
 		}
 	dec = daemon_mauth_decide(m->ma, &in);
+	daemon_metrics_auth(m->d, dec);
 	buf_init(&line, DAEMON_MILTER_MAX_LOG);
 	(void)policy_log_fields(&line, daemon_milter_get(&m->queue_id),
 	    daemon_milter_get(&m->client), daemon_milter_get(&m->helo),

@@ -31,8 +31,8 @@
  *	(RFC 5322 allows one), or one whose addresses are in several
  *	domains: each distinct domain (at most DMARC_MAX_FROM) is evaluated;
  *	the result is the worst (fail over temperror over permerror over
- *	none over pass) and the policy the strictest; "from" is the first
- *	domain with that result.  More distinct domains than that:
+ *	none over pass) and the policy the strictest of the domains with
+ *	that result (RFC 7489 6.6.1); "from" is the first domain with it.  More distinct domains than that:
  *	permerror ("too many From domains").  A From field that cannot be
  *	parsed (no address, no domain, a domain literal, a syntax error,
  *	more than DMARC_MAX_FIELD octets, a domain that is not ASCII):

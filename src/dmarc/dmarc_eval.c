@@ -16,7 +16,8 @@
  *	domain is evaluated on its own; with several, the worst result
  *	wins (fail, temperror, permerror, none, pass), "from" and the
  *	other per-domain fields are those of the first domain with that
- *	result, and policy and applied are the strictest of all.
+ *	result, policy is the strictest of the domains with that result,
+ *	and applied the strictest of the failing domains'.
  *
  *	The policy is the one the record asks for the author domain, also
  *	for a pass (for the A-R comment); applied is what a failing message
@@ -31,6 +32,7 @@
 
 /* Ranks for the several-domains rule, by enum dmarc_result. */
 static const int dmarc_rank[] = {1, 0, 4, 3, 2};
+#define DMARC_NRESULTS	(sizeof(dmarc_rank) / sizeof(dmarc_rank[0]))
 
 /* dmarc_result_str - RFC 8601 name */
 const char *
@@ -243,15 +245,16 @@ dmarc_evaluate(struct dmarc *d, const struct dmarc_auth *auth)
 {
 	struct dmarc_outcome o;
 	char why[DMARC_REASON];
-	enum dmarc_policy pol = DMARC_P_NONE, app = DMARC_P_NONE;
+	enum dmarc_policy pol[DMARC_NRESULTS] = {DMARC_P_NONE};
+	enum dmarc_policy app = DMARC_P_NONE;
 	size_t i;
 
 	if (d->walk == NULL || !dmarc_done(d))
 		return dmarc_eval_fixed(d);
 	for (i = 0; i < d->ndom; i++) {
 		dmarc_eval_one(d, &d->walk[i], auth, &o, why, sizeof(why));
-		if (o.policy > pol)
-			pol = o.policy;
+		if (o.policy > pol[o.result])
+			pol[o.result] = o.policy;
 		if (o.applied > app)
 			app = o.applied;
 		if (i == 0 ||
@@ -263,7 +266,10 @@ dmarc_evaluate(struct dmarc *d, const struct dmarc_auth *auth)
 			}
 		}
 	}
-	d->out.policy = pol;
+	/* RFC 7489 6.6.1, RFC 9989 5.3.1: the strictest policy of the
+	 * domains with that result (a passing domain's p=reject says
+	 * nothing about a failing one's) */
+	d->out.policy = pol[d->out.result];
 	d->out.applied = app;
 	return &d->out;
 }

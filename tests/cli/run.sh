@@ -1,12 +1,14 @@
 #!/bin/sh
-# run.sh - golden-file tests of `rmxf check`, as TAP for prove.
+# run.sh - golden-file tests of `rmxf check` and `rmxf message`, as TAP
+# for prove.
 #
 #	prove -f tests/cli/run.sh			(from the top directory)
 #	RMXF=build/asan/rmxf prove -f tests/cli/run.sh	(another build)
 #	sh tests/cli/regen.sh			(rewrite the golden files)
 #
 # Each line of tests/cli/cases runs build/rmxf once against the zone files
-# here (never the network) and compares its stdout with NAME.out, its exit
+# here and tests/dkim/corpus (never the network), its standard input
+# /dev/null or the file of a leading "<FILE" word, and compares its stdout with NAME.out, its exit
 # status with STATUS, and its stderr with NAME.err (exactly one line) when
 # STATUS is not 0, or with nothing when it is.  Output of --json cases must
 # also parse with `python3 -m json.tool`.  With RMXF_REGEN=1 the outputs
@@ -18,6 +20,7 @@ RMXF=${RMXF:-build/rmxf}
 DIR=tests/cli
 LIMIT=${RMXF_CASE_SECONDS:-20}		# wall-clock bound of one run
 C="check --zone $DIR/cli.zone --receiver mx.example.org"
+M="message --zone tests/dkim/corpus/zone --receiver mx.example.org"
 REGEN=${RMXF_REGEN:-}
 
 if [ ! -x "$RMXF" ]; then
@@ -44,8 +47,12 @@ notok() {
 }
 
 while read -r name status words; do
+	in=/dev/null
+	case $words in
+	"<"*)	in=${words%% *}; in=${in#<}; words=${words#* } ;;
+	esac
 	eval "set -- $words"
-	timeout -k 2 "$LIMIT" "$RMXF" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	timeout -k 2 "$LIMIT" "$RMXF" "$@" >"$TMP/out" 2>"$TMP/err" <"$in"
 	rc=$?
 	if [ -n "$REGEN" ]; then
 		cp "$TMP/out" "$DIR/$name.out"

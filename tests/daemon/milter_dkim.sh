@@ -29,7 +29,9 @@
 #	removed while the signature over the rest still passes; a key
 #	lookup that fails is dkim=temperror; a message only to a skip
 #	recipient gets nothing, one to a skip and a checked recipient is
-#	checked but only marked (the skip recipient must get it).
+#	checked but only marked (the skip recipient must get it); GET
+#	/metrics counts the signatures by result and the messages by
+#	DMARC result and action.
 #
 #	Output is TAP for prove.  Every process started is stopped by PID
 #	on exit.  Environment: O (build directory, default build).
@@ -80,7 +82,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || [ ! -x "$RMXF" ] ||
 	echo "1..0 # SKIP $RMXFD, $RMXF, $DNSD or python3 missing"
 	exit 0
 fi
-echo "1..12"
+echo "1..13"
 
 "$DNSD" --zone "$C/zone" --listen 127.0.0.1:0 --port-file "$tmp/dnsport" \
     --max-seconds "$DNSD_MAX" 2>"$tmp/dnsd.err" &
@@ -102,6 +104,9 @@ acl_file = $tmp/rmxf.acl
 EOF
 	[ $k = quarantine ] &&
 	    echo "action_dmarc_reject = quarantine" >>"$tmp/$k.conf"
+	[ $k = reject ] && mport=$(python3 -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') &&
+	    echo "metrics_listen = inet:127.0.0.1:$mport" >>"$tmp/$k.conf"
 	"$RMXFD" -c "$tmp/$k.conf" --milter "unix:$tmp/$k.sock" \
 	    --dns "127.0.0.1:$dnsport" 2>"$tmp/$k.log" &
 	pids+=($!)
@@ -194,3 +199,18 @@ mc "$R" "$(msg 198.51.100.9 $BADF '"skip@example.net", "bob@example.net"' \
 line 2 | grep -q '"rcpt": \["c", "c"\], "eom": \["ins:0:' &&
     ar | grep -q 'dmarc=fail (p=reject dis=none)'
 ok $? "a skip and a checked recipient: checked, but marked only" "$out"
+
+# --- the counters ------------------------------------------------------------
+metrics=$(timeout "$CLIENT_KILL" python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+    "http://127.0.0.1:$mport/metrics" 2>&1)
+got=$(printf '%s\n' "$metrics" | grep -E '^rmxf_(dkim_signatures|dmarc_'\
+'messages)_total\{' | grep -v ' 0$' | sort | tr '\n' ' ')
+[ "$got" = 'rmxf_dkim_signatures_total{result="fail"} 3 '\
+'rmxf_dkim_signatures_total{result="pass"} 3 '\
+'rmxf_dkim_signatures_total{result="temperror"} 1 '\
+'rmxf_dmarc_messages_total{result="fail",action="mark"} 1 '\
+'rmxf_dmarc_messages_total{result="fail",action="reject"} 1 '\
+'rmxf_dmarc_messages_total{result="pass",action="mark"} 5 ' ]
+ok $? "/metrics: signatures by result, messages by DMARC result and action" \
+    "$got"

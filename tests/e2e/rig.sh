@@ -46,6 +46,8 @@
 #	"timeout.test." dropping every query (local-zone deny) and
 #	"servfail.test." an auth-zone without data
 #	(zones/servfail.test.zone), which unbound answers with SERVFAIL.
+#	RIG_ZONES_EXTRA (blank-separated paths, each NAME.zone) adds zones
+#	a test writes at run time (keys made by the test).
 #	It listens on $RIG_DNS_PORT (not 53) of 127.0.0.1 and ::1; inside
 #	the namespace on port 53 too, the server of the private
 #	/etc/resolv.conf: what the libc resolver and a program given no
@@ -324,7 +326,7 @@ $ifs
 remote-control:
 	control-enable: no
 EOF
-	for z in "$RIG_DIR"/zones/*.zone; do
+	for z in "$RIG_DIR"/zones/*.zone ${RIG_ZONES_EXTRA:-}; do
 		name=${z##*/}
 		name=${name%.zone}
 		cat >>"$conf" <<EOF

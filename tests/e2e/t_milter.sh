@@ -8,7 +8,8 @@
 #	dns_forwarders: they ask the server of the namespace's
 #	/etc/resolv.conf, the rig's unbound), each a Milter of the rig's
 #	Postfix (milter_default_action = tempfail), with no policy
-#	service in front of them:
+#	service in front of them, SPF only (test_dkim and test_dmarc off:
+#	tests/e2e/t_dkim.sh has them on):
 #
 #	  main  --milter inet:127.0.0.1:PORT and --milter unix:PATH (an
 #		smtpd of its own: fail 550, pass delivered); an ACL file (skipme@ skip),
@@ -99,6 +100,9 @@ write_conf() {
 		echo "request_timeout = 10s"
 		echo "authserv_id = $AUTHSERV"
 		echo "log_to = stderr"
+		# SPF only: DKIM and DMARC under Postfix are t_dkim.sh's
+		echo "test_dkim = no"
+		echo "test_dmarc = no"
 		printf '%s\n' "$@"
 	} >"$f"
 	chmod 644 "$f"

@@ -670,12 +670,15 @@ test_from_fields(void **state)
 	assert_int_equal(o->result, DMARC_PERMERROR);
 	assert_string_equal(o->reason, "unparseable From field");
 	dmarc_free(r.d);
-	/* pass for example.com, none for nothing.invalid: none is worse */
+	/* pass for example.com (p=reject), none for nothing.invalid: none
+	 * is worse, and its policy is none: a passing domain's p=reject
+	 * never applies to another (RFC 7489 6.6.1) */
 	run_walk(&r, two);
 	o = dmarc_evaluate(r.d, &auth);
 	assert_int_equal(o->result, DMARC_NONE);
 	assert_string_equal(o->from, "nothing.invalid");
-	assert_int_equal(o->policy, DMARC_P_REJECT);
+	assert_int_equal(o->policy, DMARC_P_NONE);
+	assert_int_equal(o->applied, DMARC_P_NONE);
 	dmarc_free(r.d);
 	/* none and fail (t.test, p=reject t=y): fail, strictest policy */
 	run_walk(&r, list);
