@@ -9,10 +9,11 @@
 #
 #	1. build/tests/dnsd serves bench/zones/policy.zone (the load mix of
 #	   the policy benchmark, so that both measure the same SPF work) on a
-#	   free port of 127.0.0.1; rmxfd (-c /dev/null: the embedded
-#	   defaults, --log stderr to a file) listens with --milter and sends
-#	   its queries there (--dns).  An rmxfd that refuses --milter is
-#	   skipped, and said.
+#	   free port of 127.0.0.1; rmxfd (the embedded defaults but
+#	   test_dkim and test_dmarc off: pyspf-milter checks SPF only, so
+#	   rmxfd does too; --log stderr to a file) listens with --milter and
+#	   sends its queries there (--dns).  An rmxfd that refuses --milter
+#	   is skipped, and said.  DKIM and DMARC: bench/dkim/run.sh.
 #	2. Debian's pyspf-milter (/usr/bin/pyspf-milter, configuration
 #	   written here: SPF of MAIL FROM, fails rejected, HELO check off as
 #	   rmxfd's is, an Authentication-Results header otherwise) runs in
@@ -160,7 +161,8 @@ start_dnsd dns 127.0.0.1:0 || exit 1
 # --- rmxfd -------------------------------------------------------------------
 rmxfd_pid=
 rsock=$(socket_of rmxfd)
-"${SRV[@]}" "$RMXFD" -c /dev/null --milter "$rsock" \
+printf 'test_dkim = no\ntest_dmarc = no\n' >"$tmp/rmxfd.conf"
+"${SRV[@]}" "$RMXFD" -c "$tmp/rmxfd.conf" --milter "$rsock" \
     --dns "127.0.0.1:$dnsport" --log stderr 2>"$tmp/rmxfd.log" &
 pid=$!
 pids+=("$pid")
