@@ -130,10 +130,14 @@ auth_eoh(struct auth *a)
 	if (a->eoh)
 		return;
 	a->eoh = 1;
-	if (a->dkim)
-		dkim_eoh(a->dkim);
 	if (a->dmarc)
 		dmarc_eoh(a->dmarc);
+	if (a->dkim) {
+		/* the From domain's own signatures are verified first */
+		if (a->dmarc)
+			dkim_prefer(a->dkim, dmarc_author(a->dmarc));
+		dkim_eoh(a->dkim);
+	}
 }
 
 /* auth_body - a piece of the body */

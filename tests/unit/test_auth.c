@@ -837,6 +837,56 @@ test_msg_tests_off(void **state)
 	free(m);
 }
 
+/* test_sig_choice - max_sigs signatures of other domains added on top
+ * do not push out the From domain's own: it is verified first, the
+ * junk that does not parse is permerror and costs no slot */
+static void
+test_sig_choice(void **state)
+{
+	static const char junk[] = "DKIM-Signature: v=1; a=rsa-sha256; "
+	    "d=x%d.example; s=s; h=from; bh=AA==; b=AA==\r\n";
+	static const char other[] = "DKIM-Signature: v=1; a=rsa-sha256; "
+	    "c=relaxed/relaxed; d=relay%d.example; s=s; h=from; "
+	    "bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n";
+	struct conf *c = t_conf("dkim_max_signatures = 2\n");
+	const struct auth_decision *dec;
+	struct auth_in in = t_in(SPF_FAIL, "other.example");
+	struct buf m;
+	char *good, line[256];
+	size_t len, i;
+	struct auth *a;
+
+	(void)state;
+	good = t_read("dkimpy.rsa2048-rr.eml", &len);
+	buf_init(&m, T_MAX_FILE);
+	for (i = 0; i < 3; i++) {
+		snprintf(line, sizeof(line), other, (int)i);
+		buf_puts(&m, line);
+		snprintf(line, sizeof(line), junk, (int)i);
+		buf_puts(&m, line);
+	}
+	buf_append(&m, good, len);
+	a = t_eval(c, t_corpus, m.data, m.len);
+	dec = auth_decide(a, &in);
+	/* in header order: relay0's (verified second: no key), the 3 junk
+	 * (permerror), the author's (verified first: pass); relay1's and
+	 * relay2's are not reported */
+	assert_int_equal(dec->ndkim, 5);
+	assert_string_equal(dec->dkim[0].d, "relay0.example");
+	assert_int_equal(dec->dkim[0].result, DKIM_PERMERROR);
+	assert_string_equal(dec->dkim[0].reason, "no key");
+	for (i = 1; i < 4; i++)
+		assert_int_equal(dec->dkim[i].result, DKIM_PERMERROR);
+	assert_string_equal(dec->dkim[4].d, "rsa2048-rr.dkimpy.example");
+	assert_int_equal(dec->dkim[4].result, DKIM_PASS);
+	assert_int_equal(dec->dmarc->result, DMARC_PASS);
+	assert_int_equal(dec->action, CONF_DA_MARK);
+	auth_free(a);
+	buf_free(&m);
+	free(good);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -859,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_msg_nul),
 		cmocka_unit_test(test_msg_chunks),
 		cmocka_unit_test(test_msg_tests_off),
+		cmocka_unit_test(test_sig_choice),
 	};
 	int rc;
 
