@@ -179,6 +179,7 @@ auth_add(struct auth *a, size_t *nq, const struct spf_question *q,
 		a->qs[*nq].id = q[i].id * 2 + which;
 		(*nq)++;
 	}
+	a->outstanding[which] += (unsigned)n;
 }
 
 /* auth_collect - step each machine not done yet; the questions they ask */
@@ -196,6 +197,7 @@ auth_collect(struct auth *a)
 			break;
 		case SPF_STEP_DONE:
 			a->dkim_done = 1;
+			a->outstanding[AUTH_M_DKIM] = 0;
 			break;
 		case SPF_STEP_WAIT:
 			break;
@@ -209,6 +211,7 @@ auth_collect(struct auth *a)
 			break;
 		case SPF_STEP_DONE:
 			a->dmarc_done = 1;
+			a->outstanding[AUTH_M_DMARC] = 0;
 			break;
 		case SPF_STEP_WAIT:
 			break;
@@ -230,13 +233,13 @@ auth_step(struct auth *a, const struct spf_question **q, size_t *nq)
 		return SPF_STEP_DONE;
 	for (round = 0; round < AUTH_MAX_STEPS; round++) {
 		if ((n = auth_collect(a)) > 0) {
-			a->outstanding += (unsigned)n;
 			a->asked += (unsigned)n;
 			*q = a->qs;
 			*nq = n;
 			return SPF_STEP_QUERY;
 		}
-		if (a->outstanding > 0)
+		if (a->outstanding[AUTH_M_DKIM] + a->outstanding[AUTH_M_DMARC] >
+		    0)
 			return SPF_STEP_WAIT;
 		if (!a->eom || (a->dkim_done && a->dmarc_done))
 			return SPF_STEP_DONE;
@@ -252,17 +255,18 @@ int
 auth_feed(struct auth *a, const struct spf_answer *ans)
 {
 	struct spf_answer mine = *ans;
+	unsigned which = ans->id % 2;
 	int r;
 
-	if (a->outstanding == 0)
-		return -1;
+	if (a->outstanding[which] == 0)
+		return -1;	/* not asked, or its machine is done */
 	mine.id = ans->id / 2;
-	if (ans->id % 2 == AUTH_M_DKIM)
+	if (which == AUTH_M_DKIM)
 		r = a->dkim ? dkim_feed(a->dkim, &mine) : -1;
 	else
 		r = a->dmarc ? dmarc_feed(a->dmarc, &mine) : -1;
 	if (r == 0)
-		a->outstanding--;
+		a->outstanding[which]--;
 	return r;
 }
 
@@ -274,7 +278,7 @@ auth_expire(struct auth *a)
 		dkim_expire(a->dkim);
 	if (a->dmarc && !a->dmarc_done)
 		dmarc_expire(a->dmarc);
-	a->outstanding = 0;
+	a->outstanding[AUTH_M_DKIM] = a->outstanding[AUTH_M_DMARC] = 0;
 }
 
 static enum spf_step

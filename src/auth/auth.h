@@ -67,7 +67,9 @@ void	auth_message(struct auth *, const char *msg, size_t len);
  * The step/feed contract of spf(3), in two runs: before auth_eom(), DONE
  * once every question asked so far is answered (the keys and the policy
  * are fetched while the body comes); after it, DONE when the evaluation
- * is complete.  A driver may be started for each.
+ * is complete.  A driver may be started for each.  Once a machine is
+ * done, its questions still out are moot: nothing waits for them, and
+ * their late answers are refused.
  */
 enum spf_step auth_step(struct auth *, const struct spf_question **,
 	    size_t *);

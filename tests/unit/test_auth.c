@@ -37,6 +37,7 @@ static const char t_zone_text[] =
     "_dmarc.testing.example TXT \"v=DMARC1; p=reject; t=y\"\n"
     "_dmarc.testq.example TXT \"v=DMARC1; p=quarantine; t=y\"\n"
     "_dmarc.down.example TIMEOUT\n"
+    "_dmarc.psdn.example TXT \"v=DMARC1; p=none; psd=n\"\n"
     "evil._domainkey.reject.example TXT \"v=DKIM1; p=\"\n";
 
 static struct dns_zone *t_zone;		/* t_zone_text */
@@ -887,6 +888,40 @@ test_sig_choice(void **state)
 	conf_free(c);
 }
 
+/* test_job_moot - once DMARC is decided (psd=n at the author domain),
+ * its questions still out (the walk's parents) do not hold the job: no
+ * end of message waits for an answer nobody needs */
+static void
+test_job_moot(void **state)
+{
+	struct conf *c = t_conf("");
+	struct auth *a = auth_new(c, T_NOW, NULL);
+	const struct spf_question *qs;
+	char *m = t_msg("psdn.example");
+	size_t n, k;
+	int answered = 0;
+
+	(void)state;
+	auth_message(a, m, strlen(m));
+	assert_int_equal(auth_step(a, &qs, &n), SPF_STEP_QUERY);
+	assert_true(n > 1);		/* the walk's questions at once */
+	for (k = 0; k < n; k++) {
+		struct spf_answer an;
+
+		if (strcmp(qs[k].name, "_dmarc.psdn.example") != 0)
+			continue;
+		dns_zone_answer(t_zone, &qs[k], &an);
+		assert_int_equal(auth_feed(a, &an), 0);
+		answered = 1;
+	}
+	assert_true(answered);
+	assert_int_equal(auth_step(a, &qs, &n), SPF_STEP_DONE);
+	assert_true(auth_done(a));
+	auth_free(a);
+	free(m);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -910,6 +945,7 @@ main(void)
 		cmocka_unit_test(test_msg_chunks),
 		cmocka_unit_test(test_msg_tests_off),
 		cmocka_unit_test(test_sig_choice),
+		cmocka_unit_test(test_job_moot),
 	};
 	int rc;
 
