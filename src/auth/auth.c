@@ -50,11 +50,15 @@
  *	the reply of a reject or defer and the log fields
  *
  *	    dkim=R:D:S[,R:D:S...] dmarc=R from=DOMAIN policy=P
- *	    dmarc_action=ACT [observed=action_dmarc_...] [acl=nodmarc]
+ *	    dmarc_action=ACT [observed=action_dmarc_...]
+ *	    [unavailable=quarantine]
  *
  *	observe (observe_only, an OBSERVE recipient) turns a reject,
  *	quarantine or defer into mark and names the parameter observed;
- *	nodmarc does the same without observed=.
+ *	nodmarc does the same without observed=; no_quarantine (the MTA
+ *	cannot) turns a quarantine into mark, logged unavailable=.  The
+ *	header is at most AUTH_MAX_HEADER octets: dkim= clauses that do not
+ *	fit are left out whole, dmarc= never.
  * DIAGNOSTICS
  *	auth_decide() before auth_done() is a bug: msg_panic().
  * SEE ALSO
@@ -90,6 +94,7 @@ auth_new(const struct conf *conf, long long now, struct dkim_kcache *kc)
 	buf_init(&a->header, AUTH_MAX_HEADER);
 	buf_init(&a->log, AUTH_MAX_LOG);
 	buf_init(&a->text, AUTH_MAX_LOG);
+	buf_init(&a->text2, AUTH_MAX_LOG);
 	return a;
 }
 
@@ -108,6 +113,7 @@ auth_free(struct auth *a)
 	buf_free(&a->header);
 	buf_free(&a->log);
 	buf_free(&a->text);
+	buf_free(&a->text2);
 	free(a);
 }
 

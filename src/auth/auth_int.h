@@ -23,7 +23,7 @@ struct auth {
 	struct spf_question *qs;	/* the last step's, renumbered */
 	size_t		qcap;
 	struct dmarc_dkim *dd;
-	struct buf	header, log, text;
+	struct buf	header, log, text, text2;
 	struct auth_decision dec;
 };
 

@@ -922,6 +922,50 @@ test_job_moot(void **state)
 	conf_free(c);
 }
 
+/* test_header_bound - 50 signatures with 240-octet d= and s= do not fit
+ * AUTH_MAX_HEADER: whole dkim= clauses are left out, dmarc= is kept; a
+ * 253-octet domain is not cut */
+static void
+test_header_bound(void **state)
+{
+	struct conf *c = t_conf("");
+	const struct auth_decision *dec;
+	struct auth_in in = t_in(SPF_PASS, "reject.example");
+	char label[64], dom[256], sel[241], line[1024];
+	struct buf m;
+	struct auth *a;
+	size_t i;
+
+	(void)state;
+	memset(label, 'a', sizeof(label) - 1);
+	label[sizeof(label) - 1] = 0;
+	snprintf(dom, sizeof(dom), "%.63s.%.63s.%.63s.%.53s.example", label,
+	    label, label, label);
+	assert_int_equal(strlen(dom), 253);
+	memset(sel, 's', sizeof(sel) - 1);
+	sel[sizeof(sel) - 1] = 0;
+	buf_init(&m, T_MAX_FILE);
+	for (i = 0; i < 50; i++) {
+		snprintf(line, sizeof(line), "DKIM-Signature: v=1; "
+		    "a=rsa-sha256; d=%s; s=%s; h=from; bh=AA==; b=AA==\r\n",
+		    dom, sel);
+		buf_puts(&m, line);
+	}
+	buf_puts(&m, "From: u@reject.example\r\n\r\nbody\r\n");
+	a = t_eval(c, t_zone, m.data, m.len);
+	dec = auth_decide(a, &in);
+	t_header_safe(dec->header_value);
+	assert_true(strlen(dec->header_value) <= AUTH_MAX_HEADER);
+	assert_non_null(strstr(dec->header_value, "; dmarc=pass (p=reject "
+	    "dis=none) header.from=reject.example"));
+	snprintf(line, sizeof(line), "header.d=%s ", dom);
+	assert_non_null(strstr(dec->header_value, line));
+	assert_true(dec->ndkim > 10);	/* more than fit */
+	auth_free(a);
+	buf_free(&m);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -946,6 +990,7 @@ main(void)
 		cmocka_unit_test(test_msg_tests_off),
 		cmocka_unit_test(test_sig_choice),
 		cmocka_unit_test(test_job_moot),
+		cmocka_unit_test(test_header_bound),
 	};
 	int rc;
 
