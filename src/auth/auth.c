@@ -50,11 +50,15 @@
  *	the reply of a reject or defer and the log fields
  *
  *	    dkim=R:D:S[,R:D:S...] dmarc=R from=DOMAIN policy=P
- *	    dmarc_action=ACT [observed=action_dmarc_...] [acl=nodmarc]
+ *	    dmarc_action=ACT [observed=action_dmarc_...]
+ *	    [unavailable=quarantine]
  *
  *	observe (observe_only, an OBSERVE recipient) turns a reject,
  *	quarantine or defer into mark and names the parameter observed;
- *	nodmarc does the same without observed=.
+ *	nodmarc does the same without observed=; no_quarantine (the MTA
+ *	cannot) turns a quarantine into mark, logged unavailable=.  The
+ *	header is at most AUTH_MAX_HEADER octets: dkim= clauses that do not
+ *	fit are left out whole, dmarc= never.
  * DIAGNOSTICS
  *	auth_decide() before auth_done() is a bug: msg_panic().
  * SEE ALSO
@@ -90,6 +94,7 @@ auth_new(const struct conf *conf, long long now, struct dkim_kcache *kc)
 	buf_init(&a->header, AUTH_MAX_HEADER);
 	buf_init(&a->log, AUTH_MAX_LOG);
 	buf_init(&a->text, AUTH_MAX_LOG);
+	buf_init(&a->text2, AUTH_MAX_LOG);
 	return a;
 }
 
@@ -108,6 +113,7 @@ auth_free(struct auth *a)
 	buf_free(&a->header);
 	buf_free(&a->log);
 	buf_free(&a->text);
+	buf_free(&a->text2);
 	free(a);
 }
 
@@ -130,10 +136,14 @@ auth_eoh(struct auth *a)
 	if (a->eoh)
 		return;
 	a->eoh = 1;
-	if (a->dkim)
-		dkim_eoh(a->dkim);
 	if (a->dmarc)
 		dmarc_eoh(a->dmarc);
+	if (a->dkim) {
+		/* the From domain's own signatures are verified first */
+		if (a->dmarc)
+			dkim_prefer(a->dkim, dmarc_author(a->dmarc));
+		dkim_eoh(a->dkim);
+	}
 }
 
 /* auth_body - a piece of the body */
@@ -175,6 +185,7 @@ auth_add(struct auth *a, size_t *nq, const struct spf_question *q,
 		a->qs[*nq].id = q[i].id * 2 + which;
 		(*nq)++;
 	}
+	a->outstanding[which] += (unsigned)n;
 }
 
 /* auth_collect - step each machine not done yet; the questions they ask */
@@ -192,6 +203,7 @@ auth_collect(struct auth *a)
 			break;
 		case SPF_STEP_DONE:
 			a->dkim_done = 1;
+			a->outstanding[AUTH_M_DKIM] = 0;
 			break;
 		case SPF_STEP_WAIT:
 			break;
@@ -205,6 +217,7 @@ auth_collect(struct auth *a)
 			break;
 		case SPF_STEP_DONE:
 			a->dmarc_done = 1;
+			a->outstanding[AUTH_M_DMARC] = 0;
 			break;
 		case SPF_STEP_WAIT:
 			break;
@@ -226,13 +239,13 @@ auth_step(struct auth *a, const struct spf_question **q, size_t *nq)
 		return SPF_STEP_DONE;
 	for (round = 0; round < AUTH_MAX_STEPS; round++) {
 		if ((n = auth_collect(a)) > 0) {
-			a->outstanding += (unsigned)n;
 			a->asked += (unsigned)n;
 			*q = a->qs;
 			*nq = n;
 			return SPF_STEP_QUERY;
 		}
-		if (a->outstanding > 0)
+		if (a->outstanding[AUTH_M_DKIM] + a->outstanding[AUTH_M_DMARC] >
+		    0)
 			return SPF_STEP_WAIT;
 		if (!a->eom || (a->dkim_done && a->dmarc_done))
 			return SPF_STEP_DONE;
@@ -248,17 +261,18 @@ int
 auth_feed(struct auth *a, const struct spf_answer *ans)
 {
 	struct spf_answer mine = *ans;
+	unsigned which = ans->id % 2;
 	int r;
 
-	if (a->outstanding == 0)
-		return -1;
+	if (a->outstanding[which] == 0)
+		return -1;	/* not asked, or its machine is done */
 	mine.id = ans->id / 2;
-	if (ans->id % 2 == AUTH_M_DKIM)
+	if (which == AUTH_M_DKIM)
 		r = a->dkim ? dkim_feed(a->dkim, &mine) : -1;
 	else
 		r = a->dmarc ? dmarc_feed(a->dmarc, &mine) : -1;
 	if (r == 0)
-		a->outstanding--;
+		a->outstanding[which]--;
 	return r;
 }
 
@@ -270,7 +284,7 @@ auth_expire(struct auth *a)
 		dkim_expire(a->dkim);
 	if (a->dmarc && !a->dmarc_done)
 		dmarc_expire(a->dmarc);
-	a->outstanding = 0;
+	a->outstanding[AUTH_M_DKIM] = a->outstanding[AUTH_M_DMARC] = 0;
 }
 
 static enum spf_step

@@ -10,7 +10,9 @@
 #include "../spf/spf.h"
 
 #define AUTH_MAX_LOG		2048	/* the decision's log fields, octets */
-#define AUTH_MAX_HEADER		4096	/* the header value, octets */
+#define AUTH_MAX_HEADER		16384	/* the header value, octets: the
+					 * dkim= clauses that do not fit are
+					 * left out, never dmarc= */
 #define AUTH_REJECT_CODE	550	/* RFC 7489 / RFC 9989: 5.7.1 */
 #define AUTH_REJECT_DSN		"5.7.1"
 
@@ -28,6 +30,7 @@ struct auth_in {
 					 * to lead the header, or NULL */
 	int		observe;	/* observe_only, or an OBSERVE recipient */
 	int		nodmarc;	/* a NODMARC recipient: mark only */
+	int		no_quarantine;	/* the MTA cannot: quarantine is mark */
 };
 
 /* The outcome; strings owned by the auth, valid until auth_free(). */
@@ -37,6 +40,8 @@ struct auth_decision {
 	enum conf_dmarc_action table;	/* the configuration's choice */
 	const char     *observed;	/* "action_dmarc_..." answered as mark
 					 * instead, or NULL */
+	const char     *unavailable;	/* "quarantine": the MTA cannot, so
+					 * marked; or NULL */
 	int		code;		/* REJECT, DEFER: the SMTP reply */
 	const char     *enhanced;
 	const char     *text;
@@ -67,7 +72,9 @@ void	auth_message(struct auth *, const char *msg, size_t len);
  * The step/feed contract of spf(3), in two runs: before auth_eom(), DONE
  * once every question asked so far is answered (the keys and the policy
  * are fetched while the body comes); after it, DONE when the evaluation
- * is complete.  A driver may be started for each.
+ * is complete.  A driver may be started for each.  Once a machine is
+ * done, its questions still out are moot: nothing waits for them, and
+ * their late answers are refused.
  */
 enum spf_step auth_step(struct auth *, const struct spf_question **,
 	    size_t *);

@@ -49,29 +49,35 @@ auth_put_reason(struct buf *out, const char *why)
 	(void)spf_format_value(why, out);
 }
 
-/* auth_header_dkim - "dkim=R ... ; dkim=R ..." or "dkim=none" */
+/* auth_header_dkim - "; dkim=R ...; dkim=R ..." or "; dkim=none", each
+ * clause only while room stays for the rest (reserve octets) */
 static void
 auth_header_dkim(struct buf *out, const struct dkim_sig_result *r,
-    size_t n)
+    size_t n, size_t reserve)
 {
+	struct buf c;
 	size_t i;
 
 	if (n == 0) {
-		buf_puts(out, "dkim=none");
+		buf_puts(out, "; dkim=none");
 		return;
 	}
+	buf_init(&c, out->max);
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_puts(out, "; ");
-		buf_puts(out, "dkim=");
-		buf_puts(out, dkim_result_str(r[i].result));
+		buf_reset(&c);
+		buf_puts(&c, "; dkim=");
+		buf_puts(&c, dkim_result_str(r[i].result));
 		if (r[i].result != DKIM_PASS)
-			auth_put_reason(out, r[i].reason);
-		auth_put_prop(out, "header.d", r[i].d);
-		auth_put_prop(out, "header.s", r[i].s);
-		auth_put_prop(out, "header.a", r[i].a);
-		auth_put_prop(out, "header.b", r[i].b);
+			auth_put_reason(&c, r[i].reason);
+		auth_put_prop(&c, "header.d", r[i].d);
+		auth_put_prop(&c, "header.s", r[i].s);
+		auth_put_prop(&c, "header.a", r[i].a);
+		auth_put_prop(&c, "header.b", r[i].b);
+		if (c.overflow || out->len + c.len + reserve > out->max)
+			break;		/* the rest left out, dmarc= kept */
+		buf_append(out, c.data, c.len);
 	}
+	buf_free(&c);
 }
 
 /* auth_header_dmarc - "dmarc=R (p=P dis=D) header.from=F" */
@@ -129,6 +135,9 @@ auth_act(struct auth *a, const struct auth_in *in,
 	} else if (d->action != CONF_DA_MARK && (in->observe ||
 	    in->nodmarc)) {
 		d->observed = in->observe ? param : NULL;
+		d->action = CONF_DA_MARK;
+	} else if (d->action == CONF_DA_QUARANTINE && in->no_quarantine) {
+		d->unavailable = "quarantine";
 		d->action = CONF_DA_MARK;
 	}
 	d->disposition = d->action == CONF_DA_REJECT ? "reject" :
@@ -189,6 +198,10 @@ auth_log(struct auth *a, const struct auth_decision *d)
 			buf_puts(&a->log, " observed=");
 			buf_puts(&a->log, d->observed);
 		}
+		if (d->unavailable) {
+			buf_puts(&a->log, " unavailable=");
+			buf_puts(&a->log, d->unavailable);
+		}
 	}
 	buf_free(&v);
 }
@@ -243,14 +256,15 @@ auth_decide(struct auth *a, const struct auth_in *in)
 		buf_puts(&a->header, "; ");
 		buf_puts(&a->header, in->spf_method);
 	}
-	if (d->dkim_checked) {
-		buf_puts(&a->header, "; ");
-		auth_header_dkim(&a->header, d->dkim, d->ndkim);
-	}
+	buf_reset(&a->text2);
 	if (d->dmarc) {
-		buf_puts(&a->header, "; ");
-		auth_header_dmarc(&a->header, d->dmarc, d->disposition);
+		buf_puts(&a->text2, "; ");
+		auth_header_dmarc(&a->text2, d->dmarc, d->disposition);
 	}
+	if (d->dkim_checked)
+		auth_header_dkim(&a->header, d->dkim, d->ndkim, a->text2.len +
+		    1);
+	buf_append(&a->header, a->text2.data, a->text2.len);
 	d->header_value = a->header.data;
 	buf_reset(&a->log);
 	auth_log(a, d);

@@ -16,12 +16,14 @@ struct auth {
 	struct dmarc   *dmarc;		/* NULL: test_dmarc off */
 	int		eoh, eom;
 	int		dkim_done, dmarc_done;
-	unsigned	outstanding;	/* questions not answered yet */
+	unsigned	outstanding[2];	/* questions not answered yet, by
+					 * machine (AUTH_M_*); 0 once it is
+					 * done: its late answers are moot */
 	unsigned	asked;
 	struct spf_question *qs;	/* the last step's, renumbered */
 	size_t		qcap;
 	struct dmarc_dkim *dd;
-	struct buf	header, log, text;
+	struct buf	header, log, text, text2;
 	struct auth_decision dec;
 };
 

@@ -602,7 +602,9 @@ daemon_milter_header(struct daemon_milter *m, const struct milter_packet *p)
 		return daemon_milter_bad(m, "bad header packet"), -1;
 	if (!m->seen_header) {
 		m->seen_header = 1;
-		if (m->message && m->checked && !m->trusted)
+		/* the configuration now, not the one of the negotiation */
+		if (m->message && m->checked && !m->trusted &&
+		    (m->d->env->conf->test_dkim || m->d->env->conf->test_dmarc))
 			m->ma = daemon_mauth_new(m->d);
 	}
 	if (m->ma != NULL)	/* the space the MTA took away, if it did */
@@ -663,6 +665,7 @@ daemon_milter_mauth_decide(struct daemon_milter *m, ssize_t *ar)
 	in.authserv_id = *c->authserv_id ? c->authserv_id : m->d->hostname;
 	in.observe = m->observe;
 	in.nodmarc = m->nodmarc;
+	in.no_quarantine = !(m->actions & MILTER_A_QUARANTINE);
 	if ((in.spf_checked = m->spf_checked)) {
 		in.spf = m->spf;
 		at = sender != NULL ? strrchr(sender, '@') : NULL;

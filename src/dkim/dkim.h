@@ -20,8 +20,10 @@
  *	never copied whole.
  *
  *	At the end of the header the signatures are parsed (the first
- *	params.max_sigs of them, at most DKIM_MAX_SIGS_CAP, are verified;
- *	the rest are not reported) and
+ *	DKIM_MAX_SIGS_CAP fields; one that does not parse is permerror);
+ *	of those that parse params.max_sigs are verified, first those whose
+ *	d= is the dkim_prefer() domain (the From domain), under it or above
+ *	it, then the others in header order, and the rest are not reported;
  *	the key questions (TXT at selector._domainkey.domain) are asked,
  *	so that DNS works while the body streams.  dkim_step() may be
  *	called at any time after dkim_eoh(): it returns QUERY with the new
@@ -117,6 +119,7 @@ void	dkim_free(struct dkim *);
  * ignored; dkim_eom() ends the header too if dkim_eoh() was not called.
  */
 int	dkim_header(struct dkim *, const char *field, size_t len);
+void	dkim_prefer(struct dkim *, const char *domain);	/* before eoh */
 void	dkim_eoh(struct dkim *);
 void	dkim_body(struct dkim *, const char *data, size_t len);
 void	dkim_eom(struct dkim *);
@@ -129,8 +132,8 @@ void	dkim_expire(struct dkim *);
 void	dkim_job(struct spf_job *, struct dkim *);
 
 /*
- * After DONE: the results of the verified signatures, in the order
- * their fields appear in the header.  0 results: the message had no
+ * After DONE: the results of the signatures that did not parse and of
+ * those verified, in the order their fields appear in the header.  0 results: the message had no
  * DKIM-Signature field (DKIM result none).
  */
 size_t	dkim_results(const struct dkim *, const struct dkim_sig_result **);

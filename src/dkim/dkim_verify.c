@@ -10,8 +10,14 @@
  * DESCRIPTION
  *	Header fields are kept (bounded by DKIM_MAX_HEADERS and
  *	DKIM_MAX_HEADER_BYTES) with bare LF line ends made CRLF.  At the
- *	end of the header the first params.max_sigs DKIM-Signature fields
- *	are parsed (dkim_sig(3)); for those that can be verified one TXT
+ *	end of the header the DKIM-Signature fields (the first
+ *	DKIM_MAX_SIGS_CAP) are parsed (dkim_sig(3)); one that does not
+ *	parse is reported as permerror and costs nothing more.  Of those
+ *	that parse, params.max_sigs are verified: first those whose d= is
+ *	the domain of dkim_prefer() (the From domain), a name under it or
+ *	above it, then the others, in header order; the rest are not
+ *	reported (a relay's signatures added on top cannot push the
+ *	author's out).  For those verified one TXT
  *	question per distinct selector._domainkey.domain and one running
  *	body hash per distinct (body canonicalization, l=) are set up (the
  *	hash is SHA-256 for both algorithms we accept).  The body streams
@@ -94,7 +100,9 @@ struct dkim {
 	struct dkim_hdr *hdrs;
 	size_t		nhdr, hcap, hbytes;
 	int		eoh, eom, done, cr;
-	/* arrays of max_sigs entries, made at the end of the header */
+	const char     *prefer;		/* dkim_prefer(), or NULL */
+	/* made at the end of the header: sigs and res one per field (at
+	 * most DKIM_MAX_SIGS_CAP), keys, bhs and qs max_sigs entries */
 	struct dkim_one	*sigs;
 	size_t		nsig;
 	struct dkim_keyent *keys;
@@ -206,48 +214,96 @@ dkim_bh_index(struct dkim *d, const struct dkim_sig *sig)
 	return d->nbh++;
 }
 
+/* dkim_prefer - the domain whose signatures are verified first */
+void
+dkim_prefer(struct dkim *d, const char *domain)
+{
+	if (!d->eoh && domain != NULL && *domain != 0)
+		d->prefer = arena_strdup(d->a, domain);
+}
+
+/* dkim_near - is one of a and b the other or a name under it (a d= that
+ * may align with the From domain, RFC 9989 relaxed alignment)? */
+static int
+dkim_near(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la < lb)
+		return dkim_near(b, a);
+	return strcasecmp(a + (la - lb), b) == 0 &&
+	    (la == lb || a[la - lb - 1] == '.');
+}
+
+/* dkim_parse_one - parse field k into the next slot */
+static void
+dkim_parse_one(struct dkim *d, size_t k)
+{
+	struct dkim_one *o = &d->sigs[d->nsig++];
+
+	if (d->hdrs[k].len > DKIM_MAX_SIG_FIELD) {
+		o->sig.d = o->sig.s = o->sig.a = o->sig.i = "";
+		o->sig.bpre = "";
+		o->res = DKIM_PERMERROR;
+		o->reason = "signature field too long";
+		return;
+	}
+	o->res = dkim_sig_parse(d->a, d->hdrs[k].f, d->hdrs[k].len,
+	    d->p.now, &o->sig, &o->reason);
+}
+
+/* dkim_choose - at most max_sigs signatures that parsed are verified,
+ * those near the preferred domain first, then in header order; the
+ * others that parsed are dropped (not reported), so that signatures
+ * added above the author's cannot push it out */
+static void
+dkim_choose(struct dkim *d)
+{
+	size_t k, n = 0, kept = 0;
+	int pass;
+
+	for (pass = d->prefer != NULL ? 0 : 1; pass < 2; pass++)
+		for (k = 0; k < d->nsig && n < d->p.max_sigs; k++) {
+			struct dkim_one *o = &d->sigs[k];
+
+			if (o->res != DKIM_PASS || o->keyed || (pass == 0 &&
+			    !dkim_near(o->sig.d, d->prefer)))
+				continue;
+			o->keyed = 1;
+			o->key = dkim_key_index(d, &o->sig);
+			o->bh = dkim_bh_index(d, &o->sig);
+			n++;
+		}
+	for (k = 0; k < d->nsig; k++)
+		if (d->sigs[k].res != DKIM_PASS || d->sigs[k].keyed)
+			d->sigs[kept++] = d->sigs[k];
+	d->nsig = kept;
+}
+
 /* dkim_eoh - end of the header: parse the signatures, plan the work */
 void
 dkim_eoh(struct dkim *d)
 {
-	size_t k;
+	size_t k, nf = 0;
 
 	if (d->eoh)
 		return;
 	d->eoh = 1;
-	for (k = 0; k < d->nhdr; k++)
-		if (dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
-		    "DKIM-Signature"))
-			break;
-	if (k == d->nhdr)
+	for (k = 0; k < d->nhdr && nf < DKIM_MAX_SIGS_CAP; k++)
+		nf += dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
+		    "DKIM-Signature");
+	if (nf == 0)
 		return;		/* unsigned: nothing to allocate */
-	d->sigs = xcalloc(d->p.max_sigs, sizeof(*d->sigs));
+	d->sigs = xcalloc(nf, sizeof(*d->sigs));
+	d->res = xcalloc(nf, sizeof(*d->res));
 	d->keys = xcalloc(d->p.max_sigs, sizeof(*d->keys));
 	d->bhs = xcalloc(d->p.max_sigs, sizeof(*d->bhs));
 	d->qs = xcalloc(d->p.max_sigs, sizeof(*d->qs));
-	d->res = xcalloc(d->p.max_sigs, sizeof(*d->res));
-	for (k = 0; k < d->nhdr && d->nsig < d->p.max_sigs; k++) {
-		struct dkim_one *o = &d->sigs[d->nsig];
-
-		if (!dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
+	for (k = 0; k < d->nhdr && d->nsig < nf; k++)
+		if (dkim_hname_eq(d->hdrs[k].f, d->hdrs[k].len,
 		    "DKIM-Signature"))
-			continue;
-		d->nsig++;
-		if (d->hdrs[k].len > DKIM_MAX_SIG_FIELD) {
-			o->sig.d = o->sig.s = o->sig.a = o->sig.i = "";
-			o->sig.bpre = "";
-			o->res = DKIM_PERMERROR;
-			o->reason = "signature field too long";
-			continue;
-		}
-		o->res = dkim_sig_parse(d->a, d->hdrs[k].f, d->hdrs[k].len,
-		    d->p.now, &o->sig, &o->reason);
-		if (o->res != DKIM_PASS)
-			continue;
-		o->keyed = 1;
-		o->key = dkim_key_index(d, &o->sig);
-		o->bh = dkim_bh_index(d, &o->sig);
-	}
+			dkim_parse_one(d, k);
+	dkim_choose(d);
 }
 
 /* dkim_body_span - line content to every body hash */

@@ -203,6 +203,13 @@ dmarc_share(struct dmarc *d, struct dmarc_walk *w)
 				}
 }
 
+/* dmarc_author - the first author domain, once the header is in */
+const char *
+dmarc_author(const struct dmarc *d)
+{
+	return d->ndom > 0 ? d->dom[0] : NULL;
+}
+
 /* dmarc_eoh - the header is complete: set up the walks */
 void
 dmarc_eoh(struct dmarc *d)

@@ -122,6 +122,8 @@ void	dmarc_free(struct dmarc *);
 /* Any header field ("Name:value", folding included); only From is kept. */
 void	dmarc_header(struct dmarc *, const char *field, size_t len);
 void	dmarc_eoh(struct dmarc *);
+const char *dmarc_author(const struct dmarc *);	/* after eoh: the first
+							 * author domain, or NULL */
 
 /*
  * Before dmarc_eoh(): a domain that may be an authenticated identifier

@@ -45,6 +45,7 @@
 #include "spf.h"
 
 #define SPF_HEADER_MAX	900	/* header value; lines stay under 998 */
+#define SPF_VALUE_MAX	255	/* spf_format_value(): a domain name fits */
 #define SPF_FIELD_MAX	120	/* output octets of one value: the sender
 				 * and HELO appear twice, and with the
 				 * fixed text all stays under SPF_HEADER_MAX */
@@ -338,15 +339,16 @@ spf_format_authres_method(const struct spf_detail *d, struct buf *out)
 }
 
 /* spf_format_value - a header value: a dot-atom as it is, else a
- * quoted-string; printable ASCII only, cut at SPF_FIELD_MAX */
+ * quoted-string; printable ASCII only; over SPF_VALUE_MAX octets (more
+ * than a domain name has) cut, in quotes */
 int
 spf_format_value(const char *val, struct buf *out)
 {
-	int q = !spf_is_dot_atom(val);
+	int q = !spf_is_dot_atom(val) || strlen(val) > SPF_VALUE_MAX;
 
 	if (q)
 		buf_putc(out, '"');
-	spf_put_clean(out, val ? val : "", SPF_FIELD_MAX,
+	spf_put_clean(out, val ? val : "", SPF_VALUE_MAX,
 	    q ? SPF_PUT_QUOTED : SPF_PUT_PLAIN);
 	if (q)
 		buf_putc(out, '"');

@@ -25,7 +25,8 @@
 #	550 5.7.1 at the end of data, logged with dmarc_action=reject; with
 #	action_dmarc_reject = quarantine the message is quarantined (the
 #	"q" action) and marked dis=quarantine, but not for a NODMARC
-#	recipient; a client-forged Authentication-Results naming us is
+#	recipient nor when the MTA does not offer quarantine (marked,
+#	dis=none, logged unavailable=quarantine); a client-forged Authentication-Results naming us is
 #	removed while the signature over the rest still passes; a key
 #	lookup that fails is dkim=temperror; a message only to a skip
 #	recipient gets nothing, one to a skip and a checked recipient is
@@ -82,7 +83,7 @@ if [ ! -x "$RMXFD" ] || [ ! -x "$DNSD" ] || [ ! -x "$RMXF" ] ||
 	echo "1..0 # SKIP $RMXFD, $RMXF, $DNSD or python3 missing"
 	exit 0
 fi
-echo "1..13"
+echo "1..14"
 
 "$DNSD" --zone "$C/zone" --listen 127.0.0.1:0 --port-file "$tmp/dnsport" \
     --max-seconds "$DNSD_MAX" 2>"$tmp/dnsd.err" &
@@ -178,6 +179,15 @@ mc "$Q" "$(msg 198.51.100.9 $BADF '"nodmarc@example.net"' $BAD)"
 line 2 | grep -q '"q:' && r=1 || r=0
 [ $r = 0 ] && ar | grep -q 'dmarc=fail (p=reject dis=none)'
 ok $? "... an ACL NODMARC recipient: marked only, dis=none" "$out"
+
+mc_q=$(msg 198.51.100.9 $BADF '"bob@example.net"' $BAD)
+out=$(printf '%s' "$mc_q" | MILTERC_ACTIONS=1DF timeout "$CLIENT_KILL" \
+    $MILTERC "$Q" 2>&1)
+! line 2 | grep -q '"q:' && ar | grep -q 'dmarc=fail (p=reject dis=none)' &&
+    grep -q 'dmarc_action=mark unavailable=quarantine' "$tmp/quarantine.log"
+ok $? "an MTA without quarantine: marked, dis=none, logged unavailable=" \
+    "$out
+$(tail -2 "$tmp/quarantine.log")"
 
 # --- forged header, DNS failure, skip ---------------------------------------
 { printf 'Authentication-Results: mx.example.net; dkim=pass\r\n'

@@ -22,17 +22,19 @@
 #	unless HDR_LEADSPC was negotiated), continuation lines joined by
 #	LF, the body with CRLF line ends in BODY packets of "chunk" octets
 #	(default 65535).
-#	The offer is Postfix 3.7's: version 6, every action and step.
+#	The offer is Postfix 3.7's: version 6, every action and step
+#	(MILTERC_ACTIONS, hex, in the environment: those actions only).
 #	With --raw, each reply and action is followed by the hex of its
 #	whole packet (length word included), after "=".
 #	Exit 0, or 1 with a line on stderr when the filter breaks the
 #	protocol or closes.
 import json
+import os
 import socket
 import struct
 import sys
 
-ACTIONS = 0x1FF
+ACTIONS = int(os.environ.get("MILTERC_ACTIONS", "0x1FF"), 16)
 PROTOCOL = 0x1FFFFF
 NR = {"C": 0x1000, "H": 0x2000, "M": 0x4000, "R": 0x8000, "T": 0x10000,
       "L": 0x80, "N": 0x40000, "B": 0x80000}

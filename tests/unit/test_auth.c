@@ -37,6 +37,7 @@ static const char t_zone_text[] =
     "_dmarc.testing.example TXT \"v=DMARC1; p=reject; t=y\"\n"
     "_dmarc.testq.example TXT \"v=DMARC1; p=quarantine; t=y\"\n"
     "_dmarc.down.example TIMEOUT\n"
+    "_dmarc.psdn.example TXT \"v=DMARC1; p=none; psd=n\"\n"
     "evil._domainkey.reject.example TXT \"v=DKIM1; p=\"\n";
 
 static struct dns_zone *t_zone;		/* t_zone_text */
@@ -837,6 +838,134 @@ test_msg_tests_off(void **state)
 	free(m);
 }
 
+/* test_sig_choice - max_sigs signatures of other domains added on top
+ * do not push out the From domain's own: it is verified first, the
+ * junk that does not parse is permerror and costs no slot */
+static void
+test_sig_choice(void **state)
+{
+	static const char junk[] = "DKIM-Signature: v=1; a=rsa-sha256; "
+	    "d=x%d.example; s=s; h=from; bh=AA==; b=AA==\r\n";
+	static const char other[] = "DKIM-Signature: v=1; a=rsa-sha256; "
+	    "c=relaxed/relaxed; d=relay%d.example; s=s; h=from; "
+	    "bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n";
+	struct conf *c = t_conf("dkim_max_signatures = 2\n");
+	const struct auth_decision *dec;
+	struct auth_in in = t_in(SPF_FAIL, "other.example");
+	struct buf m;
+	char *good, line[256];
+	size_t len, i;
+	struct auth *a;
+
+	(void)state;
+	good = t_read("dkimpy.rsa2048-rr.eml", &len);
+	buf_init(&m, T_MAX_FILE);
+	for (i = 0; i < 3; i++) {
+		snprintf(line, sizeof(line), other, (int)i);
+		buf_puts(&m, line);
+		snprintf(line, sizeof(line), junk, (int)i);
+		buf_puts(&m, line);
+	}
+	buf_append(&m, good, len);
+	a = t_eval(c, t_corpus, m.data, m.len);
+	dec = auth_decide(a, &in);
+	/* in header order: relay0's (verified second: no key), the 3 junk
+	 * (permerror), the author's (verified first: pass); relay1's and
+	 * relay2's are not reported */
+	assert_int_equal(dec->ndkim, 5);
+	assert_string_equal(dec->dkim[0].d, "relay0.example");
+	assert_int_equal(dec->dkim[0].result, DKIM_PERMERROR);
+	assert_string_equal(dec->dkim[0].reason, "no key");
+	for (i = 1; i < 4; i++)
+		assert_int_equal(dec->dkim[i].result, DKIM_PERMERROR);
+	assert_string_equal(dec->dkim[4].d, "rsa2048-rr.dkimpy.example");
+	assert_int_equal(dec->dkim[4].result, DKIM_PASS);
+	assert_int_equal(dec->dmarc->result, DMARC_PASS);
+	assert_int_equal(dec->action, CONF_DA_MARK);
+	auth_free(a);
+	buf_free(&m);
+	free(good);
+	conf_free(c);
+}
+
+/* test_job_moot - once DMARC is decided (psd=n at the author domain),
+ * its questions still out (the walk's parents) do not hold the job: no
+ * end of message waits for an answer nobody needs */
+static void
+test_job_moot(void **state)
+{
+	struct conf *c = t_conf("");
+	struct auth *a = auth_new(c, T_NOW, NULL);
+	const struct spf_question *qs;
+	char *m = t_msg("psdn.example");
+	size_t n, k;
+	int answered = 0;
+
+	(void)state;
+	auth_message(a, m, strlen(m));
+	assert_int_equal(auth_step(a, &qs, &n), SPF_STEP_QUERY);
+	assert_true(n > 1);		/* the walk's questions at once */
+	for (k = 0; k < n; k++) {
+		struct spf_answer an;
+
+		if (strcmp(qs[k].name, "_dmarc.psdn.example") != 0)
+			continue;
+		dns_zone_answer(t_zone, &qs[k], &an);
+		assert_int_equal(auth_feed(a, &an), 0);
+		answered = 1;
+	}
+	assert_true(answered);
+	assert_int_equal(auth_step(a, &qs, &n), SPF_STEP_DONE);
+	assert_true(auth_done(a));
+	auth_free(a);
+	free(m);
+	conf_free(c);
+}
+
+/* test_header_bound - 50 signatures with 240-octet d= and s= do not fit
+ * AUTH_MAX_HEADER: whole dkim= clauses are left out, dmarc= is kept; a
+ * 253-octet domain is not cut */
+static void
+test_header_bound(void **state)
+{
+	struct conf *c = t_conf("");
+	const struct auth_decision *dec;
+	struct auth_in in = t_in(SPF_PASS, "reject.example");
+	char label[64], dom[256], sel[241], line[1024];
+	struct buf m;
+	struct auth *a;
+	size_t i;
+
+	(void)state;
+	memset(label, 'a', sizeof(label) - 1);
+	label[sizeof(label) - 1] = 0;
+	snprintf(dom, sizeof(dom), "%.63s.%.63s.%.63s.%.53s.example", label,
+	    label, label, label);
+	assert_int_equal(strlen(dom), 253);
+	memset(sel, 's', sizeof(sel) - 1);
+	sel[sizeof(sel) - 1] = 0;
+	buf_init(&m, T_MAX_FILE);
+	for (i = 0; i < 50; i++) {
+		snprintf(line, sizeof(line), "DKIM-Signature: v=1; "
+		    "a=rsa-sha256; d=%s; s=%s; h=from; bh=AA==; b=AA==\r\n",
+		    dom, sel);
+		buf_puts(&m, line);
+	}
+	buf_puts(&m, "From: u@reject.example\r\n\r\nbody\r\n");
+	a = t_eval(c, t_zone, m.data, m.len);
+	dec = auth_decide(a, &in);
+	t_header_safe(dec->header_value);
+	assert_true(strlen(dec->header_value) <= AUTH_MAX_HEADER);
+	assert_non_null(strstr(dec->header_value, "; dmarc=pass (p=reject "
+	    "dis=none) header.from=reject.example"));
+	snprintf(line, sizeof(line), "header.d=%s ", dom);
+	assert_non_null(strstr(dec->header_value, line));
+	assert_true(dec->ndkim > 10);	/* more than fit */
+	auth_free(a);
+	buf_free(&m);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -859,6 +988,9 @@ main(void)
 		cmocka_unit_test(test_msg_nul),
 		cmocka_unit_test(test_msg_chunks),
 		cmocka_unit_test(test_msg_tests_off),
+		cmocka_unit_test(test_sig_choice),
+		cmocka_unit_test(test_job_moot),
+		cmocka_unit_test(test_header_bound),
 	};
 	int rc;
 
