@@ -79,13 +79,6 @@ dkim_hname_eq(const char *f, size_t len, const char *name)
 	return fl == nl && strncasecmp(f, name, nl) == 0;
 }
 
-/* dkim_canon_blank - WSP or a line end; never NUL (a byte of the value) */
-static int
-dkim_canon_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* dkim_canon_relaxed - 3.4.2: lower-case name, unfold, fold blanks */
 static int
 dkim_canon_relaxed(struct buf *out, const char *f, size_t len)
@@ -104,9 +97,9 @@ dkim_canon_relaxed(struct buf *out, const char *f, size_t len)
 	buf_putc(out, ':');
 	k = (size_t)(colon - f) + 1;
 	end = len;
-	while (end > k && dkim_canon_blank(f[end - 1]))
+	while (end > k && dkim_tag_wsp(f[end - 1]))
 		end--;
-	while (k < end && dkim_canon_blank(f[k]))
+	while (k < end && dkim_tag_wsp(f[k]))
 		k++;
 	for (; k < end; k++) {
 		if (f[k] == '\r' || f[k] == '\n')

@@ -33,6 +33,8 @@ struct dkim_tag {
 int	dkim_tags_parse(const char *, size_t, struct dkim_tag *, size_t,
 	    size_t *, const char **);
 size_t	dkim_tags_salvage(const char *, size_t, struct dkim_tag *, size_t);
+int	dkim_tag_item(const struct dkim_tag *, size_t *, size_t *, size_t *);
+int	dkim_tag_wsp(int);
 const struct dkim_tag *dkim_tag_get(const struct dkim_tag *, size_t,
 	    const char *);
 int	dkim_b64_decode(struct arena *, const char *, size_t,

@@ -42,24 +42,13 @@
 static int
 dkim_key_has(const struct dkim_tag *t, const char *w1, const char *w2)
 {
-	size_t off = 0;
+	size_t off = 0, b, end;
 
-	while (off <= t->vlen) {
-		const char *c = memchr(t->val + off, ':', t->vlen - off);
-		size_t end = c ? (size_t)(c - t->val) : t->vlen, b = off;
-
-		while (b < end && strchr(" \t\r\n", t->val[b]))
-			b++;
-		while (end > b && strchr(" \t\r\n", t->val[end - 1]))
-			end--;
+	while (dkim_tag_item(t, &off, &b, &end))
 		if ((end - b == strlen(w1) && strncasecmp(t->val + b, w1,
 		    end - b) == 0) || (w2 != NULL && end - b == strlen(w2) &&
 		    strncasecmp(t->val + b, w2, end - b) == 0))
 			return 1;
-		if (c == NULL)
-			break;
-		off = (size_t)(c - t->val) + 1;
-	}
 	return 0;
 }
 

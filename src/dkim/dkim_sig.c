@@ -116,23 +116,13 @@ dkim_sig_list(struct arena *a, const struct dkim_tag *t, const char ***out,
     size_t *n)
 {
 	const char **v = arena_alloc(a, DKIM_MAX_HNAMES * sizeof(*v));
-	size_t off = 0;
+	size_t off = 0, b, end;
 
 	*n = 0;
-	while (off <= t->vlen) {
-		const char *c = memchr(t->val + off, ':', t->vlen - off);
-		size_t end = c ? (size_t)(c - t->val) : t->vlen, b = off;
-
-		while (b < end && strchr(" \t\r\n", t->val[b]))
-			b++;
-		while (end > b && strchr(" \t\r\n", t->val[end - 1]))
-			end--;
+	while (dkim_tag_item(t, &off, &b, &end)) {
 		if (end == b || *n == DKIM_MAX_HNAMES)
 			return -1;
 		v[(*n)++] = arena_memdup(a, t->val + b, end - b);
-		if (c == NULL)
-			break;
-		off = (size_t)(c - t->val) + 1;
 	}
 	*out = v;
 	return 0;
@@ -232,7 +222,7 @@ dkim_sig_fields(struct arena *a, const struct dkim_tag *tags, size_t n,
 	sig->i = dkim_sig_str(a, dkim_tag_get(tags, n, "i"), 0);
 	pre = arena_alloc(a, DKIM_B_PREFIX + 1);
 	for (k = 0; b != NULL && k < b->vlen && bl < DKIM_B_PREFIX; k++)
-		if (!strchr(" \t\r\n", b->val[k]))
+		if (!dkim_tag_wsp(b->val[k]))
 			pre[bl++] = b->val[k];
 	pre[bl] = 0;
 	sig->bpre = pre;

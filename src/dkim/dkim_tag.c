@@ -44,8 +44,9 @@
 #include "util/arena.h"
 #include "dkim_int.h"
 
-/* dkim_tag_wsp - FWS octet (CRLF folding included) */
-static int
+/* dkim_tag_wsp - FWS octet (CRLF folding included); never NUL, which
+ * is a byte of a value */
+int
 dkim_tag_wsp(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -182,6 +183,29 @@ dkim_tags_salvage(const char *t, size_t len, struct dkim_tag *tags,
 		off = end + 1;
 	}
 	return n;
+}
+
+/*
+ * dkim_tag_item - the next item of a colon-separated value, from *off:
+ * 1 with [*b, *e) the item, blanks around it left out, and *off past
+ * its colon; 0 after the last one
+ */
+int
+dkim_tag_item(const struct dkim_tag *t, size_t *off, size_t *b, size_t *e)
+{
+	const char *c;
+
+	if (*off > t->vlen)
+		return 0;
+	c = memchr(t->val + *off, ':', t->vlen - *off);
+	*b = *off;
+	*e = c != NULL ? (size_t)(c - t->val) : t->vlen;
+	*off = *e + 1;
+	while (*b < *e && dkim_tag_wsp(t->val[*b]))
+		(*b)++;
+	while (*e > *b && dkim_tag_wsp(t->val[*e - 1]))
+		(*e)--;
+	return 1;
 }
 
 /* dkim_tag_get - the tag of this name, or NULL */
