@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dkim_key key;
 	const char *why = NULL;
 
-	if (dkim_key_parse(a, (const char *)data, size, &key, &why) ==
+	if (dkim_key_parse(a, (const char *)data, size, &key, NULL, &why) ==
 	    DKIM_PASS) {
 		if (key.pkey != NULL && (key.ed25519 ? key.bits != 256 :
 		    key.bits == 0))

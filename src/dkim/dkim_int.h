@@ -79,7 +79,7 @@ struct dkim_key {
 };
 
 enum dkim_result dkim_key_parse(struct arena *, const char *, size_t,
-	    struct dkim_key *, const char **);
+	    struct dkim_key *, struct dkim_kcache *, const char **);
 void	dkim_key_release(struct dkim_key *);
 int	dkim_kcache_get(struct dkim_kcache *, const char *, size_t,
 	    struct dkim_key *);
@@ -101,5 +101,8 @@ size_t	dkim_bh_final(struct dkim_bodyhash *, unsigned char *, int *);
 int	dkim_canon_header(struct buf *, enum dkim_canon, const char *,
 	    size_t);
 int	dkim_hname_eq(const char *, size_t, const char *);
+
+EVP_PKEY *dkim_kcache_decode(struct dkim_kcache *, const unsigned char *,
+	    size_t);
 
 #endif

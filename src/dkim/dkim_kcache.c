@@ -17,6 +17,8 @@
  *			size_t len, struct dkim_key *key);
  *	void	dkim_kcache_put(struct dkim_kcache *kc, const char *txt,
  *			size_t len, const struct dkim_key *key);
+ *	EVP_PKEY *dkim_kcache_decode(struct dkim_kcache *kc,
+ *			const unsigned char *der, size_t len);
  * DESCRIPTION
  *	Decoding an RSA SubjectPublicKeyInfo costs several times an RSA
  *	verification with OpenSSL 3, and the same few keys sign most mail.
@@ -37,6 +39,9 @@
  */
 #include <string.h>
 
+#include <openssl/decoder.h>
+#include <openssl/evp.h>
+
 #include "util/lru.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
@@ -53,6 +58,8 @@ struct dkim_kcache {
 	struct lru	lru;
 	size_t		max;
 	unsigned long	hits, misses;
+	OSSL_DECODER_CTX *dec;		/* RSA SubjectPublicKeyInfo, DER */
+	EVP_PKEY       *out;		/* ... where it puts a key */
 };
 
 /* dkim_kcache_new - a cache of at most max parsed keys */
@@ -86,7 +93,41 @@ dkim_kcache_free(struct dkim_kcache *kc)
 		dkim_kcache_drop(kc, LRU_ENTRY(kc->lru.oldest,
 		    struct dkim_kcache_ent, link));
 	lru_fini(&kc->lru);
+	OSSL_DECODER_CTX_free(kc->dec);
 	free(kc);
+}
+
+/*
+ * dkim_kcache_decode - an RSA SubjectPublicKeyInfo of exactly len octets
+ * to a key, or NULL.  d2i_PUBKEY() sets up a decoder for each key, which
+ * costs several times an RSA verification with OpenSSL 3; the cache
+ * keeps one and reuses it (its output goes to kc->out, taken at once).
+ */
+EVP_PKEY *
+dkim_kcache_decode(struct dkim_kcache *kc, const unsigned char *der,
+    size_t len)
+{
+	const unsigned char *p = der;
+	size_t left = len;
+	EVP_PKEY *k;
+
+	if (kc->dec == NULL && (kc->dec = OSSL_DECODER_CTX_new_for_pkey(
+	    &kc->out, "DER", "SubjectPublicKeyInfo", "RSA",
+	    EVP_PKEY_PUBLIC_KEY, NULL, NULL)) == NULL)
+		return NULL;
+	kc->out = NULL;
+	if (!OSSL_DECODER_from_data(kc->dec, &p, &left)) {
+		EVP_PKEY_free(kc->out);
+		kc->out = NULL;
+		return NULL;
+	}
+	k = kc->out;
+	kc->out = NULL;
+	if (left != 0 || k == NULL || EVP_PKEY_base_id(k) != EVP_PKEY_RSA) {
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
 }
 
 /* dkim_kcache_stats - hits, misses, entries */

@@ -7,11 +7,12 @@
  *	#include "dkim_int.h"
  *
  *	enum dkim_result dkim_key_parse(struct arena *a, const char *txt,
- *			size_t len, struct dkim_key *key, const char **reason);
+ *			size_t len, struct dkim_key *key,
+ *			struct dkim_kcache *kc, const char **reason);
  *	void	dkim_key_release(struct dkim_key *key);
  * DESCRIPTION
  *	dkim_key_parse() reads one TXT record (its strings concatenated)
- *	as a key record: a tag-list where v=, if present, is first and is
+ *	as a key record (kc: the key cache whose decoder to use, or NULL): a tag-list where v=, if present, is first and is
  *	"DKIM1"; k= is rsa (the default) or ed25519; p= is required, and
  *	empty means the key is revoked (3.6.1; a revoked key is still a
  *	key record: DKIM_PASS with key->pkey NULL, and the signature gets
@@ -52,17 +53,22 @@ dkim_key_has(const struct dkim_tag *t, const char *w1, const char *w2)
 	return 0;
 }
 
-/* dkim_key_rsa - an RSA public key from p= */
+/* dkim_key_rsa - an RSA public key from p=: a SubjectPublicKeyInfo (with
+ * kc's decoder when there is one), else an RSAPublicKey */
 static EVP_PKEY *
-dkim_key_rsa(const unsigned char *der, size_t len)
+dkim_key_rsa(const unsigned char *der, size_t len, struct dkim_kcache *kc)
 {
 	const unsigned char *p = der;
 	EVP_PKEY *k;
 
-	if ((k = d2i_PUBKEY(NULL, &p, (long)len)) != NULL &&
+	if (kc != NULL) {
+		if ((k = dkim_kcache_decode(kc, der, len)) != NULL)
+			return k;
+	} else if ((k = d2i_PUBKEY(NULL, &p, (long)len)) != NULL &&
 	    p == der + len && EVP_PKEY_base_id(k) == EVP_PKEY_RSA)
 		return k;
-	EVP_PKEY_free(k);
+	else
+		EVP_PKEY_free(k);
 	p = der;
 	if ((k = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len)) != NULL &&
 	    p == der + len)
@@ -75,7 +81,7 @@ dkim_key_rsa(const unsigned char *der, size_t len)
 /* dkim_key_material - decode p= into key->pkey */
 static enum dkim_result
 dkim_key_material(struct arena *a, const struct dkim_tag *p,
-    struct dkim_key *key, const char **reason)
+    struct dkim_key *key, struct dkim_kcache *kc, const char **reason)
 {
 	unsigned char *der;
 	size_t len;
@@ -91,7 +97,7 @@ dkim_key_material(struct arena *a, const struct dkim_tag *p,
 		key->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519,
 		    NULL, der, len);
 		key->bits = 256;
-	} else if ((key->pkey = dkim_key_rsa(der, len)) != NULL)
+	} else if ((key->pkey = dkim_key_rsa(der, len, kc)) != NULL)
 		key->bits = (unsigned)EVP_PKEY_get_bits(key->pkey);
 	if (key->pkey == NULL) {
 		ERR_clear_error();
@@ -103,7 +109,7 @@ dkim_key_material(struct arena *a, const struct dkim_tag *p,
 /* dkim_key_parse - parse one key record */
 enum dkim_result
 dkim_key_parse(struct arena *a, const char *txt, size_t len,
-    struct dkim_key *key, const char **reason)
+    struct dkim_key *key, struct dkim_kcache *kc, const char **reason)
 {
 	struct dkim_tag tags[DKIM_MAX_TAGS];
 	const struct dkim_tag *t;
@@ -133,7 +139,7 @@ dkim_key_parse(struct arena *a, const char *txt, size_t len,
 	key->testing = t != NULL && dkim_key_has(t, "y", NULL);
 	if ((t = dkim_tag_get(tags, n, "p")) == NULL)
 		return *reason = "key record has no p=", DKIM_PERMERROR;
-	return dkim_key_material(a, t, key, reason);
+	return dkim_key_material(a, t, key, kc, reason);
 }
 
 /* dkim_key_release - free the key material */

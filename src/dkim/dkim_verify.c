@@ -583,7 +583,7 @@ dkim_feed_records(struct dkim *d, struct dkim_keyent *ke,
 			return;
 		}
 		if (dkim_key_parse(d->a, an->rr[k].data, an->rr[k].len,
-		    &ke->key, &why) == DKIM_PASS) {
+		    &ke->key, d->p.kcache, &why) == DKIM_PASS) {
 			if (d->p.kcache != NULL)
 				dkim_kcache_put(d->p.kcache, an->rr[k].data,
 				    an->rr[k].len, &ke->key);

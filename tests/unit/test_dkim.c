@@ -484,20 +484,27 @@ static void
 t_keys(void **state)
 {
 	struct arena *a = arena_new(1024);
+	struct dkim_kcache *kc = dkim_kcache_new(4);
 	size_t k;
+	int dec;
 
-	for (k = 0; k < sizeof(t_key_rows) / sizeof(t_key_rows[0]); k++) {
-		const struct t_key *c = &t_key_rows[k];
-		struct dkim_key key;
-		const char *why = NULL;
+	/* with d2i_PUBKEY (no cache), then with the cache's own decoder */
+	for (dec = 0; dec < 2; dec++)
+		for (k = 0; k < sizeof(t_key_rows) / sizeof(t_key_rows[0]);
+		    k++) {
+			const struct t_key *c = &t_key_rows[k];
+			struct dkim_key key;
+			const char *why = NULL;
 
-		print_message("# key \"%s\"\n", c->text);
-		assert_int_equal(dkim_key_parse(a, c->text, strlen(c->text),
-		    &key, &why), c->want);
-		if (c->want != DKIM_PASS)
-			assert_string_equal(why, c->reason);
-		dkim_key_release(&key);
-	}
+			print_message("# key \"%s\"\n", c->text);
+			assert_int_equal(dkim_key_parse(a, c->text,
+			    strlen(c->text), &key, dec ? kc : NULL, &why),
+			    c->want);
+			if (c->want != DKIM_PASS)
+				assert_string_equal(why, c->reason);
+			dkim_key_release(&key);
+		}
+	dkim_kcache_free(kc);
 	arena_free(a);
 }
 
