@@ -20,7 +20,8 @@
 #	   server of both sides; rmxfd (-c with authserv_id
 #	   mx.rx.example.org and Authentication-Results on, plus the lines
 #	   of BENCH_DKIM_RMXF_CONF) listens with --milter on a unix socket
-#	   and asks dnsd (--dns); Debian's opendkim (Mode v, verification
+#	   and asks dnsd as a site's rmxfd asks its resolver, through
+#	   /etc/resolv.conf (no --dns); Debian's opendkim (Mode v, verification
 #	   only; Nameservers 127.0.0.154, as it resolves through libunbound)
 #	   and opendmarc (SPFSelfValidate: it checks SPF itself, as rmxfd
 #	   does; the public suffix list with "bench" added, so that its
@@ -171,7 +172,7 @@ mount --bind "$t/resolv.conf" /etc/resolv.conf || exit 1
 "$dnsd" --zone "$zone" --listen "$ns:53" --max-seconds "$max" \
     --ttl "$max" --port-file "$t/dns.port" 2>"$t/dnsd.err" &
 echo $! >"$t/dnsd.pid"
-"$rmxfd" -c "$t/rmxfd.conf" --milter "unix:$t/rmxfd.sock" --dns "$ns:53" \
+"$rmxfd" -c "$t/rmxfd.conf" --milter "unix:$t/rmxfd.sock" \
     --log stderr 2>"$t/rmxfd.log" &
 echo $! >"$t/rmxfd.pid"
 if command -v opendkim >/dev/null; then
