@@ -53,6 +53,10 @@
 #include "util/xmalloc.h"
 #include "dkim_int.h"
 
+#define DKIM_BH_BLOCK	4096	/* canonical octets gathered per digest
+				 * update: relaxed canonicalization makes
+				 * pieces of a few octets */
+
 struct dkim_bodyhash {
 	enum dkim_canon	canon;
 	int		has_l;
@@ -62,6 +66,8 @@ struct dkim_bodyhash {
 	int		wsp;		/* relaxed: blanks pending */
 	int		any;		/* some content produced */
 	EVP_MD_CTX     *md;
+	size_t		nblock;		/* octets gathered in block */
+	unsigned char	block[DKIM_BH_BLOCK];
 };
 
 /* dkim_hname_eq - the field's name is this name */
@@ -161,11 +167,21 @@ dkim_bh_same(const struct dkim_bodyhash *bh, enum dkim_canon c, int has_l,
 	return bh->canon == c && bh->has_l == has_l && (!has_l || bh->l == l);
 }
 
+/* dkim_bh_push - the gathered octets to the digest */
+static void
+dkim_bh_push(struct dkim_bodyhash *bh)
+{
+	if (bh->nblock > 0 && EVP_DigestUpdate(bh->md, bh->block,
+	    bh->nblock) != 1)
+		msg_panic("dkim: SHA-256 update failed");
+	bh->nblock = 0;
+}
+
 /* dkim_bh_out - hash canonical octets, up to l= */
 static void
 dkim_bh_out(struct dkim_bodyhash *bh, const char *p, size_t n)
 {
-	size_t take = n;
+	size_t take = n, c;
 
 	if (n == 0)
 		return;
@@ -177,8 +193,17 @@ dkim_bh_out(struct dkim_bodyhash *bh, const char *p, size_t n)
 	}
 	bh->total += n;
 	bh->any = 1;
-	if (take > 0 && EVP_DigestUpdate(bh->md, p, take) != 1)
-		msg_panic("dkim: SHA-256 update failed");
+	while (take > 0) {
+		c = DKIM_BH_BLOCK - bh->nblock;
+		if (c > take)
+			c = take;
+		memcpy(bh->block + bh->nblock, p, c);
+		bh->nblock += c;
+		p += c;
+		take -= c;
+		if (bh->nblock == DKIM_BH_BLOCK)
+			dkim_bh_push(bh);
+	}
 }
 
 /* dkim_bh_flush - hash the empty lines held back */
@@ -238,6 +263,7 @@ dkim_bh_final(struct dkim_bodyhash *bh, unsigned char *md, int *short_body)
 		dkim_bh_out(bh, "\r\n", 2);
 	}
 	*short_body = bh->has_l && bh->total < bh->l;
+	dkim_bh_push(bh);
 	if (EVP_DigestFinal_ex(bh->md, md, &len) != 1)
 		msg_panic("dkim: SHA-256 final failed");
 	return len;
