@@ -176,12 +176,12 @@ def rsa_keys(out, nkeys):
     os.makedirs(os.path.join(out, "keys"), exist_ok=True)
     paths = [os.path.join(out, "keys", "k%04d.pem" % k)
              for k in range(nkeys)]
-    todo = [p for p in paths if not os.path.exists(p)]
-    if todo:
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
         print("gen.py: making %d RSA-%d keys (kept in %s)" %
-              (len(todo), RSA_BITS, os.path.join(out, "keys")), flush=True)
+              (len(missing), RSA_BITS, os.path.join(out, "keys")), flush=True)
         with multiprocessing.Pool(os.cpu_count() or 1) as pool:
-            pool.map(make_key, todo, chunksize=8)
+            pool.map(make_key, missing, chunksize=8)
     keys = []
     for p in paths:
         with open(p, "rb") as f:
