@@ -35,6 +35,7 @@
 
 #include "util/msg.h"
 #include "util/xmalloc.h"
+#include "benchlib.h"
 
 #define BENCH_BARE_MAX_CONNS	8192	/* descriptors we serve */
 #define BENCH_BARE_EVENTS	256	/* epoll_wait at a time */
@@ -60,27 +61,6 @@ bench_bare_sig(int sig)
 {
 	(void)sig;
 	bench_bare_stop = 1;
-}
-
-/* bench_bare_listen - a non-blocking unix listener on PATH */
-static int
-bench_bare_listen(const char *path)
-{
-	struct sockaddr_un sun;
-	size_t len = strlen(path);
-	int fd;
-
-	if (len >= sizeof(sun.sun_path))
-		msg_fatal(EX_USAGE, "%s: path too long", path);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len + 1);
-	(void)unlink(path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(fd, 1024) < 0)
-		msg_fatal(1, "%s: %m", path);
-	return fd;
 }
 
 /* bench_bare_answer - count the requests that ended in buf; write their
@@ -203,7 +183,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, bench_bare_sig);
 	signal(SIGALRM, bench_bare_sig);
-	lfd = bench_bare_listen(spec + 5);
+	lfd = bench_listen_unix(spec + 5);
 	(void)alarm((unsigned)secs);
 	(void)printf("listening\n");
 	(void)fflush(stdout);

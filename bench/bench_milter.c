@@ -120,6 +120,7 @@
 #include "util/buf.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
+#include "benchlib.h"
 
 #define BENCH_MIL_MAX_CONNS	4096	/* -c */
 #define BENCH_MIL_MAX_SECONDS	600	/* -t, -w */
@@ -324,65 +325,6 @@ struct bench_mil_run {
 
 static unsigned long bench_mil_serial;	/* message numbers */
 
-/* bench_mil_now - the monotonic clock in seconds */
-static double
-bench_mil_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* bench_mil_self_cpu - CPU seconds this process used */
-static double
-bench_mil_self_cpu(void)
-{
-	struct rusage ru;
-
-	(void)getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* bench_mil_proc_cpu - CPU seconds process PID used (all threads); -1 */
-static double
-bench_mil_proc_cpu(unsigned long pid)
-{
-	char path[64], line[1024], *p;
-	unsigned long ut, st;
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *fp;
-	double ret = -1;
-
-	(void)snprintf(path, sizeof(path), "/proc/%lu/stat", pid);
-	if (pid == 0 || hz <= 0 || (fp = fopen(path, "r")) == NULL)
-		return -1;
-	/* Fields 14 and 15, counted after the ")" that ends the name. */
-	if (fgets(line, sizeof(line), fp) && (p = strrchr(line, ')')) &&
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-	    " %lu %lu", &ut, &st) == 2)
-		ret = (double)(ut + st) / (double)hz;
-	(void)fclose(fp);
-	return ret;
-}
-
-/* bench_mil_number - a decimal option value in [min, max] */
-static unsigned long
-bench_mil_number(const char *opt, const char *s, unsigned long min,
-    unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		msg_fatal(EX_USAGE, "-%s: %s is not in %lu..%lu", opt, s, min,
-		    max);
-	return v;
-}
-
 /* bench_mil_addr - SPEC as a socket address; its length */
 static socklen_t
 bench_mil_addr(const char *spec, struct sockaddr_storage *ss)
@@ -409,7 +351,7 @@ bench_mil_addr(const char *spec, struct sockaddr_storage *ss)
 	memcpy(host, spec + 5, len);
 	host[len] = 0;
 	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)bench_mil_number("s", colon + 1, 1,
+	sin->sin_port = htons((uint16_t)bench_number("s", colon + 1, 1,
 	    65535));
 	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
 		msg_fatal(EX_USAGE, "%s: bad address", spec);
@@ -1005,7 +947,7 @@ bench_mil_begin(struct bench_mil_run *r, struct bench_mil_conn *c)
 	}
 	c->hv = c->msg->hdrs ? c->msg->hdrs : hdrs;
 	c->nhv = c->msg->hdrs ? c->msg->nhdrs : BENCH_MIL_NHDRS;
-	c->start = bench_mil_now();
+	c->start = bench_now();
 	r->busy++;
 	return bench_mil_start(r, c);
 }
@@ -1398,7 +1340,7 @@ bench_mil_packet_in(struct bench_mil_run *r, struct bench_mil_conn *c,
 			    "'%c' at %s: %.*s", cmd,
 			    bench_mil_step(c->step)->name,
 			    (int)strnlen(d, len < 100 ? len : 100), d);
-		return bench_mil_end(r, c, outcome, bench_mil_now());
+		return bench_mil_end(r, c, outcome, bench_now());
 	}
 }
 
@@ -1463,7 +1405,7 @@ bench_mil_drive(struct bench_mil_run *r, struct bench_mil_conn *cs,
     size_t n)
 {
 	struct epoll_event evs[BENCH_MIL_EVENTS];
-	double now, last = bench_mil_now();
+	double now, last = bench_now();
 	size_t i;
 	int k, nev;
 
@@ -1479,7 +1421,7 @@ bench_mil_drive(struct bench_mil_run *r, struct bench_mil_conn *cs,
 			msg_warn("epoll_wait: %m");
 			return -1;
 		}
-		now = bench_mil_now();
+		now = bench_now();
 		for (k = 0; k < nev; k++) {
 			i = (size_t)evs[k].data.u64;
 			last = now;
@@ -1616,7 +1558,7 @@ bench_mil_cpu(const unsigned long *pids, size_t npids)
 	size_t i;
 
 	for (i = 0; i < npids; i++) {
-		if ((one = bench_mil_proc_cpu(pids[i])) < 0)
+		if ((one = bench_proc_cpu(pids[i])) < 0)
 			return -1;
 		sum += one;
 	}
@@ -1634,8 +1576,8 @@ bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
 	int ret = 1;
 
 	/* Warm-up: the DNS answers and the filter's caches, not counted. */
-	r->from = bench_mil_now() + BENCH_MIL_MAX_SECONDS * 2;
-	r->end = bench_mil_now() + (r->pass ? BENCH_MIL_MAX_SECONDS : warm);
+	r->from = bench_now() + BENCH_MIL_MAX_SECONDS * 2;
+	r->end = bench_now() + (r->pass ? BENCH_MIL_MAX_SECONDS : warm);
 	if (r->pass)
 		r->stop_at = bench_mil_serial + r->nmsgs;
 	if (bench_mil_drive(r, cs, n) < 0)
@@ -1646,13 +1588,13 @@ bench_mil_load(struct bench_mil_run *r, size_t n, unsigned secs,
 	r->why[0] = 0;
 	r->wrongwhy[0] = 0;
 	s0 = bench_mil_cpu(pids, npids);
-	c0 = bench_mil_self_cpu();
-	t0 = r->from = bench_mil_now();
+	c0 = bench_self_cpu();
+	t0 = r->from = bench_now();
 	r->end = t0 + secs;
 	if (bench_mil_drive(r, cs, n) < 0)
 		goto out;
-	t1 = bench_mil_now();
-	c1 = bench_mil_self_cpu();
+	t1 = bench_now();
+	c1 = bench_self_cpu();
 	s1 = bench_mil_cpu(pids, npids);
 	bench_mil_report(r, label, n, t1 - t0, c1 - c0,
 	    s0 >= 0 && s1 >= 0 ? s1 - s0 : -1);
@@ -1872,12 +1814,12 @@ bench_mil_opt(int ch, const char *arg, struct bench_mil_opts *o,
 		o->dir = arg;
 		break;
 	case 'c':
-		o->conns = bench_mil_number("c", arg, 1, BENCH_MIL_MAX_CONNS);
+		o->conns = bench_number("c", arg, 1, BENCH_MIL_MAX_CONNS);
 		break;
 	case 't':
 	case 'w':
 		*(ch == 't' ? &o->secs : &o->warm) = (unsigned)
-		    bench_mil_number(ch == 't' ? "t" : "w", arg, ch == 't',
+		    bench_number(ch == 't' ? "t" : "w", arg, ch == 't',
 		    BENCH_MIL_MAX_SECONDS);
 		break;
 	case 'R':
@@ -1893,7 +1835,7 @@ bench_mil_opt(int ch, const char *arg, struct bench_mil_opts *o,
 		if (o->npids == BENCH_MIL_MAX_PIDS)
 			msg_fatal(EX_USAGE, "-p: at most %d",
 			    BENCH_MIL_MAX_PIDS);
-		o->pids[o->npids++] = bench_mil_number("p", arg, 1, 1UL << 30);
+		o->pids[o->npids++] = bench_number("p", arg, 1, 1UL << 30);
 		break;
 	case 'f':
 	case 'a':

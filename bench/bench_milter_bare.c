@@ -42,6 +42,7 @@
 
 #include "util/msg.h"
 #include "util/xmalloc.h"
+#include "benchlib.h"
 
 #define BENCH_MB_MAX_CONNS	2048	/* descriptors we serve */
 #define BENCH_MB_EVENTS		256	/* epoll_wait at a time */
@@ -67,27 +68,6 @@ bench_mb_sig(int sig)
 {
 	(void)sig;
 	bench_mb_stop = 1;
-}
-
-/* bench_mb_listen - a non-blocking unix listener on PATH */
-static int
-bench_mb_listen(const char *path)
-{
-	struct sockaddr_un sun;
-	size_t len = strlen(path);
-	int fd;
-
-	if (len >= sizeof(sun.sun_path))
-		msg_fatal(EX_USAGE, "%s: path too long", path);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len + 1);
-	(void)unlink(path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(fd, 1024) < 0)
-		msg_fatal(1, "%s: %m", path);
-	return fd;
 }
 
 /* bench_mb_put - append packet CMD (LEN octets at DATA) at OUT + *OFF */
@@ -305,7 +285,7 @@ main(int argc, char **argv)
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGTERM, bench_mb_sig);
 	(void)signal(SIGALRM, bench_mb_sig);
-	lfd = bench_mb_listen(spec + 5);
+	lfd = bench_listen_unix(spec + 5);
 	(void)alarm((unsigned)secs);
 	(void)printf("listening\n");
 	(void)fflush(stdout);

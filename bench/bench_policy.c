@@ -71,6 +71,7 @@
 #include "util/buf.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
+#include "benchlib.h"
 
 #define BENCH_POL_MAX_CONNS	4096	/* -c, -i */
 #define BENCH_POL_MAX_SECONDS	600	/* -t */
@@ -122,70 +123,6 @@ struct bench_pol_lat {
 
 static unsigned long bench_pol_serial;	/* request numbers */
 
-/* bench_pol_now - the monotonic clock in seconds */
-static double
-bench_pol_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* bench_pol_self_cpu - CPU seconds this process used */
-static double
-bench_pol_self_cpu(void)
-{
-	struct rusage ru;
-
-	(void)getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* bench_pol_proc_cpu - CPU seconds process PID used; -1 if unknown */
-static double
-bench_pol_proc_cpu(unsigned long pid)
-{
-	struct buf path;
-	char line[1024], *p;
-	unsigned long ut, st;
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *fp;
-	double ret = -1;
-
-	buf_init(&path, 64);
-	(void)buf_printf(&path, "/proc/%lu/stat", pid);
-	if (pid == 0 || hz <= 0 || (fp = fopen(path.data, "r")) == NULL)
-		goto out;
-	/* Fields 14 and 15, counted after the ")" that ends the name. */
-	if (fgets(line, sizeof(line), fp) && (p = strrchr(line, ')')) &&
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-	    " %lu %lu", &ut, &st) == 2)
-		ret = (double)(ut + st) / (double)hz;
-	(void)fclose(fp);
-
-out:
-	buf_free(&path);
-	return ret;
-}
-
-/* bench_pol_number - a decimal option value in [min, max] */
-static unsigned long
-bench_pol_number(const char *opt, const char *s, unsigned long min,
-    unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		msg_fatal(EX_USAGE, "-%s: %s is not in %lu..%lu", opt, s, min,
-		    max);
-	return v;
-}
-
 /* bench_pol_connect - a blocking connection to SPEC; -1 on error */
 static int
 bench_pol_connect(const char *spec)
@@ -221,7 +158,7 @@ bench_pol_connect(const char *spec)
 	host[len] = 0;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)bench_pol_number("s", colon + 1, 1,
+	sin.sin_port = htons((uint16_t)bench_number("s", colon + 1, 1,
 	    65535));
 	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
 		msg_fatal(EX_USAGE, "%s: bad address", spec);
@@ -329,7 +266,7 @@ bench_pol_send(struct bench_pol_conn *c, const char *sender,
 	bench_pol_request(&c->out, sender, client);
 	c->off = 0;
 	buf_reset(&c->in);
-	c->start = bench_pol_now();
+	c->start = bench_now();
 	c->busy = 1;
 	/* at once, as smtpd does; what does not fit waits for EPOLLOUT */
 	n = write(c->fd, c->out.data, c->out.len);
@@ -459,7 +396,7 @@ bench_pol_drive(struct bench_pol_conn *cs, size_t n, double from, double end,
 	struct epoll_event evs[BENCH_POL_EVENTS], ev;
 	const struct bench_pol_sender *s;
 	size_t i, busy = 0;
-	double now, last = bench_pol_now();
+	double now, last = bench_now();
 	int r, k, nev, ret = -1, epfd;
 
 	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
@@ -487,7 +424,7 @@ bench_pol_drive(struct bench_pol_conn *cs, size_t n, double from, double end,
 			msg_warn("epoll_wait: %m");
 			goto out;
 		}
-		now = bench_pol_now();
+		now = bench_now();
 		for (k = 0; k < nev; k++) {
 			struct bench_pol_conn *c = &cs[evs[k].data.u64];
 
@@ -556,14 +493,14 @@ bench_pol_load(const char *spec, size_t n, unsigned secs, const char *label,
 		goto out;
 	lat.n = 0;
 	warm = 0;
-	s0 = bench_pol_proc_cpu(pid);
-	c0 = bench_pol_self_cpu();
-	t0 = bench_pol_now();
+	s0 = bench_proc_cpu(pid);
+	c0 = bench_self_cpu();
+	t0 = bench_now();
 	if (bench_pol_drive(cs, n, t0, t0 + secs, &lat, &errs) < 0)
 		goto out;
-	t1 = bench_pol_now();
-	c1 = bench_pol_self_cpu();
-	s1 = bench_pol_proc_cpu(pid);
+	t1 = bench_now();
+	c1 = bench_self_cpu();
+	s1 = bench_proc_cpu(pid);
 	qsort(lat.v, lat.n, sizeof(*lat.v), bench_pol_cmp);
 	printf("%-9s %4zu conns %7zu req %7.0f req/s"
 	    "  p50 %6.3f p99 %6.3f max %7.3f ms  err %lu  cpu %3.0f%%",
@@ -699,7 +636,7 @@ bench_pol_cold(const char *spec, const char *shape, unsigned long count,
 				goto out;
 			}
 		} while (r == 0);
-		bench_pol_lat_add(&lat, bench_pol_now() - c.start);
+		bench_pol_lat_add(&lat, bench_now() - c.start);
 		sum += lat.v[lat.n - 1];
 	}
 	qsort(lat.v, lat.n, sizeof(*lat.v), bench_pol_cmp);
@@ -748,32 +685,32 @@ main(int argc, char **argv)
 			spec = optarg;
 			break;
 		case 'c':
-			conns = bench_pol_number("c", optarg, 1,
+			conns = bench_number("c", optarg, 1,
 			    BENCH_POL_MAX_CONNS);
 			break;
 		case 't':
-			secs = (unsigned)bench_pol_number("t", optarg, 1,
+			secs = (unsigned)bench_number("t", optarg, 1,
 			    BENCH_POL_MAX_SECONDS);
 			break;
 		case 'l':
 			label = optarg;
 			break;
 		case 'i':
-			idle = bench_pol_number("i", optarg, 1,
+			idle = bench_number("i", optarg, 1,
 			    BENCH_POL_MAX_CONNS);
 			break;
 		case 'p':
-			pid = bench_pol_number("p", optarg, 1, 1UL << 30);
+			pid = bench_number("p", optarg, 1, 1UL << 30);
 			break;
 		case 'e':
 			shape = optarg;
 			break;
 		case 'n':
-			count = bench_pol_number("n", optarg, 1,
+			count = bench_number("n", optarg, 1,
 			    BENCH_POL_MAX_COUNT);
 			break;
 		case 'D':
-			delay = bench_pol_number("D", optarg, 0, 100000);
+			delay = bench_number("D", optarg, 0, 100000);
 			break;
 		default:
 			bench_pol_usage();

@@ -72,6 +72,7 @@
 #include "util/domain.h"
 #include "util/msg.h"
 #include "util/xmalloc.h"
+#include "benchlib.h"
 
 #define BENCH_ZONE	"bench/zones/realistic.zone"
 #define BENCH_COUNT	20000	/* timed evaluations per case */
@@ -396,16 +397,6 @@ out:
 	buf_free(&name);
 	buf_free(&data);
 	return ret;
-}
-
-/* bench_now - monotonic seconds */
-static double
-bench_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* bench_heap - bytes of the heap in use */

@@ -50,7 +50,8 @@ $(O)/fuzz/replay_%: $(O)/obj/fuzz/%.o $(O)/obj/fuzz/replay_main.o $(LIB_FILES)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(O)/bench/bench_%: $(O)/obj/bench/bench_%.o $(LIB_FILES)
+$(O)/bench/bench_%: $(O)/obj/bench/bench_%.o $(O)/obj/bench/benchlib.o \
+    $(LIB_FILES)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(BENCH_LIBS)
 
